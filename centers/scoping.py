@@ -1,0 +1,165 @@
+"""The one answer to "which units may this user see, and where may they write".
+
+Every view, selector, admin list and export takes a `Scope` (resolved once per request by
+`centers.middleware.ScopeMiddleware`) and filters through it; nothing else decides visibility.
+Outside the scope is a 404 (so nobody learns what exists elsewhere); inside but not allowed is a 403.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from .models import Staff, Unit
+
+
+class Action(enum.Enum):
+    VIEW = "view"
+    ENTER_DATA = "enter_data"  # classes, rosters, results, lecturers, the center's report
+    REVIEW = "review"  # approve, return, unlock center reports; write the province's briefing
+    MANAGE_ACCOUNTS = "manage_accounts"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may see and do. `unit` is the user's own unit; `level` its role."""
+
+    level: str | None  # a Staff.Role value, "admin" for a superuser without a unit, None for nobody
+    unit: Unit | None = None
+    _center_ids: frozenset = field(default=frozenset(), compare=False, repr=False)
+
+    # -- construction -----------------------------------------------------------------------------
+    @classmethod
+    def for_user(cls, user) -> Scope:
+        if user is None or not user.is_authenticated or not user.is_active:
+            return cls(level=None)
+        staff = Staff.objects.select_related("unit", "unit__parent").filter(user=user).first()
+        if staff is not None:
+            return cls(level=staff.role, unit=staff.unit)
+        if user.is_superuser:
+            return cls(level="admin")
+        return cls(level=None)
+
+    # -- levels -----------------------------------------------------------------------------------
+    @property
+    def is_center(self) -> bool:
+        return self.level == Staff.Role.CENTER
+
+    @property
+    def is_board(self) -> bool:
+        return self.level == Staff.Role.BOARD
+
+    @property
+    def is_national(self) -> bool:
+        return self.level in (Staff.Role.CENTRAL, "admin")
+
+    @property
+    def province(self) -> Unit | None:
+        return self.unit.province if self.unit is not None else None
+
+    # -- what may be seen -------------------------------------------------------------------------
+    def unit_filter(self, path: str = "") -> Q:
+        """A Q that keeps rows whose unit at `path` is visible (path "" filters Unit itself)."""
+        prefix = f"{path}__" if path else ""
+        if self.is_national:
+            return Q()
+        if self.is_board:
+            return Q(**{f"{prefix}pk": self.unit.pk}) | Q(**{f"{prefix}parent_id": self.unit.pk})
+        if self.is_center:
+            return Q(**{f"{prefix}pk": self.unit.pk})
+        return Q(pk__in=[])
+
+    def units(self) -> QuerySet[Unit]:
+        """Every unit the user may see (their own unit and what lies below it)."""
+        return Unit.objects.filter(self.unit_filter()).select_related("parent")
+
+    def centers(self) -> QuerySet[Unit]:
+        return self.units().filter(kind=Unit.Kind.CENTER)
+
+    def provinces(self) -> QuerySet[Unit]:
+        if self.is_national:
+            return Unit.objects.provinces()
+        if self.is_board:
+            return Unit.objects.filter(pk=self.unit.pk)
+        return Unit.objects.none()
+
+    def filter(self, queryset: QuerySet, path: str = "center") -> QuerySet:
+        """Keep only the rows whose unit (at `path`, e.g. "center" or "course__center") is visible."""
+        if self.level is None:
+            return queryset.none()
+        return queryset.filter(self.unit_filter(path))
+
+    def can_see(self, unit: Unit) -> bool:
+        if self.level is None or unit is None:
+            return False
+        if self.is_national:
+            return True
+        if self.is_board:
+            return unit.pk == self.unit.pk or unit.parent_id == self.unit.pk
+        return unit.pk == self.unit.pk
+
+    # -- what may be done -------------------------------------------------------------------------
+    def can(self, action: Action, unit: Unit) -> bool:
+        if not self.can_see(unit):
+            return False
+        if action is Action.VIEW:
+            return True
+        if action is Action.ENTER_DATA:
+            return self.is_center and unit.pk == self.unit.pk
+        if action is Action.REVIEW:
+            return self.is_board and (unit.pk == self.unit.pk or unit.parent_id == self.unit.pk)
+        if action is Action.MANAGE_ACCOUNTS:
+            return (self.is_board and unit.parent_id == self.unit.pk) or (
+                self.level == Staff.Role.CENTRAL and unit.kind == Unit.Kind.PROVINCE
+            )
+        return False
+
+    def require(self, action: Action, unit: Unit) -> None:
+        """404 outside the scope, 403 inside it when the action is not the user's."""
+        if not self.can_see(unit):
+            raise Http404(_("Không tìm thấy đơn vị."))
+        if not self.can(action, unit):
+            raise PermissionDenied(_("Tài khoản của đồng chí không có quyền thực hiện thao tác này."))
+
+    def get_object(self, queryset: QuerySet, *, path: str = "center", action: Action = Action.VIEW, **lookup):
+        """Fetch one object through the scope: 404 when it is outside, 403 when the action is not allowed."""
+        obj = self.filter(queryset, path).filter(**lookup).first()
+        if obj is None:
+            raise Http404(_("Không tìm thấy dữ liệu hoặc dữ liệu không thuộc phạm vi của đồng chí."))
+        if action is not Action.VIEW:
+            unit = obj
+            for part in path.split("__") if path else []:
+                unit = getattr(unit, part)
+            self.require(action, unit)
+        return obj
+
+    def get_unit(self, code: str, *, action: Action = Action.VIEW) -> Unit:
+        """A unit by its public key (see `unit_key`), through the scope."""
+        unit = unit_from_key(code, self.units())
+        if unit is None:
+            raise Http404(_("Không tìm thấy đơn vị."))
+        self.require(action, unit)
+        return unit
+
+
+def unit_key(unit: Unit) -> str:
+    """A stable public key for URLs and commands: "VN", "10" (province), "10-080" (center in province 10)."""
+    if unit.kind == Unit.Kind.CENTRAL or unit.parent_id is None:
+        return unit.code
+    if unit.kind == Unit.Kind.PROVINCE:
+        return unit.code
+    return f"{unit.parent.code}-{unit.code}"
+
+
+def unit_from_key(key: str, queryset: QuerySet[Unit] | None = None) -> Unit | None:
+    queryset = Unit.objects.all() if queryset is None else queryset
+    key = (key or "").strip()
+    if "-" in key:
+        parent_code, code = key.split("-", 1)
+        return queryset.filter(parent__code=parent_code, code=code).exclude(kind=Unit.Kind.PROVINCE).first()
+    return queryset.filter(code=key, kind__in=[Unit.Kind.CENTRAL, Unit.Kind.PROVINCE]).first()

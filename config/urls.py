@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from centers import views as center_views
+
+admin.site.site_header = _("Quản trị hệ thống báo cáo giáo dục lý luận chính trị")
+admin.site.site_title = _("Quản trị báo cáo LLCT")
+admin.site.index_title = _("Danh mục dữ liệu")
+
+urlpatterns = [
+    path("", center_views.home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("courses.urls")),
+    path("", include("reports.urls")),
+    path("admin/", admin.site.urls),
+]

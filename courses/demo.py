@@ -1,0 +1,564 @@
+"""The demo data set: five provinces, 2022-2024, such that the figures of the seed articles come out of it.
+
+- Lào Cai, quý I/2023: 40 classes, 2.987 enrolments; the centers' own classes by program 8/7/5/5/1/3
+  and 11 classes co-organised with the provincial school (seed 001).
+- Hà Tĩnh: 775 classes with 129.557 enrolments in 2023, 709 classes in 2022 (seed 004).
+Everything else is plausible and deterministic (a fixed random seed), so the demo is the same everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from centers.demo_units import PROVINCES, center_name
+from centers.models import Staff, Unit
+from reports.formatting import vn_int
+
+from .models import Course, Enrolment, Learner, Lecturer, Program
+
+YEARS = (2022, 2023, 2024)
+DEMO_PASSWORD = "Llct@2026"
+DEMO_USERS = [
+    # (username, full name, unit key, role description)
+    ("trungtam.laocai", "Nguyễn Thị Hạnh", "10-080", "Cán bộ Trung tâm chính trị thành phố Lào Cai"),
+    ("bantuyengiao.laocai", "Trần Văn Hùng", "10", "Cán bộ Ban Tuyên giáo Tỉnh ủy Lào Cai"),
+    ("trunguong", "Lê Minh Tuấn", "VN", "Cán bộ Vụ Lý luận chính trị, Ban Tuyên giáo Trung ương"),
+]
+ADMIN_USER = "quantri"
+
+# Per province: (classes per year by year or a default, average enrolments per class)
+YEAR_CLASSES = {
+    "10": {2022: 168, 2023: 181, 2024: 176},
+    "20": {2022: 150, 2023: 158, 2024: 163},
+    "31": {2022: 214, 2023: 226, 2024: 231},
+    "79": {2022: 288, 2023: 301, 2024: 296},
+    "42": {2022: 709, 2023: 775, 2024: 792},
+}
+AVERAGE_SIZE = {"10": 74, "20": 62, "31": 68, "79": 71}
+YEAR_ENROLMENTS = {("42", 2022): 118_304, ("42", 2023): 129_557, ("42", 2024): 133_871}
+QUARTER_SHARE = (0.19, 0.30, 0.23, 0.28)
+
+# Lào Cai quý I/2023 exactly as seed 001 reports it.
+LAO_CAI_Q1_2023 = {
+    "own": {"KND": 8, "DVM": 7, "DT": 5, "CD": 5, "NVTG": 1, "CNKT": 3},
+    "co_organised": {"TCLL": 3, "CNKT": 4, "CD": 2, "BTCB": 2},
+    "enrolments": 2_987,
+}
+
+PROGRAM_WEIGHT = {
+    "KND": 14,
+    "DVM": 13,
+    "BTCB": 6,
+    "DT": 10,
+    "CD": 12,
+    "NVTG": 3,
+    "CNKT": 12,
+    "TCLL": 4,
+    "NQ": 26,
+}
+PROGRAM_SIZE = {
+    "KND": 55,
+    "DVM": 60,
+    "BTCB": 70,
+    "DT": 80,
+    "CD": 90,
+    "NVTG": 40,
+    "CNKT": 120,
+    "TCLL": 55,
+    "NQ": 320,
+}
+PROGRAM_DAYS = {"KND": 5, "DVM": 7, "BTCB": 5, "DT": 4, "CD": 3, "NVTG": 4, "CNKT": 2, "TCLL": 120, "NQ": 1}
+PROGRAM_TITLE = {
+    "KND": "Lớp bồi dưỡng nhận thức về Đảng",
+    "DVM": "Lớp bồi dưỡng lý luận chính trị cho đảng viên mới",
+    "BTCB": "Lớp bồi dưỡng nghiệp vụ công tác đảng cho bí thư chi bộ, cấp ủy viên cơ sở",
+    "DT": "Lớp bồi dưỡng nghiệp vụ công tác Mặt trận, đoàn thể",
+    "CD": "Lớp bồi dưỡng chuyên đề học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
+    "NVTG": "Lớp bồi dưỡng nghiệp vụ công tác tuyên giáo",
+    "CNKT": "Lớp bồi dưỡng cập nhật kiến thức cho cán bộ, đảng viên",
+    "TCLL": "Lớp trung cấp lý luận chính trị - hành chính",
+    "NQ": "Hội nghị học tập, quán triệt nghị quyết của Đảng",
+}
+
+ETHNICITY = {
+    "10": [("Kinh", 35), ("Mông", 25), ("Tày", 15), ("Dao", 14), ("Giáy", 5), ("Nùng", 4), ("Phù Lá", 2)],
+    "20": [("Nùng", 42), ("Tày", 35), ("Kinh", 16), ("Dao", 4), ("Sán Chay", 2), ("Hoa", 1)],
+    "31": [("Kinh", 99), ("Hoa", 1)],
+    "79": [("Kinh", 93), ("Hoa", 5), ("Khmer", 1), ("Chăm", 1)],
+    "42": [("Kinh", 99), ("Chứt", 1)],
+}
+CCCD_PREFIX = {"10": "010", "20": "020", "31": "031", "79": "079", "42": "042"}
+
+FAMILY = (
+    ["Nguyễn"] * 30
+    + ["Trần"] * 11
+    + ["Lê"] * 9
+    + ["Phạm"] * 7
+    + ["Hoàng"] * 5
+    + ["Phan"] * 4
+    + [
+        "Vũ",
+        "Vũ",
+        "Võ",
+        "Võ",
+        "Đặng",
+        "Đặng",
+        "Bùi",
+        "Bùi",
+        "Đỗ",
+        "Đỗ",
+        "Hồ",
+        "Ngô",
+        "Dương",
+        "Lý",
+        "Huỳnh",
+        "Đinh",
+    ]
+)
+FAMILY_MINORITY = [
+    "Giàng",
+    "Sùng",
+    "Vàng",
+    "Lù",
+    "Thào",
+    "Hầu",
+    "Lò",
+    "Hoàng",
+    "Nông",
+    "Lương",
+    "Vi",
+    "Hà",
+    "Triệu",
+]
+MIDDLE = {
+    "nam": ["Văn", "Đức", "Minh", "Hữu", "Quang", "Thành", "Xuân", "Công", "Ngọc", "Anh"],
+    "nu": ["Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Minh", "Hồng", "Kim", "Phương"],
+}
+GIVEN = {
+    "nam": [
+        "Anh",
+        "Bình",
+        "Cường",
+        "Dũng",
+        "Đạt",
+        "Hải",
+        "Hùng",
+        "Huy",
+        "Khang",
+        "Khoa",
+        "Long",
+        "Minh",
+        "Nam",
+        "Nghĩa",
+        "Phong",
+        "Phúc",
+        "Quân",
+        "Sơn",
+        "Thắng",
+        "Thành",
+        "Trung",
+        "Tuấn",
+        "Việt",
+        "Vinh",
+        "Hiếu",
+        "Lâm",
+        "Tài",
+        "Toàn",
+        "Tú",
+        "Kiên",
+    ],
+    "nu": [
+        "An",
+        "Chi",
+        "Dung",
+        "Giang",
+        "Hà",
+        "Hạnh",
+        "Hằng",
+        "Hoa",
+        "Hương",
+        "Huyền",
+        "Lan",
+        "Linh",
+        "Mai",
+        "Nga",
+        "Ngọc",
+        "Nhung",
+        "Oanh",
+        "Phương",
+        "Quỳnh",
+        "Thảo",
+        "Thủy",
+        "Trang",
+        "Uyên",
+        "Vân",
+        "Yến",
+        "Loan",
+        "Hiền",
+        "Thu",
+        "Tâm",
+        "Nhàn",
+    ],
+}
+GIVEN_MINORITY = {
+    "nam": ["Páo", "Sử", "Chứ", "Dính", "Lử", "Pao", "Dế", "Chơ", "Seo", "Phủ"],
+    "nu": ["Mỷ", "Sính", "Dua", "Mai", "Chía", "Pà", "Dở", "Xo", "Lan", "Súa"],
+}
+GROUPS = [
+    ("can_bo", 20),
+    ("dang_vien", 25),
+    ("doan_vien", 18),
+    ("hoi_vien", 15),
+    ("nhan_dan", 12),
+    ("doanh_nghiep", 6),
+    ("hoc_sinh", 4),
+]
+WORKPLACES = [
+    "UBND xã",
+    "Đảng ủy xã",
+    "Hội Nông dân xã",
+    "Đoàn Thanh niên xã",
+    "Trường Tiểu học",
+    "Trường THCS",
+    "Hội Liên hiệp Phụ nữ xã",
+    "Trạm Y tế xã",
+    "Công ty Cổ phần",
+    "Chi bộ thôn",
+]
+RESULTS = [("gioi", 30), ("kha", 55), ("trung_binh", 11), ("khong_dat", 1), ("bo_hoc", 3)]
+CANCEL_REASONS = [
+    "Không đủ số lượng học viên đăng ký.",
+    "Trùng lịch hội nghị của cấp ủy.",
+    "Điều chỉnh kế hoạch theo chỉ đạo của Ban Thường vụ.",
+]
+
+
+@dataclass
+class PlannedClass:
+    center: Unit
+    program: str
+    start: datetime.date
+    size: int
+    co_organised: bool
+    cancelled: bool = False
+
+
+def _weighted(rng: random.Random, pairs):
+    values, weights = zip(*pairs, strict=True)
+    return rng.choices(values, weights=weights, k=1)[0]
+
+
+class DemoLoader:
+    def __init__(
+        self, *, progress: Callable[[str], None] = lambda msg: None, today: datetime.date | None = None
+    ):
+        self.rng = random.Random(20230412)
+        self.progress = progress
+        self.today = today or datetime.date.today()
+        self.programs = {p.code: p for p in Program.objects.all()}
+        self._cccd_seq = 0
+
+    # -- entry point ------------------------------------------------------------------------------
+    def already_loaded(self) -> bool:
+        return Course.objects.filter(
+            center__parent__code="10", center__parent__kind=Unit.Kind.PROVINCE
+        ).exists()
+
+    @transaction.atomic
+    def load(self) -> None:
+        central = Unit.objects.get(code="VN", parent=None)
+        for province_code, spec in PROVINCES.items():
+            self._load_province(central, province_code, spec)
+        self._load_users()
+
+    # -- units ------------------------------------------------------------------------------------
+    def _load_province(self, central: Unit, code: str, spec) -> None:
+        area, area_kind, board_name, school_name, districts = spec
+        province, _ = Unit.objects.get_or_create(
+            parent=central,
+            code=code,
+            defaults={
+                "kind": Unit.Kind.PROVINCE,
+                "name": board_name,
+                "area_name": area,
+                "area_kind": area_kind,
+                "active_from": datetime.date(2000, 1, 1),
+            },
+        )
+        Unit.objects.get_or_create(
+            parent=province,
+            code="TCT",
+            defaults={
+                "kind": Unit.Kind.SCHOOL,
+                "name": school_name,
+                "area_name": area,
+                "area_kind": area_kind,
+            },
+        )
+        centers = []
+        for d_code, d_kind, d_area in districts:
+            center, _ = Unit.objects.get_or_create(
+                parent=province,
+                code=d_code,
+                defaults={
+                    "kind": Unit.Kind.CENTER,
+                    "name": center_name(d_area),
+                    "area_name": d_area,
+                    "area_kind": d_kind,
+                    "active_from": datetime.date(2018, 1, 1),
+                },
+            )
+            centers.append(center)
+        self.progress(f"{board_name}: {len(centers)} trung tâm chính trị")
+        lecturers = self._load_lecturers(code, centers)
+        plan = self._plan_classes(code, centers)
+        learners = self._load_learners(code, centers, plan)
+        self._load_classes(code, plan, learners, lecturers)
+
+    def _person_name(self, province_code: str, gender: str, ethnicity: str) -> str:
+        rng = self.rng
+        if ethnicity in ("Mông", "Dao", "Giáy", "Phù Lá") or (ethnicity != "Kinh" and rng.random() < 0.5):
+            middle = rng.choice(["A", "Seo", "Văn"]) if gender == "nam" else "Thị"
+            return f"{rng.choice(FAMILY_MINORITY)} {middle} {rng.choice(GIVEN_MINORITY[gender])}"
+        return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE[gender])} {rng.choice(GIVEN[gender])}"
+
+    def _load_lecturers(self, province_code: str, centers: list[Unit]) -> dict[int, list[int]]:
+        rows = []
+        for center in centers:
+            for kind, n, qualification in (
+                (Lecturer.Kind.FULL_TIME, self.rng.randint(2, 4), "Thạc sĩ, Cao cấp lý luận chính trị"),
+                (Lecturer.Kind.CONCURRENT, self.rng.randint(8, 14), "Cử nhân, Cao cấp lý luận chính trị"),
+                (Lecturer.Kind.REPORTER, self.rng.randint(2, 5), "Cao cấp lý luận chính trị"),
+            ):
+                for _ in range(n):
+                    gender = self.rng.choice(["nam", "nu"])
+                    rows.append(
+                        Lecturer(
+                            center=center,
+                            kind=kind,
+                            qualification=qualification,
+                            full_name=self._person_name(province_code, gender, "Kinh"),
+                        )
+                    )
+        Lecturer.objects.bulk_create(rows, batch_size=2000)
+        by_center = defaultdict(list)
+        for lecturer in Lecturer.objects.filter(center__in=centers).values("pk", "center_id"):
+            by_center[lecturer["center_id"]].append(lecturer["pk"])
+        return by_center
+
+    # -- classes ----------------------------------------------------------------------------------
+    def _quarter_dates(self, year: int, quarter: int) -> tuple[datetime.date, int]:
+        start = datetime.date(year, 3 * quarter - 2, 1)
+        end = datetime.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - datetime.timedelta(days=1)
+        return start, (end - start).days
+
+    def _sizes(self, programs: list[str], total: int) -> list[int]:
+        """Class sizes around each program's typical size, scaled to add up to `total` exactly."""
+        base = [PROGRAM_SIZE[p] * self.rng.uniform(0.6, 1.4) for p in programs]
+        scale = total / sum(base)
+        sizes = [max(12, round(b * scale)) for b in base]
+        diff = total - sum(sizes)
+        order = sorted(range(len(sizes)), key=lambda i: -sizes[i])
+        i = 0
+        while diff:
+            step = 1 if diff > 0 else -1
+            k = order[i % len(order)]
+            if sizes[k] + step >= 12:
+                sizes[k] += step
+                diff -= step
+            i += 1
+        return sizes
+
+    def _plan_classes(self, code: str, centers: list[Unit]) -> list[PlannedClass]:
+        rng = self.rng
+        weights = [3.0 if c.area_kind in ("thanh_pho", "thanh_pho_thuoc_tp") else 1.0 for c in centers]
+        plan: list[PlannedClass] = []
+        for year in YEARS:
+            n_year = YEAR_CLASSES[code][year]
+            counts = [round(n_year * share) for share in QUARTER_SHARE]
+            counts[-1] = n_year - sum(counts[:-1])
+            year_total = YEAR_ENROLMENTS.get((code, year))
+            quarter_totals = None
+            if year_total:
+                quarter_totals = [round(year_total * share) for share in QUARTER_SHARE]
+                quarter_totals[-1] = year_total - sum(quarter_totals[:-1])
+            for quarter in range(1, 5):
+                q_start, q_days = self._quarter_dates(year, quarter)
+                if code == "10" and (year, quarter) == (2023, 1):
+                    programs = [(p, False) for p, n in LAO_CAI_Q1_2023["own"].items() for _ in range(n)]
+                    programs += [
+                        (p, True) for p, n in LAO_CAI_Q1_2023["co_organised"].items() for _ in range(n)
+                    ]
+                    total = LAO_CAI_Q1_2023["enrolments"]
+                    counts[0] = len(programs)
+                else:
+                    picked = rng.choices(
+                        list(PROGRAM_WEIGHT), weights=list(PROGRAM_WEIGHT.values()), k=counts[quarter - 1]
+                    )
+                    programs = [(p, p == "TCLL" or rng.random() < 0.15) for p in picked]
+                    total = quarter_totals[quarter - 1] if quarter_totals else None
+                if total is None:
+                    total = round(sum(PROGRAM_SIZE[p] for p, _ in programs) / 105 * AVERAGE_SIZE[code])
+                sizes = self._sizes([p for p, _ in programs], total)
+                for (program, co_org), size in zip(programs, sizes, strict=True):
+                    center = rng.choices(centers, weights=weights, k=1)[0]
+                    start = q_start + datetime.timedelta(days=rng.randint(3, q_days - 2))
+                    plan.append(PlannedClass(center, program, start, size, co_org))
+            # A few classes that were cancelled: they stay visible and count nowhere.
+            for _ in range(2):
+                q_start, q_days = self._quarter_dates(year, rng.randint(1, 4))
+                plan.append(
+                    PlannedClass(
+                        rng.choice(centers),
+                        rng.choice(list(PROGRAM_WEIGHT)),
+                        q_start + datetime.timedelta(days=rng.randint(3, q_days - 2)),
+                        0,
+                        False,
+                        cancelled=True,
+                    )
+                )
+        return plan
+
+    # -- learners ---------------------------------------------------------------------------------
+    def _load_learners(
+        self, code: str, centers: list[Unit], plan: list[PlannedClass]
+    ) -> dict[int, list[int]]:
+        rng = self.rng
+        per_center_year = defaultdict(int)
+        biggest = defaultdict(int)
+        for planned in plan:
+            per_center_year[(planned.center.pk, planned.start.year)] += planned.size
+            biggest[planned.center.pk] = max(biggest[planned.center.pk], planned.size)
+        rows = []
+        for center in centers:
+            busiest = max((v for (c, _), v in per_center_year.items() if c == center.pk), default=0)
+            pool = max(300, int(busiest * 0.45), biggest[center.pk] + 50)
+            for _ in range(pool):
+                gender = rng.choice(["nam", "nu"])
+                ethnicity = _weighted(rng, ETHNICITY[code])
+                group = _weighted(rng, GROUPS)
+                born = datetime.date(rng.randint(1965, 2003), rng.randint(1, 12), rng.randint(1, 28))
+                if group in ("dang_vien", "can_bo"):
+                    party = "chinh_thuc" if rng.random() < 0.9 else "du_bi"
+                else:
+                    party = "quan_chung" if rng.random() < 0.85 else "du_bi"
+                national_id = None
+                if rng.random() < 0.7:
+                    self._cccd_seq += 1
+                    century = (0 if born.year < 2000 else 2) + (gender == "nu")
+                    national_id = f"{CCCD_PREFIX[code]}{century}{born.year % 100:02d}{self._cccd_seq:06d}"
+                rows.append(
+                    Learner(
+                        center=center,
+                        full_name=self._person_name(code, gender, ethnicity),
+                        date_of_birth=born,
+                        gender=gender,
+                        ethnicity=ethnicity,
+                        party_status=party,
+                        group=group,
+                        workplace=f"{rng.choice(WORKPLACES)} ({center.area_name})",
+                        national_id=national_id,
+                    )
+                )
+        created = Learner.objects.bulk_create(rows, batch_size=2000)
+        by_center = defaultdict(list)
+        for learner in created:
+            by_center[learner.center_id].append(learner.pk)
+        self.progress(f"  {vn_int(len(created))} học viên")
+        return by_center
+
+    def _load_classes(self, code, plan, learners, lecturers) -> None:
+        rng = self.rng
+        seq = defaultdict(int)
+        courses = []
+        for planned in sorted(plan, key=lambda p: p.start):
+            key = (planned.center.pk, planned.start.year, planned.program)
+            seq[key] += 1
+            days = PROGRAM_DAYS[planned.program]
+            end = planned.start + datetime.timedelta(days=max(0, round(days * rng.uniform(0.8, 1.2)) - 1))
+            if planned.cancelled:
+                status = Course.Status.CANCELLED
+            elif end < self.today:
+                status = Course.Status.FINISHED
+            elif planned.start <= self.today:
+                status = Course.Status.RUNNING
+            else:
+                status = Course.Status.PLANNED
+            n = seq[key]
+            fmt = _weighted(rng, [("truc_tiep", 75), ("truc_tuyen", 15), ("ket_hop", 10)])
+            if planned.program == "NQ" and rng.random() < 0.4:
+                fmt = "truc_tuyen"
+            courses.append(
+                Course(
+                    center=planned.center,
+                    program=self.programs[planned.program],
+                    code=f"{planned.start.year}-{planned.program}-{n:02d}",
+                    title=f"{PROGRAM_TITLE[planned.program]} khóa {n} năm {planned.start.year}",
+                    start_date=planned.start,
+                    end_date=end,
+                    format=fmt,
+                    co_organised=planned.co_organised,
+                    location=("Hội trường " + planned.center.name)
+                    if fmt != "truc_tuyen"
+                    else "Trực tuyến (điểm cầu xã)",
+                    planned_size=max(planned.size, 30) if planned.cancelled else planned.size,
+                    status=status,
+                    cancel_reason=rng.choice(CANCEL_REASONS) if planned.cancelled else "",
+                )
+            )
+        created = Course.objects.bulk_create(courses, batch_size=2000)
+        through = Course.lecturers.through
+        links = []
+        enrolments = []
+        sizes = {id(c): p.size for c, p in zip(courses, sorted(plan, key=lambda p: p.start), strict=True)}
+        for course in created:
+            pool = lecturers[course.center_id]
+            for lecturer_id in rng.sample(pool, k=min(len(pool), rng.randint(1, 3))):
+                links.append(through(course_id=course.pk, lecturer_id=lecturer_id))
+            size = sizes[id(course)]
+            if course.status == Course.Status.CANCELLED or size == 0:
+                continue
+            finished = course.status == Course.Status.FINISHED
+            for learner_id in rng.sample(learners[course.center_id], k=size):
+                enrolments.append(
+                    Enrolment(
+                        course_id=course.pk,
+                        learner_id=learner_id,
+                        result=_weighted(rng, RESULTS) if finished else "",
+                    )
+                )
+        through.objects.bulk_create(links, batch_size=5000)
+        for i in range(0, len(enrolments), 20000):
+            Enrolment.objects.bulk_create(enrolments[i : i + 20000], batch_size=5000)
+        self.progress(f"  {vn_int(len(created))} lớp, {vn_int(len(enrolments))} lượt học viên")
+
+    # -- users ------------------------------------------------------------------------------------
+    def _load_users(self) -> None:
+        from centers.scoping import unit_from_key
+
+        User = get_user_model()
+        for username, full_name, key, position in DEMO_USERS:
+            family, _, given = full_name.rpartition(" ")
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"first_name": given, "last_name": family, "email": f"{username}@example.vn"},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            Staff.objects.update_or_create(
+                user=user, defaults={"unit": unit_from_key(key), "position": position}
+            )
+        admin, created = User.objects.get_or_create(
+            username=ADMIN_USER, defaults={"is_staff": True, "is_superuser": True, "first_name": "Quản trị"}
+        )
+        if created:
+            admin.set_password(DEMO_PASSWORD)
+            admin.save()

@@ -1,0 +1,304 @@
+"""Programs, classes (lớp), learners, enrolments and lecturers.
+
+Counting rules (the one place they are written down; reports/selectors.py applies them):
+- a class counts in the period its start date falls in;
+- a cancelled class counts nowhere;
+- enrolments ("lượt học viên") count per class: one person in two classes is two enrolments;
+- learners ("học viên", distinct people) count once per period however many classes they attend;
+- a removed enrolment counts nowhere (it is kept, with who removed it and when).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from centers.models import Unit
+
+
+class ProgramQuerySet(models.QuerySet):
+    def in_force_on(self, day: datetime.date):
+        return self.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+class Program(models.Model):
+    """A training program of the central catalogue, in force between two dates."""
+
+    code = models.CharField(_("mã chương trình"), max_length=16)
+    name = models.CharField(_("tên chương trình"), max_length=255)
+    briefing_phrase = models.CharField(
+        _("cách gọi trong báo cáo"),
+        max_length=255,
+        help_text=_("Cụm từ dùng trong đoạn tổng hợp, ví dụ “bồi dưỡng đảng viên mới”."),
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    valid_from = models.DateField(_("áp dụng từ ngày"))
+    valid_to = models.DateField(_("áp dụng đến ngày"), null=True, blank=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("chương trình bồi dưỡng")
+        verbose_name_plural = _("chương trình bồi dưỡng")
+        ordering = ["order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"], name="program_code_unique_per_revision"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="program_valid_to_after_from",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} - {self.name}"
+
+    def is_in_force_on(self, day: datetime.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+
+
+class Lecturer(models.Model):
+    class Kind(models.TextChoices):
+        FULL_TIME = "chuyen_trach", _("Giảng viên chuyên trách")
+        CONCURRENT = "kiem_chuc", _("Giảng viên kiêm chức")
+        REPORTER = "bao_cao_vien", _("Báo cáo viên")
+
+    center = models.ForeignKey(
+        Unit,
+        verbose_name=_("trung tâm"),
+        on_delete=models.PROTECT,
+        related_name="lecturers",
+        limit_choices_to={"kind": Unit.Kind.CENTER},
+    )
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    kind = models.CharField(_("loại giảng viên"), max_length=16, choices=Kind.choices)
+    qualification = models.CharField(
+        _("trình độ"), max_length=255, blank=True, help_text=_("Ví dụ: Thạc sĩ, Cao cấp lý luận chính trị.")
+    )
+    position = models.CharField(_("chức vụ, đơn vị công tác"), max_length=255, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    retired_on = models.DateField(_("thôi giảng dạy từ ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("giảng viên")
+        verbose_name_plural = _("giảng viên")
+        ordering = ["center", "full_name"]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def is_active(self) -> bool:
+        return self.retired_on is None
+
+
+class Course(models.Model):
+    """A class (lớp) run by one district center."""
+
+    class Format(models.TextChoices):
+        IN_PERSON = "truc_tiep", _("Trực tiếp")
+        ONLINE = "truc_tuyen", _("Trực tuyến")
+        MIXED = "ket_hop", _("Kết hợp")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Dự kiến")
+        RUNNING = "running", _("Đang học")
+        FINISHED = "finished", _("Đã kết thúc")
+        CANCELLED = "cancelled", _("Đã hủy")
+
+    center = models.ForeignKey(
+        Unit,
+        verbose_name=_("trung tâm"),
+        on_delete=models.PROTECT,
+        related_name="courses",
+        limit_choices_to={"kind": Unit.Kind.CENTER},
+    )
+    program = models.ForeignKey(
+        Program, verbose_name=_("chương trình"), on_delete=models.PROTECT, related_name="courses"
+    )
+    code = models.CharField(_("mã lớp"), max_length=30)
+    title = models.CharField(_("tên lớp"), max_length=255)
+    start_date = models.DateField(_("ngày bắt đầu"))
+    end_date = models.DateField(_("ngày kết thúc"))
+    format = models.CharField(_("hình thức"), max_length=16, choices=Format.choices, default=Format.IN_PERSON)
+    location = models.CharField(_("địa điểm"), max_length=255, blank=True)
+    co_organised = models.BooleanField(_("phối hợp với Trường Chính trị tỉnh"), default=False)
+    planned_size = models.PositiveIntegerField(_("số học viên dự kiến"), null=True, blank=True)
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.PLANNED)
+    lecturers = models.ManyToManyField(
+        Lecturer, verbose_name=_("giảng viên"), blank=True, related_name="courses"
+    )
+    cancel_reason = models.TextField(_("lý do hủy"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người tạo"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Bumped by every write service; a save carrying an older version is refused (no lost updates).
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+
+    class Meta:
+        verbose_name = _("lớp học")
+        verbose_name_plural = _("lớp học")
+        ordering = ["-start_date", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "code"], name="course_code_unique_in_center"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="course_end_not_before_start"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["center", "start_date"], name="course_center_start_idx"),
+            models.Index(fields=["start_date"], name="course_start_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} - {self.title}"
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("Ngày kết thúc không được trước ngày bắt đầu.")
+        if self.program_id and self.start_date and not self.program.is_in_force_on(self.start_date):
+            errors["program"] = _("Chương trình “%(program)s” không còn áp dụng vào ngày %(day)s.") % {
+                "program": self.program.name,
+                "day": self.start_date.strftime("%d/%m/%Y"),
+            }
+        if self.center_id and self.center.kind != Unit.Kind.CENTER:
+            errors["center"] = _("Lớp học phải thuộc một trung tâm chính trị cấp huyện.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+
+class Learner(models.Model):
+    class Gender(models.TextChoices):
+        MALE = "nam", _("Nam")
+        FEMALE = "nu", _("Nữ")
+
+    class PartyStatus(models.TextChoices):
+        NONE = "quan_chung", _("Quần chúng")
+        PROBATIONARY = "du_bi", _("Đảng viên dự bị")
+        FULL = "chinh_thuc", _("Đảng viên chính thức")
+
+    class Group(models.TextChoices):
+        CADRE = "can_bo", _("Cán bộ")
+        PARTY_MEMBER = "dang_vien", _("Đảng viên")
+        YOUTH_UNION = "doan_vien", _("Đoàn viên")
+        ASSOCIATION = "hoi_vien", _("Hội viên")
+        PEOPLE = "nhan_dan", _("Nhân dân")
+        ENTERPRISE = "doanh_nghiep", _("Doanh nghiệp")
+        STUDENT = "hoc_sinh", _("Học sinh - sinh viên")
+
+    MAJORITY_ETHNICITY = "Kinh"
+
+    center = models.ForeignKey(
+        Unit,
+        verbose_name=_("trung tâm quản lý"),
+        on_delete=models.PROTECT,
+        related_name="learners",
+        limit_choices_to={"kind": Unit.Kind.CENTER},
+    )
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    gender = models.CharField(_("giới tính"), max_length=8, choices=Gender.choices)
+    ethnicity = models.CharField(_("dân tộc"), max_length=50, default=MAJORITY_ETHNICITY)
+    party_status = models.CharField(
+        _("đảng viên"), max_length=16, choices=PartyStatus.choices, default=PartyStatus.NONE
+    )
+    group = models.CharField(_("đối tượng"), max_length=16, choices=Group.choices, default=Group.PEOPLE)
+    workplace = models.CharField(_("đơn vị công tác"), max_length=255, blank=True)
+    national_id = models.CharField(
+        _("số CCCD"),
+        max_length=12,
+        null=True,
+        blank=True,
+        validators=[RegexValidator(r"^\d{12}$", _("Số CCCD phải gồm đúng 12 chữ số."))],
+    )
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+
+    class Meta:
+        verbose_name = _("học viên")
+        verbose_name_plural = _("học viên")
+        ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national_id"], condition=Q(national_id__isnull=False), name="learner_cccd_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["center", "full_name"], name="learner_center_name_idx")]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def is_ethnic_minority(self) -> bool:
+        return bool(self.ethnicity) and self.ethnicity.strip().lower() != self.MAJORITY_ETHNICITY.lower()
+
+    @property
+    def masked_national_id(self) -> str:
+        return f"********{self.national_id[-4:]}" if self.national_id else ""
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def counted(self):
+        """Enrolments that count in figures: not removed, and in a class that is not cancelled."""
+        return self.filter(removed_at__isnull=True).exclude(course__status=Course.Status.CANCELLED)
+
+
+class Enrolment(models.Model):
+    class Result(models.TextChoices):
+        EXCELLENT = "gioi", _("Giỏi")
+        GOOD = "kha", _("Khá")
+        AVERAGE = "trung_binh", _("Trung bình")
+        FAILED = "khong_dat", _("Không đạt")
+        DROPPED = "bo_hoc", _("Bỏ học")
+
+    # Results that count as completing the class (completion rate = these over finished enrolments).
+    PASSING = (Result.EXCELLENT, Result.GOOD, Result.AVERAGE)
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("lớp"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    learner = models.ForeignKey(
+        Learner, verbose_name=_("học viên"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    result = models.CharField(_("kết quả"), max_length=16, choices=Result.choices, blank=True)
+    certificate_no = models.CharField(_("số giấy chứng nhận"), max_length=50, blank=True)
+    enrolled_at = models.DateTimeField(_("ghi danh lúc"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("rút khỏi lớp lúc"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người rút khỏi lớp"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lượt học viên")
+        verbose_name_plural = _("lượt học viên")
+        ordering = ["course", "learner__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "learner"], name="enrolment_one_per_learner_per_class"),
+        ]
+
+    def __str__(self):
+        return f"{self.learner} - {self.course.code}"

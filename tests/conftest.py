@@ -1,0 +1,91 @@
+"""The standing cast: two provinces, centers in each, and one user per role.
+
+- center_user: staff of `center` (province `province`)
+- other_center_user: staff of `other_center`, same province
+- board_user: board staff of `province`
+- other_board_user: board staff of `other_province`
+- central_user: central staff
+"""
+
+import pytest
+
+from centers.models import Unit
+
+from .factories import CenterFactory, ProvinceFactory, StaffFactory, UserFactory, central_unit
+
+PASSWORD = "Llct@2026"
+
+
+@pytest.fixture
+def central(db):
+    return central_unit()
+
+
+@pytest.fixture
+def province(db):
+    return ProvinceFactory(code="10", area_name="Lào Cai", name="Ban Tuyên giáo Tỉnh ủy Lào Cai")
+
+
+@pytest.fixture
+def other_province(db):
+    return ProvinceFactory(code="42", area_name="Hà Tĩnh", name="Ban Tuyên giáo Tỉnh ủy Hà Tĩnh")
+
+
+@pytest.fixture
+def center(province):
+    return CenterFactory(
+        parent=province, code="080", area_name="thành phố Lào Cai", area_kind=Unit.AreaKind.PROVINCIAL_CITY
+    )
+
+
+@pytest.fixture
+def other_center(province):
+    return CenterFactory(parent=province, code="082", area_name="huyện Bát Xát")
+
+
+@pytest.fixture
+def far_center(other_province):
+    return CenterFactory(parent=other_province, code="436", area_name="thành phố Hà Tĩnh")
+
+
+def _staff(username, unit):
+    return StaffFactory(user=UserFactory(username=username), unit=unit).user
+
+
+@pytest.fixture
+def center_user(center):
+    return _staff("trungtam", center)
+
+
+@pytest.fixture
+def other_center_user(other_center):
+    return _staff("trungtamkhac", other_center)
+
+
+@pytest.fixture
+def far_center_user(far_center):
+    return _staff("trungtamxa", far_center)
+
+
+@pytest.fixture
+def board_user(province):
+    return _staff("bantuyengiao", province)
+
+
+@pytest.fixture
+def other_board_user(other_province):
+    return _staff("bantuyengiaokhac", other_province)
+
+
+@pytest.fixture
+def central_user(central):
+    return _staff("trunguong", central)
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

@@ -1,0 +1,105 @@
+"""Factories that keep foreign keys consistent: a class's learners belong to the class's center."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from centers.models import Staff, Unit
+from courses.models import Course, Enrolment, Learner, Lecturer, Program
+
+
+def central_unit() -> Unit:
+    return Unit.objects.get(code="VN", parent=None)
+
+
+def program(code: str) -> Program:
+    return Program.objects.get(code=code)
+
+
+class ProvinceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    kind = Unit.Kind.PROVINCE
+    parent = factory.LazyFunction(central_unit)
+    code = factory.Sequence(lambda n: f"{50 + n % 49:02d}" if n < 49 else f"P{n}")
+    name = factory.LazyAttribute(lambda o: f"Ban Tuyên giáo Tỉnh ủy {o.area_name}")
+    area_name = factory.Sequence(lambda n: f"Tỉnh {n}")
+    area_kind = Unit.AreaKind.PROVINCE
+    active_from = datetime.date(2000, 1, 1)
+
+
+class CenterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Unit
+
+    kind = Unit.Kind.CENTER
+    parent = factory.SubFactory(ProvinceFactory)
+    code = factory.Sequence(lambda n: f"{100 + n:03d}")
+    area_name = factory.Sequence(lambda n: f"huyện Số {n}")
+    name = factory.LazyAttribute(lambda o: f"Trung tâm chính trị {o.area_name}")
+    area_kind = Unit.AreaKind.RURAL_DISTRICT
+    active_from = datetime.date(2018, 1, 1)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"canbo{n}")
+    first_name = "Hạnh"
+    last_name = "Nguyễn Thị"
+    password = factory.django.Password("Llct@2026")
+
+
+class StaffFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Staff
+
+    user = factory.SubFactory(UserFactory)
+    unit = factory.SubFactory(CenterFactory)
+
+
+class LecturerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lecturer
+
+    center = factory.SubFactory(CenterFactory)
+    full_name = factory.Sequence(lambda n: f"Giảng viên {n}")
+    kind = Lecturer.Kind.FULL_TIME
+    qualification = "Thạc sĩ"
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    center = factory.SubFactory(CenterFactory)
+    program = factory.LazyFunction(lambda: program("KND"))
+    code = factory.Sequence(lambda n: f"L{n:04d}")
+    title = factory.Sequence(lambda n: f"Lớp bồi dưỡng số {n}")
+    start_date = datetime.date(2023, 2, 6)
+    end_date = factory.LazyAttribute(lambda o: o.start_date + datetime.timedelta(days=4))
+    status = Course.Status.FINISHED
+
+
+class LearnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Learner
+
+    center = factory.SubFactory(CenterFactory)
+    full_name = factory.Sequence(lambda n: f"Học viên Số {n}")
+    date_of_birth = datetime.date(1990, 5, 17)
+    gender = Learner.Gender.FEMALE
+    group = Learner.Group.PARTY_MEMBER
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    course = factory.SubFactory(CourseFactory)
+    learner = factory.SubFactory(LearnerFactory, center=factory.SelfAttribute("..course.center"))
+    result = ""

@@ -1,0 +1,63 @@
+"""The demo data reproduces the figures the seed articles published (loads the whole set once)."""
+
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from centers.models import Unit
+from courses.models import Course, Enrolment, Learner
+from reports import selectors
+from reports.periods import Period
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+def province_totals(code, key):
+    centers = Unit.objects.centers().filter(parent__code=code, parent__kind=Unit.Kind.PROVINCE)
+    return selectors.totals_by_center(centers=centers, period=Period.parse(key)).total
+
+
+def test_demo_data_gives_the_published_figures_and_loads_once():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    printed = out.getvalue()
+    assert "trungtam.laocai" in printed and "bantuyengiao.laocai" in printed and "trunguong" in printed
+
+    # Seed 001: Lào Cai, quý I/2023: 40 classes, "gần 3.000 lượt học viên".
+    q1 = province_totals("10", "2023-Q1")
+    assert q1.classes == 40
+    assert 2_900 <= q1.enrolments < 3_000
+    lao_cai_q1 = selectors.counted_courses(
+        centers=Unit.objects.centers().filter(parent__code="10"),
+        start=Period.parse("2023-Q1").start,
+        end=Period.parse("2023-Q1").end,
+    )
+    own = {}
+    for course in lao_cai_q1.filter(co_organised=False).select_related("program"):
+        own[course.program.code] = own.get(course.program.code, 0) + 1
+    assert own == {"KND": 8, "DVM": 7, "DT": 5, "CD": 5, "NVTG": 1, "CNKT": 3}
+    assert lao_cai_q1.filter(co_organised=True).count() == 11
+
+    # Seed 004: Hà Tĩnh 2023: 775 classes with 129.557 learners, 66 more classes than 2022.
+    assert province_totals("42", "2023").classes == 775
+    assert province_totals("42", "2023").enrolments == 129_557
+    assert province_totals("42", "2022").classes == 709
+
+    # The five provinces, with real codes and names.
+    assert set(Unit.objects.provinces().values_list("code", flat=True)) == {"10", "20", "31", "42", "79"}
+    assert Unit.objects.get(parent__code="10", code="080").name == "Trung tâm chính trị thành phố Lào Cai"
+    assert Unit.objects.get(parent__code="79", code="769").name == "Trung tâm chính trị thành phố Thủ Đức"
+
+    # Every finished class has results; cancelled classes exist and count nowhere.
+    assert not Enrolment.objects.filter(course__status=Course.Status.FINISHED, result="").exists()
+    assert Course.objects.filter(status=Course.Status.CANCELLED).exists()
+    assert authenticate(username="trungtam.laocai", password="Llct@2026") is not None
+
+    # A second run keeps what is there.
+    counts = (Course.objects.count(), Learner.objects.count(), Enrolment.objects.count())
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "đã có sẵn" in out.getvalue()
+    assert (Course.objects.count(), Learner.objects.count(), Enrolment.objects.count()) == counts

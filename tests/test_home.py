@@ -1,0 +1,89 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from .factories import CourseFactory, EnrolmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_users_are_sent_to_the_login_page(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_login_page_is_vietnamese(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'lang="vi"' in body
+    assert "Đăng nhập" in body
+    assert "Tên đăng nhập" in body or "Tên người dùng" in body
+
+
+def test_a_wrong_password_gets_a_vietnamese_message(client, center_user):
+    response = client.post(reverse("login"), {"username": "trungtam", "password": "sai"})
+    assert response.status_code == 200
+    assert "Vui lòng điền vào" in response.content.decode()
+
+
+def test_logging_in_lands_on_the_home_page(client, center_user):
+    response = client.post(reverse("login"), {"username": "trungtam", "password": "Llct@2026"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
+@pytest.fixture
+def figures(center, other_center, far_center):
+    day = datetime.date(2023, 2, 1)
+    for _ in range(3):
+        EnrolmentFactory(course=CourseFactory(center=center, start_date=day))
+    CourseFactory(center=other_center, start_date=day)
+    CourseFactory(center=other_center, start_date=day, status="cancelled")
+    CourseFactory(center=far_center, start_date=day)
+
+
+def test_center_home_shows_its_own_figures_only(login, center_user, figures):
+    body = login(center_user).get(reverse("home") + "?ky=2023").content.decode()
+    assert "Trung tâm chính trị thành phố Lào Cai" in body
+    assert "huyện Bát Xát" not in body
+    assert 'data-figure="classes">3<' in body
+    assert 'data-figure="enrolments">3<' in body
+
+
+def test_board_home_lists_its_centers_and_sums_them(login, board_user, figures):
+    body = login(board_user).get(reverse("home") + "?ky=2023").content.decode()
+    assert "Trung tâm chính trị huyện Bát Xát" in body
+    assert "thành phố Hà Tĩnh" not in body
+    # 3 classes + 1 (the cancelled class counts nowhere)
+    assert 'data-figure="classes">4<' in body
+
+
+def test_central_home_lists_provinces(login, central_user, figures):
+    body = login(central_user).get(reverse("home") + "?ky=2023").content.decode()
+    assert "Ban Tuyên giáo Tỉnh ủy Lào Cai" in body
+    assert "Ban Tuyên giáo Tỉnh ủy Hà Tĩnh" in body
+    assert 'data-figure="classes">5<' in body
+
+
+def test_home_defaults_to_the_latest_year_with_data(login, center_user, figures):
+    body = login(center_user).get(reverse("home")).content.decode()
+    assert "năm 2023" in body
+
+
+def test_home_costs_the_same_queries_whatever_the_data_size(login, board_user, center, other_center):
+    client = login(board_user)
+    CourseFactory(center=center, start_date=datetime.date(2023, 3, 1))
+    client.get(reverse("home") + "?ky=2023")  # warm the session
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("home") + "?ky=2023")
+    for i in range(6):
+        EnrolmentFactory(course=CourseFactory(center=other_center, start_date=datetime.date(2023, 1 + i, 2)))
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("home") + "?ky=2023")
+    assert len(small) == len(large)
