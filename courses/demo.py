@@ -22,6 +22,7 @@ from centers.models import Staff, Unit
 from reports.formatting import vn_int
 
 from .models import Course, Enrolment, Learner, Lecturer, Program
+from .text import fold
 
 YEARS = (2022, 2023, 2024)
 DEMO_PASSWORD = "Llct@2026"
@@ -256,9 +257,7 @@ def _weighted(rng: random.Random, pairs):
 
 
 class DemoLoader:
-    def __init__(
-        self, *, progress: Callable[[str], None] = lambda msg: None, today: datetime.date | None = None
-    ):
+    def __init__(self, *, progress: Callable[[str], None] = lambda msg: None, today: datetime.date | None = None):
         self.rng = random.Random(20230412)
         self.progress = progress
         self.today = today or datetime.date.today()
@@ -267,9 +266,7 @@ class DemoLoader:
 
     # -- entry point ------------------------------------------------------------------------------
     def already_loaded(self) -> bool:
-        return Course.objects.filter(
-            center__parent__code="10", center__parent__kind=Unit.Kind.PROVINCE
-        ).exists()
+        return Course.objects.filter(center__parent__code="10", center__parent__kind=Unit.Kind.PROVINCE).exists()
 
     @transaction.atomic
     def load(self) -> None:
@@ -393,9 +390,7 @@ class DemoLoader:
                 q_start, q_days = self._quarter_dates(year, quarter)
                 if code == "10" and (year, quarter) == (2023, 1):
                     programs = [(p, False) for p, n in LAO_CAI_Q1_2023["own"].items() for _ in range(n)]
-                    programs += [
-                        (p, True) for p, n in LAO_CAI_Q1_2023["co_organised"].items() for _ in range(n)
-                    ]
+                    programs += [(p, True) for p, n in LAO_CAI_Q1_2023["co_organised"].items() for _ in range(n)]
                     total = LAO_CAI_Q1_2023["enrolments"]
                     counts[0] = len(programs)
                 else:
@@ -427,9 +422,7 @@ class DemoLoader:
         return plan
 
     # -- learners ---------------------------------------------------------------------------------
-    def _load_learners(
-        self, code: str, centers: list[Unit], plan: list[PlannedClass]
-    ) -> dict[int, list[int]]:
+    def _load_learners(self, code: str, centers: list[Unit], plan: list[PlannedClass]) -> dict[int, list[int]]:
         rng = self.rng
         per_center_year = defaultdict(int)
         biggest = defaultdict(int)
@@ -454,10 +447,12 @@ class DemoLoader:
                     self._cccd_seq += 1
                     century = (0 if born.year < 2000 else 2) + (gender == "nu")
                     national_id = f"{CCCD_PREFIX[code]}{century}{born.year % 100:02d}{self._cccd_seq:06d}"
+                name = self._person_name(code, gender, ethnicity)
                 rows.append(
                     Learner(
                         center=center,
-                        full_name=self._person_name(code, gender, ethnicity),
+                        full_name=name,
+                        name_key=fold(name),
                         date_of_birth=born,
                         gender=gender,
                         ethnicity=ethnicity,
@@ -553,9 +548,7 @@ class DemoLoader:
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
-            Staff.objects.update_or_create(
-                user=user, defaults={"unit": unit_from_key(key), "position": position}
-            )
+            Staff.objects.update_or_create(user=user, defaults={"unit": unit_from_key(key), "position": position})
         admin, created = User.objects.get_or_create(
             username=ADMIN_USER, defaults={"is_staff": True, "is_superuser": True, "first_name": "Quản trị"}
         )

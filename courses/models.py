@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from centers.models import Unit
 
+from .text import clean_name, fold
+
 
 class ProgramQuerySet(models.QuerySet):
     def in_force_on(self, day: datetime.date):
@@ -128,9 +130,7 @@ class Course(models.Model):
     co_organised = models.BooleanField(_("phối hợp với Trường Chính trị tỉnh"), default=False)
     planned_size = models.PositiveIntegerField(_("số học viên dự kiến"), null=True, blank=True)
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.PLANNED)
-    lecturers = models.ManyToManyField(
-        Lecturer, verbose_name=_("giảng viên"), blank=True, related_name="courses"
-    )
+    lecturers = models.ManyToManyField(Lecturer, verbose_name=_("giảng viên"), blank=True, related_name="courses")
     cancel_reason = models.TextField(_("lý do hủy"), blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
@@ -151,9 +151,7 @@ class Course(models.Model):
         ordering = ["-start_date", "code"]
         constraints = [
             models.UniqueConstraint(fields=["center", "code"], name="course_code_unique_in_center"),
-            models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="course_end_not_before_start"
-            ),
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="course_end_not_before_start"),
         ]
         indexes = [
             models.Index(fields=["center", "start_date"], name="course_center_start_idx"),
@@ -211,6 +209,8 @@ class Learner(models.Model):
         limit_choices_to={"kind": Unit.Kind.CENTER},
     )
     full_name = models.CharField(_("họ và tên"), max_length=150)
+    # The name folded (lower case, no diacritics) for searching and for matching duplicates.
+    name_key = models.CharField(_("khóa tìm kiếm"), max_length=150, editable=False, db_index=True, default="")
     date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
     gender = models.CharField(_("giới tính"), max_length=8, choices=Gender.choices)
     ethnicity = models.CharField(_("dân tộc"), max_length=50, default=MAJORITY_ETHNICITY)
@@ -244,6 +244,13 @@ class Learner(models.Model):
     def __str__(self):
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        self.full_name = clean_name(self.full_name)
+        self.name_key = fold(self.full_name)
+        if self.national_id == "":
+            self.national_id = None
+        super().save(*args, **kwargs)
+
     @property
     def is_ethnic_minority(self) -> bool:
         return bool(self.ethnicity) and self.ethnicity.strip().lower() != self.MAJORITY_ETHNICITY.lower()
@@ -270,9 +277,7 @@ class Enrolment(models.Model):
     # Results that count as completing the class (completion rate = these over finished enrolments).
     PASSING = (Result.EXCELLENT, Result.GOOD, Result.AVERAGE)
 
-    course = models.ForeignKey(
-        Course, verbose_name=_("lớp"), on_delete=models.PROTECT, related_name="enrolments"
-    )
+    course = models.ForeignKey(Course, verbose_name=_("lớp"), on_delete=models.PROTECT, related_name="enrolments")
     learner = models.ForeignKey(
         Learner, verbose_name=_("học viên"), on_delete=models.PROTECT, related_name="enrolments"
     )
@@ -302,3 +307,40 @@ class Enrolment(models.Model):
 
     def __str__(self):
         return f"{self.learner} - {self.course.code}"
+
+
+class ImportBatch(models.Model):
+    """An uploaded workbook, kept with who sent it and what it did (nothing is written before confirmation)."""
+
+    class Kind(models.TextChoices):
+        CENTER = "center", _("Nhập toàn bộ lớp và học viên")
+        ROSTER = "roster", _("Danh sách học viên của một lớp")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ xác nhận")
+        APPLIED = "applied", _("Đã ghi")
+        REJECTED = "rejected", _("Có lỗi, không ghi")
+
+    center = models.ForeignKey(Unit, verbose_name=_("trung tâm"), on_delete=models.PROTECT, related_name="+")
+    course = models.ForeignKey(
+        Course, verbose_name=_("lớp"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    content = models.BinaryField(_("nội dung tệp"))
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    summary = models.JSONField(_("tóm tắt"), default=dict, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("ghi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lần nhập tệp Excel")
+        verbose_name_plural = _("lần nhập tệp Excel")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.get_status_display()})"

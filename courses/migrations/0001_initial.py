@@ -20,9 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("code", models.CharField(max_length=30, verbose_name="mã lớp")),
                 ("title", models.CharField(max_length=255, verbose_name="tên lớp")),
@@ -101,17 +99,13 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("full_name", models.CharField(max_length=150, verbose_name="họ và tên")),
                 ("date_of_birth", models.DateField(blank=True, null=True, verbose_name="ngày sinh")),
                 (
                     "gender",
-                    models.CharField(
-                        choices=[("nam", "Nam"), ("nu", "Nữ")], max_length=8, verbose_name="giới tính"
-                    ),
+                    models.CharField(choices=[("nam", "Nam"), ("nu", "Nữ")], max_length=8, verbose_name="giới tính"),
                 ),
                 ("ethnicity", models.CharField(default="Kinh", max_length=50, verbose_name="dân tộc")),
                 (
@@ -152,9 +146,7 @@ class Migration(migrations.Migration):
                         max_length=12,
                         null=True,
                         validators=[
-                            django.core.validators.RegexValidator(
-                                "^\\d{12}$", "Số CCCD phải gồm đúng 12 chữ số."
-                            )
+                            django.core.validators.RegexValidator("^\\d{12}$", "Số CCCD phải gồm đúng 12 chữ số.")
                         ],
                         verbose_name="số CCCD",
                     ),
@@ -184,9 +176,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 (
                     "result",
@@ -251,9 +241,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("full_name", models.CharField(max_length=150, verbose_name="họ và tên")),
                 (
@@ -315,9 +303,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("code", models.CharField(max_length=16, verbose_name="mã chương trình")),
                 ("name", models.CharField(max_length=255, verbose_name="tên chương trình")),
@@ -338,9 +324,7 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "chương trình bồi dưỡng",
                 "ordering": ["order", "code"],
                 "constraints": [
-                    models.UniqueConstraint(
-                        fields=("code", "valid_from"), name="program_code_unique_per_revision"
-                    ),
+                    models.UniqueConstraint(fields=("code", "valid_from"), name="program_code_unique_per_revision"),
                     models.CheckConstraint(
                         condition=models.Q(
                             ("valid_to__isnull", True),
@@ -390,9 +374,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name="course",
-            constraint=models.UniqueConstraint(
-                fields=("center", "code"), name="course_code_unique_in_center"
-            ),
+            constraint=models.UniqueConstraint(fields=("center", "code"), name="course_code_unique_in_center"),
         ),
         migrations.AddConstraint(
             model_name="course",

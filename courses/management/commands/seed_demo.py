@@ -15,9 +15,7 @@ class Command(BaseCommand):
         else:
             started = time.monotonic()
             loader.load()
-            self.stdout.write(
-                self.style.SUCCESS(f"Đã nạp dữ liệu mẫu trong {time.monotonic() - started:.0f} giây.")
-            )
+            self.stdout.write(self.style.SUCCESS(f"Đã nạp dữ liệu mẫu trong {time.monotonic() - started:.0f} giây."))
         self.stdout.write(f"Tài khoản dùng thử (mật khẩu cho mọi tài khoản: {DEMO_PASSWORD}):")
         for username, _, _, role in DEMO_USERS:
             self.stdout.write(f"  {username:<22} {role}")

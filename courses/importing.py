@@ -1,0 +1,222 @@
+"""Match a parsed workbook against what the center already has, without writing anything.
+
+The plan is what the preview shows (rows to create, rows that match existing records, every error) and
+what `services.workbook_import` writes after the user confirms: it is made again inside the write
+transaction, so a confirmed import writes exactly what matches the database at that moment.
+Importing the same file twice finds everything already there the second time and writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from centers.models import Unit
+
+from .locking import lock_reason
+from .models import Course, Enrolment, Learner, Program
+from .text import fold
+from .workbook import CLASS_SHEET, LEARNER_SHEET, CellError, ClassRow, LearnerRow, ParsedWorkbook
+
+
+@dataclass
+class LearnerPlan:
+    row: LearnerRow  # the first row naming this person
+    existing: Learner | None
+
+
+@dataclass
+class EnrolmentPlan:
+    row: LearnerRow
+    course_code: str
+    person: tuple
+    existing: Enrolment | None
+    result_changes: bool
+
+
+@dataclass
+class ImportPlan:
+    center: Unit
+    course: Course | None = None
+    errors: list[CellError] = field(default_factory=list)
+    new_classes: list[ClassRow] = field(default_factory=list)
+    existing_classes: list[tuple[ClassRow, Course]] = field(default_factory=list)
+    learners: dict[tuple, LearnerPlan] = field(default_factory=dict)
+    enrolments: list[EnrolmentPlan] = field(default_factory=list)
+    programs: dict[str, Program] = field(default_factory=dict)
+    courses_by_code: dict[str, Course] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def new_learners(self) -> list[LearnerPlan]:
+        return [p for p in self.learners.values() if p.existing is None]
+
+    @property
+    def matched_learners(self) -> list[LearnerPlan]:
+        return [p for p in self.learners.values() if p.existing is not None]
+
+    @property
+    def new_enrolments(self) -> list[EnrolmentPlan]:
+        return [e for e in self.enrolments if e.existing is None or e.existing.removed_at is not None]
+
+    @property
+    def result_updates(self) -> list[EnrolmentPlan]:
+        return [e for e in self.enrolments if e.existing is not None and e.result_changes]
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.new_classes or self.new_learners or self.new_enrolments or self.result_updates)
+
+    def summary(self) -> dict:
+        return {
+            "new_classes": len(self.new_classes),
+            "existing_classes": len(self.existing_classes),
+            "new_learners": len(self.new_learners),
+            "matched_learners": len(self.matched_learners),
+            "new_enrolments": len(self.new_enrolments),
+            "existing_enrolments": len(self.enrolments) - len(self.new_enrolments),
+            "result_updates": len(self.result_updates),
+            "errors": len(self.errors),
+        }
+
+
+def plan_import(*, center: Unit, parsed: ParsedWorkbook, course: Course | None = None) -> ImportPlan:
+    """A handful of queries whatever the size of the file: classes, learners and enrolments fetched by set."""
+    plan = ImportPlan(center=center, course=course, errors=list(parsed.errors))
+    if not parsed.ok:
+        return plan
+    plan.programs = {p.code: p for p in Program.objects.all()}
+    _plan_classes(plan, parsed)
+    _plan_learners(plan, parsed)
+    return plan
+
+
+def _error(plan, sheet, row, column, message):
+    plan.errors.append(CellError(sheet, row, column, message))
+
+
+def _plan_classes(plan: ImportPlan, parsed: ParsedWorkbook) -> None:
+    center = plan.center
+    if plan.course is not None:
+        plan.courses_by_code = {fold(plan.course.code): plan.course}
+        return
+    codes = {fold(row.code) for row in parsed.classes} | {fold(r.class_code) for r in parsed.learners}
+    existing = {fold(c.code): c for c in Course.objects.filter(center=center) if fold(c.code) in codes}
+    plan.courses_by_code = dict(existing)
+    for row in parsed.classes:
+        course = existing.get(fold(row.code))
+        if course is not None:
+            plan.existing_classes.append((row, course))
+            continue
+        program = plan.programs.get(row.program_code)
+        if program is None:
+            _error(
+                plan,
+                CLASS_SHEET,
+                row.row,
+                "Mã chương trình",
+                f"không có chương trình mã “{row.program_code}”; dùng một trong: " + ", ".join(plan.programs) + ".",
+            )
+        elif row.start_date and not program.is_in_force_on(row.start_date):
+            _error(
+                plan,
+                CLASS_SHEET,
+                row.row,
+                "Mã chương trình",
+                f"chương trình “{program.code}” không áp dụng vào ngày {row.start_date:%d/%m/%Y}.",
+            )
+        if row.start_date:
+            reason = lock_reason(center=center, day=row.start_date)
+            if reason:
+                _error(plan, CLASS_SHEET, row.row, "Ngày bắt đầu", reason)
+        plan.new_classes.append(row)
+
+
+def _plan_learners(plan: ImportPlan, parsed: ParsedWorkbook) -> None:
+    center = plan.center
+    new_codes = {fold(row.code) for row in plan.new_classes}
+    rows = []
+    for row in parsed.learners:
+        code = fold(row.class_code)
+        if plan.course is not None:
+            if code and code != fold(plan.course.code):
+                _error(
+                    plan,
+                    LEARNER_SHEET,
+                    row.row,
+                    "Mã lớp",
+                    f"mã lớp “{row.class_code}” khác lớp đang nhập ({plan.course.code}); để trống hoặc ghi đúng mã.",
+                )
+                continue
+            code = fold(plan.course.code)
+        elif not code:
+            _error(plan, LEARNER_SHEET, row.row, "Mã lớp", "không được để trống.")
+            continue
+        elif code not in plan.courses_by_code and code not in new_codes:
+            _error(
+                plan,
+                LEARNER_SHEET,
+                row.row,
+                "Mã lớp",
+                f"không có lớp mã “{row.class_code}” trong trang “{CLASS_SHEET}” hay trên hệ thống.",
+            )
+            continue
+        course = plan.courses_by_code.get(code)
+        if course is not None and course.is_cancelled:
+            _error(plan, LEARNER_SHEET, row.row, "Mã lớp", f"lớp “{course.code}” đã hủy.")
+            continue
+        rows.append((code, row))
+
+    # Existing learners: by CCCD (anywhere: it is unique), else by name and date of birth in the center.
+    cccds = {row.national_id for _, row in rows if row.national_id}
+    by_cccd = {ln.national_id: ln for ln in Learner.objects.filter(national_id__in=cccds)} if cccds else {}
+    name_keys = {fold(row.full_name) for _, row in rows if not row.national_id}
+    by_name: dict[tuple, Learner] = {}
+    if name_keys:
+        for learner in Learner.objects.filter(center=center, name_key__in=name_keys).order_by("pk"):
+            by_name.setdefault((learner.name_key, learner.date_of_birth), learner)
+
+    for _, row in rows:
+        person = row.identity
+        if person in plan.learners:
+            continue
+        if row.national_id:
+            existing = by_cccd.get(row.national_id)
+            if existing is not None and existing.center_id != center.pk:
+                _error(
+                    plan,
+                    LEARNER_SHEET,
+                    row.row,
+                    "Số CCCD",
+                    "số CCCD này đã được đăng ký cho học viên của đơn vị khác; đề nghị liên hệ Ban Tuyên giáo tỉnh.",
+                )
+                continue
+        else:
+            existing = by_name.get((fold(row.full_name), row.date_of_birth))
+        plan.learners[person] = LearnerPlan(row, existing)
+
+    # Existing enrolments, fetched by the classes involved.
+    existing_courses = [c for c in plan.courses_by_code.values()]
+    known = {}
+    if existing_courses:
+        learner_ids = [p.existing.pk for p in plan.learners.values() if p.existing]
+        for enrolment in Enrolment.objects.filter(course__in=existing_courses, learner_id__in=learner_ids):
+            known[(enrolment.course_id, enrolment.learner_id)] = enrolment
+    locked_checked = {}
+    for code, row in rows:
+        person = row.identity
+        if person not in plan.learners:
+            continue
+        learner = plan.learners[person].existing
+        course = plan.courses_by_code.get(code)
+        existing = known.get((course.pk, learner.pk)) if course and learner else None
+        changes = bool(existing and row.result and existing.result != row.result)
+        if course is not None and (existing is None or changes or existing.removed_at is not None):
+            if course.pk not in locked_checked:
+                locked_checked[course.pk] = lock_reason(center=center, day=course.start_date)
+            if locked_checked[course.pk]:
+                _error(plan, LEARNER_SHEET, row.row, "Mã lớp", locked_checked[course.pk])
+                continue
+        plan.enrolments.append(EnrolmentPlan(row, code, person, existing, changes))

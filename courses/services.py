@@ -1,0 +1,454 @@
+"""The only code that writes classes, learners, enrolments, results and lecturers.
+
+Each function takes the user's scope, checks it (404 outside, 403 read-only), checks the period lock,
+validates with `full_clean()` and writes in one transaction. Errors are `ValidationError`s with Vietnamese
+messages that the forms show as they are.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from centers.models import Unit
+from centers.scoping import Action, Scope
+
+from .locking import lock_reason
+from .models import Course, Enrolment, Learner, Lecturer
+from .text import fold
+
+
+class ConflictError(ValidationError):
+    """Someone else saved the record since the user opened it; nothing was written."""
+
+
+def ensure_unlocked(*, center: Unit, days: Iterable[datetime.date]) -> None:
+    for day in {d for d in days if d is not None}:
+        reason = lock_reason(center=center, day=day)
+        if reason:
+            raise ValidationError(reason, code="locked")
+
+
+def _check_version(obj, expected: int | None) -> None:
+    if expected is not None and obj.version != expected:
+        raise ConflictError(
+            _(
+                "“%(obj)s” vừa được người khác sửa (phiên bản %(now)s, đồng chí đang sửa phiên bản %(was)s). "
+                "Không có gì bị ghi đè; hãy tải lại trang để xem thay đổi rồi sửa lại."
+            )
+            % {"obj": obj, "now": obj.version, "was": expected},
+            code="conflict",
+        )
+
+
+def _check_lecturers(center: Unit, lecturers: Iterable[Lecturer]) -> list[Lecturer]:
+    lecturers = list(lecturers)
+    for lecturer in lecturers:
+        if lecturer.center_id != center.pk:
+            raise ValidationError({"lecturers": _("Chỉ chọn giảng viên của trung tâm.")})
+    return lecturers
+
+
+# -- classes ------------------------------------------------------------------------------------------
+COURSE_FIELDS = (
+    "program",
+    "code",
+    "title",
+    "start_date",
+    "end_date",
+    "format",
+    "location",
+    "co_organised",
+    "planned_size",
+    "status",
+)
+
+
+@transaction.atomic
+def course_create(*, scope: Scope, center: Unit, user=None, lecturers=(), **fields) -> Course:
+    scope.require(Action.ENTER_DATA, center)
+    if fields.get("status") == Course.Status.CANCELLED:
+        raise ValidationError({"status": _("Không tạo lớp ở trạng thái đã hủy.")})
+    course = Course(center=center, created_by=user if user and user.is_authenticated else None, **fields)
+    course.full_clean()
+    ensure_unlocked(center=center, days=[course.start_date])
+    lecturers = _check_lecturers(center, lecturers)
+    course.save()
+    course.lecturers.set(lecturers)
+    return course
+
+
+@transaction.atomic
+def course_update(*, scope: Scope, course: Course, version: int | None = None, lecturers=None, **fields) -> Course:
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    scope.require(Action.ENTER_DATA, course.center)
+    _check_version(course, version)
+    if course.is_cancelled:
+        raise ValidationError(_("Lớp đã hủy, không sửa được."))
+    if fields.get("status") == Course.Status.CANCELLED:
+        raise ValidationError({"status": _("Dùng nút “Hủy lớp” để hủy lớp và ghi lý do.")})
+    old_start = course.start_date
+    for name, value in fields.items():
+        if name not in COURSE_FIELDS:
+            raise TypeError(name)
+        setattr(course, name, value)
+    course.full_clean()
+    ensure_unlocked(center=course.center, days=[old_start, course.start_date])
+    course.version = F("version") + 1
+    course.save()
+    if lecturers is not None:
+        course.lecturers.set(_check_lecturers(course.center, lecturers))
+    course.refresh_from_db()
+    return course
+
+
+@transaction.atomic
+def course_cancel(*, scope: Scope, course: Course, reason: str, version: int | None = None) -> Course:
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    scope.require(Action.ENTER_DATA, course.center)
+    _check_version(course, version)
+    if course.is_cancelled:
+        raise ValidationError(_("Lớp này đã được hủy trước đó."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Ghi lý do hủy lớp.")})
+    ensure_unlocked(center=course.center, days=[course.start_date])
+    course.status = Course.Status.CANCELLED
+    course.cancel_reason = reason.strip()
+    course.version = F("version") + 1
+    course.save(update_fields=["status", "cancel_reason", "version", "updated_at"])
+    course.refresh_from_db()
+    return course
+
+
+# -- learners and rosters --------------------------------------------------------------------------
+LEARNER_FIELDS = (
+    "full_name",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "party_status",
+    "group",
+    "workplace",
+    "national_id",
+)
+
+
+def learner_duplicates(*, center: Unit, full_name: str, date_of_birth, national_id=None):
+    """Learners of the center who look like the same person (same CCCD, or same name and date of birth)."""
+    same_person = Learner.objects.filter(center=center, name_key=fold(full_name), date_of_birth=date_of_birth)
+    if national_id:
+        same_person = same_person | Learner.objects.filter(center=center, national_id=national_id)
+    return same_person
+
+
+def _validate_learner(learner: Learner) -> None:
+    errors = {}
+    try:
+        learner.full_clean(validate_unique=False)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if learner.date_of_birth and learner.date_of_birth > timezone.localdate():
+        errors.setdefault("date_of_birth", []).append(_("Ngày sinh không được sau ngày hôm nay."))
+    if learner.national_id and Learner.objects.filter(national_id=learner.national_id).exclude(pk=learner.pk).exists():
+        errors.setdefault("national_id", []).append(_("Số CCCD này đã được dùng cho một học viên khác."))
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def learner_create(*, scope: Scope, center: Unit, allow_same_name: bool = False, **fields) -> Learner:
+    scope.require(Action.ENTER_DATA, center)
+    learner = Learner(center=center, **{k: v for k, v in fields.items() if k in LEARNER_FIELDS})
+    learner.national_id = learner.national_id or None
+    _validate_learner(learner)
+    if (
+        not allow_same_name
+        and learner_duplicates(center=center, full_name=learner.full_name, date_of_birth=learner.date_of_birth).exists()
+    ):
+        raise ValidationError(
+            _(
+                "Trung tâm đã có học viên “%(name)s” sinh ngày %(dob)s. Hãy chọn học viên đó trong kết quả tìm "
+                "kiếm, hoặc đánh dấu “Đây là người khác” nếu thật sự là hai người."
+            )
+            % {
+                "name": learner.full_name,
+                "dob": learner.date_of_birth.strftime("%d/%m/%Y") if learner.date_of_birth else "?",
+            },
+            code="duplicate",
+        )
+    learner.save()
+    return learner
+
+
+@transaction.atomic
+def learner_update(*, scope: Scope, learner: Learner, version: int | None = None, **fields) -> Learner:
+    learner = Learner.objects.select_for_update().get(pk=learner.pk)
+    scope.require(Action.ENTER_DATA, learner.center)
+    _check_version(learner, version)
+    for name, value in fields.items():
+        if name not in LEARNER_FIELDS:
+            raise TypeError(name)
+        setattr(learner, name, value)
+    learner.national_id = learner.national_id or None
+    _validate_learner(learner)
+    learner.version = F("version") + 1
+    learner.save()
+    learner.refresh_from_db()
+    return learner
+
+
+@transaction.atomic
+def enrolment_add(*, scope: Scope, course: Course, learner: Learner) -> Enrolment:
+    """Put a learner of the center in a class; re-adding a removed learner restores the enrolment."""
+    scope.require(Action.ENTER_DATA, course.center)
+    if learner.center_id != course.center_id:
+        raise ValidationError(_("Học viên không thuộc trung tâm của lớp."))
+    if course.is_cancelled:
+        raise ValidationError(_("Lớp đã hủy, không thêm học viên được."))
+    ensure_unlocked(center=course.center, days=[course.start_date])
+    enrolment = Enrolment.objects.select_for_update().filter(course=course, learner=learner).first()
+    if enrolment is not None:
+        if enrolment.removed_at is None:
+            raise ValidationError(_("“%(name)s” đã có trong danh sách lớp.") % {"name": learner.full_name})
+        enrolment.removed_at = None
+        enrolment.removed_by = None
+        enrolment.version = F("version") + 1
+        enrolment.save(update_fields=["removed_at", "removed_by", "version"])
+        enrolment.refresh_from_db()
+        return enrolment
+    try:
+        with transaction.atomic():
+            return Enrolment.objects.create(course=course, learner=learner)
+    except IntegrityError as error:  # a concurrent add of the same learner
+        raise ValidationError(_("“%(name)s” đã có trong danh sách lớp.") % {"name": learner.full_name}) from error
+
+
+@transaction.atomic
+def enrolment_remove(*, scope: Scope, enrolment: Enrolment, user=None) -> Enrolment:
+    """Take a learner off a roster. The enrolment is kept (with who and when) and counts nowhere."""
+    enrolment = Enrolment.objects.select_for_update().select_related("course__center").get(pk=enrolment.pk)
+    scope.require(Action.ENTER_DATA, enrolment.course.center)
+    if enrolment.removed_at is not None:
+        raise ValidationError(_("Học viên này đã được rút khỏi lớp trước đó."))
+    ensure_unlocked(center=enrolment.course.center, days=[enrolment.course.start_date])
+    enrolment.removed_at = timezone.now()
+    enrolment.removed_by = user if user and user.is_authenticated else None
+    enrolment.version = F("version") + 1
+    enrolment.save(update_fields=["removed_at", "removed_by", "version"])
+    enrolment.refresh_from_db()
+    return enrolment
+
+
+@dataclass(frozen=True)
+class ResultEntry:
+    enrolment_id: int
+    result: str
+    certificate_no: str = ""
+    version: int | None = None
+
+
+@transaction.atomic
+def results_record(*, scope: Scope, course: Course, entries: Iterable[ResultEntry]) -> int:
+    """Record results for a roster in one go; returns how many enrolments changed.
+
+    Every entry is checked before anything is written: an enrolment of another class, an unknown result
+    or a stale version refuses the whole form.
+    """
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    scope.require(Action.ENTER_DATA, course.center)
+    if course.is_cancelled:
+        raise ValidationError(_("Lớp đã hủy, không ghi kết quả được."))
+    ensure_unlocked(center=course.center, days=[course.start_date])
+    entries = list(entries)
+    current = {
+        e.pk: e
+        for e in Enrolment.objects.select_for_update()
+        .filter(course=course, removed_at__isnull=True, pk__in=[x.enrolment_id for x in entries])
+        .select_related("learner")
+    }
+    valid_results = {"", *Enrolment.Result.values}
+    changed = []
+    stale = []
+    for entry in entries:
+        enrolment = current.get(entry.enrolment_id)
+        if enrolment is None:
+            raise ValidationError(_("Danh sách lớp đã thay đổi; hãy tải lại trang."), code="conflict")
+        if entry.result not in valid_results:
+            raise ValidationError(_("Kết quả “%(r)s” không hợp lệ.") % {"r": entry.result})
+        if (enrolment.result, enrolment.certificate_no) == (entry.result, entry.certificate_no.strip()):
+            continue
+        if entry.version is not None and enrolment.version != entry.version:
+            stale.append(enrolment.learner.full_name)
+            continue
+        enrolment.result = entry.result
+        enrolment.certificate_no = entry.certificate_no.strip()
+        changed.append(enrolment)
+    if stale:
+        raise ConflictError(
+            _("Kết quả của %(names)s vừa được người khác sửa. Không có gì bị ghi; hãy tải lại trang.")
+            % {"names": ", ".join(stale)},
+            code="conflict",
+        )
+    for enrolment in changed:
+        enrolment.full_clean(exclude=["course", "learner"])
+    for enrolment in changed:
+        enrolment.version += 1
+    Enrolment.objects.bulk_update(changed, ["result", "certificate_no", "version"], batch_size=500)
+    return len(changed)
+
+
+# -- lecturers -----------------------------------------------------------------------------------------
+LECTURER_FIELDS = ("full_name", "kind", "qualification", "position", "phone")
+
+
+@transaction.atomic
+def lecturer_create(*, scope: Scope, center: Unit, **fields) -> Lecturer:
+    scope.require(Action.ENTER_DATA, center)
+    lecturer = Lecturer(center=center, **{k: v for k, v in fields.items() if k in LECTURER_FIELDS})
+    lecturer.full_clean()
+    lecturer.save()
+    return lecturer
+
+
+@transaction.atomic
+def lecturer_update(*, scope: Scope, lecturer: Lecturer, **fields) -> Lecturer:
+    lecturer = Lecturer.objects.select_for_update().get(pk=lecturer.pk)
+    scope.require(Action.ENTER_DATA, lecturer.center)
+    for name, value in fields.items():
+        if name not in LECTURER_FIELDS:
+            raise TypeError(name)
+        setattr(lecturer, name, value)
+    lecturer.full_clean()
+    lecturer.save()
+    return lecturer
+
+
+@transaction.atomic
+def lecturer_retire(*, scope: Scope, lecturer: Lecturer, on: datetime.date | None = None) -> Lecturer:
+    """A lecturer who stops teaching is retired, never deleted: their past classes keep them."""
+    lecturer = Lecturer.objects.select_for_update().get(pk=lecturer.pk)
+    scope.require(Action.ENTER_DATA, lecturer.center)
+    if lecturer.retired_on is not None:
+        raise ValidationError(
+            _("Giảng viên này đã thôi giảng dạy từ ngày %(d)s.") % {"d": lecturer.retired_on.strftime("%d/%m/%Y")}
+        )
+    lecturer.retired_on = on or timezone.localdate()
+    lecturer.save(update_fields=["retired_on"])
+    return lecturer
+
+
+@transaction.atomic
+def lecturer_reinstate(*, scope: Scope, lecturer: Lecturer) -> Lecturer:
+    lecturer = Lecturer.objects.select_for_update().get(pk=lecturer.pk)
+    scope.require(Action.ENTER_DATA, lecturer.center)
+    lecturer.retired_on = None
+    lecturer.save(update_fields=["retired_on"])
+    return lecturer
+
+
+# -- workbook import ----------------------------------------------------------------------------------
+def status_for_dates(start: datetime.date, end: datetime.date, today: datetime.date | None = None) -> str:
+    today = today or timezone.localdate()
+    if end < today:
+        return Course.Status.FINISHED
+    if start <= today:
+        return Course.Status.RUNNING
+    return Course.Status.PLANNED
+
+
+@transaction.atomic
+def workbook_import(*, scope: Scope, center: Unit, parsed, course: Course | None = None, user=None):
+    """Write a confirmed workbook: all of it in one transaction, or nothing.
+
+    The plan is made again here, under the transaction, so the write matches the database as it is now.
+    Returns the plan that was applied (its summary says what was written).
+    """
+    from .importing import plan_import
+
+    scope.require(Action.ENTER_DATA, center)
+    if course is not None:
+        course = Course.objects.select_for_update().get(pk=course.pk)
+        if course.center_id != center.pk:
+            raise ValidationError(_("Lớp không thuộc trung tâm."))
+    plan = plan_import(center=center, parsed=parsed, course=course)
+    if not plan.ok:
+        raise ValidationError([str(e) for e in plan.errors])
+    today = timezone.localdate()
+
+    new_courses = []
+    for row in plan.new_classes:
+        new = Course(
+            center=center,
+            program=plan.programs[row.program_code],
+            code=row.code,
+            title=row.title,
+            start_date=row.start_date,
+            end_date=row.end_date,
+            format=row.format,
+            co_organised=row.co_organised,
+            location=row.location,
+            status=status_for_dates(row.start_date, row.end_date, today),
+            created_by=user if user and user.is_authenticated else None,
+        )
+        try:
+            new.full_clean(validate_unique=False)
+        except ValidationError as error:
+            raise ValidationError(
+                _("Trang “Lớp học”, dòng %(row)s: %(msg)s") % {"row": row.row, "msg": "; ".join(error.messages)}
+            ) from error
+        new_courses.append(new)
+    for created in Course.objects.bulk_create(new_courses):
+        plan.courses_by_code[fold(created.code)] = created
+
+    new_learners = []
+    for person_plan in plan.new_learners:
+        row = person_plan.row
+        learner = Learner(
+            center=center,
+            full_name=row.full_name,
+            name_key=fold(row.full_name),
+            date_of_birth=row.date_of_birth,
+            gender=row.gender,
+            ethnicity=row.ethnicity,
+            group=row.group,
+            party_status=row.party_status,
+            workplace=row.workplace,
+            national_id=row.national_id,
+        )
+        try:
+            learner.full_clean(validate_unique=False)
+        except ValidationError as error:
+            raise ValidationError(
+                _("Trang “Học viên”, dòng %(row)s: %(msg)s") % {"row": row.row, "msg": "; ".join(error.messages)}
+            ) from error
+        new_learners.append((person_plan, learner))
+    Learner.objects.bulk_create([learner for _, learner in new_learners], batch_size=1000)
+    for person_plan, learner in new_learners:
+        person_plan.existing = learner
+
+    to_create, to_update = [], []
+    for item in plan.enrolments:
+        target_course = plan.courses_by_code[fold(item.course_code)]
+        learner = plan.learners[item.person].existing
+        if item.existing is None:
+            to_create.append(Enrolment(course=target_course, learner=learner, result=item.row.result))
+            continue
+        enrolment = item.existing
+        if enrolment.removed_at is not None:
+            enrolment.removed_at = None
+            enrolment.removed_by = None
+        if item.result_changes:
+            enrolment.result = item.row.result
+        if enrolment.removed_at is None and (item.result_changes or item in plan.new_enrolments):
+            enrolment.version += 1
+            to_update.append(enrolment)
+    Enrolment.objects.bulk_create(to_create, batch_size=1000)
+    Enrolment.objects.bulk_update(to_update, ["result", "removed_at", "removed_by", "version"], batch_size=500)
+    return plan
