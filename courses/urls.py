@@ -1,2 +1,22 @@
+from django.urls import path
+
+from . import views
+
 app_name = "courses"
-urlpatterns = []
+urlpatterns = [
+    path("lop/", views.course_list, name="course_list"),
+    path("lop/them/", views.course_create, name="course_create"),
+    path("lop/<int:pk>/", views.course_detail, name="course_detail"),
+    path("lop/<int:pk>/sua/", views.course_edit, name="course_edit"),
+    path("lop/<int:pk>/huy/", views.course_cancel, name="course_cancel"),
+    path("lop/<int:pk>/ket-qua/", views.course_results, name="course_results"),
+    path("lop/<int:pk>/hoc-vien/them/", views.course_add_learner, name="course_add_learner"),
+    path("lop/<int:pk>/nhap-danh-sach/", views.roster_upload, name="roster_upload"),
+    path("luot-hoc/<int:pk>/rut/", views.enrolment_remove, name="enrolment_remove"),
+    path("nhap-excel/", views.import_workbook, name="import_workbook"),
+    path("nhap-excel/mau.xlsx", views.import_template, name="import_template"),
+    path("giang-vien/", views.lecturer_list, name="lecturer_list"),
+    path("giang-vien/them/", views.lecturer_create, name="lecturer_create"),
+    path("giang-vien/<int:pk>/sua/", views.lecturer_edit, name="lecturer_edit"),
+    path("giang-vien/<int:pk>/thoi-giang/", views.lecturer_retire, name="lecturer_retire"),
+]

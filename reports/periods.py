@@ -28,9 +28,7 @@ class Period:
     def parse(cls, key: str) -> Period:
         match = _KEY.match((key or "").strip().upper())
         if not match:
-            raise PeriodError(
-                f"Kỳ báo cáo “{key}” không hợp lệ. Dùng dạng 2023-Q1, 2023-H1, 2023-9M hoặc 2023."
-            )
+            raise PeriodError(f"Kỳ báo cáo “{key}” không hợp lệ. Dùng dạng 2023-Q1, 2023-H1, 2023-9M hoặc 2023.")
         year = int(match["year"])
         if not 2000 <= year <= 2100:
             raise PeriodError(f"Năm {year} nằm ngoài phạm vi báo cáo.")

@@ -81,3 +81,17 @@ def latest_year_with_data(*, centers: QuerySet[Unit], today: datetime.date) -> i
         .aggregate(m=Max("start_date"))["m"]
     )
     return latest.year if latest else today.year
+
+
+def course_result_totals(*, course: Course) -> dict:
+    """Enrolments of one class by result (one grouped query), for the foot of the roster."""
+    rows = (
+        Enrolment.objects.filter(course=course, removed_at__isnull=True)
+        .values("result")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {row["result"]: row["n"] for row in rows}
+    totals = [(label, counts.get(value, 0)) for value, label in Enrolment.Result.choices]
+    totals.append(("Chưa có kết quả", counts.get("", 0)))
+    return {"by_result": totals, "total": sum(counts.values())}

@@ -1,0 +1,223 @@
+"""Forms only parse and validate shape; the services in courses/services.py decide and write."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from centers.models import Unit
+from reports.periods import Period, PeriodError
+
+from .models import Course, Enrolment, Learner, Lecturer, Program
+
+DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class CourseForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Course
+        fields = [
+            "program",
+            "code",
+            "title",
+            "start_date",
+            "end_date",
+            "format",
+            "co_organised",
+            "location",
+            "planned_size",
+            "status",
+            "lecturers",
+        ]
+        widgets = {
+            "start_date": DATE_WIDGET,
+            "end_date": DATE_WIDGET,
+            "lecturers": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, center: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.center = center
+        self.instance.center = center
+        self.fields["program"].queryset = Program.objects.order_by("order")
+        lecturers = Lecturer.objects.filter(center=center)
+        if self.instance.pk:
+            # a retired lecturer stays selectable on the classes they taught
+            lecturers = lecturers.filter(Q(retired_on__isnull=True) | Q(courses=self.instance)).distinct()
+        else:
+            lecturers = lecturers.filter(retired_on__isnull=True)
+        self.fields["lecturers"].queryset = lecturers.order_by("full_name")
+        self.fields["status"].choices = [c for c in Course.Status.choices if c[0] != Course.Status.CANCELLED]
+        self.fields["planned_size"].widget.attrs["min"] = 0
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("code", css_class="col-md-3"), Column("title", css_class="col-md-9")),
+            Row(
+                Column("program", css_class="col-md-6"),
+                Column("format", css_class="col-md-3"),
+                Column("status", css_class="col-md-3"),
+            ),
+            Row(
+                Column("start_date", css_class="col-md-3"),
+                Column("end_date", css_class="col-md-3"),
+                Column("planned_size", css_class="col-md-3"),
+                Column("co_organised", css_class="col-md-3 pt-md-4"),
+            ),
+            "location",
+            "lecturers",
+            "version",
+        )
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        clash = Course.objects.filter(center=self.center, code__iexact=code).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Trung tâm đã có lớp mã “%(code)s”.") % {"code": code})
+        return code
+
+    def _post_clean(self):
+        # Model validation (end before start, program in force) runs in the service; keep field errors here.
+        pass
+
+    def service_fields(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k not in ("lecturers", "version")}
+        return data
+
+
+class CancelCourseForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do hủy lớp"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class CourseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo mã, tên lớp"), required=False, max_length=100)
+    trung_tam = forms.ModelChoiceField(label=_("Trung tâm"), queryset=Unit.objects.none(), required=False)
+    chuong_trinh = forms.ModelChoiceField(label=_("Chương trình"), queryset=Program.objects.all(), required=False)
+    ky = forms.CharField(label=_("Kỳ (quý hoặc năm)"), required=False, max_length=10)
+    trang_thai = forms.ChoiceField(
+        label=_("Trạng thái"), choices=[("", _("Tất cả"))] + list(Course.Status.choices), required=False
+    )
+    hinh_thuc = forms.ChoiceField(
+        label=_("Hình thức"), choices=[("", _("Tất cả"))] + list(Course.Format.choices), required=False
+    )
+
+    def __init__(self, *args, centers, period_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trung_tam"].queryset = centers
+        self.fields["ky"].widget = forms.Select(choices=[("", _("Tất cả"))] + period_choices)
+        self.fields["chuong_trinh"].empty_label = _("Tất cả")
+        self.fields["trung_tam"].empty_label = _("Tất cả")
+
+    def clean_ky(self):
+        key = self.cleaned_data["ky"]
+        if not key:
+            return None
+        try:
+            return Period.parse(key)
+        except PeriodError as error:
+            raise forms.ValidationError(str(error)) from error
+
+
+class LearnerForm(forms.ModelForm):
+    allow_same_name = forms.BooleanField(
+        label=_("Đây là người khác (trùng họ tên và ngày sinh với học viên đã có)"), required=False
+    )
+
+    class Meta:
+        model = Learner
+        fields = [
+            "full_name",
+            "date_of_birth",
+            "gender",
+            "ethnicity",
+            "party_status",
+            "group",
+            "workplace",
+            "national_id",
+        ]
+        widgets = {"date_of_birth": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["national_id"].widget.attrs.update({"inputmode": "numeric", "pattern": r"\d{12}"})
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(
+                Column("full_name", css_class="col-md-5"),
+                Column("date_of_birth", css_class="col-md-3"),
+                Column("gender", css_class="col-md-2"),
+                Column("ethnicity", css_class="col-md-2"),
+            ),
+            Row(
+                Column("group", css_class="col-md-4"),
+                Column("party_status", css_class="col-md-4"),
+                Column("national_id", css_class="col-md-4"),
+            ),
+            "workplace",
+            "allow_same_name",
+        )
+
+    def _post_clean(self):
+        pass  # validated in the service (courses.services.learner_create)
+
+    def service_fields(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "allow_same_name"}
+
+
+class LearnerSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Tìm học viên của trung tâm (họ tên, ngày sinh dd/mm/yyyy hoặc số CCCD)"),
+        max_length=100,
+        required=False,
+    )
+
+
+class ResultForm(forms.Form):
+    enrolment = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    result = forms.ChoiceField(
+        label=_("Kết quả"),
+        choices=[("", _("Chưa có"))] + list(Enrolment.Result.choices),
+        required=False,
+    )
+    certificate_no = forms.CharField(label=_("Số giấy chứng nhận"), max_length=50, required=False)
+
+
+ResultFormSet = forms.formset_factory(ResultForm, extra=0, max_num=5000, validate_max=True)
+
+
+class LecturerForm(forms.ModelForm):
+    class Meta:
+        model = Lecturer
+        fields = ["full_name", "kind", "qualification", "position", "phone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Lưu"), css_class="btn-llct"))
+
+    def _post_clean(self):
+        pass  # validated in the service
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Tệp Excel (.xlsx) theo mẫu"))
+
+    def clean_file(self):
+        from .workbook import MAX_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("Tệp lớn hơn %(mb)s MB; hãy chia thành nhiều tệp nhỏ hơn.") % {"mb": MAX_BYTES // (1024 * 1024)}
+            )
+        return upload

@@ -1,0 +1,479 @@
+"""Thin views: resolve the scope, parse the form, call a service, render. No counting, no rules here."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from centers.scoping import Action
+from reports import selectors
+from reports.periods import period_choices
+
+from . import services
+from .forms import (
+    CancelCourseForm,
+    CourseFilterForm,
+    CourseForm,
+    LearnerForm,
+    LearnerSearchForm,
+    LecturerForm,
+    ResultFormSet,
+    UploadForm,
+)
+from .importing import plan_import
+from .models import Course, Enrolment, ImportBatch, Learner, Lecturer, Program
+from .text import fold
+from .workbook import read_workbook, template_workbook
+
+PAGE_SIZE = 50
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: field errors on their fields, the rest on top."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _own_center(request, action=Action.ENTER_DATA):
+    """Center staff write for their own center; everyone else is refused here (403)."""
+    scope = request.scope
+    if not scope.is_center:
+        raise PermissionDenied(_("Chỉ cán bộ trung tâm chính trị mới nhập dữ liệu."))
+    scope.require(action, scope.unit)
+    return scope.unit
+
+
+def _course(request, pk, action=Action.VIEW) -> Course:
+    return request.scope.get_object(
+        Course.objects.select_related("center", "center__parent", "program"), pk=pk, action=action
+    )
+
+
+# -- classes ----------------------------------------------------------------------------------------------
+@login_required
+def course_list(request):
+    scope = request.scope
+    today = timezone.localdate()
+    form = CourseFilterForm(
+        request.GET or None,
+        centers=scope.centers().order_by("code"),
+        period_choices=period_choices(range(2020, today.year + 1)),
+    )
+    courses = scope.filter(Course.objects.select_related("center", "program")).annotate(
+        n_enrolments=Count("enrolments", filter=Q(enrolments__removed_at__isnull=True))
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            courses = courses.filter(Q(code__icontains=data["q"]) | Q(title__icontains=data["q"]))
+        if data["trung_tam"]:
+            courses = courses.filter(center=data["trung_tam"])
+        if data["chuong_trinh"]:
+            courses = courses.filter(program=data["chuong_trinh"])
+        if data["ky"]:
+            courses = courses.filter(start_date__gte=data["ky"].start, start_date__lte=data["ky"].end)
+        if data["trang_thai"]:
+            courses = courses.filter(status=data["trang_thai"])
+        if data["hinh_thuc"]:
+            courses = courses.filter(format=data["hinh_thuc"])
+    page = Paginator(courses.order_by("-start_date", "code"), PAGE_SIZE).get_page(request.GET.get("trang"))
+    query = request.GET.copy()
+    query.pop("trang", None)
+    return render(
+        request,
+        "courses/course_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "can_enter": scope.is_center},
+    )
+
+
+@login_required
+def course_create(request):
+    center = _own_center(request)
+    form = CourseForm(request.POST or None, center=center, initial={"start_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.course_create(
+                scope=request.scope,
+                center=center,
+                user=request.user,
+                lecturers=form.cleaned_data["lecturers"],
+                **form.service_fields(),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã tạo lớp “%(c)s”.") % {"c": course})
+            return redirect("courses:course_detail", pk=course.pk)
+    return render(request, "courses/course_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def course_edit(request, pk):
+    course = _course(request, pk, Action.ENTER_DATA)
+    form = CourseForm(request.POST or None, instance=course, center=course.center)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.course_update(
+                scope=request.scope,
+                course=course,
+                version=form.cleaned_data.get("version"),
+                lecturers=form.cleaned_data["lecturers"],
+                **form.service_fields(),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu thay đổi của lớp."))
+            return redirect("courses:course_detail", pk=course.pk)
+    lock = services.lock_reason(center=course.center, day=course.start_date)
+    return render(request, "courses/course_form.html", {"form": form, "course": course, "lock": lock})
+
+
+@login_required
+def course_cancel(request, pk):
+    course = _course(request, pk, Action.ENTER_DATA)
+    form = CancelCourseForm(request.POST or None, initial={"version": course.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.course_cancel(
+                scope=request.scope,
+                course=course,
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data.get("version"),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã hủy lớp. Lớp vẫn được lưu nhưng không được tính vào số liệu."))
+            return redirect("courses:course_detail", pk=course.pk)
+    return render(request, "courses/course_cancel.html", {"form": form, "course": course})
+
+
+def _search_learners(center, q: str):
+    q = (q or "").strip()
+    if not q:
+        return Learner.objects.none()
+    learners = Learner.objects.filter(center=center)
+    digits = q.replace(" ", "")
+    if digits.isdigit() and len(digits) >= 4:
+        return learners.filter(national_id__contains=digits)[:20]
+    try:
+        day = datetime.datetime.strptime(q, "%d/%m/%Y").date()
+    except ValueError:
+        return learners.filter(name_key__contains=fold(q)).order_by("name_key", "date_of_birth")[:20]
+    return learners.filter(date_of_birth=day).order_by("name_key")[:20]
+
+
+@login_required
+def course_detail(request, pk):
+    scope = request.scope
+    course = _course(request, pk)
+    can_edit = scope.can(Action.ENTER_DATA, course.center) and not course.is_cancelled
+    lock = services.lock_reason(center=course.center, day=course.start_date)
+    enrolments = list(
+        Enrolment.objects.filter(course=course, removed_at__isnull=True)
+        .select_related("learner")
+        .order_by("learner__name_key", "pk")
+    )
+    formset = ResultFormSet(
+        initial=[
+            {"enrolment": e.pk, "version": e.version, "result": e.result, "certificate_no": e.certificate_no}
+            for e in enrolments
+        ],
+        prefix="kq",
+    )
+    search = LearnerSearchForm(request.GET or None)
+    found = []
+    if can_edit and search.is_valid() and search.cleaned_data["q"]:
+        enrolled = {e.learner_id for e in enrolments}
+        found = [(ln, ln.pk in enrolled) for ln in _search_learners(course.center, search.cleaned_data["q"])]
+    learner_form = LearnerForm(prefix="hv")
+    return _render_detail(request, course, enrolments, formset, search, found, learner_form, can_edit, lock)
+
+
+def _render_detail(request, course, enrolments, formset, search, found, learner_form, can_edit, lock, status=200):
+    rows = list(zip(enrolments, formset.forms, strict=True)) if enrolments else []
+    return render(
+        request,
+        "courses/course_detail.html",
+        {
+            "course": course,
+            "rows": rows,
+            "formset": formset,
+            "totals": selectors.course_result_totals(course=course),
+            "search": search,
+            "found": found,
+            "learner_form": learner_form,
+            "can_edit": can_edit,
+            "lock": lock,
+            "lecturers": course.lecturers.all(),
+            "upload_form": UploadForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def course_results(request, pk):
+    course = _course(request, pk, Action.ENTER_DATA)
+    formset = ResultFormSet(request.POST, prefix="kq")
+    if formset.is_valid():
+        entries = [
+            services.ResultEntry(
+                enrolment_id=f.cleaned_data["enrolment"],
+                result=f.cleaned_data["result"],
+                certificate_no=f.cleaned_data["certificate_no"],
+                version=f.cleaned_data.get("version"),
+            )
+            for f in formset.forms
+            if f.cleaned_data
+        ]
+        try:
+            changed = services.results_record(scope=request.scope, course=course, entries=entries)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Đã ghi kết quả: %(n)s học viên thay đổi.") % {"n": changed})
+    else:
+        messages.error(request, _("Bảng kết quả có ô không hợp lệ; không có gì được ghi."))
+    return redirect("courses:course_detail", pk=course.pk)
+
+
+@login_required
+@require_POST
+def course_add_learner(request, pk):
+    course = _course(request, pk, Action.ENTER_DATA)
+    scope = request.scope
+    try:
+        if request.POST.get("learner"):
+            learner = scope.get_object(Learner.objects.all(), pk=request.POST["learner"], action=Action.ENTER_DATA)
+            services.enrolment_add(scope=scope, course=course, learner=learner)
+            messages.success(request, _("Đã thêm “%(n)s” vào lớp.") % {"n": learner.full_name})
+            return redirect("courses:course_detail", pk=course.pk)
+        form = LearnerForm(request.POST, prefix="hv")
+        if form.is_valid():
+            with services.transaction.atomic():
+                learner = services.learner_create(
+                    scope=scope,
+                    center=course.center,
+                    allow_same_name=form.cleaned_data["allow_same_name"],
+                    **form.service_fields(),
+                )
+                services.enrolment_add(scope=scope, course=course, learner=learner)
+            messages.success(request, _("Đã tạo học viên “%(n)s” và thêm vào lớp.") % {"n": learner.full_name})
+            return redirect("courses:course_detail", pk=course.pk)
+    except ValidationError as error:
+        if request.POST.get("learner"):
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("courses:course_detail", pk=course.pk)
+        apply_errors(form, error)
+    # Show the class page again with the learner form and its errors.
+    enrolments = list(
+        Enrolment.objects.filter(course=course, removed_at__isnull=True)
+        .select_related("learner")
+        .order_by("learner__name_key")
+    )
+    formset = ResultFormSet(
+        initial=[
+            {"enrolment": e.pk, "version": e.version, "result": e.result, "certificate_no": e.certificate_no}
+            for e in enrolments
+        ],
+        prefix="kq",
+    )
+    duplicates = []
+    if form.is_valid() or form.cleaned_data.get("full_name"):
+        duplicates = services.learner_duplicates(
+            center=course.center,
+            full_name=form.cleaned_data.get("full_name", ""),
+            date_of_birth=form.cleaned_data.get("date_of_birth"),
+            national_id=form.cleaned_data.get("national_id"),
+        )[:10]
+    enrolled = {e.learner_id for e in enrolments}
+    found = [(ln, ln.pk in enrolled) for ln in duplicates]
+    lock = services.lock_reason(center=course.center, day=course.start_date)
+    return _render_detail(
+        request, course, enrolments, formset, LearnerSearchForm(), found, form, True, lock, status=400
+    )
+
+
+@login_required
+@require_POST
+def enrolment_remove(request, pk):
+    enrolment = request.scope.get_object(
+        Enrolment.objects.select_related("course", "learner"), path="course__center", pk=pk, action=Action.ENTER_DATA
+    )
+    try:
+        services.enrolment_remove(scope=request.scope, enrolment=enrolment, user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Đã rút “%(n)s” khỏi lớp. Có thể thêm lại bất cứ lúc nào.") % {"n": enrolment.learner.full_name}
+        )
+    return redirect("courses:course_detail", pk=enrolment.course_id)
+
+
+# -- Excel import -------------------------------------------------------------------------------------------
+@login_required
+def import_template(request):
+    content = template_workbook(Program.objects.in_force_on(timezone.localdate()).order_by("order"))
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-lop-hoc-vien.xlsx"'
+    return response
+
+
+def _import_flow(request, *, center, course=None):
+    """Upload → preview (nothing written) → confirm (all written in one transaction, or nothing)."""
+    scope = request.scope
+    kind = ImportBatch.Kind.ROSTER if course else ImportBatch.Kind.CENTER
+    roster = course is not None
+    form = UploadForm()
+    plan = batch = None
+    if request.method == "POST" and "confirm" in request.POST:
+        batch = scope.get_object(
+            ImportBatch.objects.filter(status=ImportBatch.Status.PENDING, kind=kind, course=course),
+            pk=request.POST.get("batch"),
+            action=Action.ENTER_DATA,
+        )
+        parsed = read_workbook(bytes(batch.content), roster=roster)
+        try:
+            applied = services.workbook_import(
+                scope=scope, center=center, parsed=parsed, course=course, user=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages[:20]:
+                messages.error(request, message)
+            plan = plan_import(center=center, parsed=parsed, course=course)
+        else:
+            batch.status = ImportBatch.Status.APPLIED
+            batch.applied_at = timezone.now()
+            batch.summary = applied.summary()
+            batch.save(update_fields=["status", "applied_at", "summary"])
+            s = batch.summary
+            messages.success(
+                request,
+                _("Đã ghi: %(c)s lớp mới, %(l)s học viên mới, %(e)s lượt học viên mới, %(r)s kết quả cập nhật.")
+                % {"c": s["new_classes"], "l": s["new_learners"], "e": s["new_enrolments"], "r": s["result_updates"]},
+            )
+            return redirect(reverse("courses:course_detail", args=[course.pk]) if course else "courses:course_list")
+    elif request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            parsed = read_workbook(content, roster=roster)
+            plan = plan_import(center=center, parsed=parsed, course=course)
+            batch = ImportBatch.objects.create(
+                center=center,
+                course=course,
+                kind=kind,
+                filename=upload.name[:255],
+                content=content,
+                sha256=hashlib.sha256(content).hexdigest(),
+                summary=plan.summary(),
+                uploaded_by=request.user,
+                status=ImportBatch.Status.PENDING if plan.ok else ImportBatch.Status.REJECTED,
+            )
+    return render(
+        request,
+        "courses/import.html",
+        {"form": form, "plan": plan, "batch": batch, "course": course, "center": center},
+        status=400 if plan is not None and not plan.ok else 200,
+    )
+
+
+@login_required
+def import_workbook(request):
+    center = _own_center(request)
+    return _import_flow(request, center=center)
+
+
+@login_required
+def roster_upload(request, pk):
+    course = _course(request, pk, Action.ENTER_DATA)
+    return _import_flow(request, center=course.center, course=course)
+
+
+# -- lecturers ------------------------------------------------------------------------------------------
+@login_required
+def lecturer_list(request):
+    scope = request.scope
+    show_retired = request.GET.get("da_thoi") == "1"
+    lecturers = scope.filter(Lecturer.objects.select_related("center")).annotate(n_courses=Count("courses"))
+    if not show_retired:
+        lecturers = lecturers.filter(retired_on__isnull=True)
+    page = Paginator(lecturers.order_by("center__code", "full_name"), PAGE_SIZE).get_page(request.GET.get("trang"))
+    return render(
+        request,
+        "courses/lecturer_list.html",
+        {"page": page, "show_retired": show_retired, "can_enter": scope.is_center},
+    )
+
+
+@login_required
+def lecturer_create(request):
+    center = _own_center(request)
+    form = LecturerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.lecturer_create(scope=request.scope, center=center, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã thêm giảng viên."))
+            return redirect("courses:lecturer_list")
+    return render(request, "courses/lecturer_form.html", {"form": form})
+
+
+@login_required
+def lecturer_edit(request, pk):
+    lecturer = request.scope.get_object(Lecturer.objects.select_related("center"), pk=pk, action=Action.ENTER_DATA)
+    form = LecturerForm(request.POST or None, instance=lecturer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.lecturer_update(scope=request.scope, lecturer=lecturer, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Đã lưu thông tin giảng viên."))
+            return redirect("courses:lecturer_list")
+    return render(request, "courses/lecturer_form.html", {"form": form, "lecturer": lecturer})
+
+
+@login_required
+@require_POST
+def lecturer_retire(request, pk):
+    lecturer = request.scope.get_object(Lecturer.objects.select_related("center"), pk=pk, action=Action.ENTER_DATA)
+    try:
+        if request.POST.get("reinstate"):
+            services.lecturer_reinstate(scope=request.scope, lecturer=lecturer)
+            messages.success(request, _("“%(n)s” giảng dạy trở lại.") % {"n": lecturer.full_name})
+        else:
+            services.lecturer_retire(scope=request.scope, lecturer=lecturer)
+            messages.success(
+                request,
+                _("“%(n)s” đã thôi giảng dạy; các lớp đã dạy vẫn giữ tên giảng viên.") % {"n": lecturer.full_name},
+            )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("courses:lecturer_list")

@@ -1,0 +1,487 @@
+"""Data entry in the browser: classes, rosters, results, lecturers — permissions, messages, state after."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from courses.models import Course, Enrolment, Learner, Lecturer
+
+from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, LecturerFactory, program
+
+pytestmark = pytest.mark.django_db
+
+
+def course_data(**overrides):
+    data = {
+        "program": program("DVM").pk,
+        "code": "2026-DVM-01",
+        "title": "Lớp bồi dưỡng lý luận chính trị cho đảng viên mới khóa 1",
+        "start_date": "2026-10-05",
+        "end_date": "2026-10-12",
+        "format": "truc_tiep",
+        "location": "Hội trường trung tâm",
+        "planned_size": "60",
+        "status": "planned",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def locked(monkeypatch):
+    """Stand in for an approved quarter: every day of 2023 is locked."""
+    message = "Quý I/2023 đã được phê duyệt ngày 10/04/2023 bởi Trần Văn Hùng; đề nghị Ban Tuyên giáo tỉnh mở khóa."
+
+    def reason(*, center, day):
+        return message if day.year == 2023 else None
+
+    monkeypatch.setattr("reports.locking.quarter_lock_reason", reason)
+    return message
+
+
+# -- creating, editing, cancelling ---------------------------------------------------------------------
+def test_center_staff_create_a_class(login, center_user, center):
+    lecturer = LecturerFactory(center=center)
+    response = login(center_user).post(reverse("courses:course_create"), course_data(lecturers=[lecturer.pk]))
+    course = Course.objects.get(code="2026-DVM-01")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("courses:course_detail", args=[course.pk])
+    assert course.center == center
+    assert course.created_by == center_user
+    assert list(course.lecturers.all()) == [lecturer]
+
+
+def test_end_before_start_is_refused_with_a_vietnamese_message(login, center_user):
+    response = login(center_user).post(
+        reverse("courses:course_create"), course_data(start_date="2026-10-12", end_date="2026-10-05")
+    )
+    assert response.status_code == 200
+    assert "Ngày kết thúc không được trước ngày bắt đầu." in response.content.decode()
+    assert not Course.objects.exists()
+
+
+def test_a_program_not_in_force_is_refused(login, center_user):
+    from courses.models import Program
+
+    old = Program.objects.create(
+        code="CU",
+        name="Chương trình cũ",
+        briefing_phrase="cũ",
+        valid_from=datetime.date(2010, 1, 1),
+        valid_to=datetime.date(2020, 12, 31),
+    )
+    response = login(center_user).post(reverse("courses:course_create"), course_data(program=old.pk))
+    assert "không còn áp dụng vào ngày 05/10/2026" in response.content.decode()
+    assert not Course.objects.exists()
+
+
+def test_a_duplicate_code_is_refused(login, center_user, center):
+    CourseFactory(center=center, code="2026-DVM-01")
+    response = login(center_user).post(reverse("courses:course_create"), course_data())
+    assert "Trung tâm đã có lớp mã “2026-DVM-01”." in response.content.decode()
+    assert Course.objects.count() == 1
+
+
+def test_a_lecturer_of_another_center_cannot_be_chosen(login, center_user, other_center):
+    stranger = LecturerFactory(center=other_center)
+    response = login(center_user).post(reverse("courses:course_create"), course_data(lecturers=[stranger.pk]))
+    assert response.status_code == 200
+    assert not Course.objects.exists()
+
+
+def test_a_class_in_a_locked_period_is_refused_with_the_reason(login, center_user, locked):
+    response = login(center_user).post(
+        reverse("courses:course_create"), course_data(start_date="2023-02-06", end_date="2023-02-10")
+    )
+    assert locked in response.content.decode()
+    assert not Course.objects.exists()
+
+
+def test_editing_a_class_saves_and_bumps_its_version(login, center_user, center):
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5), code="A1")
+    data = course_data(code="A1", title="Tên mới", version=course.version)
+    response = login(center_user).post(reverse("courses:course_edit", args=[course.pk]), data)
+    assert response.status_code == 302
+    course.refresh_from_db()
+    assert course.title == "Tên mới"
+    assert course.version == 2
+
+
+def test_a_stale_edit_is_refused_and_nothing_is_overwritten(login, center_user, center):
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5), code="A1", title="Gốc")
+    Course.objects.filter(pk=course.pk).update(version=3, title="Người khác sửa")
+    data = course_data(code="A1", title="Của tôi", version=1)
+    response = login(center_user).post(reverse("courses:course_edit", args=[course.pk]), data)
+    assert "vừa được người khác sửa" in response.content.decode()
+    course.refresh_from_db()
+    assert course.title == "Người khác sửa"
+
+
+def test_editing_a_class_of_a_locked_quarter_is_refused(login, center_user, center, locked):
+    course = CourseFactory(center=center, start_date=datetime.date(2023, 2, 6), title="Gốc")
+    data = course_data(start_date="2023-02-06", end_date="2023-02-10", title="Mới", version=1)
+    response = login(center_user).post(reverse("courses:course_edit", args=[course.pk]), data)
+    assert locked in response.content.decode()
+    course.refresh_from_db()
+    assert course.title == "Gốc"
+
+
+def test_moving_a_class_out_of_a_locked_quarter_is_refused(login, center_user, center, locked):
+    course = CourseFactory(center=center, start_date=datetime.date(2023, 2, 6))
+    data = course_data(start_date="2026-10-05", end_date="2026-10-12", version=1)
+    response = login(center_user).post(reverse("courses:course_edit", args=[course.pk]), data)
+    assert locked in response.content.decode()
+    course.refresh_from_db()
+    assert course.start_date == datetime.date(2023, 2, 6)
+
+
+def test_cancelling_keeps_the_class_visible_and_counts_it_nowhere(login, center_user, center):
+    from reports import selectors
+    from reports.periods import Period
+
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    EnrolmentFactory(course=course)
+    client = login(center_user)
+    response = client.post(reverse("courses:course_cancel", args=[course.pk]), {"reason": "Không đủ học viên"})
+    assert response.status_code == 302
+    course.refresh_from_db()
+    assert course.status == Course.Status.CANCELLED
+    assert course.cancel_reason == "Không đủ học viên"
+    assert course.code in client.get(reverse("courses:course_list")).content.decode()
+    totals = selectors.totals_by_center(
+        centers=center.__class__.objects.filter(pk=center.pk), period=Period.parse("2026")
+    )
+    assert (totals.total.classes, totals.total.enrolments) == (0, 0)
+
+
+def test_cancelling_needs_a_reason(login, center_user, center):
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    response = login(center_user).post(reverse("courses:course_cancel", args=[course.pk]), {"reason": ""})
+    assert response.status_code == 200
+    course.refresh_from_db()
+    assert course.status != Course.Status.CANCELLED
+
+
+# -- who may do what ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("user_fixture", "expected"),
+    [
+        ("center_user", 200),
+        ("other_center_user", 404),
+        ("board_user", 200),
+        ("other_board_user", 404),
+        ("central_user", 200),
+    ],
+)
+def test_the_class_page_is_scoped(request, login, center, user_fixture, expected):
+    course = CourseFactory(center=center)
+    user = request.getfixturevalue(user_fixture)
+    assert login(user).get(reverse("courses:course_detail", args=[course.pk])).status_code == expected
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "expected"),
+    [
+        ("center_user", 200),
+        ("other_center_user", 404),
+        ("board_user", 403),
+        ("other_board_user", 404),
+        ("central_user", 403),
+    ],
+)
+@pytest.mark.parametrize("name", ["course_edit", "course_cancel", "roster_upload"])
+def test_writing_pages_are_for_the_centers_own_staff(request, login, center, user_fixture, expected, name):
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    user = request.getfixturevalue(user_fixture)
+    assert login(user).get(reverse(f"courses:{name}", args=[course.pk])).status_code == expected
+
+
+@pytest.mark.parametrize("user_fixture", ["board_user", "central_user"])
+@pytest.mark.parametrize("name", ["course_create", "lecturer_create", "import_workbook"])
+def test_board_and_central_staff_cannot_enter_data(request, login, user_fixture, name):
+    user = request.getfixturevalue(user_fixture)
+    assert login(user).get(reverse(f"courses:{name}")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "name", ["course_list", "course_create", "lecturer_list", "import_workbook", "import_template"]
+)
+def test_anonymous_users_go_to_login(client, name):
+    response = client.get(reverse(f"courses:{name}"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_board_staff_see_the_list_across_their_province_read_only(login, board_user, center, other_center, far_center):
+    CourseFactory(center=center, title="Lớp thành phố")
+    CourseFactory(center=other_center, title="Lớp Bát Xát")
+    CourseFactory(center=far_center, title="Lớp Hà Tĩnh")
+    body = login(board_user).get(reverse("courses:course_list")).content.decode()
+    assert "Lớp thành phố" in body and "Lớp Bát Xát" in body
+    assert "Lớp Hà Tĩnh" not in body
+    assert reverse("courses:course_create") not in body
+    filtered = login(board_user).get(reverse("courses:course_list"), {"trung_tam": other_center.pk}).content.decode()
+    assert "Lớp Bát Xát" in filtered and "Lớp thành phố" not in filtered
+
+
+def test_filtering_by_a_center_outside_the_scope_shows_nothing_of_it(login, board_user, far_center):
+    CourseFactory(center=far_center, title="Lớp Hà Tĩnh")
+    body = login(board_user).get(reverse("courses:course_list"), {"trung_tam": far_center.pk}).content.decode()
+    assert "Lớp Hà Tĩnh" not in body
+
+
+def test_the_list_filters_by_program_quarter_status_format_and_search(login, center_user, center):
+    CourseFactory(center=center, code="A", title="Lớp A", program=program("KND"), start_date=datetime.date(2023, 2, 1))
+    CourseFactory(
+        center=center,
+        code="B",
+        title="Lớp B",
+        program=program("DVM"),
+        start_date=datetime.date(2023, 5, 1),
+        format="truc_tuyen",
+    )
+    client = login(center_user)
+
+    def titles(**params):
+        body = client.get(reverse("courses:course_list"), params).content.decode()
+        return {t for t in ("Lớp A", "Lớp B") if t in body}
+
+    assert titles(chuong_trinh=program("KND").pk) == {"Lớp A"}
+    assert titles(ky="2023-Q2") == {"Lớp B"}
+    assert titles(hinh_thuc="truc_tuyen") == {"Lớp B"}
+    assert titles(q="Lớp A") == {"Lớp A"}
+    assert titles(trang_thai="finished") == {"Lớp A", "Lớp B"}
+
+
+def test_the_list_is_paginated(login, center_user, center):
+    for i in range(55):
+        CourseFactory(center=center, code=f"X{i:03d}")
+    body = login(center_user).get(reverse("courses:course_list")).content.decode()
+    assert "Trang 1/2" in body
+    assert "Tổng số: 55" in body
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def test_list_and_class_pages_cost_the_same_queries_at_two_sizes(login, board_user, center):
+    client = login(board_user)
+    course = CourseFactory(center=center)
+    EnrolmentFactory(course=course)
+    CourseFactory(center=center)
+    small_list = count_queries(client, reverse("courses:course_list"))
+    small_class = count_queries(client, reverse("courses:course_detail", args=[course.pk]))
+    for _ in range(30):
+        CourseFactory(center=center)
+        EnrolmentFactory(course=course)
+    assert count_queries(client, reverse("courses:course_list")) == small_list
+    assert count_queries(client, reverse("courses:course_detail", args=[course.pk])) == small_class
+
+
+# -- rosters and results ----------------------------------------------------------------------------------
+def test_searching_finds_learners_without_diacritics_and_by_date_and_cccd(login, center_user, center, other_center):
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    LearnerFactory(
+        center=center, full_name="Nguyễn Thị Hạnh", date_of_birth=datetime.date(1990, 3, 4), national_id="010190001234"
+    )
+    LearnerFactory(center=other_center, full_name="Nguyễn Thị Hải")
+    client = login(center_user)
+    url = reverse("courses:course_detail", args=[course.pk])
+    for q in ("nguyen thi hanh", "NGUYỄN", "04/03/1990", "1234"):
+        body = client.get(url, {"q": q}).content.decode()
+        assert "Nguyễn Thị Hạnh" in body, q
+        assert "Nguyễn Thị Hải" not in body, q
+
+
+def test_adding_an_existing_learner_and_removing_keeps_the_record(login, center_user, center):
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    learner = LearnerFactory(center=center)
+    client = login(center_user)
+    client.post(reverse("courses:course_add_learner", args=[course.pk]), {"learner": learner.pk})
+    enrolment = Enrolment.objects.get(course=course, learner=learner)
+    client.post(reverse("courses:enrolment_remove", args=[enrolment.pk]))
+    enrolment.refresh_from_db()
+    assert enrolment.removed_at is not None and enrolment.removed_by == center_user
+    assert Enrolment.objects.counted().filter(course=course).count() == 0
+    client.post(reverse("courses:course_add_learner", args=[course.pk]), {"learner": learner.pk})
+    enrolment.refresh_from_db()
+    assert enrolment.removed_at is None
+    assert Enrolment.objects.filter(course=course).count() == 1
+
+
+def test_a_learner_of_another_center_cannot_be_added(login, center_user, center, other_center):
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    stranger = LearnerFactory(center=other_center)
+    response = login(center_user).post(
+        reverse("courses:course_add_learner", args=[course.pk]), {"learner": stranger.pk}
+    )
+    assert response.status_code == 404
+    assert not Enrolment.objects.exists()
+
+
+def learner_post(**overrides):
+    data = {
+        "hv-full_name": "Trần Văn Bình",
+        "hv-date_of_birth": "1988-07-15",
+        "hv-gender": "nam",
+        "hv-ethnicity": "Tày",
+        "hv-party_status": "du_bi",
+        "hv-group": "dang_vien",
+        "hv-workplace": "UBND xã Cốc San",
+        "hv-national_id": "010088001111",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_creating_a_new_learner_puts_them_in_the_class(login, center_user, center):
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    response = login(center_user).post(reverse("courses:course_add_learner", args=[course.pk]), learner_post())
+    assert response.status_code == 302
+    learner = Learner.objects.get(national_id="010088001111")
+    assert learner.name_key == "tran van binh"
+    assert Enrolment.objects.filter(course=course, learner=learner).exists()
+
+
+def test_a_same_name_same_birthday_learner_needs_confirmation(login, center_user, center):
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    LearnerFactory(center=center, full_name="Trần Văn Bình", date_of_birth=datetime.date(1988, 7, 15))
+    client = login(center_user)
+    url = reverse("courses:course_add_learner", args=[course.pk])
+    response = client.post(url, learner_post(**{"hv-national_id": ""}))
+    assert response.status_code == 400
+    assert "Trung tâm đã có học viên “Trần Văn Bình” sinh ngày 15/07/1988" in response.content.decode()
+    assert Learner.objects.count() == 1
+    response = client.post(url, learner_post(**{"hv-national_id": "", "hv-allow_same_name": "on"}))
+    assert response.status_code == 302
+    assert Learner.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("hv-national_id", "12345", "Số CCCD phải gồm đúng 12 chữ số."),
+        ("hv-date_of_birth", "2999-01-01", "Ngày sinh không được sau ngày hôm nay."),
+        ("hv-full_name", "", "Trường này là bắt buộc."),
+    ],
+)
+def test_bad_learner_input_gets_a_message_and_writes_nothing(login, center_user, center, field, value, message):
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    response = login(center_user).post(
+        reverse("courses:course_add_learner", args=[course.pk]), learner_post(**{field: value})
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Learner.objects.exists() and not Enrolment.objects.exists()
+
+
+def test_a_cccd_already_used_is_refused(login, center_user, center, other_center):
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    LearnerFactory(center=other_center, national_id="010088001111")
+    response = login(center_user).post(reverse("courses:course_add_learner", args=[course.pk]), learner_post())
+    assert "Số CCCD này đã được dùng cho một học viên khác." in response.content.decode()
+    assert Learner.objects.count() == 1
+
+
+def results_post(enrolments, results):
+    data = {"kq-TOTAL_FORMS": str(len(enrolments)), "kq-INITIAL_FORMS": str(len(enrolments))}
+    for i, (enrolment, result) in enumerate(zip(enrolments, results, strict=True)):
+        data[f"kq-{i}-enrolment"] = enrolment.pk
+        data[f"kq-{i}-version"] = enrolment.version
+        data[f"kq-{i}-result"] = result
+        data[f"kq-{i}-certificate_no"] = f"GCN-{i}" if result else ""
+    return data
+
+
+def test_results_for_the_whole_roster_in_one_form_with_totals(login, center_user, center):
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    enrolments = [EnrolmentFactory(course=course) for _ in range(4)]
+    client = login(center_user)
+    response = client.post(
+        reverse("courses:course_results", args=[course.pk]), results_post(enrolments, ["gioi", "kha", "kha", ""])
+    )
+    assert response.status_code == 302
+    assert sorted(Enrolment.objects.values_list("result", flat=True)) == ["", "gioi", "kha", "kha"]
+    body = client.get(reverse("courses:course_detail", args=[course.pk])).content.decode()
+    assert 'data-result="Khá">Khá: <strong>2</strong>' in body
+    assert 'data-result="Giỏi">Giỏi: <strong>1</strong>' in body
+    assert 'data-result="Chưa có kết quả">Chưa có kết quả: <strong>1</strong>' in body
+
+
+def test_stale_results_are_refused_whole(login, center_user, center):
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    first, second = EnrolmentFactory(course=course), EnrolmentFactory(course=course)
+    data = results_post([first, second], ["gioi", "kha"])
+    Enrolment.objects.filter(pk=second.pk).update(result="trung_binh", version=5)
+    login(center_user).post(reverse("courses:course_results", args=[course.pk]), data, follow=True)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.result, second.result) == ("", "trung_binh")
+
+
+def test_results_of_a_locked_quarter_are_refused(login, center_user, center, locked):
+    course = CourseFactory(center=center, start_date=datetime.date(2023, 2, 6))
+    enrolment = EnrolmentFactory(course=course)
+    response = login(center_user).post(
+        reverse("courses:course_results", args=[course.pk]), results_post([enrolment], ["gioi"]), follow=True
+    )
+    assert locked in response.content.decode()
+    enrolment.refresh_from_db()
+    assert enrolment.result == ""
+
+
+def test_board_staff_cannot_record_results(login, board_user, center):
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    enrolment = EnrolmentFactory(course=course)
+    response = login(board_user).post(
+        reverse("courses:course_results", args=[course.pk]), results_post([enrolment], ["gioi"])
+    )
+    assert response.status_code == 403
+    enrolment.refresh_from_db()
+    assert enrolment.result == ""
+
+
+# -- lecturers ---------------------------------------------------------------------------------------------
+def test_lecturers_are_added_edited_retired_and_reinstated(login, center_user, center):
+    client = login(center_user)
+    client.post(
+        reverse("courses:lecturer_create"), {"full_name": "Lê Thị Mai", "kind": "kiem_chuc", "qualification": "Thạc sĩ"}
+    )
+    lecturer = Lecturer.objects.get(full_name="Lê Thị Mai")
+    assert lecturer.center == center
+    client.post(
+        reverse("courses:lecturer_edit", args=[lecturer.pk]), {"full_name": "Lê Thị Mai", "kind": "chuyen_trach"}
+    )
+    lecturer.refresh_from_db()
+    assert lecturer.kind == "chuyen_trach"
+    client.post(reverse("courses:lecturer_retire", args=[lecturer.pk]))
+    lecturer.refresh_from_db()
+    assert lecturer.retired_on is not None
+    assert "<td>Lê Thị Mai</td>" not in client.get(reverse("courses:lecturer_list")).content.decode()
+    assert "<td>Lê Thị Mai</td>" in client.get(reverse("courses:lecturer_list"), {"da_thoi": "1"}).content.decode()
+    client.post(reverse("courses:lecturer_retire", args=[lecturer.pk]), {"reinstate": "1"})
+    lecturer.refresh_from_db()
+    assert lecturer.retired_on is None
+
+
+def test_a_retired_lecturer_is_not_offered_for_new_classes(login, center_user, center):
+    LecturerFactory(center=center, full_name="Người đã nghỉ", retired_on=datetime.date(2024, 1, 1))
+    LecturerFactory(center=center, full_name="Người đang dạy")
+    body = login(center_user).get(reverse("courses:course_create")).content.decode()
+    assert "Người đang dạy" in body and "Người đã nghỉ" not in body
+
+
+@pytest.mark.parametrize(("user_fixture", "expected"), [("other_center_user", 404), ("board_user", 403)])
+def test_lecturers_of_a_center_are_edited_only_by_its_staff(request, login, center, user_fixture, expected):
+    lecturer = LecturerFactory(center=center)
+    user = request.getfixturevalue(user_fixture)
+    assert login(user).get(reverse("courses:lecturer_edit", args=[lecturer.pk])).status_code == expected
+    assert login(user).post(reverse("courses:lecturer_retire", args=[lecturer.pk])).status_code == expected
+    lecturer.refresh_from_db()
+    assert lecturer.retired_on is None
