@@ -13,7 +13,13 @@ from reports.periods import Period, PeriodError
 
 from .models import Course, Enrolment, Learner, Lecturer, Program
 
-DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+# dd/mm/yyyy text, the same in every browser (a type="date" input follows the browser's locale instead).
+DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+
+class LecturerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} ({obj.get_kind_display().lower()})"
 
 
 class CourseForm(forms.ModelForm):
@@ -34,11 +40,8 @@ class CourseForm(forms.ModelForm):
             "status",
             "lecturers",
         ]
-        widgets = {
-            "start_date": DATE_WIDGET,
-            "end_date": DATE_WIDGET,
-            "lecturers": forms.CheckboxSelectMultiple,
-        }
+        widgets = {"start_date": DATE_WIDGET, "end_date": DATE_WIDGET}
+        field_classes = {"lecturers": LecturerChoiceField}
 
     def __init__(self, *args, center: Unit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,7 +54,8 @@ class CourseForm(forms.ModelForm):
             lecturers = lecturers.filter(Q(retired_on__isnull=True) | Q(courses=self.instance)).distinct()
         else:
             lecturers = lecturers.filter(retired_on__isnull=True)
-        self.fields["lecturers"].queryset = lecturers.order_by("full_name")
+        self.fields["lecturers"].queryset = lecturers.order_by("kind", "full_name")
+        self.fields["lecturers"].widget = forms.CheckboxSelectMultiple(choices=self.fields["lecturers"].choices)
         self.fields["status"].choices = [c for c in Course.Status.choices if c[0] != Course.Status.CANCELLED]
         self.fields["planned_size"].widget.attrs["min"] = 0
         if self.instance.pk:

@@ -42,12 +42,16 @@ class ImportPlan:
     existing_classes: list[tuple[ClassRow, Course]] = field(default_factory=list)
     learners: dict[tuple, LearnerPlan] = field(default_factory=dict)
     enrolments: list[EnrolmentPlan] = field(default_factory=list)
-    programs: dict[str, Program] = field(default_factory=dict)
+    programs: dict[str, list[Program]] = field(default_factory=dict)  # code → its revisions
     courses_by_code: dict[str, Course] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def program_for(self, code: str, day) -> Program | None:
+        """The revision of a program in force on a day (a program code can have several revisions)."""
+        return next((p for p in self.programs.get(code, []) if p.is_in_force_on(day)), None)
 
     @property
     def new_learners(self) -> list[LearnerPlan]:
@@ -87,7 +91,8 @@ def plan_import(*, center: Unit, parsed: ParsedWorkbook, course: Course | None =
     plan = ImportPlan(center=center, course=course, errors=list(parsed.errors))
     if not parsed.ok:
         return plan
-    plan.programs = {p.code: p for p in Program.objects.all()}
+    for program in Program.objects.order_by("code", "-valid_from"):
+        plan.programs.setdefault(program.code, []).append(program)
     _plan_classes(plan, parsed)
     _plan_learners(plan, parsed)
     return plan
@@ -110,8 +115,8 @@ def _plan_classes(plan: ImportPlan, parsed: ParsedWorkbook) -> None:
         if course is not None:
             plan.existing_classes.append((row, course))
             continue
-        program = plan.programs.get(row.program_code)
-        if program is None:
+        revisions = plan.programs.get(row.program_code)
+        if not revisions:
             _error(
                 plan,
                 CLASS_SHEET,
@@ -119,13 +124,13 @@ def _plan_classes(plan: ImportPlan, parsed: ParsedWorkbook) -> None:
                 "Mã chương trình",
                 f"không có chương trình mã “{row.program_code}”; dùng một trong: " + ", ".join(plan.programs) + ".",
             )
-        elif row.start_date and not program.is_in_force_on(row.start_date):
+        elif row.start_date and plan.program_for(row.program_code, row.start_date) is None:
             _error(
                 plan,
                 CLASS_SHEET,
                 row.row,
                 "Mã chương trình",
-                f"chương trình “{program.code}” không áp dụng vào ngày {row.start_date:%d/%m/%Y}.",
+                f"chương trình “{row.program_code}” không áp dụng vào ngày {row.start_date:%d/%m/%Y}.",
             )
         if row.start_date:
             reason = lock_reason(center=center, day=row.start_date)

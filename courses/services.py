@@ -368,7 +368,7 @@ def workbook_import(*, scope: Scope, center: Unit, parsed, course: Course | None
     """Write a confirmed workbook: all of it in one transaction, or nothing.
 
     The plan is made again here, under the transaction, so the write matches the database as it is now.
-    Returns the plan that was applied (its summary says what was written).
+    Returns the plan's summary: how many classes, learners, enrolments and results were written.
     """
     from .importing import plan_import
 
@@ -380,13 +380,14 @@ def workbook_import(*, scope: Scope, center: Unit, parsed, course: Course | None
     plan = plan_import(center=center, parsed=parsed, course=course)
     if not plan.ok:
         raise ValidationError([str(e) for e in plan.errors])
+    summary = plan.summary()  # what is about to be written, for the caller to report
     today = timezone.localdate()
 
     new_courses = []
     for row in plan.new_classes:
         new = Course(
             center=center,
-            program=plan.programs[row.program_code],
+            program=plan.program_for(row.program_code, row.start_date),
             code=row.code,
             title=row.title,
             start_date=row.start_date,
@@ -430,25 +431,27 @@ def workbook_import(*, scope: Scope, center: Unit, parsed, course: Course | None
             ) from error
         new_learners.append((person_plan, learner))
     Learner.objects.bulk_create([learner for _, learner in new_learners], batch_size=1000)
-    for person_plan, learner in new_learners:
-        person_plan.existing = learner
+    learner_for = {person: p.existing for person, p in plan.learners.items() if p.existing is not None}
+    learner_for.update({p.row.identity: learner for p, learner in new_learners})
 
     to_create, to_update = [], []
     for item in plan.enrolments:
         target_course = plan.courses_by_code[fold(item.course_code)]
-        learner = plan.learners[item.person].existing
+        learner = learner_for[item.person]
         if item.existing is None:
             to_create.append(Enrolment(course=target_course, learner=learner, result=item.row.result))
             continue
         enrolment = item.existing
-        if enrolment.removed_at is not None:
+        restored = enrolment.removed_at is not None
+        if not (restored or item.result_changes):
+            continue
+        if restored:  # a learner taken off the roster and listed again is put back
             enrolment.removed_at = None
             enrolment.removed_by = None
         if item.result_changes:
             enrolment.result = item.row.result
-        if enrolment.removed_at is None and (item.result_changes or item in plan.new_enrolments):
-            enrolment.version += 1
-            to_update.append(enrolment)
+        enrolment.version += 1
+        to_update.append(enrolment)
     Enrolment.objects.bulk_create(to_create, batch_size=1000)
     Enrolment.objects.bulk_update(to_update, ["result", "removed_at", "removed_by", "version"], batch_size=500)
-    return plan
+    return summary

@@ -366,7 +366,7 @@ def _import_flow(request, *, center, course=None):
         else:
             batch.status = ImportBatch.Status.APPLIED
             batch.applied_at = timezone.now()
-            batch.summary = applied.summary()
+            batch.summary = applied
             batch.save(update_fields=["status", "applied_at", "summary"])
             s = batch.summary
             messages.success(

@@ -64,9 +64,7 @@ def test_only_center_staff_enter_data_and_only_for_their_center(
     assert not Scope.for_user(central_user).can(Action.ENTER_DATA, center)
 
 
-def test_only_board_staff_review_and_only_in_their_province(
-    board_user, other_board_user, center, center_user
-):
+def test_only_board_staff_review_and_only_in_their_province(board_user, other_board_user, center, center_user):
     assert Scope.for_user(board_user).can(Action.REVIEW, center)
     assert not Scope.for_user(other_board_user).can(Action.REVIEW, center)
     assert not Scope.for_user(center_user).can(Action.REVIEW, center)

@@ -42,7 +42,7 @@ class Command(BaseCommand):
             applied = services.workbook_import(scope=scope, center=center, parsed=parsed)
         except ValidationError as error:
             raise CommandError("; ".join(error.messages), returncode=1) from error
-        s = applied.summary()
+        s = applied
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã ghi: {s['new_classes']} lớp mới, {s['new_learners']} học viên mới, "
