@@ -8,43 +8,36 @@ from reports.periods import Period, PeriodError
 from .models import Unit
 
 
+def home_unit(scope) -> Unit | None:
+    """The unit whose figures a user's home page shows: their center, their province, or the nation."""
+    if scope.unit is not None:
+        return scope.unit
+    if scope.is_national:
+        return Unit.objects.get(kind=Unit.Kind.CENTRAL, parent=None)
+    return None
+
+
 @login_required
 def home(request):
-    """The landing page for the user's level: what they may see, with this year's figures per unit."""
+    """The landing page for the user's level: what they may see, with the year's figures per unit."""
     scope = request.scope
+    unit = home_unit(scope)
     today = timezone.localdate()
-    centers = scope.centers()
     try:
         period = Period.parse(request.GET["ky"]) if request.GET.get("ky") else None
     except PeriodError:
         period = None
     if period is None:
-        period = Period(selectors.latest_year_with_data(centers=centers, today=today), "Y")
-
-    totals = selectors.totals_by_center(centers=centers, period=period)
+        period = Period(selectors.latest_year_with_data(centers=scope.centers(), today=today), "Y")
+    rollup = selectors.rollup(unit=unit, period=period, compare=False) if unit else None
     rows = []
-    if scope.is_national:
-        # One row per province: the centers' totals summed in Python from the same grouped rollup.
-        provinces = list(Unit.objects.provinces().order_by("code"))
-        by_province = {p.pk: [0, 0, 0] for p in provinces}
-        for center in centers.only("pk", "parent_id"):
-            row = by_province.get(center.parent_id)
-            if row is not None:
-                t = totals.for_center(center.pk)
-                row[0] += 1
-                row[1] += t.classes
-                row[2] += t.enrolments
-        rows = [(p, *by_province[p.pk]) for p in provinces]
-    else:
-        rows = [(c, totals.for_center(c.pk)) for c in centers.order_by("code")]
-
+    if rollup is not None:
+        if scope.is_national:
+            rows = [(province, figures) for province, figures, _ in rollup.by_province()]
+        else:
+            rows = [(center, rollup.by_center.get(center.pk, selectors.Figures())) for center in rollup.centers]
     return render(
         request,
         "home.html",
-        {
-            "period": period,
-            "years": range(today.year, today.year - 6, -1),
-            "totals": totals,
-            "rows": rows,
-        },
+        {"period": period, "years": range(today.year, today.year - 6, -1), "rollup": rollup, "rows": rows},
     )

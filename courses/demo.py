@@ -274,6 +274,7 @@ class DemoLoader:
         for province_code, spec in PROVINCES.items():
             self._load_province(central, province_code, spec)
         self._load_users()
+        self._sign_lao_cai_approvals()
 
     # -- units ------------------------------------------------------------------------------------
     def _load_province(self, central: Unit, code: str, spec) -> None:
@@ -318,6 +319,7 @@ class DemoLoader:
         plan = self._plan_classes(code, centers)
         learners = self._load_learners(code, centers, plan)
         self._load_classes(code, plan, learners, lecturers)
+        self._load_reports(code, centers, plan)
 
     def _person_name(self, province_code: str, gender: str, ethnicity: str) -> str:
         rng = self.rng
@@ -555,3 +557,134 @@ class DemoLoader:
         if created:
             admin.set_password(DEMO_PASSWORD)
             admin.save()
+
+    # -- quarterly reports ------------------------------------------------------------------------------
+    def _report_status(self, code: str, center: Unit, year: int, quarter: int) -> str | None:
+        """Every quarter approved, except the last one of the demo, which is mid-review (None: not started)."""
+        if (year, quarter) != (2024, 4):
+            return "approved"
+        if code == "10":
+            return LAO_CAI_2024_Q4.get(center.code, "approved")
+        return self.rng.choice(["approved", "approved", "approved", "submitted", "draft"])
+
+    def _load_reports(self, code: str, centers: list[Unit], plan: list[PlannedClass]) -> None:
+        from reports.models import CenterReport, PlanLine, Transition, default_deadline
+        from reports.periods import Period
+
+        rng = self.rng
+        next_counts = defaultdict(int)
+        for planned in plan:
+            if not planned.cancelled:
+                q = Period.quarter_of(planned.start)
+                next_counts[(planned.center.pk, q.year, q.index, planned.program)] += 1
+        reports, transitions, lines = [], [], []
+        for center in centers:
+            for year in YEARS:
+                for quarter in range(1, 5):
+                    status = self._report_status(code, center, year, quarter)
+                    if status is None:
+                        continue
+                    period = Period(year, "Q", quarter)
+                    deadline = default_deadline(period)
+                    submitted = _aware(deadline + datetime.timedelta(days=rng.choice([-4, -3, -2, -1, 0, 0, 2])))
+                    if (code, center.code, year, quarter) == ("10", "083", 2024, 4):
+                        submitted = _aware(deadline + datetime.timedelta(days=3))  # late
+                    report = CenterReport(
+                        center=center,
+                        year=year,
+                        quarter=quarter,
+                        status=status,
+                        achievements=rng.choice(ACHIEVEMENTS),
+                        shortcomings=rng.choice(SHORTCOMINGS),
+                        causes=rng.choice(CAUSES),
+                        proposals=rng.choice(PROPOSALS),
+                        next_tasks=rng.choice(NEXT_TASKS),
+                    )
+                    if status != "draft":
+                        report.first_submitted_at = report.submitted_at = submitted
+                    if status == "approved":
+                        report.approved_at = submitted + datetime.timedelta(days=rng.randint(2, 6))
+                    if status == "returned":
+                        report.return_comment = RETURN_COMMENT
+                    reports.append(report)
+        CenterReport.objects.bulk_create(reports, batch_size=1000)
+        for report in reports:
+            nxt = report.period.next_quarter()
+            for program_code in PROGRAM_WEIGHT:
+                actual = next_counts.get((report.center_id, nxt.year, nxt.index, program_code), 0)
+                planned = max(0, actual + rng.choice([-1, 0, 0, 0, 0, 1])) if actual else int(rng.random() < 0.05)
+                if planned:
+                    lines.append(PlanLine(report=report, program=self.programs[program_code], planned_classes=planned))
+            if report.submitted_at:
+                transitions.append(
+                    Transition(report=report, action="submit", from_status="draft", to_status="submitted")
+                )
+            if report.status == "approved":
+                transitions.append(
+                    Transition(
+                        report=report,
+                        action="approve",
+                        from_status="submitted",
+                        to_status="approved",
+                        comment="Nhất trí.",
+                    )
+                )
+            if report.status == "returned":
+                transitions.append(
+                    Transition(
+                        report=report,
+                        action="return",
+                        from_status="submitted",
+                        to_status="returned",
+                        comment=RETURN_COMMENT,
+                    )
+                )
+        PlanLine.objects.bulk_create(lines, batch_size=2000)
+        Transition.objects.bulk_create(transitions, batch_size=2000)
+        self.progress(f"  {vn_int(len(reports))} báo cáo quý")
+
+    def _sign_lao_cai_approvals(self) -> None:
+        from reports.models import CenterReport, Transition
+
+        board = get_user_model().objects.get(username=DEMO_USERS[1][0])
+        lao_cai = CenterReport.objects.filter(center__parent__code="10", center__parent__kind=Unit.Kind.PROVINCE)
+        lao_cai.filter(status="approved").update(approved_by=board)
+        Transition.objects.filter(report__in=lao_cai, action__in=["approve", "return"]).update(by=board)
+
+
+def _aware(day: datetime.date) -> datetime.datetime:
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
+
+
+# Lào Cai, quý IV/2024: the review the demo board user is in the middle of.
+LAO_CAI_2024_Q4 = {"080": "draft", "082": "submitted", "083": "submitted", "084": "returned", "085": None}
+RETURN_COMMENT = "Đề nghị bổ sung kết quả học tập của lớp cập nhật kiến thức và làm rõ nguyên nhân hạn chế."
+ACHIEVEMENTS = [
+    "Trung tâm đã chủ động phối hợp với các ban xây dựng Đảng, Mặt trận Tổ quốc và các đoàn thể mở các lớp theo "
+    "kế hoạch; nội dung bám sát chương trình của Ban Tuyên giáo Trung ương, học viên tham gia đầy đủ.",
+    "Các lớp được tổ chức đúng kế hoạch, đảm bảo chất lượng; phương pháp giảng dạy tiếp tục được đổi mới, tăng "
+    "cường liên hệ thực tiễn địa phương.",
+    "Công tác quản lý học viên được thực hiện chặt chẽ; tỷ lệ học viên đạt loại khá, giỏi được nâng lên.",
+]
+SHORTCOMINGS = [
+    "Một số lớp tổ chức theo hình thức trực tuyến, đường truyền tại các điểm cầu xã chưa ổn định.",
+    "Đội ngũ giảng viên kiêm chức còn thiếu, ít thời gian đầu tư cho bài giảng.",
+    "Cơ sở vật chất, trang thiết bị phục vụ giảng dạy còn thiếu, một số hạng mục xuống cấp.",
+    "Một số học viên còn vắng buổi do bận công tác tại cơ sở.",
+]
+CAUSES = [
+    "Kinh phí bảo đảm cho hoạt động của trung tâm còn hạn hẹp.",
+    "Địa bàn rộng, giao thông đi lại khó khăn vào mùa mưa.",
+    "Giảng viên kiêm chức chủ yếu là lãnh đạo các ban, ngành, thời gian tham gia giảng dạy còn hạn chế.",
+]
+PROPOSALS = [
+    "Đề nghị Ban Tuyên giáo Tỉnh ủy tiếp tục tổ chức bồi dưỡng nghiệp vụ cho đội ngũ giảng viên kiêm chức.",
+    "Đề nghị tỉnh quan tâm đầu tư trang thiết bị phục vụ dạy học trực tuyến cho trung tâm.",
+    "Đề nghị Trường Chính trị tỉnh phối hợp mở thêm lớp trung cấp lý luận chính trị - hành chính tại địa phương.",
+]
+NEXT_TASKS = [
+    "Tiếp tục mở các lớp bồi dưỡng theo kế hoạch năm; tăng cường kiểm tra, đánh giá chất lượng giảng dạy.",
+    "Tổ chức học tập, quán triệt các nghị quyết mới của Trung ương và của tỉnh; chuẩn bị tốt các lớp quý tới.",
+]

@@ -1,12 +1,33 @@
-"""Locks that reports put on entered data (see courses/locking.py)."""
+"""Locks that reports put on entered data (asked through courses/locking.py)."""
 
 from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
+
 from centers.models import Unit
+
+from .models import CenterReport
+from .periods import Period
 
 
 def quarter_lock_reason(*, center: Unit, day: datetime.date) -> str | None:
-    # Until quarterly reports can be approved, nothing is locked.
-    return None
+    """An approved quarter locks the center's classes of that quarter until board staff unlock it."""
+    quarter = Period.quarter_of(day)
+    report = (
+        CenterReport.objects.filter(
+            center=center, year=quarter.year, quarter=quarter.index, status=CenterReport.Status.APPROVED
+        )
+        .select_related("approved_by")
+        .first()
+    )
+    if report is None:
+        return None
+    approver = report.approved_by
+    who = (approver.get_full_name() or approver.get_username()) if approver else "Ban Tuyên giáo tỉnh"
+    when = timezone.localtime(report.approved_at).strftime("%d/%m/%Y") if report.approved_at else "?"
+    return (
+        f"{quarter.sentence_label} đã được phê duyệt ngày {when} bởi {who}. "
+        "Số liệu của quý đã khóa; muốn sửa, đề nghị Ban Tuyên giáo tỉnh mở khóa báo cáo quý."
+    )

@@ -1,0 +1,191 @@
+"""Quarterly reports of the centers, their approval trail, deadlines, and the edited briefings.
+
+A center's report holds only what people write (narrative, next quarter's plan); its figures are always
+computed from the classes by reports/selectors.py, never typed again.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from centers.models import Unit
+from courses.models import Program
+
+from .periods import Period
+
+DEFAULT_DEADLINE_DAYS = 5
+
+
+class Deadline(models.Model):
+    """The submission deadline a board sets for its centers' report of one quarter."""
+
+    province = models.ForeignKey(
+        Unit, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": "province"}
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    quarter = models.PositiveSmallIntegerField(_("quý"))
+    due_on = models.DateField(_("hạn nộp"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người đặt"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    set_at = models.DateTimeField(_("đặt lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("hạn nộp báo cáo")
+        verbose_name_plural = _("hạn nộp báo cáo")
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year", "quarter"], name="deadline_one_per_province_quarter"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="deadline_quarter_1_to_4"),
+        ]
+
+    def __str__(self):
+        return f"{self.province} · quý {self.quarter}/{self.year}: {self.due_on:%d/%m/%Y}"
+
+
+def default_deadline(period: Period) -> datetime.date:
+    return period.end + datetime.timedelta(days=DEFAULT_DEADLINE_DAYS)
+
+
+class CenterReport(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Đang soạn")
+        SUBMITTED = "submitted", _("Đã gửi")
+        RETURNED = "returned", _("Trả lại")
+        APPROVED = "approved", _("Đã phê duyệt")
+
+    center = models.ForeignKey(
+        Unit,
+        verbose_name=_("trung tâm"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+        limit_choices_to={"kind": "center"},
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    quarter = models.PositiveSmallIntegerField(_("quý"))
+    status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    achievements = models.TextField(_("kết quả đạt được"), blank=True)
+    shortcomings = models.TextField(_("tồn tại, hạn chế"), blank=True)
+    causes = models.TextField(_("nguyên nhân"), blank=True)
+    proposals = models.TextField(_("đề xuất, kiến nghị"), blank=True)
+    next_tasks = models.TextField(_("phương hướng nhiệm vụ quý tới"), blank=True)
+    first_submitted_at = models.DateTimeField(_("gửi lần đầu lúc"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người gửi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("phê duyệt lúc"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người phê duyệt"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    return_comment = models.TextField(_("ý kiến khi trả lại"), blank=True)
+    updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+
+    class Meta:
+        verbose_name = _("báo cáo quý của trung tâm")
+        verbose_name_plural = _("báo cáo quý của trung tâm")
+        ordering = ["-year", "-quarter", "center"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "year", "quarter"], name="report_one_per_center_quarter"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="report_quarter_1_to_4"),
+        ]
+        indexes = [models.Index(fields=["year", "quarter", "status"], name="report_period_status_idx")]
+
+    def __str__(self):
+        return f"{self.center} · {self.period.label}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.year, "Q", self.quarter)
+
+    @property
+    def is_editable_by_center(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class PlanLine(models.Model):
+    """Classes a center plans to open in the quarter after its report, by program."""
+
+    report = models.ForeignKey(CenterReport, verbose_name=_("báo cáo"), on_delete=models.CASCADE, related_name="plan")
+    program = models.ForeignKey(Program, verbose_name=_("chương trình"), on_delete=models.PROTECT, related_name="+")
+    planned_classes = models.PositiveIntegerField(_("số lớp dự kiến"))
+
+    class Meta:
+        verbose_name = _("kế hoạch quý tới")
+        verbose_name_plural = _("kế hoạch quý tới")
+        constraints = [models.UniqueConstraint(fields=["report", "program"], name="plan_one_line_per_program")]
+
+    def __str__(self):
+        return f"{self.program.code}: {self.planned_classes}"
+
+
+class Transition(models.Model):
+    """Every change of a report's status: who, when, why. Never edited or deleted."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("Gửi báo cáo")
+        APPROVE = "approve", _("Phê duyệt")
+        RETURN = "return", _("Trả lại")
+        UNLOCK = "unlock", _("Mở khóa")
+
+    report = models.ForeignKey(
+        CenterReport, verbose_name=_("báo cáo"), on_delete=models.PROTECT, related_name="transitions"
+    )
+    action = models.CharField(_("thao tác"), max_length=16, choices=Action.choices)
+    from_status = models.CharField(_("từ trạng thái"), max_length=16, choices=CenterReport.Status.choices)
+    to_status = models.CharField(_("sang trạng thái"), max_length=16, choices=CenterReport.Status.choices)
+    comment = models.TextField(_("ý kiến, lý do"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lịch sử xử lý báo cáo")
+        verbose_name_plural = _("lịch sử xử lý báo cáo")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.report}"
+
+
+class Briefing(models.Model):
+    """A version of the briefing paragraph of a unit and period. Append-only: the newest is the one in use;
+    regenerating adds a version with the generated text, so no edited text is ever lost."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+")
+    period_key = models.CharField(_("kỳ"), max_length=10)
+    text = models.TextField(_("nội dung"))
+    is_generated = models.BooleanField(_("bản tự động"), default=False)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người sửa"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    edited_at = models.DateTimeField(_("sửa lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đoạn tổng hợp")
+        verbose_name_plural = _("đoạn tổng hợp")
+        ordering = ["unit", "period_key", "-pk"]
+        indexes = [models.Index(fields=["unit", "period_key"], name="briefing_unit_period_idx")]
+
+    def __str__(self):
+        return f"{self.unit} · {self.period_key}"

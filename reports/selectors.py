@@ -1,7 +1,9 @@
-"""Every figure the app shows is counted here, in grouped queries pivoted in Python.
+"""Every figure the app shows is counted here: grouped queries, pivoted in Python, a fixed number per rollup.
 
-The counting rules are written down in `courses/models.py`; `counted_courses` and `counted_enrolments`
-apply them, and every rollup starts from one of the two.
+The counting rules are written down in `courses/models.py`. What "the data" means is chosen by a basis:
+only quarters whose center report is approved (the default above the center level), approved and
+submitted ones, or everything entered. Figures are computed for a set of centers (one center, a
+province's centers, every center), so a unit's past figures follow the centers it had then.
 """
 
 from __future__ import annotations
@@ -10,14 +12,40 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, QuerySet
+from django.db import models
+from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from centers.models import Unit
-from courses.models import Course, Enrolment
+from courses.models import Course, Enrolment, Learner, Lecturer, Program
 
+from .models import CenterReport, PlanLine
 from .periods import Period
 
 
+class Basis(models.TextChoices):
+    APPROVED = "approved", _("Chỉ số liệu đã phê duyệt")
+    SUBMITTED = "submitted", _("Gồm cả số liệu đã gửi, chưa phê duyệt")
+    ALL = "all", _("Tất cả số liệu đã nhập (gồm cả bản nháp)")
+
+
+def default_basis(unit: Unit) -> str:
+    """A center sees everything it entered; a province or the nation sees approved data unless it asks."""
+    return Basis.ALL if unit.kind == Unit.Kind.CENTER else Basis.APPROVED
+
+
+def centers_of(unit: Unit) -> QuerySet[Unit]:
+    """The centers whose classes make up a unit's figures (retired and merged ones included: past periods)."""
+    if unit.kind == Unit.Kind.CENTER:
+        return Unit.objects.filter(pk=unit.pk)
+    if unit.kind == Unit.Kind.PROVINCE:
+        return Unit.objects.centers().filter(parent=unit)
+    if unit.kind == Unit.Kind.CENTRAL:
+        return Unit.objects.centers()
+    return Unit.objects.none()
+
+
+# -- what counts ----------------------------------------------------------------------------------------
 def counted_courses(*, centers: QuerySet[Unit], start: datetime.date, end: datetime.date) -> QuerySet[Course]:
     """Classes that count in [start, end]: started in it, not cancelled, run by one of `centers`."""
     return Course.objects.filter(center__in=centers, start_date__gte=start, start_date__lte=end).exclude(
@@ -31,48 +59,283 @@ def counted_enrolments(*, centers: QuerySet[Unit], start: datetime.date, end: da
     ).counted()
 
 
+def admitted_centers(*, centers: QuerySet[Unit], period: Period, basis: str) -> dict[int, list[int]] | None:
+    """Quarter index → ids of the centers whose data the basis admits for it (None: every center, all data)."""
+    if basis == Basis.ALL:
+        return None
+    statuses = [CenterReport.Status.APPROVED]
+    if basis == Basis.SUBMITTED:
+        statuses.append(CenterReport.Status.SUBMITTED)
+    admitted = {q.index: [] for q in period.quarters()}
+    rows = CenterReport.objects.filter(
+        center__in=centers, year=period.year, quarter__in=list(admitted), status__in=statuses
+    ).values_list("quarter", "center_id")
+    for quarter, center_id in rows:
+        admitted[quarter].append(center_id)
+    return admitted
+
+
+def basis_filter(*, centers: QuerySet[Unit], period: Period, admitted: dict | None, path: str = "") -> Q:
+    """A Q over classes (at `path`) keeping the quarters of `period` whose data is admitted."""
+    prefix = f"{path}__" if path else ""
+    if admitted is None:
+        return Q(
+            **{
+                f"{prefix}center__in": centers,
+                f"{prefix}start_date__gte": period.start,
+                f"{prefix}start_date__lte": period.end,
+            }
+        )
+    condition = Q(pk__in=[])
+    for q in period.quarters():
+        if admitted.get(q.index):
+            condition |= Q(
+                **{
+                    f"{prefix}center_id__in": admitted[q.index],
+                    f"{prefix}start_date__gte": q.start,
+                    f"{prefix}start_date__lte": q.end,
+                }
+            )
+    return condition
+
+
+def plan_filter(*, centers: QuerySet[Unit], period: Period, admitted: dict | None) -> Q:
+    """Plan lines for the quarters of `period`: a quarter's plan is written in the report of the quarter before."""
+    condition = Q(pk__in=[])
+    for q in period.quarters():
+        before = q.previous_quarter()
+        same_quarter = Q(report__year=before.year, report__quarter=before.index)
+        if admitted is None:
+            condition |= same_quarter & Q(report__center__in=centers)
+        elif admitted.get(q.index):
+            condition |= same_quarter & Q(report__center_id__in=admitted[q.index])
+    return condition
+
+
+# -- figures ----------------------------------------------------------------------------------------------
+RESULT_KEYS = [value for value, _ in Enrolment.Result.choices] + [""]
+
+
 @dataclass
-class Totals:
+class Figures:
+    """The figures of one set of centers (or one center) for one period."""
+
     classes: int = 0
     enrolments: int = 0
+    learners: int = 0
+    co_organised_classes: int = 0
+    co_organised_enrolments: int = 0
+    planned_classes: int = 0
+    results: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RESULT_KEYS, 0))
+
+    @property
+    def finished_enrolments(self) -> int:
+        return sum(n for key, n in self.results.items() if key)
+
+    @property
+    def passed(self) -> int:
+        return sum(self.results[key] for key in Enrolment.PASSING)
+
+    @property
+    def completion_rate(self) -> float | None:
+        """(giỏi + khá + trung bình) over enrolments that have a result."""
+        finished = self.finished_enrolments
+        return self.passed / finished if finished else None
+
+    @property
+    def plan_fulfilment(self) -> float | None:
+        return self.classes / self.planned_classes if self.planned_classes else None
+
+    def add(self, other: Figures) -> None:
+        for name in (
+            "classes",
+            "enrolments",
+            "learners",
+            "co_organised_classes",
+            "co_organised_enrolments",
+            "planned_classes",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for key, n in other.results.items():
+            self.results[key] += n
 
 
 @dataclass
-class CenterTotals:
-    """Classes and enrolments per center of a set, with the sum."""
+class ProgramFigures:
+    program: Program
+    classes: int = 0
+    own_classes: int = 0  # not co-organised with the provincial school: the briefing's program lines
+    enrolments: int = 0
+    planned_classes: int = 0
+    results: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RESULT_KEYS, 0))
 
-    by_center: dict[int, Totals] = field(default_factory=dict)
-    total: Totals = field(default_factory=Totals)
 
-    def for_center(self, center_id: int) -> Totals:
-        return self.by_center.get(center_id, Totals())
+@dataclass
+class Change:
+    current: float
+    previous: float
+
+    @property
+    def diff(self) -> float:
+        return self.current - self.previous
+
+    @property
+    def ratio(self) -> float | None:
+        """The change as a fraction of the year-earlier figure; None when there was nothing to compare."""
+        return self.diff / self.previous if self.previous else None
+
+    @property
+    def word(self) -> str:
+        return "tăng" if self.diff > 0 else "giảm" if self.diff < 0 else "bằng"
 
 
-def totals_by_center(*, centers: QuerySet[Unit], period: Period) -> CenterTotals:
-    """Two grouped queries whatever the number of centers: classes per center, enrolments per center."""
-    result = CenterTotals(by_center=defaultdict(Totals))
-    class_rows = (
-        counted_courses(centers=centers, start=period.start, end=period.end)
-        .values("center_id")
+@dataclass
+class Rollup:
+    unit: Unit
+    period: Period
+    basis: str
+    total: Figures
+    by_center: dict[int, Figures]
+    by_program: dict[str, ProgramFigures]
+    by_format: dict[str, tuple[int, int]]  # format → (classes, enrolments)
+    by_group: dict[str, tuple[int, int]]  # learner group → (enrolments, of which ethnic minority)
+    lecturers: dict[str, int]  # lecturer kind → distinct lecturers who taught in the period
+    centers: list[Unit]
+    previous: Rollup | None = None
+
+    def change(self, attribute: str) -> Change | None:
+        if self.previous is None:
+            return None
+        return Change(getattr(self.total, attribute), getattr(self.previous.total, attribute))
+
+    def center_change(self, center_id: int, attribute: str) -> Change | None:
+        if self.previous is None:
+            return None
+        current = self.by_center.get(center_id, Figures())
+        previous = self.previous.by_center.get(center_id, Figures())
+        return Change(getattr(current, attribute), getattr(previous, attribute))
+
+    @property
+    def basis_label(self) -> str:
+        return str(Basis(self.basis).label)
+
+    @property
+    def has_data(self) -> bool:
+        return self.total.classes > 0
+
+    def by_province(self) -> list[tuple[Unit, Figures, Figures]]:
+        """(province, figures, year-earlier figures), summed from the centers (for the national level)."""
+        provinces: dict[int, list] = {}
+        for center in self.centers:
+            province = center.parent
+            entry = provinces.setdefault(province.pk, [province, Figures(), Figures()])
+            entry[1].add(self.by_center.get(center.pk, Figures()))
+            if self.previous is not None:
+                entry[2].add(self.previous.by_center.get(center.pk, Figures()))
+        return sorted((tuple(v) for v in provinces.values()), key=lambda row: row[0].code)
+
+
+def rollup(*, unit: Unit, period: Period, basis: str | None = None, compare: bool = True) -> Rollup:
+    """Every figure of a unit for a period (and the same period a year earlier), in a fixed number of queries."""
+    basis = basis or default_basis(unit)
+    centers_qs = centers_of(unit)
+    current = _rollup(unit, centers_qs, period, basis)
+    if compare:
+        current.previous = _rollup(unit, centers_qs, period.year_earlier(), basis, centers=current.centers)
+    return current
+
+
+def _rollup(unit, centers_qs, period: Period, basis: str, centers: list[Unit] | None = None) -> Rollup:
+    if centers is None:
+        centers = list(centers_qs.select_related("parent").order_by("parent__code", "code"))
+    admitted = admitted_centers(centers=centers_qs, period=period, basis=basis)
+    courses_q = basis_filter(centers=centers_qs, period=period, admitted=admitted)
+    enrol_q = basis_filter(centers=centers_qs, period=period, admitted=admitted, path="course")
+    programs = {p.pk: p for p in Program.objects.all()}
+
+    by_center: dict[int, Figures] = defaultdict(Figures)
+    by_program: dict[str, ProgramFigures] = {}
+    by_format: dict[str, list[int]] = {value: [0, 0] for value in Course.Format.values}
+    total = Figures()
+
+    def program_row(program_id: int) -> ProgramFigures:
+        program = programs[program_id]
+        return by_program.setdefault(program.code, ProgramFigures(program))
+
+    courses = Course.objects.filter(courses_q).exclude(status=Course.Status.CANCELLED)
+    for row in courses.values("center_id", "program_id", "co_organised", "format").annotate(n=Count("id")).order_by():
+        n = row["n"]
+        figures = by_center[row["center_id"]]
+        figures.classes += n
+        line = program_row(row["program_id"])
+        line.classes += n
+        by_format[row["format"]][0] += n
+        if row["co_organised"]:
+            figures.co_organised_classes += n
+        else:
+            line.own_classes += n
+
+    enrolments = Enrolment.objects.filter(enrol_q).counted()
+    grouped = (
+        enrolments.values("course__center_id", "course__program_id", "course__co_organised", "course__format", "result")
         .annotate(n=Count("id"))
         .order_by()
     )
-    for row in class_rows:
-        result.by_center[row["center_id"]].classes = row["n"]
-        result.total.classes += row["n"]
-    enrolment_rows = (
-        counted_enrolments(centers=centers, start=period.start, end=period.end)
-        .values("course__center_id")
-        .annotate(n=Count("id"))
+    for row in grouped:
+        n = row["n"]
+        figures = by_center[row["course__center_id"]]
+        figures.enrolments += n
+        figures.results[row["result"]] += n
+        if row["course__co_organised"]:
+            figures.co_organised_enrolments += n
+        line = program_row(row["course__program_id"])
+        line.enrolments += n
+        line.results[row["result"]] += n
+        by_format[row["course__format"]][1] += n
+
+    # A learner belongs to one center and attends only its classes, so distinct learners add up across centers.
+    for row in enrolments.values("course__center_id").annotate(n=Count("learner_id", distinct=True)).order_by():
+        by_center[row["course__center_id"]].learners = row["n"]
+
+    by_group = {value: (0, 0) for value in Learner.Group.values}
+    group_rows = (
+        enrolments.values("learner__group")
+        .annotate(n=Count("id"), minority=Count("id", filter=~Q(learner__ethnicity__iexact=Learner.MAJORITY_ETHNICITY)))
         .order_by()
     )
-    for row in enrolment_rows:
-        result.by_center[row["course__center_id"]].enrolments = row["n"]
-        result.total.enrolments += row["n"]
-    result.by_center = dict(result.by_center)
-    return result
+    for row in group_rows:
+        by_group[row["learner__group"]] = (row["n"], row["minority"])
+
+    lecturers = dict.fromkeys(Lecturer.Kind.values, 0)
+    taught = Course.lecturers.through.objects.filter(
+        basis_filter(centers=centers_qs, period=period, admitted=admitted, path="course")
+    ).exclude(course__status=Course.Status.CANCELLED)
+    for row in taught.values("lecturer__kind").annotate(n=Count("lecturer_id", distinct=True)).order_by():
+        lecturers[row["lecturer__kind"]] = row["n"]
+
+    plans = PlanLine.objects.filter(plan_filter(centers=centers_qs, period=period, admitted=admitted))
+    for row in plans.values("report__center_id", "program_id").annotate(n=Sum("planned_classes")).order_by():
+        by_center[row["report__center_id"]].planned_classes += row["n"]
+        program_row(row["program_id"]).planned_classes += row["n"]
+
+    for figures in by_center.values():
+        total.add(figures)
+    ordered = dict(sorted(by_program.items(), key=lambda item: (item[1].program.order, item[0])))
+    return Rollup(
+        unit=unit,
+        period=period,
+        basis=basis,
+        total=total,
+        by_center=dict(by_center),
+        by_program=ordered,
+        by_format={k: tuple(v) for k, v in by_format.items()},
+        by_group=by_group,
+        lecturers=lecturers,
+        centers=centers,
+    )
 
 
+# -- smaller reads ------------------------------------------------------------------------------------------
 def latest_year_with_data(*, centers: QuerySet[Unit], today: datetime.date) -> int:
     """The most recent year (not after today) in which any of `centers` opened a class."""
     latest = (
@@ -95,3 +358,28 @@ def course_result_totals(*, course: Course) -> dict:
     totals = [(label, counts.get(value, 0)) for value, label in Enrolment.Result.choices]
     totals.append(("Chưa có kết quả", counts.get("", 0)))
     return {"by_result": totals, "total": sum(counts.values())}
+
+
+@dataclass
+class Narrative:
+    center: Unit
+    period: Period
+    shortcomings: str
+    proposals: str
+    next_tasks: str
+
+
+def narratives(*, unit: Unit, period: Period, basis: str | None = None) -> list[Narrative]:
+    """The centers' written shortcomings, proposals and next tasks for the quarters of a period (one query)."""
+    basis = basis or default_basis(unit)
+    reports = CenterReport.objects.filter(
+        center__in=centers_of(unit), year=period.year, quarter__in=[q.index for q in period.quarters()]
+    ).select_related("center")
+    if basis == Basis.APPROVED:
+        reports = reports.filter(status=CenterReport.Status.APPROVED)
+    elif basis == Basis.SUBMITTED:
+        reports = reports.filter(status__in=[CenterReport.Status.APPROVED, CenterReport.Status.SUBMITTED])
+    return [
+        Narrative(r.center, r.period, r.shortcomings, r.proposals, r.next_tasks)
+        for r in reports.order_by("center__code", "quarter")
+    ]

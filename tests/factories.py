@@ -103,3 +103,22 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     course = factory.SubFactory(CourseFactory)
     learner = factory.SubFactory(LearnerFactory, center=factory.SelfAttribute("..course.center"))
     result = ""
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reports.CenterReport"
+
+    center = factory.SubFactory(CenterFactory)
+    year = 2023
+    quarter = 1
+    status = "draft"
+
+
+def approve(center, year=2023, quarter=1, by=None):
+    """Mark a center's quarter approved (as the board would), for tests that read approved data."""
+    from django.utils import timezone
+
+    return ReportFactory(
+        center=center, year=year, quarter=quarter, status="approved", approved_at=timezone.now(), approved_by=by
+    )

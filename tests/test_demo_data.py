@@ -14,9 +14,9 @@ from reports.periods import Period
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
-def province_totals(code, key):
-    centers = Unit.objects.centers().filter(parent__code=code, parent__kind=Unit.Kind.PROVINCE)
-    return selectors.totals_by_center(centers=centers, period=Period.parse(key)).total
+def province_totals(code, key, basis=selectors.Basis.APPROVED):
+    province = Unit.objects.get(code=code, kind=Unit.Kind.PROVINCE)
+    return selectors.rollup(unit=province, period=Period.parse(key), basis=basis, compare=False).total
 
 
 def test_demo_data_gives_the_published_figures_and_loads_once():

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from .factories import CourseFactory, EnrolmentFactory
+from .factories import CourseFactory, EnrolmentFactory, approve
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,8 @@ def figures(center, other_center, far_center):
     CourseFactory(center=other_center, start_date=day)
     CourseFactory(center=other_center, start_date=day, status="cancelled")
     CourseFactory(center=far_center, start_date=day)
+    for unit in (center, other_center, far_center):
+        approve(unit)
 
 
 def test_center_home_shows_its_own_figures_only(login, center_user, figures):
@@ -87,3 +89,16 @@ def test_home_costs_the_same_queries_whatever_the_data_size(login, board_user, c
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("home") + "?ky=2023")
     assert len(small) == len(large)
+
+
+def test_board_home_counts_only_approved_quarters_and_the_center_sees_its_own_drafts(
+    login, board_user, center_user, center
+):
+    EnrolmentFactory(course=CourseFactory(center=center, start_date=datetime.date(2023, 2, 1)))
+    EnrolmentFactory(course=CourseFactory(center=center, start_date=datetime.date(2023, 5, 1)))
+    approve(center, 2023, 1)
+    board = login(board_user).get(reverse("home") + "?ky=2023").content.decode()
+    assert 'data-figure="classes">1<' in board
+    assert "chỉ số liệu đã phê duyệt" in board
+    own = login(center_user).get(reverse("home") + "?ky=2023").content.decode()
+    assert 'data-figure="classes">2<' in own

@@ -1,0 +1,146 @@
+"""The briefing paragraph, written the way the boards write it after a review meeting (seeds 001 and 004):
+
+"Quý I/2023, các trung tâm chính trị cấp huyện, thành phố, thị xã đã mở 40 lớp với 2.987 lượt học viên,
+trong đó bồi dưỡng đối tượng kết nạp Đảng 8 lớp, ..., phối hợp với Trường Chính trị tỉnh mở 11 lớp;
+so với cùng kỳ năm 2022 tăng 5 lớp (+14,3%)."
+"""
+
+from __future__ import annotations
+
+from centers.models import Unit
+
+from . import selectors
+from .formatting import vn_int, vn_percent
+from .models import Briefing
+from .periods import Period
+from .selectors import Basis, Change, Rollup
+
+AREA_WORDS = [
+    (Unit.AreaKind.RURAL_DISTRICT, "huyện"),
+    (Unit.AreaKind.URBAN_DISTRICT, "quận"),
+    (Unit.AreaKind.PROVINCIAL_CITY, "thành phố"),
+    (Unit.AreaKind.MUNICIPAL_CITY, "thành phố"),
+    (Unit.AreaKind.TOWN, "thị xã"),
+]
+
+
+def subject(rollup: Rollup) -> str:
+    unit = rollup.unit
+    if unit.kind == Unit.Kind.CENTER:
+        return unit.name_on(rollup.period.end)
+    if unit.kind == Unit.Kind.CENTRAL:
+        return "các trung tâm chính trị cấp huyện trên toàn quốc"
+    kinds = {center.area_kind for center in rollup.centers}
+    words = []
+    for kind, word in AREA_WORDS:
+        if kind in kinds and word not in words:
+            words.append(word)
+    return "các trung tâm chính trị cấp " + ", ".join(words or ["huyện"])
+
+
+def _change(change: Change, unit_word: str) -> str:
+    if change.diff == 0:
+        return "bằng"
+    sign = "+" if change.diff > 0 else "-"
+    return f"{change.word} {vn_int(abs(change.diff))} {unit_word} ({sign}{vn_percent(abs(change.ratio))})"
+
+
+def comparison(rollup: Rollup) -> str:
+    """ "so với cùng kỳ năm 2022 tăng 5 lớp (+14,3%) ..." (or why there is nothing to compare)."""
+    period = rollup.period
+    earlier = "cùng kỳ năm" if period.kind != "Y" else "năm"
+    classes, enrolments = rollup.change("classes"), rollup.change("enrolments")
+    if classes is None:
+        return ""
+    if classes.previous == 0:
+        return f"{earlier} {period.year - 1} chưa có số liệu để so sánh"
+    if classes.diff == 0 and enrolments.diff == 0:
+        return f"bằng {earlier} {period.year - 1}"
+    text = f"so với {earlier} {period.year - 1} "
+    if classes.diff == 0:
+        text += "số lớp bằng"
+    else:
+        text += _change(classes, "lớp")
+    if enrolments.previous:
+        text += ", số lượt học viên " + ("bằng" if enrolments.diff == 0 else _change(enrolments, "lượt"))
+    return text
+
+
+def figures_paragraph(rollup: Rollup) -> str:
+    period, total = rollup.period, rollup.total
+    who = subject(rollup)
+    basis_note = ""
+    if rollup.unit.kind != Unit.Kind.CENTER and rollup.basis != Basis.APPROVED:
+        basis_note = " (số liệu gồm cả báo cáo chưa được phê duyệt)"
+    if not rollup.has_data:
+        return f"{period.sentence_label}, {who} chưa mở lớp nào{basis_note}."
+    parts = [
+        f"{program.program.briefing_phrase} {vn_int(program.own_classes)} lớp"
+        for program in rollup.by_program.values()
+        if program.own_classes
+    ]
+    if total.co_organised_classes:
+        parts.append(f"phối hợp với Trường Chính trị tỉnh mở {vn_int(total.co_organised_classes)} lớp")
+    text = (
+        f"{period.sentence_label}, {who} đã mở {vn_int(total.classes)} lớp với {vn_int(total.enrolments)} lượt học viên"
+    )
+    if parts:
+        text += ", trong đó " + ", ".join(parts)
+    compared = comparison(rollup)
+    if compared:
+        text += "; " + compared
+    text += basis_note + "."
+    if total.finished_enrolments:
+        shares = [
+            f"{label.lower()} {vn_percent(total.results[key] / total.finished_enrolments)}"
+            for key, label in (
+                ("gioi", "Giỏi"),
+                ("kha", "Khá"),
+                ("trung_binh", "Trung bình"),
+                ("khong_dat", "Không đạt"),
+            )
+        ]
+        text += (
+            f" Trong {vn_int(total.finished_enrolments)} lượt học viên đã có kết quả, xếp loại "
+            + ", ".join(shares)
+            + f"; tỷ lệ hoàn thành {vn_percent(total.completion_rate)}."
+        )
+    if total.planned_classes:
+        text += (
+            f" Số lớp mở đạt {vn_percent(total.plan_fulfilment)} kế hoạch "
+            f"({vn_int(total.classes)}/{vn_int(total.planned_classes)} lớp)."
+        )
+    return text
+
+
+def _gathered(rollup: Rollup, attribute: str) -> list[str]:
+    lines, seen = [], set()
+    for narrative in selectors.narratives(unit=rollup.unit, period=rollup.period, basis=rollup.basis):
+        text = getattr(narrative, attribute).strip()
+        if not text or (narrative.center.pk, text) in seen:
+            continue
+        seen.add((narrative.center.pk, text))
+        if rollup.unit.kind == Unit.Kind.CENTER:
+            lines.append(f"- {text}")
+        else:
+            lines.append(f"- {narrative.center.name_on(narrative.period.end)}: {text}")
+    return lines
+
+
+def generate(*, unit: Unit, period: Period, basis: str | None = None, rollup: Rollup | None = None) -> str:
+    """The whole briefing: the figures paragraph, then the centers' shortcomings and proposals."""
+    rollup = rollup or selectors.rollup(unit=unit, period=period, basis=basis)
+    sections = [figures_paragraph(rollup)]
+    for heading, attribute in (("Tồn tại, hạn chế:", "shortcomings"), ("Đề xuất, kiến nghị:", "proposals")):
+        lines = _gathered(rollup, attribute)
+        if lines:
+            sections.append(heading + "\n" + "\n".join(lines))
+    return "\n\n".join(sections)
+
+
+def current(*, unit: Unit, period: Period, basis: str | None = None, rollup: Rollup | None = None):
+    """(text, the edited version in use or None): board staff's edit when there is one, else the generated text."""
+    edited = Briefing.objects.filter(unit=unit, period_key=period.key).select_related("edited_by").first()
+    if edited is not None:
+        return edited.text, edited
+    return generate(unit=unit, period=period, basis=basis, rollup=rollup), None

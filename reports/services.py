@@ -1,0 +1,321 @@
+"""The only code that writes reports, their transitions, deadlines and briefings.
+
+Who may do what: center staff write and submit their center's report; board staff approve, return and
+unlock the reports of their province's centers, set deadlines and edit the province's briefing. Every
+transition is recorded with who, when and why. Checks come first, then one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from centers.models import Unit
+from centers.scoping import Action, Scope
+from courses.models import Course, Program
+
+from . import selectors
+from .formatting import vn_int
+from .models import Briefing, CenterReport, Deadline, PlanLine, Transition, default_deadline
+from .periods import Period
+
+NARRATIVE_FIELDS = ("achievements", "shortcomings", "causes", "proposals", "next_tasks")
+MAX_TEXT = 20_000
+
+
+def _stale(report: CenterReport, expected: int | None) -> None:
+    if expected is not None and report.version != expected:
+        raise ValidationError(
+            _(
+                "Báo cáo vừa được người khác sửa (phiên bản %(now)s, đồng chí đang sửa phiên bản %(was)s). "
+                "Không có gì bị ghi đè; hãy tải lại trang để xem thay đổi."
+            )
+            % {"now": report.version, "was": expected},
+            code="conflict",
+        )
+
+
+def _record(report, action, from_status, user, comment=""):
+    Transition.objects.create(
+        report=report,
+        action=action,
+        from_status=from_status,
+        to_status=report.status,
+        comment=comment,
+        by=user if user and user.is_authenticated else None,
+    )
+
+
+def _require_quarter(period: Period) -> None:
+    if not period.is_quarter:
+        raise ValidationError(_("Báo cáo của trung tâm lập theo quý."))
+
+
+def _locked_report(pk) -> CenterReport:
+    return CenterReport.objects.select_for_update().select_related("center", "center__parent").get(pk=pk)
+
+
+# -- the center's side --------------------------------------------------------------------------------------
+def report_get_or_create(*, scope: Scope, center: Unit, period: Period) -> CenterReport:
+    """The center's report of a quarter, started as a draft the first time its staff open it."""
+    _require_quarter(period)
+    scope.require(Action.ENTER_DATA, center)
+    try:
+        with transaction.atomic():
+            report, _created = CenterReport.objects.get_or_create(center=center, year=period.year, quarter=period.index)
+    except IntegrityError:  # opened twice at once
+        report = CenterReport.objects.get(center=center, year=period.year, quarter=period.index)
+    return report
+
+
+@transaction.atomic
+def report_save(
+    *, scope: Scope, report: CenterReport, version: int | None, plan: dict[int, int] | None = None, **narrative
+) -> CenterReport:
+    """Save the narrative and next quarter's plan (program id → planned classes) of a draft or returned report."""
+    report = _locked_report(report.pk)
+    scope.require(Action.ENTER_DATA, report.center)
+    _stale(report, version)
+    if not report.is_editable_by_center:
+        raise ValidationError(
+            _("Báo cáo đang ở trạng thái “%(s)s”, không sửa được.") % {"s": report.get_status_display()}
+        )
+    errors = {}
+    for name, value in narrative.items():
+        if name not in NARRATIVE_FIELDS:
+            raise TypeError(name)
+        if len(value or "") > MAX_TEXT:
+            errors[name] = _("Nội dung dài quá %(n)s ký tự.") % {"n": vn_int(MAX_TEXT)}
+        setattr(report, name, (value or "").strip())
+    if plan is not None:
+        programs = set(Program.objects.values_list("pk", flat=True))
+        for program_id, n in plan.items():
+            if program_id not in programs:
+                errors["plan"] = _("Chương trình không hợp lệ.")
+            elif n is None or n < 0 or n > 10_000:
+                errors["plan"] = _("Số lớp dự kiến phải là số nguyên từ 0 đến 10.000.")
+    if errors:
+        raise ValidationError(errors)
+    report.version = F("version") + 1
+    report.save()
+    if plan is not None:
+        PlanLine.objects.filter(report=report).exclude(program_id__in=[p for p, n in plan.items() if n]).delete()
+        for program_id, n in plan.items():
+            if n:
+                PlanLine.objects.update_or_create(report=report, program_id=program_id, defaults={"planned_classes": n})
+    report.refresh_from_db()
+    return report
+
+
+@dataclass
+class Check:
+    """What stands between a report and its submission: errors block it, warnings do not."""
+
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def report_check(*, report: CenterReport, today: datetime.date | None = None) -> Check:
+    """DHIS2-style validation: finished classes need a roster and results; big swings are flagged."""
+    today = today or timezone.localdate()
+    period = report.period
+    check = Check()
+    finished = (
+        Course.objects.filter(center=report.center, start_date__gte=period.start, start_date__lte=period.end)
+        .exclude(status=Course.Status.CANCELLED)
+        .filter(Q(status=Course.Status.FINISHED) | Q(end_date__lt=today))
+        .annotate(
+            n=Count("enrolments", filter=Q(enrolments__removed_at__isnull=True)),
+            missing=Count("enrolments", filter=Q(enrolments__removed_at__isnull=True, enrolments__result="")),
+        )
+        .order_by("start_date", "code")
+    )
+    for course in finished:
+        if course.n == 0:
+            check.errors.append(_("Lớp %(c)s đã kết thúc nhưng chưa có học viên nào.") % {"c": course.code})
+        elif course.missing:
+            check.errors.append(
+                _("Lớp %(c)s đã kết thúc nhưng còn %(n)s học viên chưa có kết quả.")
+                % {"c": course.code, "n": vn_int(course.missing)}
+            )
+    figures = selectors.rollup(unit=report.center, period=period, basis=selectors.Basis.ALL)
+    for attribute, label in (("classes", _("Số lớp")), ("enrolments", _("Số lượt học viên"))):
+        change = figures.change(attribute)
+        if (
+            change
+            and change.previous
+            and (change.current > 2 * change.previous or change.current < change.previous / 2)
+        ):
+            check.warnings.append(
+                _("%(label)s (%(now)s) chênh lệch lớn so với cùng kỳ năm %(year)s (%(then)s); đề nghị kiểm tra lại.")
+                % {
+                    "label": label,
+                    "now": vn_int(change.current),
+                    "then": vn_int(change.previous),
+                    "year": period.year - 1,
+                }
+            )
+    return check
+
+
+@transaction.atomic
+def report_submit(*, scope: Scope, report: CenterReport, user=None, version: int | None = None) -> Check:
+    report = _locked_report(report.pk)
+    scope.require(Action.ENTER_DATA, report.center)
+    _stale(report, version)
+    if not report.is_editable_by_center:
+        raise ValidationError(_("Báo cáo đã được gửi hoặc phê duyệt."))
+    check = report_check(report=report)
+    if not check.ok:
+        raise ValidationError(check.errors, code="invalid")
+    before = report.status
+    now = timezone.now()
+    report.status = CenterReport.Status.SUBMITTED
+    report.submitted_at = now
+    report.first_submitted_at = report.first_submitted_at or now
+    report.submitted_by = user if user and user.is_authenticated else None
+    report.version = F("version") + 1
+    report.save()
+    report.refresh_from_db()
+    _record(report, Transition.Action.SUBMIT, before, user)
+    return check
+
+
+# -- the board's side ------------------------------------------------------------------------------------------
+def _review(scope: Scope, report: CenterReport) -> None:
+    scope.require(Action.REVIEW, report.center)
+
+
+@transaction.atomic
+def report_approve(*, scope: Scope, report: CenterReport, user=None, comment: str = "") -> CenterReport:
+    report = _locked_report(report.pk)
+    _review(scope, report)
+    if report.status != CenterReport.Status.SUBMITTED:
+        raise ValidationError(
+            _("Chỉ phê duyệt được báo cáo đã gửi (báo cáo của %(c)s đang “%(s)s”).")
+            % {"c": report.center.name, "s": report.get_status_display()}
+        )
+    before = report.status
+    report.status = CenterReport.Status.APPROVED
+    report.approved_at = timezone.now()
+    report.approved_by = user if user and user.is_authenticated else None
+    report.return_comment = ""
+    report.version = F("version") + 1
+    report.save()
+    report.refresh_from_db()
+    _record(report, Transition.Action.APPROVE, before, user, comment.strip())
+    return report
+
+
+@transaction.atomic
+def reports_approve_many(*, scope: Scope, reports, user=None) -> int:
+    """Approve several submitted reports from the completeness table: all of them, or none."""
+    reports = list(reports)
+    for report in reports:
+        report_approve(scope=scope, report=report, user=user)
+    return len(reports)
+
+
+@transaction.atomic
+def report_return(*, scope: Scope, report: CenterReport, comment: str, user=None) -> CenterReport:
+    report = _locked_report(report.pk)
+    _review(scope, report)
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("Ghi ý kiến để trung tâm biết cần sửa gì.")})
+    if report.status != CenterReport.Status.SUBMITTED:
+        raise ValidationError(_("Chỉ trả lại được báo cáo đã gửi, chưa phê duyệt."))
+    before = report.status
+    report.status = CenterReport.Status.RETURNED
+    report.return_comment = comment.strip()
+    report.version = F("version") + 1
+    report.save()
+    report.refresh_from_db()
+    _record(report, Transition.Action.RETURN, before, user, comment.strip())
+    return report
+
+
+@transaction.atomic
+def report_unlock(*, scope: Scope, report: CenterReport, reason: str, user=None) -> CenterReport:
+    """Open an approved quarter again so the center can correct it; it must be submitted and approved again."""
+    report = _locked_report(report.pk)
+    _review(scope, report)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Ghi lý do mở khóa.")})
+    if report.status != CenterReport.Status.APPROVED:
+        raise ValidationError(_("Chỉ mở khóa được báo cáo đã phê duyệt."))
+    before = report.status
+    report.status = CenterReport.Status.RETURNED
+    report.return_comment = reason.strip()
+    report.approved_at = None
+    report.approved_by = None
+    report.version = F("version") + 1
+    report.save()
+    report.refresh_from_db()
+    _record(report, Transition.Action.UNLOCK, before, user, reason.strip())
+    return report
+
+
+@transaction.atomic
+def deadline_set(*, scope: Scope, province: Unit, period: Period, due_on: datetime.date, user=None) -> Deadline:
+    _require_quarter(period)
+    scope.require(Action.REVIEW, province)
+    if province.kind != Unit.Kind.PROVINCE:
+        raise PermissionDenied
+    if due_on < period.start:
+        raise ValidationError({"due_on": _("Hạn nộp không được trước ngày đầu quý.")})
+    deadline, _created = Deadline.objects.update_or_create(
+        province=province,
+        year=period.year,
+        quarter=period.index,
+        defaults={"due_on": due_on, "set_by": user if user and user.is_authenticated else None},
+    )
+    return deadline
+
+
+def deadline_for(*, province: Unit, period: Period) -> datetime.date:
+    row = Deadline.objects.filter(province=province, year=period.year, quarter=period.index).first()
+    return row.due_on if row else default_deadline(period)
+
+
+# -- briefings ---------------------------------------------------------------------------------------------------
+def _require_briefing_editor(scope: Scope, unit: Unit) -> None:
+    scope.require(Action.REVIEW, unit)
+    if unit.kind != Unit.Kind.PROVINCE:
+        raise PermissionDenied(_("Ban Tuyên giáo tỉnh sửa đoạn tổng hợp của tỉnh."))
+
+
+@transaction.atomic
+def briefing_save(*, scope: Scope, unit: Unit, period: Period, text: str, user=None) -> Briefing:
+    """Save board staff's edit of the briefing as a new version (the earlier ones are kept)."""
+    _require_briefing_editor(scope, unit)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Đoạn tổng hợp không được để trống; dùng “Tạo lại” để lấy bản tự động.")})
+    if len(text) > MAX_TEXT:
+        raise ValidationError({"text": _("Nội dung dài quá %(n)s ký tự.") % {"n": vn_int(MAX_TEXT)}})
+    return Briefing.objects.create(
+        unit=unit, period_key=period.key, text=text, edited_by=user if user and user.is_authenticated else None
+    )
+
+
+@transaction.atomic
+def briefing_regenerate(*, scope: Scope, unit: Unit, period: Period, text: str, user=None) -> Briefing:
+    """Put the generated text back in use, as a new version marked as generated."""
+    _require_briefing_editor(scope, unit)
+    return Briefing.objects.create(
+        unit=unit,
+        period_key=period.key,
+        text=text,
+        is_generated=True,
+        edited_by=user if user and user.is_authenticated else None,
+    )
