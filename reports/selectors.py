@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Unit
 from courses.models import Course, Enrolment, Learner, Lecturer, Program
 
-from .models import CenterReport, PlanLine
+from .models import CenterReport, Deadline, PlanLine, default_deadline
 from .periods import Period
 
 
@@ -168,6 +169,10 @@ class ProgramFigures:
     enrolments: int = 0
     planned_classes: int = 0
     results: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RESULT_KEYS, 0))
+
+    @property
+    def co_organised_classes(self) -> int:
+        return self.classes - self.own_classes
 
 
 @dataclass
@@ -382,4 +387,128 @@ def narratives(*, unit: Unit, period: Period, basis: str | None = None) -> list[
     return [
         Narrative(r.center, r.period, r.shortcomings, r.proposals, r.next_tasks)
         for r in reports.order_by("center__code", "quarter")
+    ]
+
+
+# -- completeness ----------------------------------------------------------------------------------------------
+NOT_STARTED = "not_started"
+STATUS_LABELS = {NOT_STARTED: _("Chưa lập"), **dict(CenterReport.Status.choices)}
+
+
+@dataclass
+class CompletenessRow:
+    center: Unit
+    report: CenterReport | None
+    expected: bool
+    on_time: bool | None  # None until submitted
+
+    @property
+    def status(self) -> str:
+        return self.report.status if self.report else NOT_STARTED
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
+    def counts(self) -> bool:
+        """Submitted or approved: counts towards the reporting rate."""
+        return self.expected and self.status in (CenterReport.Status.SUBMITTED, CenterReport.Status.APPROVED)
+
+
+@dataclass
+class Completeness:
+    period: Period
+    unit: Unit
+    deadline: datetime.date | None
+    rows: list[CompletenessRow]
+
+    @property
+    def expected(self) -> int:
+        return sum(1 for row in self.rows if row.expected)
+
+    @property
+    def reported(self) -> int:
+        return sum(1 for row in self.rows if row.counts)
+
+    @property
+    def approved(self) -> int:
+        return sum(1 for row in self.rows if row.expected and row.status == CenterReport.Status.APPROVED)
+
+    @property
+    def late(self) -> int:
+        return sum(1 for row in self.rows if row.expected and row.on_time is False)
+
+    @property
+    def rate(self) -> float | None:
+        """Submitted and approved over expected; centers not active in the period are not expected."""
+        return self.reported / self.expected if self.expected else None
+
+    def count(self, status: str) -> int:
+        return sum(1 for row in self.rows if row.expected and row.status == status)
+
+
+def completeness(*, province: Unit, period: Period, deadline: datetime.date | None = None) -> Completeness:
+    """Each center of a province with its report status for one quarter (three queries)."""
+    if deadline is None:
+        row = Deadline.objects.filter(province=province, year=period.year, quarter=period.index).first()
+        deadline = row.due_on if row else default_deadline(period)
+    centers = list(Unit.objects.centers().filter(parent=province).order_by("code"))
+    reports = {
+        r.center_id: r
+        for r in CenterReport.objects.filter(center__in=centers, year=period.year, quarter=period.index).select_related(
+            "approved_by", "submitted_by"
+        )
+    }
+    rows = []
+    for center in centers:
+        report = reports.get(center.pk)
+        expected = center.active_from <= period.end and (center.active_to is None or center.active_to >= period.start)
+        if report is None and not expected:
+            continue  # not active then, and nothing to show
+        on_time = None
+        if report is not None and report.first_submitted_at is not None:
+            on_time = timezone.localtime(report.first_submitted_at).date() <= deadline
+        rows.append(CompletenessRow(center, report, expected, on_time))
+    return Completeness(period=period, unit=province, deadline=deadline, rows=rows)
+
+
+@dataclass
+class ProvinceCompleteness:
+    province: Unit
+    expected: int
+    reported: int
+    approved: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.reported / self.expected if self.expected else None
+
+
+def national_completeness(*, period: Period) -> list[ProvinceCompleteness]:
+    """Reporting rate per province for one quarter (two grouped queries)."""
+    active = (
+        Unit.objects.centers()
+        .active_between(period.start, period.end)
+        .values("parent_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    expected = {row["parent_id"]: row["n"] for row in active}
+    statuses = (
+        CenterReport.objects.filter(year=period.year, quarter=period.index)
+        .filter(center__in=Unit.objects.centers().active_between(period.start, period.end))
+        .values("center__parent_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    reported, approved = defaultdict(int), defaultdict(int)
+    for row in statuses:
+        if row["status"] in (CenterReport.Status.SUBMITTED, CenterReport.Status.APPROVED):
+            reported[row["center__parent_id"]] += row["n"]
+        if row["status"] == CenterReport.Status.APPROVED:
+            approved[row["center__parent_id"]] += row["n"]
+    return [
+        ProvinceCompleteness(p, expected.get(p.pk, 0), reported[p.pk], approved[p.pk])
+        for p in Unit.objects.provinces().order_by("code")
     ]

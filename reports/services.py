@@ -319,3 +319,10 @@ def briefing_regenerate(*, scope: Scope, unit: Unit, period: Period, text: str, 
         is_generated=True,
         edited_by=user if user and user.is_authenticated else None,
     )
+
+
+def lock_reason_for(*, center: Unit, period: Period) -> str | None:
+    """Why a center's data of a quarter is locked, if it is (the same check the write services make)."""
+    from courses.locking import lock_reason
+
+    return lock_reason(center=center, day=period.start) if period.is_quarter else None

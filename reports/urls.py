@@ -1,2 +1,16 @@
+from django.urls import path
+
+from . import views
+
 app_name = "reports"
-urlpatterns = []
+urlpatterns = [
+    path("bao-cao/", views.report_index, name="index"),
+    path("bao-cao/<str:unit>/<str:period>/", views.report, name="report"),
+    path("bao-cao/<str:unit>/<str:period>/luu/", views.report_save, name="save"),
+    path("bao-cao/<str:unit>/<str:period>/duyet/", views.report_approve, name="approve"),
+    path("bao-cao/<str:unit>/<str:period>/tra-lai/", views.report_return, name="return"),
+    path("bao-cao/<str:unit>/<str:period>/mo-khoa/", views.report_unlock, name="unlock"),
+    path("bao-cao/<str:unit>/<str:period>/duyet-nhieu/", views.approve_many, name="approve_many"),
+    path("bao-cao/<str:unit>/<str:period>/han-nop/", views.deadline_set, name="deadline"),
+    path("nhan-dinh/<str:unit>/<str:period>/", views.briefing_page, name="briefing"),
+]

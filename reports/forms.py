@@ -1,0 +1,58 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from courses.forms import DATE_WIDGET
+from courses.models import Program
+
+from .models import CenterReport
+
+TEXTAREA = forms.Textarea(attrs={"rows": 4})
+
+
+class NarrativeForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = CenterReport
+        fields = ["achievements", "shortcomings", "causes", "proposals", "next_tasks"]
+        widgets = {name: TEXTAREA for name in fields}
+
+    def __init__(self, *args, programs=None, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.programs = list(programs if programs is not None else Program.objects.order_by("order"))
+        plan = plan or {}
+        for program in self.programs:
+            self.fields[f"plan_{program.pk}"] = forms.IntegerField(
+                label=program.name, min_value=0, max_value=10_000, required=False, initial=plan.get(program.pk, 0)
+            )
+        for name in self.Meta.fields:
+            self.fields[name].max_length = 20_000
+
+    def _post_clean(self):
+        pass  # validated in reports.services.report_save
+
+    def plan_fields(self):
+        return [self[f"plan_{p.pk}"] for p in self.programs]
+
+    def narrative(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    def plan(self) -> dict[int, int]:
+        return {p.pk: self.cleaned_data.get(f"plan_{p.pk}") or 0 for p in self.programs}
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("Ý kiến"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class UnlockForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do mở khóa"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class DeadlineForm(forms.Form):
+    due_on = forms.DateField(label=_("Hạn nộp báo cáo"), widget=DATE_WIDGET)
+
+
+class BriefingForm(forms.Form):
+    text = forms.CharField(label=_("Đoạn tổng hợp"), widget=forms.Textarea(attrs={"rows": 14}), max_length=20_000)

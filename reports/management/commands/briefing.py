@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from centers.scoping import unit_from_key
+from reports import briefing
+from reports.periods import Period, PeriodError
+from reports.selectors import Basis
+
+
+class Command(BaseCommand):
+    help = "In đoạn tổng hợp của một đơn vị trong một kỳ (ví dụ --unit 10 --period 2023-Q1)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--unit", required=True, help="VN (toàn quốc), mã tỉnh (10) hoặc TỈNH-HUYỆN (10-080)")
+        parser.add_argument("--period", required=True, help="2023-Q1, 2023-H1, 2023-9M hoặc 2023")
+        parser.add_argument("--basis", choices=Basis.values, help="Số liệu: approved, submitted hoặc all")
+        parser.add_argument("--generated", action="store_true", help="Bản tự động, bỏ qua bản Ban Tuyên giáo đã sửa")
+
+    def handle(self, *args, **options):
+        unit = unit_from_key(options["unit"])
+        if unit is None:
+            raise CommandError(f"Không có đơn vị mã “{options['unit']}”.")
+        try:
+            period = Period.parse(options["period"])
+        except PeriodError as error:
+            raise CommandError(str(error)) from error
+        if options["generated"] or options["basis"]:
+            text = briefing.generate(unit=unit, period=period, basis=options["basis"])
+        else:
+            text, _edited = briefing.current(unit=unit, period=period)
+        self.stdout.write(text)

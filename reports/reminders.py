@@ -1,0 +1,29 @@
+"""Which centers are late with a quarterly report (read only; the command sends the mail)."""
+
+from __future__ import annotations
+
+import datetime
+
+from centers.models import Unit
+
+from .models import CenterReport, Deadline, default_deadline
+from .periods import Period
+
+
+def overdue_centers(*, period: Period, today: datetime.date) -> list[tuple[Unit, datetime.date]]:
+    """Centers active in the quarter, past their province's deadline, whose report is not submitted or approved."""
+    deadlines = {d.province_id: d.due_on for d in Deadline.objects.filter(year=period.year, quarter=period.index)}
+    done = set(
+        CenterReport.objects.filter(
+            year=period.year,
+            quarter=period.index,
+            status__in=[CenterReport.Status.SUBMITTED, CenterReport.Status.APPROVED],
+        ).values_list("center_id", flat=True)
+    )
+    overdue = []
+    centers = Unit.objects.centers().active_between(period.start, period.end).select_related("parent")
+    for center in centers.order_by("parent__code", "code"):
+        deadline = deadlines.get(center.parent_id, default_deadline(period))
+        if today > deadline and center.pk not in done:
+            overdue.append((center, deadline))
+    return overdue

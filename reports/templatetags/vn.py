@@ -1,0 +1,43 @@
+from django import template
+
+from centers.scoping import unit_key as _unit_key
+from reports.formatting import vn_int, vn_percent
+
+register = template.Library()
+
+
+@register.filter
+def percent(value):
+    """0.125 → 12,5%; None → —."""
+    return "—" if value is None else vn_percent(value)
+
+
+@register.filter
+def unit_key(unit):
+    return _unit_key(unit)
+
+
+@register.filter
+def change(value):
+    """A Change as "▲ 5 (+14,3%)", "▼ 3 (-7,5%)" or "= 0"."""
+    if value is None:
+        return ""
+    if value.diff == 0:
+        return "= 0"
+    arrow = "▲" if value.diff > 0 else "▼"
+    sign = "+" if value.diff > 0 else "-"
+    text = f"{arrow} {vn_int(abs(value.diff))}"
+    if value.ratio is not None:
+        text += f" ({sign}{vn_percent(abs(value.ratio))})"
+    return text
+
+
+@register.filter
+def change_of(rollup, attribute):
+    """The year-earlier change of one figure of a rollup, formatted as `change` does."""
+    return change(rollup.change(attribute)) if rollup is not None else ""
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -1,0 +1,282 @@
+"""Report pages: a center's quarterly report, the completeness table, the briefing. Thin glue only."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from centers.models import Unit
+from centers.scoping import Action, unit_key
+from centers.views import home_unit
+from courses.models import Program
+
+from . import briefing, selectors, services
+from .forms import BriefingForm, CommentForm, DeadlineForm, NarrativeForm, UnlockForm
+from .models import CenterReport
+from .periods import Period, PeriodError
+
+
+def _period(key: str) -> Period:
+    try:
+        return Period.parse(key)
+    except PeriodError as error:
+        raise Http404(str(error)) from error
+
+
+def _unit_period(request, unit, period, action=Action.VIEW):
+    return request.scope.get_unit(unit, action=action), _period(period)
+
+
+def report_url(unit: Unit, period: Period) -> str:
+    return reverse("reports:report", args=[unit_key(unit), period.key])
+
+
+@login_required
+def report_index(request):
+    """The report of the user's own unit for the current reporting quarter (the one just ended)."""
+    unit = home_unit(request.scope)
+    if unit is None:
+        raise Http404
+    quarter = Period.quarter_of(timezone.localdate()).previous_quarter()
+    return redirect(report_url(unit, quarter))
+
+
+@login_required
+def report(request, unit, period):
+    unit, period = _unit_period(request, unit, period)
+    if not period.is_quarter:
+        raise Http404(_("Báo cáo của trung tâm lập theo quý."))
+    if unit.kind == Unit.Kind.CENTER:
+        return _center_report(request, unit, period)
+    if unit.kind == Unit.Kind.PROVINCE:
+        return _province_completeness(request, unit, period)
+    if unit.kind == Unit.Kind.CENTRAL:
+        rows = selectors.national_completeness(period=period)
+        return render(request, "reports/national_completeness.html", {"unit": unit, "period": period, "rows": rows})
+    raise Http404
+
+
+def _center_report(request, center, period, form=None, status=200):
+    scope = request.scope
+    report = CenterReport.objects.filter(center=center, year=period.year, quarter=period.index).first()
+    can_enter = scope.can(Action.ENTER_DATA, center)
+    if report is None and can_enter:
+        report = services.report_get_or_create(scope=scope, center=center, period=period)
+    rollup = selectors.rollup(unit=center, period=period, basis=selectors.Basis.ALL)
+    plan = {line.program_id: line.planned_classes for line in report.plan.all()} if report else {}
+    editable = bool(report and can_enter and report.is_editable_by_center)
+    if form is None and editable:
+        form = NarrativeForm(instance=report, programs=Program.objects.order_by("order"), plan=plan)
+    check = services.report_check(report=report) if editable else None
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "center": center,
+            "period": period,
+            "report": report,
+            "rollup": rollup,
+            "form": form,
+            "editable": editable,
+            "can_review": scope.can(Action.REVIEW, center),
+            "check": check,
+            "plan_lines": report.plan.select_related("program").order_by("program__order") if report else [],
+            "transitions": report.transitions.select_related("by") if report else [],
+            "next_period": period.next_quarter(),
+            "comment_form": CommentForm(),
+            "unlock_form": UnlockForm(),
+            "lock": services.lock_reason_for(center=center, period=period),
+        },
+        status=status,
+    )
+
+
+def _province_completeness(request, province, period, deadline_form=None):
+    table = selectors.completeness(province=province, period=period)
+    return render(
+        request,
+        "reports/completeness.html",
+        {
+            "unit": province,
+            "period": period,
+            "table": table,
+            "can_review": request.scope.can(Action.REVIEW, province),
+            "deadline_form": deadline_form or DeadlineForm(initial={"due_on": table.deadline}),
+            "statuses": [(key, label) for key, label in selectors.STATUS_LABELS.items()],
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_save(request, unit, period):
+    center, period = _unit_period(request, unit, period, Action.ENTER_DATA)
+    report = services.report_get_or_create(scope=request.scope, center=center, period=period)
+    form = NarrativeForm(request.POST, instance=report, programs=Program.objects.order_by("order"))
+    if not form.is_valid():
+        return _center_report(request, center, period, form=form, status=400)
+    try:
+        services.report_save(
+            scope=request.scope,
+            report=report,
+            version=form.cleaned_data.get("version"),
+            plan=form.plan(),
+            **form.narrative(),
+        )
+        if "submit" in request.POST:
+            report.refresh_from_db()
+            check = services.report_submit(scope=request.scope, report=report, user=request.user)
+            messages.success(request, _("Đã gửi báo cáo %(p)s tới Ban Tuyên giáo tỉnh.") % {"p": period.label})
+            for warning in check.warnings:
+                messages.warning(request, warning)
+        else:
+            messages.success(request, _("Đã lưu báo cáo."))
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error.messages)
+        return _center_report(request, center, period, form=form, status=400)
+    return redirect(report_url(center, period))
+
+
+def _review_post(request, unit, period, action):
+    center, period = _unit_period(request, unit, period, Action.REVIEW)
+    report = CenterReport.objects.filter(center=center, year=period.year, quarter=period.index).first()
+    if report is None:
+        messages.error(request, _("Trung tâm chưa lập báo cáo quý này."))
+        return redirect(report_url(center, period))
+    try:
+        action(report)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect(report_url(center, period))
+
+
+@login_required
+@require_POST
+def report_approve(request, unit, period):
+    def act(report):
+        services.report_approve(scope=request.scope, report=report, user=request.user)
+        messages.success(request, _("Đã phê duyệt báo cáo của %(c)s.") % {"c": report.center.name})
+
+    return _review_post(request, unit, period, act)
+
+
+@login_required
+@require_POST
+def report_return(request, unit, period):
+    def act(report):
+        services.report_return(
+            scope=request.scope, report=report, user=request.user, comment=request.POST.get("comment", "")
+        )
+        messages.success(request, _("Đã trả lại báo cáo kèm ý kiến."))
+
+    return _review_post(request, unit, period, act)
+
+
+@login_required
+@require_POST
+def report_unlock(request, unit, period):
+    def act(report):
+        services.report_unlock(
+            scope=request.scope, report=report, user=request.user, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, _("Đã mở khóa; trung tâm có thể sửa số liệu và gửi lại báo cáo."))
+
+    return _review_post(request, unit, period, act)
+
+
+@login_required
+@require_POST
+def approve_many(request, unit, period):
+    province, period = _unit_period(request, unit, period, Action.REVIEW)
+    ids = [int(x) for x in request.POST.getlist("report") if x.isdigit()]
+    reports = request.scope.filter(CenterReport.objects.filter(pk__in=ids, year=period.year, quarter=period.index))
+    if len(ids) == 0:
+        messages.error(request, _("Chưa chọn báo cáo nào."))
+    elif reports.count() != len(ids):
+        raise Http404
+    else:
+        try:
+            n = services.reports_approve_many(scope=request.scope, reports=reports, user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            messages.error(request, _("Không có báo cáo nào được phê duyệt."))
+        else:
+            messages.success(request, _("Đã phê duyệt %(n)s báo cáo.") % {"n": n})
+    return redirect(report_url(province, period))
+
+
+@login_required
+@require_POST
+def deadline_set(request, unit, period):
+    province, period = _unit_period(request, unit, period, Action.REVIEW)
+    form = DeadlineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.deadline_set(
+                scope=request.scope,
+                province=province,
+                period=period,
+                due_on=form.cleaned_data["due_on"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Đã đặt hạn nộp báo cáo %(p)s.") % {"p": period.label})
+    else:
+        messages.error(request, _("Hạn nộp không hợp lệ; ghi theo dạng dd/mm/yyyy."))
+    return redirect(report_url(province, period))
+
+
+@login_required
+def briefing_page(request, unit, period):
+    unit, period = _unit_period(request, unit, period)
+    scope = request.scope
+    can_edit = unit.kind == Unit.Kind.PROVINCE and scope.can(Action.REVIEW, unit)
+    basis = request.GET.get("so_lieu") if request.GET.get("so_lieu") in selectors.Basis.values else None
+    text, edited = briefing.current(unit=unit, period=period, basis=basis)
+    form = BriefingForm(initial={"text": text})
+    if request.method == "POST":
+        if not can_edit:
+            scope.require(Action.REVIEW, unit)
+            raise Http404
+        try:
+            if "regenerate" in request.POST:
+                services.briefing_regenerate(
+                    scope=scope,
+                    unit=unit,
+                    period=period,
+                    user=request.user,
+                    text=briefing.generate(unit=unit, period=period, basis=basis),
+                )
+                messages.success(request, _("Đã tạo lại đoạn tổng hợp từ số liệu."))
+                return redirect(request.path)
+            form = BriefingForm(request.POST)
+            if form.is_valid():
+                services.briefing_save(
+                    scope=scope, unit=unit, period=period, text=form.cleaned_data["text"], user=request.user
+                )
+                messages.success(request, _("Đã lưu đoạn tổng hợp; bản này sẽ được dùng khi xuất báo cáo."))
+                return redirect(request.path)
+        except ValidationError as error:
+            for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
+                form.add_error(field if field in form.fields else None, errors)
+    return render(
+        request,
+        "reports/briefing.html",
+        {"unit": unit, "period": period, "text": text, "edited": edited, "form": form, "can_edit": can_edit},
+    )
