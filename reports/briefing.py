@@ -131,6 +131,8 @@ def generate(*, unit: Unit, period: Period, basis: str | None = None, rollup: Ro
     """The whole briefing: the figures paragraph, then the centers' shortcomings and proposals."""
     rollup = rollup or selectors.rollup(unit=unit, period=period, basis=basis)
     sections = [figures_paragraph(rollup)]
+    if unit.kind == Unit.Kind.CENTRAL:
+        return sections[0]  # nationally, each province's briefing carries its centers' shortcomings and proposals
     for heading, attribute in (("Tồn tại, hạn chế:", "shortcomings"), ("Đề xuất, kiến nghị:", "proposals")):
         lines = _gathered(rollup, attribute)
         if lines:

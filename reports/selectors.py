@@ -512,3 +512,117 @@ def national_completeness(*, period: Period) -> list[ProvinceCompleteness]:
         ProvinceCompleteness(p, expected.get(p.pk, 0), reported[p.pk], approved[p.pk])
         for p in Unit.objects.provinces().order_by("code")
     ]
+
+
+# -- dashboard series ---------------------------------------------------------------------------------------
+@dataclass
+class ReportingRate:
+    reported: int  # center-quarters submitted or approved
+    expected: int  # center-quarters in which the center was active
+    by_center: dict[int, tuple[int, int]]  # center id → (reported, expected)
+    statuses: dict[tuple[int, int], str] = field(default_factory=dict)  # (center id, quarter) → report status
+
+    @property
+    def rate(self) -> float | None:
+        return self.reported / self.expected if self.expected else None
+
+    def center_rate(self, center_id: int) -> float | None:
+        reported, expected = self.by_center.get(center_id, (0, 0))
+        return reported / expected if expected else None
+
+    def status_label(self, center_id: int, period: Period) -> str:
+        """The report status of a quarter, or "3/4 quý đã gửi" over a longer period."""
+        if period.is_quarter:
+            return str(STATUS_LABELS[self.statuses.get((center_id, period.index), NOT_STARTED)])
+        reported, expected = self.by_center.get(center_id, (0, 0))
+        return f"{reported}/{expected} quý đã gửi"
+
+    def province_totals(self, centers: list[Unit]) -> dict[int, tuple[int, int]]:
+        totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        for center in centers:
+            reported, expected = self.by_center.get(center.pk, (0, 0))
+            totals[center.parent_id][0] += reported
+            totals[center.parent_id][1] += expected
+        return {k: (v[0], v[1]) for k, v in totals.items()}
+
+
+def reporting_rate(*, unit: Unit, period: Period, centers: list[Unit] | None = None) -> ReportingRate:
+    """Submitted and approved center-quarters over the center-quarters expected (centers active then)."""
+    centers = centers if centers is not None else list(centers_of(unit))
+    quarters = period.quarters()
+    statuses = {
+        (center_id, quarter): status
+        for center_id, quarter, status in CenterReport.objects.filter(
+            center__in=[c.pk for c in centers], year=period.year, quarter__in=[q.index for q in quarters]
+        ).values_list("center_id", "quarter", "status")
+    }
+    done = {
+        key
+        for key, status in statuses.items()
+        if status in (CenterReport.Status.SUBMITTED, CenterReport.Status.APPROVED)
+    }
+    by_center = {}
+    for center in centers:
+        expected = reported = 0
+        for q in quarters:
+            if center.active_from <= q.end and (center.active_to is None or center.active_to >= q.start):
+                expected += 1
+                reported += (center.pk, q.index) in done
+        by_center[center.pk] = (reported, expected)
+    return ReportingRate(
+        reported=sum(r for r, _ in by_center.values()),
+        expected=sum(e for _, e in by_center.values()),
+        by_center=by_center,
+        statuses=statuses,
+    )
+
+
+@dataclass
+class QuarterPoint:
+    period: Period
+    classes: int
+    enrolments: int
+
+
+def quarterly_series(*, unit: Unit, last: Period, count: int, basis: str | None = None) -> list[QuarterPoint]:
+    """Classes and enrolments per quarter for the `count` quarters ending with `last` (three queries)."""
+    from django.db.models.functions import ExtractQuarter, ExtractYear
+
+    basis = basis or default_basis(unit)
+    quarters = [last]
+    while len(quarters) < count:
+        quarters.insert(0, quarters[0].previous_quarter())
+    start, end = quarters[0].start, quarters[-1].end
+    centers_qs = centers_of(unit)
+    admitted = None
+    if basis != Basis.ALL:
+        statuses = [CenterReport.Status.APPROVED]
+        if basis == Basis.SUBMITTED:
+            statuses.append(CenterReport.Status.SUBMITTED)
+        admitted = set(
+            CenterReport.objects.filter(
+                center__in=centers_qs, year__gte=start.year, year__lte=end.year, status__in=statuses
+            ).values_list("center_id", "year", "quarter")
+        )
+    classes, enrolments = defaultdict(int), defaultdict(int)
+    course_rows = (
+        counted_courses(centers=centers_qs, start=start, end=end)
+        .annotate(y=ExtractYear("start_date"), q=ExtractQuarter("start_date"))
+        .values("center_id", "y", "q")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in course_rows:
+        if admitted is None or (row["center_id"], row["y"], row["q"]) in admitted:
+            classes[(row["y"], row["q"])] += row["n"]
+    enrolment_rows = (
+        counted_enrolments(centers=centers_qs, start=start, end=end)
+        .annotate(y=ExtractYear("course__start_date"), q=ExtractQuarter("course__start_date"))
+        .values("course__center_id", "y", "q")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in enrolment_rows:
+        if admitted is None or (row["course__center_id"], row["y"], row["q"]) in admitted:
+            enrolments[(row["y"], row["q"])] += row["n"]
+    return [QuarterPoint(q, classes[(q.year, q.index)], enrolments[(q.year, q.index)]) for q in quarters]

@@ -13,4 +13,6 @@ urlpatterns = [
     path("bao-cao/<str:unit>/<str:period>/duyet-nhieu/", views.approve_many, name="approve_many"),
     path("bao-cao/<str:unit>/<str:period>/han-nop/", views.deadline_set, name="deadline"),
     path("nhan-dinh/<str:unit>/<str:period>/", views.briefing_page, name="briefing"),
+    path("tong-hop/", views.dashboard_index, name="dashboard_index"),
+    path("tong-hop/<str:unit>/<str:period>/", views.dashboard, name="dashboard"),
 ]

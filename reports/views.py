@@ -280,3 +280,49 @@ def briefing_page(request, unit, period):
         "reports/briefing.html",
         {"unit": unit, "period": period, "text": text, "edited": edited, "form": form, "can_edit": can_edit},
     )
+
+
+# -- dashboards ---------------------------------------------------------------------------------------------------
+@login_required
+def dashboard_index(request):
+    unit = home_unit(request.scope)
+    if unit is None:
+        raise Http404
+    today = timezone.localdate()
+    year = selectors.latest_year_with_data(centers=request.scope.centers(), today=today)
+    return redirect(reverse("reports:dashboard", args=[unit_key(unit), str(year)]))
+
+
+@login_required
+def dashboard(request, unit, period):
+    unit, period = _unit_period(request, unit, period)
+    if unit.kind not in (Unit.Kind.CENTER, Unit.Kind.PROVINCE, Unit.Kind.CENTRAL):
+        raise Http404
+    basis = request.GET.get("so_lieu")
+    if basis not in selectors.Basis.values:
+        basis = selectors.default_basis(unit)
+    if request.GET.get("ky") and request.GET["ky"] != period.key:
+        try:
+            chosen = Period.parse(request.GET["ky"])
+        except PeriodError:
+            messages.error(request, _("Kỳ báo cáo không hợp lệ."))
+        else:
+            url = reverse("reports:dashboard", args=[unit_key(unit), chosen.key])
+            return redirect(f"{url}?so_lieu={basis}")
+    from .dashboard import build
+    from .periods import period_choices
+
+    context = build(unit=unit, period=period, basis=basis)
+    today = timezone.localdate()
+    context.update(
+        {
+            "unit": unit,
+            "period": period,
+            "basis": basis,
+            "basis_choices": selectors.Basis.choices,
+            "period_choices": period_choices(range(2020, today.year + 1)),
+            "can_edit_briefing": unit.kind == Unit.Kind.PROVINCE and request.scope.can(Action.REVIEW, unit),
+            "parent": unit.parent if unit.parent and request.scope.can_see(unit.parent) else None,
+        }
+    )
+    return render(request, "reports/dashboard.html", context)

@@ -1,7 +1,7 @@
 from django import template
 
 from centers.scoping import unit_key as _unit_key
-from reports.formatting import vn_int, vn_percent
+from reports.formatting import vn_decimal, vn_int, vn_percent
 
 register = template.Library()
 
@@ -10,6 +10,17 @@ register = template.Library()
 def percent(value):
     """0.125 → 12,5%; None → —."""
     return "—" if value is None else vn_percent(value)
+
+
+@register.filter
+def points(change):
+    """The change of a rate in percentage points: "▲ 2,5 điểm %"."""
+    if change is None:
+        return ""
+    if change.diff == 0:
+        return "= 0 điểm %"
+    arrow = "▲" if change.diff > 0 else "▼"
+    return f"{arrow} {vn_decimal(abs(change.diff) * 100)} điểm %"
 
 
 @register.filter

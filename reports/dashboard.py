@@ -1,0 +1,141 @@
+"""What the dashboard page shows, assembled from the selectors (no counting here): cards, chart data, tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from centers.models import Unit
+from courses.models import Course, Enrolment
+
+from . import briefing, selectors
+from .periods import Period
+from .selectors import Change, Figures
+
+TREND_QUARTERS = 12
+
+
+@dataclass
+class Card:
+    key: str
+    label: str
+    value: float | None
+    change: Change | None
+    percent: bool = False
+
+
+@dataclass
+class Row:
+    unit: Unit
+    figures: Figures
+    previous: Figures
+    reporting: float | None
+    status: str
+
+    @property
+    def classes_change(self) -> Change:
+        return Change(self.figures.classes, self.previous.classes)
+
+
+def build(*, unit: Unit, period: Period, basis: str) -> dict:
+    rollup = selectors.rollup(unit=unit, period=period, basis=basis)
+    rate = selectors.reporting_rate(unit=unit, period=period, centers=rollup.centers)
+    rate_before = selectors.reporting_rate(unit=unit, period=period.year_earlier(), centers=rollup.centers)
+    last = period.quarters()[-1]
+    series = selectors.quarterly_series(unit=unit, last=last, count=TREND_QUARTERS + 4, basis=basis)
+    total, previous = rollup.total, rollup.previous.total
+
+    def rate_change(now, before):
+        return Change(now, before) if now is not None and before is not None else None
+
+    cards = [
+        Card("classes", "Số lớp đã mở", total.classes, rollup.change("classes")),
+        Card("enrolments", "Lượt học viên", total.enrolments, rollup.change("enrolments")),
+        Card("learners", "Học viên (không tính trùng)", total.learners, rollup.change("learners")),
+        Card(
+            "completion",
+            "Tỷ lệ hoàn thành",
+            total.completion_rate,
+            rate_change(total.completion_rate, previous.completion_rate),
+            percent=True,
+        ),
+        Card(
+            "plan",
+            "Thực hiện kế hoạch",
+            total.plan_fulfilment,
+            rate_change(total.plan_fulfilment, previous.plan_fulfilment),
+            percent=True,
+        ),
+        Card("reporting", "Tỷ lệ báo cáo", rate.rate, rate_change(rate.rate, rate_before.rate), percent=True),
+    ]
+
+    if unit.kind == Unit.Kind.CENTRAL:
+        province_rates = rate.province_totals(rollup.centers)
+        rows = []
+        for province, figures, before in rollup.by_province():
+            reported, expected = province_rates.get(province.pk, (0, 0))
+            rows.append(
+                Row(province, figures, before, reported / expected if expected else None, f"{reported}/{expected}")
+            )
+    else:
+        rows = [
+            Row(
+                center,
+                rollup.by_center.get(center.pk, Figures()),
+                rollup.previous.by_center.get(center.pk, Figures()),
+                rate.center_rate(center.pk),
+                rate.status_label(center.pk, period),
+            )
+            for center in rollup.centers
+            if center.is_active_on(period.end) or center.pk in rollup.by_center
+        ]
+    rows.sort(key=lambda row: -row.figures.classes)
+
+    text, edited = briefing.current(unit=unit, period=period, basis=basis, rollup=rollup)
+    trend = series[-TREND_QUARTERS:]
+    year_before = series[:TREND_QUARTERS]  # the same quarters one year (four quarters) earlier
+    results = [key for key, _ in Enrolment.Result.choices]
+    charts = {
+        "programs": {
+            "labels": [line.program.code for line in rollup.by_program.values()],
+            "names": [line.program.name for line in rollup.by_program.values()],
+            "classes": [line.classes for line in rollup.by_program.values()],
+            "enrolments": [line.enrolments for line in rollup.by_program.values()],
+        },
+        "trend": {
+            "labels": [p.period.label for p in trend],
+            "classes": [p.classes for p in trend],
+            "classes_before": [p.classes for p in year_before],
+            "enrolments": [p.enrolments for p in trend],
+            "enrolments_before": [p.enrolments for p in year_before],
+        },
+        "units": {
+            "labels": [row.unit.area_name for row in rows],
+            "classes": [row.figures.classes for row in rows],
+        },
+        "results": {
+            "labels": [line.program.code for line in rollup.by_program.values()],
+            "series": [
+                {"label": str(label), "data": [line.results[key] for line in rollup.by_program.values()]}
+                for key, label in Enrolment.Result.choices
+            ],
+        },
+        "formats": {
+            "labels": [str(label) for label in Course.Format.labels],
+            "classes": [rollup.by_format[value][0] for value in Course.Format.values],
+            "enrolments": [rollup.by_format[value][1] for value in Course.Format.values],
+        },
+    }
+    return {
+        "rollup": rollup,
+        "cards": cards,
+        "rows": rows,
+        "rate": rate,
+        "charts": charts,
+        "trend": list(zip(trend, year_before, strict=True)),
+        "results_keys": results,
+        "format_rows": [(str(label), *rollup.by_format[value]) for value, label in Course.Format.choices],
+        "briefing_text": text,
+        "briefing_lead": text.split("\n\n", 1)[0],
+        "briefing_rest": text.split("\n\n", 1)[1] if "\n\n" in text else "",
+        "briefing_edited": edited,
+    }
