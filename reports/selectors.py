@@ -244,19 +244,18 @@ def rollup(*, unit: Unit, period: Period, basis: str | None = None, compare: boo
     """Every figure of a unit for a period (and the same period a year earlier), in a fixed number of queries."""
     basis = basis or default_basis(unit)
     centers_qs = centers_of(unit)
-    current = _rollup(unit, centers_qs, period, basis)
+    centers = list(centers_qs.select_related("parent").order_by("parent__code", "code"))
+    programs = {p.pk: p for p in Program.objects.all()}
+    current = _rollup(unit, centers_qs, period, basis, centers, programs)
     if compare:
-        current.previous = _rollup(unit, centers_qs, period.year_earlier(), basis, centers=current.centers)
+        current.previous = _rollup(unit, centers_qs, period.year_earlier(), basis, centers, programs)
     return current
 
 
-def _rollup(unit, centers_qs, period: Period, basis: str, centers: list[Unit] | None = None) -> Rollup:
-    if centers is None:
-        centers = list(centers_qs.select_related("parent").order_by("parent__code", "code"))
+def _rollup(unit, centers_qs, period: Period, basis: str, centers: list[Unit], programs: dict) -> Rollup:
     admitted = admitted_centers(centers=centers_qs, period=period, basis=basis)
     courses_q = basis_filter(centers=centers_qs, period=period, admitted=admitted)
     enrol_q = basis_filter(centers=centers_qs, period=period, admitted=admitted, path="course")
-    programs = {p.pk: p for p in Program.objects.all()}
 
     by_center: dict[int, Figures] = defaultdict(Figures)
     by_program: dict[str, ProgramFigures] = {}
