@@ -625,3 +625,51 @@ def quarterly_series(*, unit: Unit, last: Period, count: int, basis: str | None 
         if admitted is None or (row["course__center_id"], row["y"], row["q"]) in admitted:
             enrolments[(row["y"], row["q"])] += row["n"]
     return [QuarterPoint(q, classes[(q.year, q.index)], enrolments[(q.year, q.index)]) for q in quarters]
+
+
+# -- rows for exports ---------------------------------------------------------------------------------------
+def lecturers_in_period(*, unit: Unit, period: Period, basis: str | None = None) -> QuerySet[Lecturer]:
+    """Lecturers who taught at least one counted class of the period, with how many (one query)."""
+    basis = basis or default_basis(unit)
+    centers_qs = centers_of(unit)
+    admitted = admitted_centers(centers=centers_qs, period=period, basis=basis)
+    taught = basis_filter(centers=centers_qs, period=period, admitted=admitted, path="courses") & ~Q(
+        courses__status=Course.Status.CANCELLED
+    )
+    return (
+        Lecturer.objects.filter(taught)
+        .annotate(n_classes=Count("courses", filter=taught, distinct=True))
+        .select_related("center")
+        .order_by("center__parent__code", "center__code", "kind", "full_name")
+    )
+
+
+ROSTER_FIELDS = (
+    "course__center__name",
+    "course__code",
+    "course__title",
+    "course__start_date",
+    "learner__full_name",
+    "learner__date_of_birth",
+    "learner__gender",
+    "learner__ethnicity",
+    "learner__group",
+    "result",
+)
+
+
+def roster(*, unit: Unit, period: Period, basis: str | None = None):
+    """Every counted enrolment of the period as tuples (ROSTER_FIELDS), streamed from the database."""
+    basis = basis or default_basis(unit)
+    centers_qs = centers_of(unit)
+    admitted = admitted_centers(centers=centers_qs, period=period, basis=basis)
+    enrolments = Enrolment.objects.filter(
+        basis_filter(centers=centers_qs, period=period, admitted=admitted, path="course")
+    ).counted()
+    return (
+        enrolments.order_by(
+            "course__center__parent__code", "course__center__code", "course__start_date", "course_id", "pk"
+        )
+        .values_list(*ROSTER_FIELDS)
+        .iterator(chunk_size=5000)
+    )

@@ -15,4 +15,6 @@ urlpatterns = [
     path("nhan-dinh/<str:unit>/<str:period>/", views.briefing_page, name="briefing"),
     path("tong-hop/", views.dashboard_index, name="dashboard_index"),
     path("tong-hop/<str:unit>/<str:period>/", views.dashboard, name="dashboard"),
+    path("tong-hop/<str:unit>/<str:period>/xuat.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("tong-hop/<str:unit>/<str:period>/xuat.docx", views.export_docx, name="export_docx"),
 ]

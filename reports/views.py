@@ -326,3 +326,45 @@ def dashboard(request, unit, period):
         }
     )
     return render(request, "reports/dashboard.html", context)
+
+
+# -- exports -------------------------------------------------------------------------------------------------
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _export(request, unit, period, fmt):
+    import tempfile
+
+    from django.http import FileResponse
+
+    from .exporters.context import build_context
+    from .exporters.docx import render_docx
+    from .exporters.xlsx import render_workbook
+
+    unit, period = _unit_period(request, unit, period)
+    if unit.kind not in (Unit.Kind.CENTER, Unit.Kind.PROVINCE, Unit.Kind.CENTRAL):
+        raise Http404
+    basis = request.GET.get("so_lieu")
+    if basis not in selectors.Basis.values:
+        basis = None
+    ctx = build_context(unit=unit, period=period, basis=basis)
+    # A temporary file keeps a 130.000-row roster out of memory while it is written and sent.
+    target = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it after sending
+    if fmt == "xlsx":
+        render_workbook(ctx, target, roster=request.GET.get("danh_sach") == "1")
+    else:
+        render_docx(ctx, target)
+    target.seek(0)
+    name = f"bao-cao-{unit_key(unit)}-{period.key}.{fmt}"
+    return FileResponse(target, as_attachment=True, filename=name, content_type=XLSX if fmt == "xlsx" else DOCX)
+
+
+@login_required
+def export_xlsx(request, unit, period):
+    return _export(request, unit, period, "xlsx")
+
+
+@login_required
+def export_docx(request, unit, period):
+    return _export(request, unit, period, "docx")

@@ -1,0 +1,194 @@
+"""The briefing report as a Word document in the layout of a Party report (ready to edit and print):
+the issuing body and "ĐẢNG CỘNG SẢN VIỆT NAM" side by side, place and date, the title, the sections, the table."""
+
+from __future__ import annotations
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from centers.models import Unit
+
+from ..formatting import vn_int, vn_percent
+from ..selectors import Change
+from .context import ExportContext
+
+FONT = "Times New Roman"
+
+
+def _issuer(unit: Unit) -> tuple[str, str]:
+    """(the Party committee, the issuing body) as they head a report."""
+    if unit.kind == Unit.Kind.CENTRAL:
+        return "BAN CHẤP HÀNH TRUNG ƯƠNG", "BAN TUYÊN GIÁO"
+    if unit.kind == Unit.Kind.PROVINCE:
+        committee = "THÀNH ỦY" if unit.area_kind == Unit.AreaKind.CITY else "TỈNH ỦY"
+        return f"{committee} {unit.area_name.upper()}", "BAN TUYÊN GIÁO"
+    return f"{unit.area_name.upper()}", unit.name.upper()
+
+
+def _place(unit: Unit) -> str:
+    if unit.kind == Unit.Kind.CENTRAL:
+        return "Hà Nội"
+    if unit.kind == Unit.Kind.PROVINCE:
+        return unit.area_name
+    return unit.parent.area_name
+
+
+def _paragraph(doc, text, *, bold=False, italic=False, size=13, align=None, space_after=6, indent=True):
+    paragraph = doc.add_paragraph()
+    run = paragraph.add_run(text)
+    run.bold, run.italic, run.font.size = bold, italic, Pt(size)
+    if align is not None:
+        paragraph.alignment = align
+    elif indent:
+        paragraph.paragraph_format.first_line_indent = Cm(1)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    paragraph.paragraph_format.space_after = Pt(space_after)
+    return paragraph
+
+
+def _cell_text(cell, text, *, bold=False, align=WD_ALIGN_PARAGRAPH.LEFT, size=12):
+    cell.text = ""
+    paragraph = cell.paragraphs[0]
+    run = paragraph.add_run(text)
+    run.bold, run.font.size = bold, Pt(size)
+    paragraph.alignment = align
+
+
+def render_docx(ctx: ExportContext, target) -> None:
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.name = FONT
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    style.font.size = Pt(13)
+    heading = doc.styles["Heading 2"]
+    heading.font.name, heading.font.size, heading.font.bold = FONT, Pt(13), True
+    heading.font.color.rgb = RGBColor(0, 0, 0)
+    heading.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin, section.right_margin = Cm(3), Cm(2)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+
+    committee, body = _issuer(ctx.unit)
+    header = doc.add_table(rows=2, cols=2)
+    header.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _cell_text(header.cell(0, 0), committee, align=WD_ALIGN_PARAGRAPH.CENTER, size=13)
+    _cell_text(header.cell(1, 0), body, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=13)
+    _cell_text(header.cell(0, 1), "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=14)
+    made = ctx.made_on
+    _cell_text(
+        header.cell(1, 1),
+        f"{_place(ctx.unit)}, ngày {made.day:02d} tháng {made.month:02d} năm {made.year}",
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        size=13,
+    )
+    header.cell(1, 1).paragraphs[0].runs[0].italic = True
+    _paragraph(doc, "Số:       -BC/BTG", align=WD_ALIGN_PARAGRAPH.LEFT, size=13)
+
+    _paragraph(doc, "BÁO CÁO", bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    _paragraph(
+        doc,
+        f"Kết quả công tác giáo dục lý luận chính trị {ctx.period.title_label}",
+        bold=True,
+        size=14,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_after=0,
+    )
+    _paragraph(doc, "-----", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    _paragraph(doc, f"Đơn vị: {ctx.unit_title}. Số liệu: {ctx.basis_label.lower()}.", italic=True, size=12)
+
+    doc.add_heading("I. KẾT QUẢ ĐẠT ĐƯỢC", level=2)
+    _paragraph(doc, ctx.figures_paragraph)
+    _figure_table(doc, ctx)
+
+    sections = ctx.briefing_text.split("\n\n")[1:]
+    shortcomings = _section(sections, "Tồn tại, hạn chế:")
+    proposals = _section(sections, "Đề xuất, kiến nghị:")
+    doc.add_heading("II. TỒN TẠI, HẠN CHẾ", level=2)
+    for line in shortcomings or ["Không có."]:
+        _paragraph(doc, line)
+    doc.add_heading("III. ĐỀ XUẤT, KIẾN NGHỊ", level=2)
+    for line in proposals or ["Không có."]:
+        _paragraph(doc, line)
+    doc.add_heading("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", level=2)
+    tasks, seen = [], set()
+    for narrative in ctx.narratives:
+        text = narrative.next_tasks.strip()
+        if text and text not in seen:
+            seen.add(text)
+            tasks.append(f"- {text}")
+    for line in tasks or ["Tiếp tục thực hiện kế hoạch công tác giáo dục lý luận chính trị đã được phê duyệt."]:
+        _paragraph(doc, line)
+
+    signature = doc.add_table(rows=1, cols=2)
+    _cell_text(signature.cell(0, 0), "Nơi nhận:\n- Như trên;\n- Lưu VT.", size=11)
+    _cell_text(signature.cell(0, 1), "T/M BAN THƯỜNG VỤ\n\n\n\n", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    doc.save(target)
+
+
+def _section(sections: list[str], heading: str) -> list[str]:
+    for section in sections:
+        if section.startswith(heading):
+            return [line for line in section.split("\n")[1:] if line.strip()]
+    return []
+
+
+def _figure_table(doc, ctx: ExportContext) -> None:
+    rollup = ctx.rollup
+    earlier = ctx.period.year_earlier().label
+    headers = ["TT", "Chương trình", "Số lớp", "Lượt học viên", f"Số lớp {earlier}", "Tăng/giảm"]
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for i, text in enumerate(headers):
+        _cell_text(table.rows[0].cells[i], text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=11)
+    previous = rollup.previous.by_program
+    for number, (code, line) in enumerate(rollup.by_program.items(), start=1):
+        before = previous.get(code)
+        change = Change(line.classes, before.classes if before else 0)
+        values = [
+            str(number),
+            line.program.name,
+            vn_int(line.classes),
+            vn_int(line.enrolments),
+            vn_int(change.previous),
+            _change_text(change),
+        ]
+        cells = table.add_row().cells
+        for i, text in enumerate(values):
+            _cell_text(cells[i], text, align=WD_ALIGN_PARAGRAPH.LEFT if i == 1 else WD_ALIGN_PARAGRAPH.RIGHT, size=11)
+    total, before_total = rollup.total, rollup.previous.total
+    change = Change(total.classes, before_total.classes)
+    cells = table.add_row().cells
+    for i, text in enumerate(
+        [
+            "",
+            "Tổng cộng",
+            vn_int(total.classes),
+            vn_int(total.enrolments),
+            vn_int(before_total.classes),
+            _change_text(change),
+        ]
+    ):
+        _cell_text(
+            cells[i], text, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT if i == 1 else WD_ALIGN_PARAGRAPH.RIGHT, size=11
+        )
+    widths = [Cm(1), Cm(7), Cm(2), Cm(2.5), Cm(2.5), Cm(2.5)]
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+    doc.add_paragraph()
+
+
+def _change_text(change: Change) -> str:
+    if change.diff == 0:
+        return "bằng"
+    sign = "+" if change.diff > 0 else "-"
+    text = f"{sign}{vn_int(abs(change.diff))}"
+    if change.ratio is not None:
+        text += f" ({sign}{vn_percent(abs(change.ratio))})"
+    return text

@@ -1,0 +1,284 @@
+"""The review-meeting workbook: one small Sheet class per sheet, rendered by exporters.base."""
+
+from __future__ import annotations
+
+from courses.models import Enrolment, Learner, Lecturer, Program
+
+from .. import selectors
+from ..formatting import vn_percent
+from ..selectors import Change, Figures
+from .base import DATE, INTEGER, PERCENT, Column, Renderer, Sheet
+from .context import ExportContext
+
+RESULTS = list(Enrolment.Result.choices)
+
+
+def _change_ratio(change: Change):
+    return change.ratio if change.ratio is not None else None
+
+
+class SummarySheet(Sheet):
+    title = "Tổng hợp"
+    heading = "TỔNG HỢP KẾT QUẢ CÔNG TÁC GIÁO DỤC LÝ LUẬN CHÍNH TRỊ"
+
+    def __init__(self, ctx: ExportContext):
+        self.ctx = ctx
+        earlier = ctx.period.year_earlier().label
+        self.columns = [
+            Column("STT", 6),
+            Column("Chương trình", 48, wrap=True),
+            Column("Số lớp", 10, INTEGER),
+            Column("Trong đó phối hợp Trường Chính trị", 14, INTEGER),
+            Column("Lượt học viên", 13, INTEGER),
+            Column(f"Số lớp {earlier}", 13, INTEGER),
+            Column(f"Lượt học viên {earlier}", 15, INTEGER),
+            Column("Tăng/giảm số lớp", 12, INTEGER),
+            Column("Tăng/giảm (%)", 11, PERCENT),
+            Column("Kế hoạch (lớp)", 11, INTEGER),
+        ]
+
+    def rows(self):
+        current, previous = self.ctx.rollup.by_program, self.ctx.rollup.previous.by_program
+        for number, program in enumerate(Program.objects.order_by("order", "code"), start=1):
+            now, before = current.get(program.code), previous.get(program.code)
+            classes = now.classes if now else 0
+            classes_before = before.classes if before else 0
+            change = Change(classes, classes_before)
+            yield [
+                number,
+                program.name,
+                classes,
+                now.co_organised_classes if now else 0,
+                now.enrolments if now else 0,
+                classes_before,
+                before.enrolments if before else 0,
+                change.diff,
+                _change_ratio(change),
+                now.planned_classes if now else 0,
+            ]
+
+    def totals(self):
+        total, previous = self.ctx.rollup.total, self.ctx.rollup.previous.total
+        change = Change(total.classes, previous.classes)
+        return [
+            None,
+            "Tổng cộng",
+            total.classes,
+            total.co_organised_classes,
+            total.enrolments,
+            previous.classes,
+            previous.enrolments,
+            change.diff,
+            _change_ratio(change),
+            total.planned_classes,
+        ]
+
+
+class UnitsSheet(Sheet):
+    title = "Theo đơn vị"
+    heading = "SỐ LIỆU THEO ĐƠN VỊ"
+    columns = [
+        Column("STT", 6),
+        Column("Đơn vị", 44, wrap=True),
+        Column("Số lớp", 10, INTEGER),
+        Column("Lượt học viên", 13, INTEGER),
+        Column("Học viên (không tính trùng)", 14, INTEGER),
+        Column("Tỷ lệ hoàn thành", 12, PERCENT),
+        Column("Thực hiện kế hoạch", 12, PERCENT),
+        Column("Báo cáo", 20, wrap=True),
+    ]
+
+    def __init__(self, ctx: ExportContext):
+        self.ctx = ctx
+
+    def rows(self):
+        ctx, rollup = self.ctx, self.ctx.rollup
+        if ctx.unit.kind == "central":
+            rates = ctx.rate.province_totals(rollup.centers)
+            for number, (province, figures, _before) in enumerate(rollup.by_province(), start=1):
+                reported, expected = rates.get(province.pk, (0, 0))
+                yield self._row(number, province.name, figures, f"{reported}/{expected} lượt đã gửi")
+            return
+        for number, center in enumerate(rollup.centers, start=1):
+            figures = rollup.by_center.get(center.pk, Figures())
+            yield self._row(
+                number, center.name_on(ctx.period.end), figures, ctx.rate.status_label(center.pk, ctx.period)
+            )
+
+    @staticmethod
+    def _row(number, name, figures: Figures, status):
+        return [
+            number,
+            name,
+            figures.classes,
+            figures.enrolments,
+            figures.learners,
+            figures.completion_rate,
+            figures.plan_fulfilment,
+            status,
+        ]
+
+    def totals(self):
+        total = self.ctx.rollup.total
+        return [
+            None,
+            "Tổng cộng",
+            total.classes,
+            total.enrolments,
+            total.learners,
+            total.completion_rate,
+            total.plan_fulfilment,
+            f"Tỷ lệ báo cáo {vn_percent(self.ctx.rate.rate)}" if self.ctx.rate.rate is not None else "",
+        ]
+
+
+class ResultsSheet(Sheet):
+    title = "Kết quả học tập"
+    heading = "KẾT QUẢ HỌC TẬP THEO CHƯƠNG TRÌNH"
+    columns = (
+        [Column("STT", 6), Column("Chương trình", 48, wrap=True)]
+        + [Column(str(label), 11, INTEGER) for _, label in RESULTS]
+        + [
+            Column("Chưa có kết quả", 11, INTEGER),
+            Column("Tổng lượt học viên", 12, INTEGER),
+            Column("Tỷ lệ hoàn thành", 12, PERCENT),
+        ]
+    )
+
+    def __init__(self, ctx: ExportContext):
+        self.ctx = ctx
+
+    @staticmethod
+    def _values(results: dict, total: int):
+        finished = sum(n for key, n in results.items() if key)
+        passed = sum(results[key] for key in Enrolment.PASSING)
+        return [results[key] for key, _ in RESULTS] + [results[""], total, passed / finished if finished else None]
+
+    def rows(self):
+        by_program = self.ctx.rollup.by_program
+        for number, line in enumerate(by_program.values(), start=1):
+            yield [number, line.program.name, *self._values(line.results, line.enrolments)]
+
+    def totals(self):
+        total = self.ctx.rollup.total
+        return [None, "Tổng cộng", *self._values(total.results, total.enrolments)]
+
+
+class LecturersSheet(Sheet):
+    title = "Giảng viên"
+    heading = "GIẢNG VIÊN THAM GIA GIẢNG DẠY TRONG KỲ"
+    columns = [
+        Column("STT", 6),
+        Column("Họ và tên", 28),
+        Column("Trung tâm", 40, wrap=True),
+        Column("Loại giảng viên", 20),
+        Column("Trình độ", 30, wrap=True),
+        Column("Số lớp đã dạy", 11, INTEGER),
+    ]
+
+    def __init__(self, ctx: ExportContext):
+        self.ctx = ctx
+        self.lecturers = list(selectors.lecturers_in_period(unit=ctx.unit, period=ctx.period, basis=ctx.basis))
+
+    def rows(self):
+        for number, lecturer in enumerate(self.lecturers, start=1):
+            yield [
+                number,
+                lecturer.full_name,
+                lecturer.center.name,
+                lecturer.get_kind_display(),
+                lecturer.qualification,
+                lecturer.n_classes,
+            ]
+
+    def notes(self):
+        counts = {kind: 0 for kind in Lecturer.Kind.values}
+        for lecturer in self.lecturers:
+            counts[lecturer.kind] += 1
+        return [
+            "Tổng số: " + ", ".join(f"{label.lower()} {counts[value]}" for value, label in Lecturer.Kind.choices) + "."
+        ]
+
+
+class NotesSheet(Sheet):
+    title = "Nhận định"
+    heading = "NHẬN ĐỊNH"
+    columns = [Column("Nội dung", 120, wrap=True)]
+
+    def __init__(self, ctx: ExportContext):
+        self.ctx = ctx
+
+    def rows(self):
+        for paragraph in self.ctx.briefing_text.split("\n"):
+            if paragraph.strip():
+                yield [paragraph]
+        tasks = [n for n in self.ctx.narratives if n.next_tasks.strip()]
+        if tasks:
+            yield ["Phương hướng nhiệm vụ:"]
+            seen = set()
+            for narrative in tasks:
+                line = f"- {narrative.center.name}: {narrative.next_tasks.strip()}"
+                if line not in seen:
+                    seen.add(line)
+                    yield [line]
+
+
+GROUP_LABELS = dict(Learner.Group.choices)
+GENDER_LABELS = dict(Learner.Gender.choices)
+RESULT_LABELS = dict(Enrolment.Result.choices)
+
+
+class RosterSheet(Sheet):
+    """Every enrolment of the period, streamed row by row (a province-year is about 130.000 rows)."""
+
+    title = "Danh sách học viên"
+    heading = "DANH SÁCH HỌC VIÊN"
+    plain = True
+    columns = [
+        Column("Trung tâm", 36),
+        Column("Mã lớp", 16),
+        Column("Tên lớp", 44),
+        Column("Ngày bắt đầu", 12, DATE),
+        Column("Họ và tên", 26),
+        Column("Ngày sinh", 12, DATE),
+        Column("Giới tính", 9),
+        Column("Dân tộc", 10),
+        Column("Đối tượng", 16),
+        Column("Kết quả", 12),
+    ]
+
+    def __init__(self, ctx: ExportContext):
+        self.ctx = ctx
+
+    def rows(self):
+        for center, code, title, start, name, born, gender, ethnicity, group, result in selectors.roster(
+            unit=self.ctx.unit, period=self.ctx.period, basis=self.ctx.basis
+        ):
+            yield [
+                center,
+                code,
+                title,
+                start,
+                name,
+                born,
+                str(GENDER_LABELS.get(gender, gender)),
+                ethnicity,
+                str(GROUP_LABELS.get(group, group)),
+                str(RESULT_LABELS.get(result, "")) if result else "",
+            ]
+
+
+def render_workbook(ctx: ExportContext, target, *, roster: bool = False) -> None:
+    """Write the workbook of a unit and period to `target` (a path or a binary file)."""
+    title_lines = [
+        f"Đơn vị: {ctx.unit_title}",
+        f"Kỳ báo cáo: {ctx.period.label}",
+        f"Ngày lập: {ctx.made_on:%d/%m/%Y} · Số liệu: {ctx.basis_label.lower()}",
+    ]
+    renderer = Renderer(title_lines=title_lines)
+    sheets = [SummarySheet(ctx), UnitsSheet(ctx), ResultsSheet(ctx), LecturersSheet(ctx), NotesSheet(ctx)]
+    if roster:
+        sheets.append(RosterSheet(ctx))
+    for sheet in sheets:
+        renderer.add(sheet)
+    renderer.save(target)

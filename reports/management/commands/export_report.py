@@ -1,0 +1,42 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from centers.scoping import unit_from_key
+from reports.exporters.context import build_context
+from reports.exporters.docx import render_docx
+from reports.exporters.xlsx import render_workbook
+from reports.periods import Period, PeriodError
+from reports.selectors import Basis
+
+
+class Command(BaseCommand):
+    help = "Xuất báo cáo của một đơn vị trong một kỳ ra Excel (.xlsx) hoặc Word (.docx)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--unit", required=True, help="VN, mã tỉnh (10) hoặc TỈNH-HUYỆN (10-080)")
+        parser.add_argument("--period", required=True, help="2023-Q1, 2023-H1, 2023-9M hoặc 2023")
+        parser.add_argument("--format", required=True, choices=["xlsx", "docx"])
+        parser.add_argument("--roster", action="store_true", help="Thêm trang danh sách học viên (chỉ .xlsx)")
+        parser.add_argument("--basis", choices=Basis.values, help="approved, submitted hoặc all")
+        parser.add_argument("--output", required=True, help="Tệp kết quả")
+
+    def handle(self, *args, **options):
+        unit = unit_from_key(options["unit"])
+        if unit is None:
+            raise CommandError(f"Không có đơn vị mã “{options['unit']}”.")
+        try:
+            period = Period.parse(options["period"])
+        except PeriodError as error:
+            raise CommandError(str(error)) from error
+        output = Path(options["output"])
+        if not output.parent.exists():
+            raise CommandError(f"Không có thư mục {output.parent}.")
+        ctx = build_context(unit=unit, period=period, basis=options["basis"])
+        if options["format"] == "xlsx":
+            render_workbook(ctx, output, roster=options["roster"])
+        else:
+            if options["roster"]:
+                raise CommandError("--roster chỉ dùng với --format xlsx.")
+            render_docx(ctx, output)
+        self.stdout.write(self.style.SUCCESS(f"Đã xuất {output} ({output.stat().st_size:,} byte).".replace(",", ".")))
