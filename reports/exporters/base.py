@@ -88,14 +88,11 @@ class Renderer:
     def add(self, sheet: Sheet) -> None:
         ws = self.workbook.create_sheet(sheet.title)
         columns = sheet.columns
+        lines = [sheet.heading, *self.title_lines] if sheet.heading else list(self.title_lines)
+        header_row = len(lines) + 2
+        # In write-only mode everything that precedes the rows in the file is fixed by the first append.
         for index, column in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(index)].width = column.width
-        lines = [sheet.heading, *self.title_lines] if sheet.heading else list(self.title_lines)
-        for i, line in enumerate(lines):
-            ws.append([self._cell(ws, line, bold=i == 0, border=False)])
-        ws.append([])
-        header_row = len(lines) + 2
-        ws.append([self._cell(ws, c.label, bold=True, wrap=True, fill=HEADER_FILL) for c in columns])
         ws.freeze_panes = f"A{header_row + 1}"
         ws.print_title_rows = f"1:{header_row}"
         ws.page_setup.orientation = "landscape"
@@ -103,6 +100,10 @@ class Renderer:
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
+        for i, line in enumerate(lines):
+            ws.append([self._cell(ws, line, bold=i == 0, border=False)])
+        ws.append([])
+        ws.append([self._cell(ws, c.label, bold=True, wrap=True, fill=HEADER_FILL) for c in columns])
         if sheet.plain:
             date_columns = [i for i, c in enumerate(columns) if c.format == DATE]
             for row in sheet.rows():

@@ -1,0 +1,217 @@
+"""The review-meeting files: opened with openpyxl and python-docx, checked against the rollup selectors."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+
+from reports import selectors
+from reports.periods import Period
+
+from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, LecturerFactory, approve, program
+
+pytestmark = pytest.mark.django_db
+
+SHEETS = ["Tổng hợp", "Theo đơn vị", "Kết quả học tập", "Giảng viên", "Nhận định"]
+
+
+@pytest.fixture
+def data(center, other_center, far_center):
+    q1 = datetime.date(2023, 2, 6)
+    lecturer = LecturerFactory(center=center, full_name="Lê Thị Mai", kind="chuyen_trach")
+    first = CourseFactory(center=center, start_date=q1, program=program("KND"), code="2023-KND-01")
+    first.lecturers.add(lecturer)
+    second = CourseFactory(center=center, start_date=q1, program=program("DVM"), co_organised=True)
+    third = CourseFactory(center=other_center, start_date=q1, program=program("KND"))
+    hostile = LearnerFactory(center=center, full_name='=HYPERLINK("http://x","bấm")', ethnicity="+Mông")
+    EnrolmentFactory(course=first, learner=hostile, result="gioi")
+    EnrolmentFactory(course=first, result="kha")
+    EnrolmentFactory(course=second, result="khong_dat")
+    EnrolmentFactory(course=third, result="gioi")
+    CourseFactory(center=center, start_date=datetime.date(2022, 2, 1), program=program("KND"))
+    CourseFactory(center=far_center, start_date=q1)
+    for unit in (center, other_center, far_center):
+        approve(unit, 2023, 1)
+        approve(unit, 2022, 1)
+
+
+def download(client, key, period, fmt, **params):
+    response = client.get(reverse(f"reports:export_{fmt}", args=[key, period]), params)
+    assert response.status_code == 200, response.status_code
+    return b"".join(response.streaming_content), response
+
+
+def rows(ws):
+    return [row for row in ws.iter_rows(values_only=True) if any(v is not None for v in row)]
+
+
+def test_the_workbook_has_the_sheets_and_the_dashboard_figures(login, board_user, province, data):
+    content, response = download(login(board_user), "10", "2023-Q1", "xlsx")
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-10-2023-Q1.xlsx"'
+    wb = load_workbook(io.BytesIO(content))
+    assert wb.sheetnames == SHEETS
+    rollup = selectors.rollup(unit=province, period=Period.parse("2023-Q1"))
+    summary = rows(wb["Tổng hợp"])
+    assert summary[0][0] == "TỔNG HỢP KẾT QUẢ CÔNG TÁC GIÁO DỤC LÝ LUẬN CHÍNH TRỊ"
+    assert summary[2][0] == "Kỳ báo cáo: quý I/2023"
+    by_name = {row[1]: row for row in summary[5:]}
+    knd = by_name[program("KND").name]
+    assert knd[2:8] == (2, 0, 3, 1, 0, 1)  # classes, co-organised, enrolments, year earlier, ..., change
+    assert knd[8] == pytest.approx(1.0)  # +100%
+    total = by_name["Tổng cộng"]
+    assert total[2] == rollup.total.classes == 3
+    assert total[4] == rollup.total.enrolments == 4
+    assert isinstance(total[2], int) and wb["Tổng hợp"].cell(row=summary.index(total) + 2, column=3).data_type == "n"
+
+
+def test_units_results_and_lecturers_sheets(login, board_user, data):
+    content, _ = download(login(board_user), "10", "2023-Q1", "xlsx")
+    wb = load_workbook(io.BytesIO(content))
+    units = {row[1]: row for row in rows(wb["Theo đơn vị"])[5:]}
+    assert units["Trung tâm chính trị thành phố Lào Cai"][2:5] == (2, 3, 3)
+    assert units["Trung tâm chính trị thành phố Lào Cai"][5] == pytest.approx(2 / 3)
+    assert units["Trung tâm chính trị thành phố Lào Cai"][7] == "Đã phê duyệt"
+    assert units["Tổng cộng"][2:4] == (3, 4)
+    results = {row[1]: row for row in rows(wb["Kết quả học tập"])[5:]}
+    assert results["Tổng cộng"][2:9] == (2, 1, 0, 1, 0, 0, 4)
+    lecturers = rows(wb["Giảng viên"])[5:]
+    assert lecturers[0][1:] == (
+        "Lê Thị Mai",
+        "Trung tâm chính trị thành phố Lào Cai",
+        "Giảng viên chuyên trách",
+        "Thạc sĩ",
+        1,
+    )
+    notes = [row[0] for row in rows(wb["Nhận định"])]
+    assert any(text.startswith("Quý I/2023, các trung tâm chính trị cấp") for text in notes)
+
+
+def test_the_print_setup_and_header_style(login, board_user, data):
+    content, _ = download(login(board_user), "10", "2023-Q1", "xlsx")
+    wb = load_workbook(io.BytesIO(content))
+    for name in SHEETS:
+        ws = wb[name]
+        assert ws.page_setup.orientation == "landscape", name
+        assert ws.page_setup.paperSize == 9  # A4
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows == "$1:$6"
+        assert ws.freeze_panes == "A7"
+        header = ws.cell(row=6, column=1)
+        assert header.font.b and header.border.top.style == "thin" and header.alignment.wrap_text
+    assert wb["Tổng hợp"].column_dimensions["B"].width == 48
+    assert wb["Tổng hợp"].cell(row=7, column=3).number_format == "#,##0"
+
+
+def test_the_roster_sheet_streams_every_enrolment_and_never_writes_a_formula(login, board_user, data):
+    content, _ = download(login(board_user), "10", "2023-Q1", "xlsx", danh_sach="1")
+    wb = load_workbook(io.BytesIO(content))
+    assert wb.sheetnames == [*SHEETS, "Danh sách học viên"]
+    ws = wb["Danh sách học viên"]
+    roster = rows(ws)[5:]
+    assert len(roster) == 4
+    hostile = next(row for row in roster if row[4].startswith("=HYPERLINK"))
+    assert hostile[9] == "Giỏi"
+    assert hostile[3] == datetime.datetime(2023, 2, 6)
+    cell = next(c for c in ws.iter_rows(min_col=5, max_col=5) if str(c[0].value).startswith("="))[0]
+    assert cell.data_type == "s"  # text, not a formula
+
+
+def test_the_word_report_has_the_party_layout_and_the_table(login, board_user, data):
+    content, response = download(login(board_user), "10", "2023-Q1", "docx")
+    assert response["Content-Type"].endswith("wordprocessingml.document")
+    doc = Document(io.BytesIO(content))
+    header = doc.tables[0]
+    assert header.cell(0, 1).text == "ĐẢNG CỘNG SẢN VIỆT NAM"
+    assert header.cell(0, 0).text == "TỈNH ỦY LÀO CAI" and header.cell(1, 0).text == "BAN TUYÊN GIÁO"
+    assert header.cell(1, 1).text.startswith("Lào Cai, ngày ")
+    texts = [p.text for p in doc.paragraphs]
+    assert "BÁO CÁO" in texts
+    assert "Kết quả công tác giáo dục lý luận chính trị quý I năm 2023" in texts
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings == [
+        "I. KẾT QUẢ ĐẠT ĐƯỢC",
+        "II. TỒN TẠI, HẠN CHẾ",
+        "III. ĐỀ XUẤT, KIẾN NGHỊ",
+        "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI",
+    ]
+    figures = doc.tables[1]
+    assert [c.text for c in figures.rows[-1].cells] == ["", "Tổng cộng", "3", "4", "1", "+2 (+200,0%)"]
+
+
+def test_the_national_workbook_has_one_row_per_province(login, central_user, data):
+    content, _ = download(login(central_user), "VN", "2023-Q1", "xlsx")
+    units = {row[1]: row for row in rows(load_workbook(io.BytesIO(content))["Theo đơn vị"])[5:]}
+    assert units["Ban Tuyên giáo Tỉnh ủy Lào Cai"][2] == 3
+    assert units["Ban Tuyên giáo Tỉnh ủy Hà Tĩnh"][2] == 1
+    assert units["Tổng cộng"][2] == 4
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "key", "expected"),
+    [
+        ("center_user", "10-080", 200),
+        ("center_user", "10", 404),
+        ("other_board_user", "10", 404),
+        ("board_user", "42-436", 404),
+        ("central_user", "42", 200),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_nobody_exports_a_unit_they_cannot_see(request, login, data, user_fixture, key, expected, fmt):
+    client = login(request.getfixturevalue(user_fixture))
+    assert client.get(reverse(f"reports:export_{fmt}", args=[key, "2023-Q1"])).status_code == expected
+
+
+def test_anonymous_users_cannot_export(client, data):
+    response = client.get(reverse("reports:export_xlsx", args=["10", "2023-Q1"]))
+    assert response.status_code == 302
+
+
+def test_the_command_writes_both_formats(data, tmp_path):
+    call_command(
+        "export_report",
+        "--unit",
+        "10",
+        "--period",
+        "2023-Q1",
+        "--format",
+        "xlsx",
+        "--roster",
+        "--output",
+        str(tmp_path / "a.xlsx"),
+    )
+    assert load_workbook(tmp_path / "a.xlsx").sheetnames[-1] == "Danh sách học viên"
+    call_command(
+        "export_report", "--unit", "10", "--period", "2023", "--format", "docx", "--output", str(tmp_path / "a.docx")
+    )
+    assert "Kết quả công tác giáo dục lý luận chính trị năm 2023" in [
+        p.text for p in Document(tmp_path / "a.docx").paragraphs
+    ]
+    with pytest.raises(CommandError, match="Không có đơn vị"):
+        call_command(
+            "export_report",
+            "--unit",
+            "99",
+            "--period",
+            "2023",
+            "--format",
+            "xlsx",
+            "--output",
+            str(tmp_path / "b.xlsx"),
+        )
+    with pytest.raises(CommandError, match="không hợp lệ"):
+        call_command(
+            "export_report",
+            "--unit",
+            "10",
+            "--period",
+            "2023-Q9",
+            "--format",
+            "xlsx",
+            "--output",
+            str(tmp_path / "b.xlsx"),
+        )
