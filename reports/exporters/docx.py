@@ -67,7 +67,11 @@ def render_docx(ctx: ExportContext, target) -> None:
     heading = doc.styles["Heading 2"]
     heading.font.name, heading.font.size, heading.font.bold = FONT, Pt(13), True
     heading.font.color.rgb = RGBColor(0, 0, 0)
-    heading.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    fonts = heading.element.rPr.rFonts
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)  # the theme font would win over the named one
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), FONT)
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -177,10 +181,13 @@ def _figure_table(doc, ctx: ExportContext) -> None:
         _cell_text(
             cells[i], text, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT if i == 1 else WD_ALIGN_PARAGRAPH.RIGHT, size=11
         )
-    widths = [Cm(1), Cm(7), Cm(2), Cm(2.5), Cm(2.5), Cm(2.5)]
+    widths = [Cm(1), Cm(6.5), Cm(1.8), Cm(2.2), Cm(2.2), Cm(2.3)]
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid, which LibreOffice follows
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width
+            cell.width = width  # the cells, which Word follows
     doc.add_paragraph()
 
 
