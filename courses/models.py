@@ -16,6 +16,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from centers.models import Unit
 
@@ -84,6 +85,8 @@ class Lecturer(models.Model):
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     retired_on = models.DateField(_("thôi giảng dạy từ ngày"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("giảng viên")
         verbose_name_plural = _("giảng viên")
@@ -144,6 +147,8 @@ class Course(models.Model):
     )
     # Bumped by every write service; a save carrying an older version is refused (no lost updates).
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("lớp học")
@@ -230,6 +235,8 @@ class Learner(models.Model):
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("học viên")
         verbose_name_plural = _("học viên")
@@ -296,6 +303,8 @@ class Enrolment(models.Model):
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
 
     objects = EnrolmentQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("lượt học viên")

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from centers.models import Unit
 from centers.scoping import Action, Scope
@@ -23,6 +23,10 @@ from centers.scoping import Action, Scope
 from .locking import lock_reason
 from .models import Course, Enrolment, Learner, Lecturer
 from .text import fold
+
+
+def _user(user):
+    return user if user is not None and user.is_authenticated else None
 
 
 class ConflictError(ValidationError):
@@ -101,7 +105,7 @@ def course_update(*, scope: Scope, course: Course, version: int | None = None, l
         setattr(course, name, value)
     course.full_clean()
     ensure_unlocked(center=course.center, days=[old_start, course.start_date])
-    course.version = F("version") + 1
+    course.version += 1  # the row is locked (select_for_update)
     course.save()
     if lecturers is not None:
         course.lecturers.set(_check_lecturers(course.center, lecturers))
@@ -121,7 +125,7 @@ def course_cancel(*, scope: Scope, course: Course, reason: str, version: int | N
     ensure_unlocked(center=course.center, days=[course.start_date])
     course.status = Course.Status.CANCELLED
     course.cancel_reason = reason.strip()
-    course.version = F("version") + 1
+    course.version += 1  # the row is locked (select_for_update)
     course.save(update_fields=["status", "cancel_reason", "version", "updated_at"])
     course.refresh_from_db()
     return course
@@ -198,7 +202,7 @@ def learner_update(*, scope: Scope, learner: Learner, version: int | None = None
         setattr(learner, name, value)
     learner.national_id = learner.national_id or None
     _validate_learner(learner)
-    learner.version = F("version") + 1
+    learner.version += 1  # the row is locked (select_for_update)
     learner.save()
     learner.refresh_from_db()
     return learner
@@ -219,7 +223,7 @@ def enrolment_add(*, scope: Scope, course: Course, learner: Learner) -> Enrolmen
             raise ValidationError(_("“%(name)s” đã có trong danh sách lớp.") % {"name": learner.full_name})
         enrolment.removed_at = None
         enrolment.removed_by = None
-        enrolment.version = F("version") + 1
+        enrolment.version += 1  # the row is locked (select_for_update)
         enrolment.save(update_fields=["removed_at", "removed_by", "version"])
         enrolment.refresh_from_db()
         return enrolment
@@ -240,7 +244,7 @@ def enrolment_remove(*, scope: Scope, enrolment: Enrolment, user=None) -> Enrolm
     ensure_unlocked(center=enrolment.course.center, days=[enrolment.course.start_date])
     enrolment.removed_at = timezone.now()
     enrolment.removed_by = user if user and user.is_authenticated else None
-    enrolment.version = F("version") + 1
+    enrolment.version += 1  # the row is locked (select_for_update)
     enrolment.save(update_fields=["removed_at", "removed_by", "version"])
     enrolment.refresh_from_db()
     return enrolment
@@ -300,7 +304,7 @@ def results_record(*, scope: Scope, course: Course, entries: Iterable[ResultEntr
         enrolment.full_clean(exclude=["course", "learner"])
     for enrolment in changed:
         enrolment.version += 1
-    Enrolment.objects.bulk_update(changed, ["result", "certificate_no", "version"], batch_size=500)
+    bulk_update_with_history(changed, Enrolment, ["result", "certificate_no", "version"], batch_size=500)
     return len(changed)
 
 
@@ -405,7 +409,7 @@ def workbook_import(*, scope: Scope, center: Unit, parsed, course: Course | None
                 _("Trang “Lớp học”, dòng %(row)s: %(msg)s") % {"row": row.row, "msg": "; ".join(error.messages)}
             ) from error
         new_courses.append(new)
-    for created in Course.objects.bulk_create(new_courses):
+    for created in bulk_create_with_history(new_courses, Course, default_user=_user(user)):
         plan.courses_by_code[fold(created.code)] = created
 
     new_learners = []
@@ -430,7 +434,9 @@ def workbook_import(*, scope: Scope, center: Unit, parsed, course: Course | None
                 _("Trang “Học viên”, dòng %(row)s: %(msg)s") % {"row": row.row, "msg": "; ".join(error.messages)}
             ) from error
         new_learners.append((person_plan, learner))
-    Learner.objects.bulk_create([learner for _, learner in new_learners], batch_size=1000)
+    bulk_create_with_history(
+        [learner for _, learner in new_learners], Learner, batch_size=1000, default_user=_user(user)
+    )
     learner_for = {person: p.existing for person, p in plan.learners.items() if p.existing is not None}
     learner_for.update({p.row.identity: learner for p, learner in new_learners})
 
@@ -452,6 +458,12 @@ def workbook_import(*, scope: Scope, center: Unit, parsed, course: Course | None
             enrolment.result = item.row.result
         enrolment.version += 1
         to_update.append(enrolment)
-    Enrolment.objects.bulk_create(to_create, batch_size=1000)
-    Enrolment.objects.bulk_update(to_update, ["result", "removed_at", "removed_by", "version"], batch_size=500)
+    bulk_create_with_history(to_create, Enrolment, batch_size=1000, default_user=_user(user))
+    bulk_update_with_history(
+        to_update,
+        Enrolment,
+        ["result", "removed_at", "removed_by", "version"],
+        batch_size=500,
+        default_user=_user(user),
+    )
     return summary

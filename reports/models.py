@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from centers.models import Unit
 from courses.models import Program
@@ -95,6 +96,8 @@ class CenterReport(models.Model):
     return_comment = models.TextField(_("ý kiến khi trả lại"), blank=True)
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("báo cáo quý của trung tâm")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,7 +102,7 @@ def report_save(
                 errors["plan"] = _("Số lớp dự kiến phải là số nguyên từ 0 đến 10.000.")
     if errors:
         raise ValidationError(errors)
-    report.version = F("version") + 1
+    report.version += 1  # the row is locked (select_for_update)
     report.save()
     if plan is not None:
         PlanLine.objects.filter(report=report).exclude(program_id__in=[p for p, n in plan.items() if n]).delete()
@@ -184,7 +184,7 @@ def report_submit(*, scope: Scope, report: CenterReport, user=None, version: int
     report.submitted_at = now
     report.first_submitted_at = report.first_submitted_at or now
     report.submitted_by = user if user and user.is_authenticated else None
-    report.version = F("version") + 1
+    report.version += 1  # the row is locked (select_for_update)
     report.save()
     report.refresh_from_db()
     _record(report, Transition.Action.SUBMIT, before, user)
@@ -210,7 +210,7 @@ def report_approve(*, scope: Scope, report: CenterReport, user=None, comment: st
     report.approved_at = timezone.now()
     report.approved_by = user if user and user.is_authenticated else None
     report.return_comment = ""
-    report.version = F("version") + 1
+    report.version += 1  # the row is locked (select_for_update)
     report.save()
     report.refresh_from_db()
     _record(report, Transition.Action.APPROVE, before, user, comment.strip())
@@ -237,7 +237,7 @@ def report_return(*, scope: Scope, report: CenterReport, comment: str, user=None
     before = report.status
     report.status = CenterReport.Status.RETURNED
     report.return_comment = comment.strip()
-    report.version = F("version") + 1
+    report.version += 1  # the row is locked (select_for_update)
     report.save()
     report.refresh_from_db()
     _record(report, Transition.Action.RETURN, before, user, comment.strip())
@@ -258,7 +258,7 @@ def report_unlock(*, scope: Scope, report: CenterReport, reason: str, user=None)
     report.return_comment = reason.strip()
     report.approved_at = None
     report.approved_by = None
-    report.version = F("version") + 1
+    report.version += 1  # the row is locked (select_for_update)
     report.save()
     report.refresh_from_db()
     _record(report, Transition.Action.UNLOCK, before, user, reason.strip())
