@@ -41,15 +41,21 @@ def ensure_unlocked(*, center: Unit, days: Iterable[datetime.date]) -> None:
 
 
 def _check_version(obj, expected: int | None) -> None:
-    if expected is not None and obj.version != expected:
-        raise ConflictError(
-            _(
-                "“%(obj)s” vừa được người khác sửa (phiên bản %(now)s, đồng chí đang sửa phiên bản %(was)s). "
-                "Không có gì bị ghi đè; hãy tải lại trang để xem thay đổi rồi sửa lại."
-            )
-            % {"obj": obj, "now": obj.version, "was": expected},
-            code="conflict",
+    """Refuse a save based on an older version, saying what the other person changed; nothing is written."""
+    if expected is None or obj.version == expected:
+        return
+    from .history import changes_since
+
+    changed = "; ".join(f"{label}: “{old}” → “{new}”" for label, old, new in changes_since(obj, expected)[:10])
+    raise ConflictError(
+        _(
+            "“%(obj)s” vừa được người khác sửa (phiên bản %(now)s, đồng chí đang sửa phiên bản %(was)s). "
+            "Không có gì bị ghi đè; hãy tải lại trang để xem thay đổi rồi sửa lại."
         )
+        % {"obj": obj, "now": obj.version, "was": expected}
+        + (" " + _("Đã thay đổi: %(c)s.") % {"c": changed} if changed else ""),
+        code="conflict",
+    )
 
 
 def _check_lecturers(center: Unit, lecturers: Iterable[Lecturer]) -> list[Lecturer]:

@@ -477,3 +477,37 @@ def lecturer_retire(request, pk):
         for message in error.messages:
             messages.error(request, message)
     return redirect("courses:lecturer_list")
+
+
+# -- history and learners ------------------------------------------------------------------------------------------
+@login_required
+def course_history(request, pk):
+    from .history import entries
+
+    course = _course(request, pk)
+    rows = entries(course.history.select_related("history_user").order_by("-history_id")[:200])
+    roster = (
+        Enrolment.history.filter(course_id=course.pk).select_related("learner", "history_user").order_by("-history_id")
+    )
+    rows += entries(roster[:300], subject=lambda r: f"Học viên {r.learner}")
+    rows.sort(key=lambda e: e.when, reverse=True)
+    return render(
+        request,
+        "history.html",
+        {"title": f"Lịch sử lớp {course}", "back": reverse("courses:course_detail", args=[course.pk]), "rows": rows},
+    )
+
+
+@login_required
+def learner_detail(request, pk):
+    """The one page that shows a learner's whole CCCD, to users whose scope holds the learner."""
+    from .history import entries
+
+    learner = request.scope.get_object(Learner.objects.select_related("center"), pk=pk)
+    enrolments = (
+        Enrolment.objects.filter(learner=learner)
+        .select_related("course", "course__program")
+        .order_by("-course__start_date")
+    )
+    rows = entries(learner.history.select_related("history_user").order_by("-history_id")[:50])
+    return render(request, "courses/learner_detail.html", {"learner": learner, "enrolments": enrolments, "rows": rows})

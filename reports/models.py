@@ -192,3 +192,24 @@ class Briefing(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.period_key}"
+
+
+class ExportLog(models.Model):
+    """Every export, so that who took which unit's figures (and learners' personal data) is on record."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người xuất"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+")
+    period_key = models.CharField(_("kỳ"), max_length=10)
+    format = models.CharField(_("định dạng"), max_length=8)
+    roster = models.BooleanField(_("kèm danh sách học viên"), default=False)
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lần xuất báo cáo")
+        verbose_name_plural = _("lần xuất báo cáo")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.user} · {self.unit} · {self.period_key}.{self.format}"

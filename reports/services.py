@@ -31,12 +31,16 @@ MAX_TEXT = 20_000
 
 def _stale(report: CenterReport, expected: int | None) -> None:
     if expected is not None and report.version != expected:
+        from courses.history import changes_since
+
+        changed = "; ".join(f"{label}" for label, _old, _new in changes_since(report, expected)[:10])
         raise ValidationError(
             _(
                 "Báo cáo vừa được người khác sửa (phiên bản %(now)s, đồng chí đang sửa phiên bản %(was)s). "
                 "Không có gì bị ghi đè; hãy tải lại trang để xem thay đổi."
             )
-            % {"now": report.version, "was": expected},
+            % {"now": report.version, "was": expected}
+            + (" " + _("Phần đã thay đổi: %(c)s.") % {"c": changed} if changed else ""),
             code="conflict",
         )
 

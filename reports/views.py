@@ -19,7 +19,7 @@ from courses.models import Program
 
 from . import briefing, selectors, services
 from .forms import BriefingForm, CommentForm, DeadlineForm, NarrativeForm, UnlockForm
-from .models import CenterReport
+from .models import CenterReport, ExportLog
 from .periods import Period, PeriodError
 
 
@@ -349,10 +349,12 @@ def _export(request, unit, period, fmt):
     if basis not in selectors.Basis.values:
         basis = None
     ctx = build_context(unit=unit, period=period, basis=basis)
+    roster = fmt == "xlsx" and request.GET.get("danh_sach") == "1"
+    ExportLog.objects.create(user=request.user, unit=unit, period_key=period.key, format=fmt, roster=roster)
     # A temporary file keeps a 130.000-row roster out of memory while it is written and sent.
     target = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it after sending
     if fmt == "xlsx":
-        render_workbook(ctx, target, roster=request.GET.get("danh_sach") == "1")
+        render_workbook(ctx, target, roster=roster)
     else:
         render_docx(ctx, target)
     target.seek(0)
@@ -368,3 +370,54 @@ def export_xlsx(request, unit, period):
 @login_required
 def export_docx(request, unit, period):
     return _export(request, unit, period, "docx")
+
+
+# -- history ---------------------------------------------------------------------------------------------------
+@login_required
+def report_history(request, unit, period):
+    from courses.history import entries
+
+    center, period = _unit_period(request, unit, period)
+    report = CenterReport.objects.filter(center=center, year=period.year, quarter=period.index).first()
+    if report is None or center.kind != Unit.Kind.CENTER:
+        raise Http404
+    rows = entries(report.history.select_related("history_user").order_by("-history_id")[:200])
+    return render(request, "history.html", {"title": f"{report}", "back": report_url(center, period), "rows": rows})
+
+
+@login_required
+def activity(request):
+    """What was changed lately in the user's scope (classes, learners, enrolments, lecturers, reports, exports)."""
+    from courses.history import entries
+    from courses.models import Course, Enrolment, Learner, Lecturer
+
+    scope = request.scope
+    rows = []
+    sources = [
+        (Course.history.select_related("center", "history_user"), "center", lambda r: f"Lớp {r.code} – {r.title}"),
+        (
+            Enrolment.history.select_related("course", "learner", "history_user"),
+            "course__center",
+            lambda r: f"Học viên {r.learner} – lớp {r.course.code}",
+        ),
+        (Learner.history.select_related("history_user"), "center", lambda r: f"Học viên {r.full_name}"),
+        (Lecturer.history.select_related("history_user"), "center", lambda r: f"Giảng viên {r.full_name}"),
+        (
+            CenterReport.history.select_related("center", "history_user"),
+            "center",
+            lambda r: f"Báo cáo quý {r.quarter}/{r.year} – {r.center}",
+        ),
+    ]
+    for queryset, path, subject in sources:
+        recent = scope.filter(queryset, path).order_by("-history_date")[:100]
+        rows += entries(recent, subject=subject)
+    exports = scope.filter(ExportLog.objects.select_related("user", "unit"), "unit").order_by("-at")[:100]
+    from courses.history import Entry
+
+    for export in exports:
+        what = f"Xuất {export.format} {export.unit} {export.period_key}" + (
+            " kèm danh sách học viên" if export.roster else ""
+        )
+        rows.append(Entry(export.at, export.user.get_full_name() or export.user.get_username(), "Xuất báo cáo", what))
+    rows.sort(key=lambda e: e.when, reverse=True)
+    return render(request, "history.html", {"title": _("Nhật ký hoạt động"), "rows": rows[:300], "activity": True})

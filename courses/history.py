@@ -1,0 +1,87 @@
+"""Who changed what and when, read from django-simple-history, in words a user reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS = {"+": _("Tạo mới"), "~": _("Sửa"), "-": _("Xóa")}
+HIDDEN = {"version", "updated_at", "created_at", "name_key", "id"}
+
+
+@dataclass
+class Entry:
+    when: object
+    who: str
+    action: str
+    subject: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field label, old, new)
+
+
+def _display(record, name: str) -> str:
+    value = getattr(record, name, None)
+    try:
+        model_field = record.instance_type._meta.get_field(name)
+    except Exception:  # a field of the history model only
+        return "" if value is None else str(value)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value or ""))
+    if value is None or value == "":
+        return "—"
+    if hasattr(value, "strftime"):
+        return value.strftime("%d/%m/%Y %H:%M") if hasattr(value, "hour") else value.strftime("%d/%m/%Y")
+    if model_field.is_relation:
+        related = getattr(record, name, None)
+        return str(related) if related is not None else "—"
+    return str(value)
+
+
+def _label(record, name: str) -> str:
+    try:
+        return str(record.instance_type._meta.get_field(name).verbose_name).capitalize()
+    except Exception:
+        return name
+
+
+def _who(record) -> str:
+    user = record.history_user
+    if user is None:
+        return str(_("hệ thống"))
+    return user.get_full_name() or user.get_username()
+
+
+def entries(records, *, subject=str) -> list[Entry]:
+    """Entries, newest first, from historical records ordered newest first (each diffed with the one before)."""
+    records = list(records)
+    result = []
+    for index, record in enumerate(records):
+        previous = records[index + 1] if index + 1 < len(records) else record.prev_record
+        changes = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous)
+            for change in delta.changes:
+                if change.field in HIDDEN:
+                    continue
+                changes.append(
+                    (_label(record, change.field), _display(previous, change.field), _display(record, change.field))
+                )
+            if not changes:
+                continue  # only bookkeeping fields changed
+        result.append(
+            Entry(record.history_date, _who(record), str(ACTIONS[record.history_type]), subject(record), changes)
+        )
+    return result
+
+
+def changes_since(obj, version: int) -> list[tuple[str, str, str]]:
+    """What changed in `obj` since the user loaded it at `version` (for the "someone else saved" message)."""
+    then = obj.history.filter(version=version).order_by("-history_id").first()
+    now = obj.history.order_by("-history_id").first()
+    if then is None or now is None:
+        return []
+    return [
+        (_label(now, c.field), _display(then, c.field), _display(now, c.field))
+        for c in now.diff_against(then).changes
+        if c.field not in HIDDEN
+    ]

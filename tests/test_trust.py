@@ -1,0 +1,175 @@
+"""Trust: login throttling, headers and deploy checks, personal data, history, no lost updates, export log."""
+
+import datetime
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from courses.models import Course
+from reports.models import ExportLog
+
+from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, approve
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_repeated_wrong_passwords_lock_the_login_with_a_message(client, center_user):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post(reverse("login"), {"username": "trungtam", "password": "sai-mat-khau"})
+        assert "Vui lòng điền vào" in response.content.decode()
+    response = client.post(reverse("login"), {"username": "trungtam", "password": "sai-mat-khau"})
+    assert response.status_code == 429
+    assert "Tài khoản tạm thời bị khóa" in response.content.decode()
+    response = client.post(reverse("login"), {"username": "trungtam", "password": "Llct@2026"})
+    assert "Tài khoản tạm thời bị khóa" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_sessions_expire_after_30_idle_minutes():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def test_password_validators_refuse_a_weak_password(center_user):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="quá phổ biến|quá ngắn|hoàn toàn là số"):
+        validate_password("12345678", center_user)
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
+
+
+def test_pages_send_a_csp_without_inline_scripts(login, board_user, center):
+    approve(center)
+    CourseFactory(center=center, start_date=datetime.date(2023, 2, 1))
+    client = login(board_user)
+    for url in (reverse("home"), reverse("reports:dashboard", args=["10", "2023-Q1"]), reverse("courses:course_list")):
+        response = client.get(url)
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+        assert not INLINE_SCRIPT.search(response.content.decode()), url
+
+
+def test_check_deploy_passes_with_production_settings(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "k" * 10 + "-production-secret-for-the-deploy-check-7Hq2vZ9xW4mP8rT1",
+        "DJANGO_ALLOWED_HOSTS": "baocao.example.vn",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": ""}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_cccd_is_masked_in_lists_and_whole_on_the_learner_page(login, center_user, board_user, center):
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    learner = LearnerFactory(center=center, national_id="010190001234")
+    EnrolmentFactory(course=course, learner=learner)
+    client = login(center_user)
+    roster = client.get(reverse("courses:course_detail", args=[course.pk])).content.decode()
+    assert "********1234" in roster and "010190001234" not in roster
+    page = login(board_user).get(reverse("courses:learner_detail", args=[learner.pk])).content.decode()
+    assert "010190001234" in page
+
+
+def test_the_learner_page_is_scoped(login, other_center_user, other_board_user, center):
+    learner = LearnerFactory(center=center)
+    assert login(other_center_user).get(reverse("courses:learner_detail", args=[learner.pk])).status_code == 404
+    assert login(other_board_user).get(reverse("courses:learner_detail", args=[learner.pk])).status_code == 404
+
+
+def class_post(course, **changes):
+    data = {
+        "program": course.program_id,
+        "code": course.code,
+        "title": course.title,
+        "start_date": course.start_date.strftime("%d/%m/%Y"),
+        "end_date": course.end_date.strftime("%d/%m/%Y"),
+        "format": course.format,
+        "location": course.location,
+        "planned_size": "",
+        "status": course.status,
+        "version": course.version,
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_class_history_shows_who_changed_what(login, center_user, center):
+    client = login(center_user)
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5), title="Tên cũ")
+    client.post(reverse("courses:course_edit", args=[course.pk]), class_post(course, title="Tên mới"))
+    page = client.get(reverse("courses:course_history", args=[course.pk])).content.decode()
+    assert "Tên lớp:</strong> Tên cũ → Tên mới" in page
+    assert "Hạnh Nguyễn Thị" in page or "Nguyễn Thị Hạnh" in page
+
+
+def test_a_second_save_is_refused_and_says_what_changed(login, center_user, center):
+    client = login(center_user)
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5), title="Gốc")
+    first = class_post(course, title="Người thứ nhất")
+    second = class_post(course, title="Người thứ hai")
+    assert client.post(reverse("courses:course_edit", args=[course.pk]), first).status_code == 302
+    page = client.post(reverse("courses:course_edit", args=[course.pk]), second).content.decode()
+    assert "vừa được người khác sửa" in page
+    assert "Tên lớp: “Gốc” → “Người thứ nhất”" in page
+    assert Course.objects.get(pk=course.pk).title == "Người thứ nhất"
+
+
+def test_a_stale_report_narrative_is_refused(login, center_user, center):
+    client = login(center_user)
+    url = reverse("reports:save", args=["10-080", "2026-Q3"])
+    client.get(reverse("reports:report", args=["10-080", "2026-Q3"]))
+    client.post(url, {"achievements": "Bản của người thứ nhất", "version": 1})
+    page = client.post(url, {"achievements": "Bản của người thứ hai", "version": 1}).content.decode()
+    assert "Báo cáo vừa được người khác sửa" in page
+    assert "Kết quả đạt được" in page
+
+
+def test_exports_are_recorded_with_who_and_which_unit(login, board_user, province):
+    client = login(board_user)
+    client.get(reverse("reports:export_xlsx", args=["10", "2023-Q1"]), {"danh_sach": "1"})
+    log = ExportLog.objects.get()
+    assert (log.user, log.unit, log.period_key, log.format, log.roster) == (
+        board_user,
+        province,
+        "2023-Q1",
+        "xlsx",
+        True,
+    )
+    page = client.get(reverse("reports:activity")).content.decode()
+    assert "kèm danh sách học viên" in page
+
+
+def test_the_activity_log_is_scoped_to_the_province(login, center_user, board_user, other_board_user, center):
+    client = login(center_user)
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5), title="Tên cũ")
+    client.post(reverse("courses:course_edit", args=[course.pk]), class_post(course, title="Lớp đổi tên"))
+    assert "Lớp đổi tên" in login(board_user).get(reverse("reports:activity")).content.decode()
+    assert "Lớp đổi tên" not in login(other_board_user).get(reverse("reports:activity")).content.decode()
