@@ -1,0 +1,143 @@
+"""Every URL × every role: another unit's object is a 404, in scope but read-only is a 403, anonymous users go
+to the login page. The test walks the whole URLconf, so a new URL without a row here fails it."""
+
+import datetime
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from reports.models import CenterReport
+
+from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, LecturerFactory, ReportFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["center_user", "other_center_user", "board_user", "other_board_user", "central_user", "anonymous"]
+OK, LOGIN = "ok", "login"
+
+
+def expect(center, other_center, board, other_board, central):
+    return dict(zip(ROLES, [center, other_center, board, other_board, central, LOGIN], strict=True))
+
+
+VIEW = expect(OK, 404, OK, 404, OK)  # an object of the center: the center, its board and the center see it
+ENTER = expect(OK, 404, 403, 404, 403)  # only the center's own staff write
+REVIEW = expect(403, 404, OK, 404, 403)  # only the province's board reviews
+PROVINCE = expect(404, 404, OK, 404, OK)  # province pages
+PROVINCE_REVIEW = expect(404, 404, OK, 404, 403)
+NATIONAL = expect(404, 404, 404, 404, OK)
+ANY = expect(OK, OK, OK, OK, OK)  # pages filtered by the scope (lists, home)
+CENTER_STAFF = expect(OK, OK, 403, 403, 403)  # pages for entering one's own center's data
+
+
+@pytest.fixture
+def objects(center):
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    enrolment = EnrolmentFactory(course=course)
+    report = ReportFactory(center=center, year=2026, quarter=3, status=CenterReport.Status.SUBMITTED)
+    return {
+        "course": course.pk,
+        "enrolment": enrolment.pk,
+        "learner": LearnerFactory(center=center).pk,
+        "lecturer": LecturerFactory(center=center).pk,
+        "report": report.pk,
+    }
+
+
+# name → [(method, args from objects, expectations, POST data)]
+CASES = {
+    "home": [("get", lambda o: [], ANY, None)],
+    "login": [("get", lambda o: [], {**ANY, "anonymous": OK}, None)],
+    "logout": [("post", lambda o: [], dict.fromkeys(ROLES, LOGIN), None)],  # everyone lands on the login page
+    "courses:course_list": [("get", lambda o: [], ANY, None)],
+    "courses:course_create": [("get", lambda o: [], CENTER_STAFF, None)],
+    "courses:course_detail": [("get", lambda o: [o["course"]], VIEW, None)],
+    "courses:course_edit": [("get", lambda o: [o["course"]], ENTER, None)],
+    "courses:course_cancel": [("get", lambda o: [o["course"]], ENTER, None)],
+    "courses:course_results": [("post", lambda o: [o["course"]], ENTER, {})],
+    "courses:course_add_learner": [("post", lambda o: [o["course"]], ENTER, {})],
+    "courses:roster_upload": [("get", lambda o: [o["course"]], ENTER, None)],
+    "courses:course_history": [("get", lambda o: [o["course"]], VIEW, None)],
+    "courses:learner_detail": [("get", lambda o: [o["learner"]], VIEW, None)],
+    "courses:enrolment_remove": [("post", lambda o: [o["enrolment"]], ENTER, {})],
+    "courses:import_workbook": [("get", lambda o: [], CENTER_STAFF, None)],
+    "courses:import_template": [("get", lambda o: [], ANY, None)],
+    "courses:lecturer_list": [("get", lambda o: [], ANY, None)],
+    "courses:lecturer_create": [("get", lambda o: [], CENTER_STAFF, None)],
+    "courses:lecturer_edit": [("get", lambda o: [o["lecturer"]], ENTER, None)],
+    "courses:lecturer_retire": [("post", lambda o: [o["lecturer"]], ENTER, {})],
+    "reports:index": [("get", lambda o: [], ANY, None)],
+    "reports:report": [
+        ("get", lambda o: ["10-080", "2026-Q3"], VIEW, None),
+        ("get", lambda o: ["10", "2026-Q3"], PROVINCE, None),
+        ("get", lambda o: ["VN", "2026-Q3"], NATIONAL, None),
+    ],
+    "reports:save": [("post", lambda o: ["10-080", "2026-Q3"], ENTER, {"achievements": "x"})],
+    "reports:approve": [("post", lambda o: ["10-080", "2026-Q3"], REVIEW, {})],
+    "reports:return": [("post", lambda o: ["10-080", "2026-Q3"], REVIEW, {"comment": "Bổ sung"})],
+    "reports:unlock": [("post", lambda o: ["10-080", "2026-Q3"], REVIEW, {"reason": "Sửa"})],
+    "reports:approve_many": [
+        ("post", lambda o: ["10", "2026-Q3"], PROVINCE_REVIEW, {"report": lambda o: [o["report"]]})
+    ],
+    "reports:deadline": [("post", lambda o: ["10", "2026-Q3"], PROVINCE_REVIEW, {"due_on": "10/10/2026"})],
+    "reports:history": [("get", lambda o: ["10-080", "2026-Q3"], VIEW, None)],
+    "reports:activity": [("get", lambda o: [], ANY, None)],
+    "reports:briefing": [
+        ("get", lambda o: ["10-080", "2026"], VIEW, None),
+        ("get", lambda o: ["10", "2026"], PROVINCE, None),
+        ("post", lambda o: ["10", "2026"], PROVINCE_REVIEW, {"text": "Đoạn tổng hợp đã sửa."}),
+    ],
+    "reports:dashboard_index": [("get", lambda o: [], ANY, None)],
+    "reports:dashboard": [
+        ("get", lambda o: ["10-080", "2026"], VIEW, None),
+        ("get", lambda o: ["10", "2026"], PROVINCE, None),
+        ("get", lambda o: ["VN", "2026"], NATIONAL, None),
+    ],
+    "reports:export_xlsx": [
+        ("get", lambda o: ["10-080", "2026"], VIEW, None),
+        ("get", lambda o: ["10", "2026"], PROVINCE, None),
+    ],
+    "reports:export_docx": [("get", lambda o: ["10", "2026"], PROVINCE, None)],
+}
+
+
+def url_names(patterns=None, namespace=""):
+    names = set()
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # Django's admin guards itself; its lists go through ScopedAdminMixin (test_admin.py)
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_url_is_in_the_matrix():
+    assert url_names() == set(CASES), "add the new URL to CASES with what each role may do"
+
+
+MATRIX = [(name, index, role) for name, cases in CASES.items() for index in range(len(cases)) for role in ROLES]
+
+
+@pytest.mark.parametrize(("name", "index", "role"), MATRIX, ids=[f"{n}[{i}]-{r}" for n, i, r in MATRIX])
+def test_each_role_gets_what_it_may(request, client, objects, name, index, role):
+    method, args, expectations, data = CASES[name][index]
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    url = reverse(name, args=args(objects))
+    if method == "post":
+        payload = {k: v(objects) if callable(v) else v for k, v in (data or {}).items()}
+        response = client.post(url, payload)
+    else:
+        response = client.get(url)
+    expected = expectations[role]
+    if expected == LOGIN:
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login")), response.status_code
+    elif expected == OK:
+        assert response.status_code in (200, 302, 400), response.status_code
+        if response.status_code == 302:
+            assert not response["Location"].startswith(reverse("login"))
+    else:
+        assert response.status_code == expected
