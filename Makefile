@@ -8,7 +8,7 @@ PORT   ?= 8000
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install chromium run serve migrate demo test lint format clean
+.PHONY: install chromium run serve migrate demo test lint format clean backup restore
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ test: install chromium
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
+
+# Backup and restore: pg_dump / pg_restore on PostgreSQL, a consistent file copy on SQLite.
+backup: install
+	$(BIN)/python manage.py backup_db $(if $(FILE),--output $(FILE),)
+
+restore: install
+	@test -n "$(FILE)" || { echo "Dùng: make restore FILE=backups/llct-....backup"; exit 2; }
+	$(BIN)/python manage.py restore_db "$(FILE)"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
