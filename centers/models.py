@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .people import person_name
+
 
 class UnitQuerySet(models.QuerySet):
     def centers(self):
@@ -47,9 +49,7 @@ class Unit(models.Model):
     code = models.CharField(
         _("mã đơn vị"),
         max_length=16,
-        help_text=_(
-            "Mã đơn vị hành chính: 2 chữ số cho tỉnh, 3 chữ số cho huyện (ví dụ Lào Cai 10, TP Lào Cai 080)."
-        ),
+        help_text=_("Mã đơn vị hành chính: 2 chữ số cho tỉnh, 3 chữ số cho huyện (ví dụ Lào Cai 10, TP Lào Cai 080)."),
     )
     name = models.CharField(_("tên đơn vị"), max_length=255)
     area_name = models.CharField(
@@ -84,9 +84,7 @@ class Unit(models.Model):
         ordering = ["kind", "code"]
         constraints = [
             models.UniqueConstraint(fields=["parent", "code"], name="unit_code_unique_in_parent"),
-            models.UniqueConstraint(
-                fields=["code"], condition=Q(parent__isnull=True), name="unit_code_unique_at_top"
-            ),
+            models.UniqueConstraint(fields=["code"], condition=Q(parent__isnull=True), name="unit_code_unique_at_top"),
             models.CheckConstraint(
                 condition=Q(active_to__isnull=True) | Q(active_to__gte=models.F("active_from")),
                 name="unit_active_to_after_from",
@@ -138,9 +136,7 @@ class Unit(models.Model):
 class UnitName(models.Model):
     """A name a unit used to have, with the days it was used."""
 
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="former_names"
-    )
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="former_names")
     name = models.CharField(_("tên cũ"), max_length=255)
     valid_from = models.DateField(_("từ ngày"))
     valid_to = models.DateField(_("đến ngày"))
@@ -193,7 +189,7 @@ class Staff(models.Model):
         verbose_name_plural = _("cán bộ sử dụng")
 
     def __str__(self):
-        return f"{self.user.get_full_name() or self.user.get_username()} ({self.unit})"
+        return f"{person_name(self.user)} ({self.unit})"
 
     def clean(self):
         if self.unit_id and self.unit.kind not in self.ROLE_BY_KIND:

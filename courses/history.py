@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
+from centers.people import person_name
+
 ACTIONS = {"+": _("Tạo mới"), "~": _("Sửa"), "-": _("Xóa")}
 HIDDEN = {"version", "updated_at", "created_at", "name_key", "id"}
 
@@ -48,7 +50,7 @@ def _who(record) -> str:
     user = record.history_user
     if user is None:
         return str(_("hệ thống"))
-    return user.get_full_name() or user.get_username()
+    return person_name(user)
 
 
 def entries(records, *, subject=str) -> list[Entry]:

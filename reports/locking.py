@@ -7,6 +7,7 @@ import datetime
 from django.utils import timezone
 
 from centers.models import Unit
+from centers.people import person_name
 
 from .models import CenterReport
 from .periods import Period
@@ -25,7 +26,7 @@ def quarter_lock_reason(*, center: Unit, day: datetime.date) -> str | None:
     if report is None:
         return None
     approver = report.approved_by
-    who = (approver.get_full_name() or approver.get_username()) if approver else "Ban Tuyên giáo tỉnh"
+    who = person_name(approver) if approver else "Ban Tuyên giáo tỉnh"
     when = timezone.localtime(report.approved_at).strftime("%d/%m/%Y") if report.approved_at else "?"
     return (
         f"{quarter.sentence_label} đã được phê duyệt ngày {when} bởi {who}. "

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from centers.models import Unit
+from centers.people import person_name
 from centers.scoping import Action, unit_key
 from centers.views import home_unit
 from courses.models import Program
@@ -418,6 +419,6 @@ def activity(request):
         what = f"Xuất {export.format} {export.unit} {export.period_key}" + (
             " kèm danh sách học viên" if export.roster else ""
         )
-        rows.append(Entry(export.at, export.user.get_full_name() or export.user.get_username(), "Xuất báo cáo", what))
+        rows.append(Entry(export.at, person_name(export.user), "Xuất báo cáo", what))
     rows.sort(key=lambda e: e.when, reverse=True)
     return render(request, "history.html", {"title": _("Nhật ký hoạt động"), "rows": rows[:300], "activity": True})

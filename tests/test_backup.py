@@ -25,7 +25,7 @@ def figures(unit):
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_dump_restore_into_an_empty_database_gives_identical_rollups(center, other_center, tmp_path):
     for i, code in enumerate(["KND", "DVM", "NQ"]):
         course = CourseFactory(

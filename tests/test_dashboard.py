@@ -162,10 +162,12 @@ def test_the_dashboard_costs_the_same_queries_at_two_data_sizes(
 CHROMIUM = "/usr/bin/chromium"
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_dashboard_draws_its_charts_in_headless_chromium(live_server, board_user, data, tmp_path):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_dashboard_draws_its_charts_in_headless_chromium(live_server, board_user, data, tmp_path, monkeypatch):
     """Each chart canvas gets painted (non-blank pixels) in a real browser; a screenshot is kept for review."""
     import os
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop here
 
     playwright = pytest.importorskip("playwright.sync_api")
     if not os.path.exists(CHROMIUM):

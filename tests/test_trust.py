@@ -61,7 +61,7 @@ def test_pages_send_a_csp_without_inline_scripts(login, board_user, center):
 
 def test_check_deploy_passes_with_production_settings(tmp_path):
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "k" * 10 + "-production-secret-for-the-deploy-check-7Hq2vZ9xW4mP8rT1",
         "DJANGO_ALLOWED_HOSTS": "baocao.example.vn",

@@ -1,5 +1,6 @@
 from django import template
 
+from centers.people import person_name
 from centers.scoping import unit_key as _unit_key
 from reports.formatting import vn_decimal, vn_int, vn_percent
 
@@ -21,6 +22,12 @@ def points(change):
         return "= 0 điểm %"
     arrow = "▲" if change.diff > 0 else "▼"
     return f"{arrow} {vn_decimal(abs(change.diff) * 100)} điểm %"
+
+
+@register.filter
+def person(user):
+    """A user's name family-name first, as Vietnamese write it."""
+    return person_name(user)
 
 
 @register.filter
