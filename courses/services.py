@@ -25,6 +25,22 @@ from .models import Course, Enrolment, Learner, Lecturer
 from .text import fold
 
 
+def _refresh(cells) -> None:
+    """Keep the reports' maintained aggregates exact after a bulk write, in this same transaction.
+
+    Single-object saves refresh through reports/signals.py; bulk_create and bulk_update send no signals."""
+    from reports import aggregates
+
+    aggregates.refresh(cells)
+
+
+def _cell(center_id: int, day: datetime.date):
+    from reports.aggregates import Period
+
+    quarter = Period.quarter_of(day)
+    return (center_id, quarter.year, quarter.index)
+
+
 def _user(user):
     return user if user is not None and user.is_authenticated else None
 
@@ -235,9 +251,10 @@ def enrolment_add(*, scope: Scope, course: Course, learner: Learner) -> Enrolmen
         return enrolment
     try:
         with transaction.atomic():
-            return Enrolment.objects.create(course=course, learner=learner)
+            enrolment = Enrolment.objects.create(course=course, learner=learner)
     except IntegrityError as error:  # a concurrent add of the same learner
         raise ValidationError(_("“%(name)s” đã có trong danh sách lớp.") % {"name": learner.full_name}) from error
+    return enrolment
 
 
 @transaction.atomic
@@ -311,6 +328,8 @@ def results_record(*, scope: Scope, course: Course, entries: Iterable[ResultEntr
     for enrolment in changed:
         enrolment.version += 1
     bulk_update_with_history(changed, Enrolment, ["result", "certificate_no", "version"], batch_size=500)
+    if changed:
+        _refresh([_cell(course.center_id, course.start_date)])
     return len(changed)
 
 
@@ -471,5 +490,9 @@ def workbook_import(*, scope: Scope, center: Unit, parsed, course: Course | None
         ["result", "removed_at", "removed_by", "version"],
         batch_size=500,
         default_user=_user(user),
+    )
+    _refresh(
+        {_cell(center.pk, plan.courses_by_code[fold(item.course_code)].start_date) for item in plan.enrolments}
+        | {_cell(center.pk, row.start_date) for row in plan.new_classes}
     )
     return summary

@@ -213,3 +213,79 @@ class ExportLog(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.unit} · {self.period_key}.{self.format}"
+
+
+# -- maintained aggregates (kept exact by reports/aggregates.py in every write's transaction) -----------------
+class QuarterAggregate(models.Model):
+    """Counted classes and enrolments of one center, program, quarter, co-organisation and format."""
+
+    center = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    co_organised = models.BooleanField()
+    format = models.CharField(max_length=16)
+    classes = models.PositiveIntegerField(default=0)
+    enrolments = models.PositiveIntegerField(default=0)
+    gioi = models.PositiveIntegerField(default=0)
+    kha = models.PositiveIntegerField(default=0)
+    trung_binh = models.PositiveIntegerField(default=0)
+    khong_dat = models.PositiveIntegerField(default=0)
+    bo_hoc = models.PositiveIntegerField(default=0)
+    no_result = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tổng hợp theo quý")
+        verbose_name_plural = _("tổng hợp theo quý")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["center", "year", "quarter", "program", "co_organised", "format"], name="aggregate_cell_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "quarter"], name="aggregate_period_idx")]
+
+    def __str__(self):
+        return f"{self.center_id} {self.year}-Q{self.quarter} {self.program_id}: {self.classes} lớp"
+
+
+class GroupAggregate(models.Model):
+    """Counted enrolments of one center and quarter by learner group, and how many were ethnic minority."""
+
+    center = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    group = models.CharField(max_length=16)
+    enrolments = models.PositiveIntegerField(default=0)
+    minority = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tổng hợp theo đối tượng")
+        verbose_name_plural = _("tổng hợp theo đối tượng")
+        constraints = [
+            models.UniqueConstraint(fields=["center", "year", "quarter", "group"], name="group_aggregate_unique")
+        ]
+        indexes = [models.Index(fields=["year", "quarter"], name="group_aggregate_period_idx")]
+
+    def __str__(self):
+        return f"{self.center_id} {self.year}-Q{self.quarter} {self.group}: {self.enrolments}"
+
+
+class LearnerAggregate(models.Model):
+    """Distinct learners of one center and year who attended any quarter of a set (quarters as bits 1,2,4,8).
+
+    Distinct people cannot be added up across quarters; a row per set of quarters keeps every period exact,
+    whichever quarters the data basis admits."""
+
+    center = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    year = models.PositiveSmallIntegerField()
+    quarters = models.PositiveSmallIntegerField()  # 1..15
+    learners = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tổng hợp học viên")
+        verbose_name_plural = _("tổng hợp học viên")
+        constraints = [models.UniqueConstraint(fields=["center", "year", "quarters"], name="learner_aggregate_unique")]
+        indexes = [models.Index(fields=["year"], name="learner_aggregate_year_idx")]
+
+    def __str__(self):
+        return f"{self.center_id} {self.year} quý {self.quarters:04b}: {self.learners}"

@@ -240,19 +240,139 @@ class Rollup:
         return sorted((tuple(v) for v in provinces.values()), key=lambda row: row[0].code)
 
 
-def rollup(*, unit: Unit, period: Period, basis: str | None = None, compare: bool = True) -> Rollup:
-    """Every figure of a unit for a period (and the same period a year earlier), in a fixed number of queries."""
+def rollup(*, unit: Unit, period: Period, basis: str | None = None, compare: bool = True, raw: bool = False) -> Rollup:
+    """Every figure of a unit for a period (and the same period a year earlier), in a fixed number of queries.
+
+    Figures come from the maintained aggregates; `raw=True` counts the classes and enrolments themselves
+    (the reference implementation the aggregates are checked against)."""
     basis = basis or default_basis(unit)
     centers_qs = centers_of(unit)
     centers = list(centers_qs.select_related("parent").order_by("parent__code", "code"))
     programs = {p.pk: p for p in Program.objects.all()}
-    current = _rollup(unit, centers_qs, period, basis, centers, programs)
+    compute = _rollup_raw if raw else _rollup_aggregates
+    current = compute(unit, centers_qs, period, basis, centers, programs)
     if compare:
-        current.previous = _rollup(unit, centers_qs, period.year_earlier(), basis, centers, programs)
+        current.previous = compute(unit, centers_qs, period.year_earlier(), basis, centers, programs)
     return current
 
 
-def _rollup(unit, centers_qs, period: Period, basis: str, centers: list[Unit], programs: dict) -> Rollup:
+def _aggregate_filter(*, centers_qs, period: Period, admitted: dict | None) -> Q:
+    quarters = [q.index for q in period.quarters()]
+    if admitted is None:
+        return Q(center__in=centers_qs, year=period.year, quarter__in=quarters)
+    condition = Q(pk__in=[])
+    for quarter in quarters:
+        if admitted.get(quarter):
+            condition |= Q(center_id__in=admitted[quarter], year=period.year, quarter=quarter)
+    return condition
+
+
+def _learner_filter(*, centers_qs, period: Period, admitted: dict | None) -> Q:
+    """Each center's row for exactly the set of the period's quarters admitted for it."""
+    full_mask = sum(1 << (q.index - 1) for q in period.quarters())
+    if admitted is None:
+        return Q(center__in=centers_qs, year=period.year, quarters=full_mask)
+    masks: dict[int, int] = defaultdict(int)
+    for quarter, center_ids in admitted.items():
+        for center_id in center_ids:
+            masks[center_id] |= 1 << (quarter - 1)
+    by_mask: dict[int, list[int]] = defaultdict(list)
+    for center_id, mask in masks.items():
+        by_mask[mask].append(center_id)
+    condition = Q(pk__in=[])
+    for mask, center_ids in by_mask.items():
+        condition |= Q(center_id__in=center_ids, year=period.year, quarters=mask)
+    return condition
+
+
+def _rollup_aggregates(unit, centers_qs, period: Period, basis: str, centers: list[Unit], programs: dict) -> Rollup:
+    from .models import GroupAggregate, LearnerAggregate, QuarterAggregate
+
+    admitted = admitted_centers(centers=centers_qs, period=period, basis=basis)
+    cells = _aggregate_filter(centers_qs=centers_qs, period=period, admitted=admitted)
+    by_center: dict[int, Figures] = defaultdict(Figures)
+    by_program: dict[str, ProgramFigures] = {}
+    by_format: dict[str, list[int]] = {value: [0, 0] for value in Course.Format.values}
+    result_fields = {
+        "gioi": "gioi",
+        "kha": "kha",
+        "trung_binh": "trung_binh",
+        "khong_dat": "khong_dat",
+        "bo_hoc": "bo_hoc",
+        "": "no_result",
+    }
+    sums = {name: Sum(name) for name in ["classes", "enrolments", *result_fields.values()]}
+    rows = (
+        QuarterAggregate.objects.filter(cells)
+        .values("center_id", "program_id", "co_organised", "format")
+        .annotate(**sums)
+        .order_by()
+    )
+    for row in rows:
+        figures = by_center[row["center_id"]]
+        program = programs[row["program_id"]]
+        line = by_program.setdefault(program.code, ProgramFigures(program))
+        classes, enrolments = row["classes"], row["enrolments"]
+        figures.classes += classes
+        figures.enrolments += enrolments
+        line.classes += classes
+        line.enrolments += enrolments
+        by_format[row["format"]][0] += classes
+        by_format[row["format"]][1] += enrolments
+        if row["co_organised"]:
+            figures.co_organised_classes += classes
+            figures.co_organised_enrolments += enrolments
+        else:
+            line.own_classes += classes
+        for key, name in result_fields.items():
+            figures.results[key] += row[name]
+            line.results[key] += row[name]
+    for row in LearnerAggregate.objects.filter(
+        _learner_filter(centers_qs=centers_qs, period=period, admitted=admitted)
+    ).values("center_id", "learners"):
+        by_center[row["center_id"]].learners += row["learners"]
+    by_group = {value: (0, 0) for value in Learner.Group.values}
+    for row in (
+        GroupAggregate.objects.filter(cells).values("group").annotate(n=Sum("enrolments"), m=Sum("minority")).order_by()
+    ):
+        by_group[row["group"]] = (row["n"], row["m"])
+    return _finish(
+        unit, centers_qs, period, basis, centers, programs, admitted, by_center, by_program, by_format, by_group
+    )
+
+
+def _finish(unit, centers_qs, period, basis, centers, programs, admitted, by_center, by_program, by_format, by_group):
+    """Lecturers and plans (small raw tables), totals and ordering: shared by both ways of counting."""
+    lecturers = dict.fromkeys(Lecturer.Kind.values, 0)
+    taught = Course.lecturers.through.objects.filter(
+        basis_filter(centers=centers_qs, period=period, admitted=admitted, path="course")
+    ).exclude(course__status=Course.Status.CANCELLED)
+    for row in taught.values("lecturer__kind").annotate(n=Count("lecturer_id", distinct=True)).order_by():
+        lecturers[row["lecturer__kind"]] = row["n"]
+    plans = PlanLine.objects.filter(plan_filter(centers=centers_qs, period=period, admitted=admitted))
+    for row in plans.values("report__center_id", "program_id").annotate(n=Sum("planned_classes")).order_by():
+        by_center[row["report__center_id"]].planned_classes += row["n"]
+        program = programs[row["program_id"]]
+        by_program.setdefault(program.code, ProgramFigures(program)).planned_classes += row["n"]
+    total = Figures()
+    for figures in by_center.values():
+        total.add(figures)
+    ordered = dict(sorted(by_program.items(), key=lambda item: (item[1].program.order, item[0])))
+    return Rollup(
+        unit=unit,
+        period=period,
+        basis=basis,
+        total=total,
+        by_center=dict(by_center),
+        by_program=ordered,
+        by_format={k: tuple(v) for k, v in by_format.items()},
+        by_group=by_group,
+        lecturers=lecturers,
+        centers=centers,
+    )
+
+
+def _rollup_raw(unit, centers_qs, period: Period, basis: str, centers: list[Unit], programs: dict) -> Rollup:
     admitted = admitted_centers(centers=centers_qs, period=period, basis=basis)
     courses_q = basis_filter(centers=centers_qs, period=period, admitted=admitted)
     enrol_q = basis_filter(centers=centers_qs, period=period, admitted=admitted, path="course")
@@ -260,7 +380,6 @@ def _rollup(unit, centers_qs, period: Period, basis: str, centers: list[Unit], p
     by_center: dict[int, Figures] = defaultdict(Figures)
     by_program: dict[str, ProgramFigures] = {}
     by_format: dict[str, list[int]] = {value: [0, 0] for value in Course.Format.values}
-    total = Figures()
 
     def program_row(program_id: int) -> ProgramFigures:
         program = programs[program_id]
@@ -310,32 +429,8 @@ def _rollup(unit, centers_qs, period: Period, basis: str, centers: list[Unit], p
     for row in group_rows:
         by_group[row["learner__group"]] = (row["n"], row["minority"])
 
-    lecturers = dict.fromkeys(Lecturer.Kind.values, 0)
-    taught = Course.lecturers.through.objects.filter(
-        basis_filter(centers=centers_qs, period=period, admitted=admitted, path="course")
-    ).exclude(course__status=Course.Status.CANCELLED)
-    for row in taught.values("lecturer__kind").annotate(n=Count("lecturer_id", distinct=True)).order_by():
-        lecturers[row["lecturer__kind"]] = row["n"]
-
-    plans = PlanLine.objects.filter(plan_filter(centers=centers_qs, period=period, admitted=admitted))
-    for row in plans.values("report__center_id", "program_id").annotate(n=Sum("planned_classes")).order_by():
-        by_center[row["report__center_id"]].planned_classes += row["n"]
-        program_row(row["program_id"]).planned_classes += row["n"]
-
-    for figures in by_center.values():
-        total.add(figures)
-    ordered = dict(sorted(by_program.items(), key=lambda item: (item[1].program.order, item[0])))
-    return Rollup(
-        unit=unit,
-        period=period,
-        basis=basis,
-        total=total,
-        by_center=dict(by_center),
-        by_program=ordered,
-        by_format={k: tuple(v) for k, v in by_format.items()},
-        by_group=by_group,
-        lecturers=lecturers,
-        centers=centers,
+    return _finish(
+        unit, centers_qs, period, basis, centers, programs, admitted, by_center, by_program, by_format, by_group
     )
 
 

@@ -1,0 +1,230 @@
+"""The maintained aggregates behind the rollups, kept exact inside every write's own transaction.
+
+Write services call `refresh(cells)` with the (center, year, quarter) cells their write touched; the rows of
+those cells are recomputed from the raw tables (the reference counting, reports/selectors.py's rules) and
+replaced. `rebuild()` recomputes everything (bulk loads); `differences()` compares the tables with a fresh
+computation (`manage.py check_aggregates`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Case, Count, IntegerField, Max, Q, When
+from django.db.models.functions import ExtractQuarter, ExtractYear
+
+from courses.models import Course, Enrolment, Learner
+
+from .models import GroupAggregate, LearnerAggregate, QuarterAggregate
+from .periods import Period
+
+Cell = tuple[int, int, int]  # (center id, year, quarter)
+RESULT_FIELDS = {
+    "gioi": "gioi",
+    "kha": "kha",
+    "trung_binh": "trung_binh",
+    "khong_dat": "khong_dat",
+    "bo_hoc": "bo_hoc",
+    "": "no_result",
+}
+COUNT_FIELDS = ["classes", "enrolments", *RESULT_FIELDS.values()]
+
+
+def cell_of(course: Course) -> Cell:
+    quarter = Period.quarter_of(course.start_date)
+    return (course.center_id, quarter.year, quarter.index)
+
+
+def _cells_filter(cells: set[Cell] | None, path: str = "") -> Q:
+    """Classes (at `path`) whose start date falls in one of the cells; everything when cells is None."""
+    if cells is None:
+        return Q()
+    prefix = f"{path}__" if path else ""
+    by_quarter: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for center_id, year, quarter in cells:
+        by_quarter[(year, quarter)].append(center_id)
+    condition = Q(pk__in=[])
+    for (year, quarter), centers in by_quarter.items():
+        period = Period(year, "Q", quarter)
+        condition |= Q(
+            **{
+                f"{prefix}center_id__in": centers,
+                f"{prefix}start_date__gte": period.start,
+                f"{prefix}start_date__lte": period.end,
+            }
+        )
+    return condition
+
+
+# -- computing from the raw tables ------------------------------------------------------------------------------
+def compute_quarters(cells: set[Cell] | None) -> dict[tuple, dict[str, int]]:
+    """(center, year, quarter, program, co_organised, format) → counts, from courses and enrolments (2 queries)."""
+    rows: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNT_FIELDS, 0))
+    courses = (
+        Course.objects.filter(_cells_filter(cells))
+        .exclude(status=Course.Status.CANCELLED)
+        .annotate(y=ExtractYear("start_date"), q=ExtractQuarter("start_date"))
+        .values("center_id", "y", "q", "program_id", "co_organised", "format")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in courses:
+        key = (row["center_id"], row["y"], row["q"], row["program_id"], row["co_organised"], row["format"])
+        rows[key]["classes"] += row["n"]
+    enrolments = (
+        Enrolment.objects.filter(_cells_filter(cells, "course"))
+        .counted()
+        .annotate(y=ExtractYear("course__start_date"), q=ExtractQuarter("course__start_date"))
+        .values("course__center_id", "y", "q", "course__program_id", "course__co_organised", "course__format", "result")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in enrolments:
+        key = (
+            row["course__center_id"],
+            row["y"],
+            row["q"],
+            row["course__program_id"],
+            row["course__co_organised"],
+            row["course__format"],
+        )
+        rows[key]["enrolments"] += row["n"]
+        rows[key][RESULT_FIELDS[row["result"]]] += row["n"]
+    return dict(rows)
+
+
+def compute_groups(cells: set[Cell] | None) -> dict[tuple, tuple[int, int]]:
+    """(center, year, quarter, learner group) → (enrolments, of which ethnic minority) (one query)."""
+    rows = (
+        Enrolment.objects.filter(_cells_filter(cells, "course"))
+        .counted()
+        .annotate(y=ExtractYear("course__start_date"), q=ExtractQuarter("course__start_date"))
+        .values("course__center_id", "y", "q", "learner__group")
+        .annotate(n=Count("id"), minority=Count("id", filter=~Q(learner__ethnicity__iexact=Learner.MAJORITY_ETHNICITY)))
+        .order_by()
+    )
+    return {(r["course__center_id"], r["y"], r["q"], r["learner__group"]): (r["n"], r["minority"]) for r in rows}
+
+
+def compute_learners(center_years: set[tuple[int, int]] | None) -> dict[tuple, int]:
+    """(center, year, set of quarters as bits) → distinct learners who attended any of those quarters (one query)."""
+    if center_years is None:
+        condition = Q()
+    else:
+        condition = Q(pk__in=[])
+        by_year: dict[int, list[int]] = defaultdict(list)
+        for center_id, year in center_years:
+            by_year[year].append(center_id)
+        for year, centers in by_year.items():
+            condition |= Q(
+                course__center_id__in=centers,
+                course__start_date__gte=datetime.date(year, 1, 1),
+                course__start_date__lte=datetime.date(year, 12, 31),
+            )
+    flags = {f"q{i}": Max(Case(When(q=i, then=1), default=0, output_field=IntegerField())) for i in range(1, 5)}
+    rows = (
+        Enrolment.objects.filter(condition)
+        .counted()
+        .annotate(y=ExtractYear("course__start_date"), q=ExtractQuarter("course__start_date"))
+        .values("course__center_id", "y", "learner_id")
+        .annotate(**flags)
+        .order_by()
+        .values_list("course__center_id", "y", "q1", "q2", "q3", "q4")
+    )
+    per_mask: dict[tuple[int, int, int], int] = defaultdict(int)
+    for center_id, year, q1, q2, q3, q4 in rows.iterator(chunk_size=20000):
+        per_mask[(center_id, year, q1 | q2 << 1 | q3 << 2 | q4 << 3)] += 1
+    result: dict[tuple, int] = {}
+    for (center_id, year, mask), n in per_mask.items():
+        for subset in range(1, 16):
+            if mask & subset:
+                key = (center_id, year, subset)
+                result[key] = result.get(key, 0) + n
+    return result
+
+
+# -- writing ---------------------------------------------------------------------------------------------------
+def _write(cells: set[Cell] | None) -> None:
+    center_years = None if cells is None else {(c, y) for c, y, _ in cells}
+    quarters, groups, learners = compute_quarters(cells), compute_groups(cells), compute_learners(center_years)
+    if cells is None:
+        QuarterAggregate.objects.all().delete()
+        GroupAggregate.objects.all().delete()
+        LearnerAggregate.objects.all().delete()
+    else:
+        cell_q = Q(pk__in=[])
+        for center_id, year, quarter in cells:
+            cell_q |= Q(center_id=center_id, year=year, quarter=quarter)
+        QuarterAggregate.objects.filter(cell_q).delete()
+        GroupAggregate.objects.filter(cell_q).delete()
+        year_q = Q(pk__in=[])
+        for center_id, year in center_years:
+            year_q |= Q(center_id=center_id, year=year)
+        LearnerAggregate.objects.filter(year_q).delete()
+    QuarterAggregate.objects.bulk_create(
+        [
+            QuarterAggregate(
+                center_id=k[0], year=k[1], quarter=k[2], program_id=k[3], co_organised=k[4], format=k[5], **counts
+            )
+            for k, counts in quarters.items()
+        ],
+        batch_size=2000,
+    )
+    GroupAggregate.objects.bulk_create(
+        [
+            GroupAggregate(center_id=k[0], year=k[1], quarter=k[2], group=k[3], enrolments=n, minority=m)
+            for k, (n, m) in groups.items()
+        ],
+        batch_size=2000,
+    )
+    LearnerAggregate.objects.bulk_create(
+        [LearnerAggregate(center_id=k[0], year=k[1], quarters=k[2], learners=n) for k, n in learners.items()],
+        batch_size=2000,
+    )
+
+
+def refresh(cells: Iterable[Cell]) -> None:
+    """Recompute the aggregate rows of these center-quarters. Call it inside the write's transaction."""
+    cells = {cell for cell in cells if cell is not None}
+    if cells:
+        _write(cells)
+
+
+def refresh_courses(courses: Iterable[Course]) -> None:
+    refresh(cell_of(course) for course in courses)
+
+
+def rebuild() -> None:
+    """Recompute every aggregate (after bulk loads)."""
+    _write(None)
+
+
+def differences(limit: int = 50) -> list[str]:
+    """Where the tables differ from a fresh computation from the raw tables (empty when exact)."""
+    found = []
+    stored_q = {
+        (a.center_id, a.year, a.quarter, a.program_id, a.co_organised, a.format): {
+            f: getattr(a, f) for f in COUNT_FIELDS
+        }
+        for a in QuarterAggregate.objects.all()
+    }
+    fresh_q = {k: v for k, v in compute_quarters(None).items() if any(v.values())}
+    stored_q = {k: v for k, v in stored_q.items() if any(v.values())}
+    for key in sorted(set(stored_q) | set(fresh_q), key=str):
+        if stored_q.get(key) != fresh_q.get(key):
+            found.append(f"tổng hợp quý {key}: bảng {stored_q.get(key)} ≠ tính lại {fresh_q.get(key)}")
+    stored_g = {
+        (a.center_id, a.year, a.quarter, a.group): (a.enrolments, a.minority) for a in GroupAggregate.objects.all()
+    }
+    fresh_g = compute_groups(None)
+    for key in sorted(set(stored_g) | set(fresh_g), key=str):
+        if stored_g.get(key, (0, 0)) != fresh_g.get(key, (0, 0)):
+            found.append(f"tổng hợp đối tượng {key}: bảng {stored_g.get(key)} ≠ tính lại {fresh_g.get(key)}")
+    stored_l = {(a.center_id, a.year, a.quarters): a.learners for a in LearnerAggregate.objects.all()}
+    fresh_l = compute_learners(None)
+    for key in sorted(set(stored_l) | set(fresh_l), key=str):
+        if stored_l.get(key, 0) != fresh_l.get(key, 0):
+            found.append(f"học viên {key}: bảng {stored_l.get(key)} ≠ tính lại {fresh_l.get(key)}")
+    return found[:limit]

@@ -1,0 +1,27 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reports import aggregates
+
+
+class Command(BaseCommand):
+    help = "Tính lại bảng tổng hợp từ dữ liệu gốc và báo mọi chênh lệch (mã thoát 1 nếu có). --rebuild để tính lại."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rebuild", action="store_true", help="Tính lại toàn bộ bảng tổng hợp")
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        if options["rebuild"]:
+            aggregates.rebuild()
+            self.stdout.write(f"Đã tính lại bảng tổng hợp trong {time.monotonic() - started:.1f} giây.")
+            return
+        found = aggregates.differences()
+        if found:
+            for line in found:
+                self.stdout.write(line)
+            raise CommandError(f"Bảng tổng hợp lệch với dữ liệu gốc ({len(found)} chỗ).", returncode=1)
+        self.stdout.write(
+            self.style.SUCCESS(f"Bảng tổng hợp khớp với dữ liệu gốc ({time.monotonic() - started:.1f} giây).")
+        )

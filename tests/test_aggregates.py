@@ -1,0 +1,167 @@
+"""The maintained aggregates stay exact after every kind of write; check_aggregates proves it (and fails loudly)."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import Workbook
+
+from centers.scoping import Scope
+from courses import services
+from courses.models import Course, Enrolment
+from reports import selectors
+from reports.models import QuarterAggregate
+from reports.periods import Period
+
+from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, approve, program
+
+pytestmark = pytest.mark.django_db
+
+
+def exact():
+    call_command("check_aggregates", stdout=io.StringIO())
+
+
+def same_as_raw(unit, key="2026", basis=selectors.Basis.ALL):
+    fast = selectors.rollup(unit=unit, period=Period.parse(key), basis=basis)
+    raw = selectors.rollup(unit=unit, period=Period.parse(key), basis=basis, raw=True)
+    for a, b in ((fast, raw), (fast.previous, raw.previous)):
+        assert a.total == b.total
+        assert a.by_center == b.by_center
+        assert {k: (v.classes, v.own_classes, v.enrolments, v.results) for k, v in a.by_program.items()} == {
+            k: (v.classes, v.own_classes, v.enrolments, v.results) for k, v in b.by_program.items()
+        }
+        assert a.by_format == b.by_format and a.by_group == b.by_group and a.lecturers == b.lecturers
+
+
+@pytest.fixture
+def scope(center_user):
+    return Scope.for_user(center_user)
+
+
+def test_every_write_keeps_the_aggregates_exact(center, province, scope, center_user):
+    fields = {
+        "program": program("KND"),
+        "code": "A1",
+        "title": "Lớp A",
+        "start_date": datetime.date(2026, 2, 3),
+        "end_date": datetime.date(2026, 2, 6),
+        "format": "truc_tiep",
+        "status": "finished",
+    }
+    course = services.course_create(scope=scope, center=center, **fields)
+    exact()
+    learners = [LearnerFactory(center=center, group="doan_vien", ethnicity="Mông") for _ in range(3)]
+    enrolments = [services.enrolment_add(scope=scope, course=course, learner=learner) for learner in learners]
+    exact()
+    services.results_record(
+        scope=scope,
+        course=course,
+        entries=[services.ResultEntry(e.pk, r, "") for e, r in zip(enrolments, ["gioi", "kha", "bo_hoc"], strict=True)],
+    )
+    exact()
+    services.enrolment_remove(scope=scope, enrolment=enrolments[2])
+    exact()
+    course = services.course_update(
+        scope=scope,
+        course=course,
+        start_date=datetime.date(2026, 5, 4),
+        end_date=datetime.date(2026, 5, 8),
+        co_organised=True,
+        format="truc_tuyen",
+    )
+    exact()
+    services.learner_update(scope=scope, learner=learners[0], group="can_bo", ethnicity="Kinh")
+    exact()
+    same_as_raw(center)
+    services.course_cancel(scope=scope, course=course, reason="Không đủ học viên")
+    exact()
+    assert selectors.rollup(unit=center, period=Period.parse("2026"), compare=False).total.classes == 0
+
+
+def test_an_import_keeps_the_aggregates_exact(center, scope):
+    from courses.workbook import CLASS_HEADERS, LEARNER_HEADERS, read_workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Lớp học"
+    ws.append(CLASS_HEADERS)
+    ws.append(["B1", "Lớp B", "DVM", "03/03/2026", "06/03/2026", "Trực tiếp", "Có", ""])
+    learners = wb.create_sheet("Học viên")
+    learners.append(LEARNER_HEADERS)
+    for i in range(5):
+        learners.append(["B1", f"Người {i}", "01/01/1990", "Nữ", "Kinh", "Nhân dân", "", "", "", "kha"])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    services.workbook_import(scope=scope, center=center, parsed=read_workbook(buffer.getvalue()))
+    exact()
+    assert selectors.rollup(unit=center, period=Period.parse("2026-Q1"), compare=False).total.enrolments == 5
+
+
+def test_admin_edits_and_factories_keep_them_exact(client, center, other_center, django_user_model):
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 1, 10))
+    EnrolmentFactory(course=course, result="gioi")
+    exact()
+    admin = django_user_model.objects.create_superuser("quantri", "q@example.vn", "Llct@2026")
+    client.force_login(admin)
+    data = {
+        "center": other_center.pk,
+        "program": course.program_id,
+        "code": course.code,
+        "title": course.title,
+        "start_date": "10/07/2026",
+        "end_date": "12/07/2026",
+        "format": "ket_hop",
+        "location": "",
+        "planned_size": "",
+        "status": "finished",
+        "cancel_reason": "",
+        "enrolments-TOTAL_FORMS": "0",
+        "enrolments-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("admin:courses_course_change", args=[course.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    exact()
+    assert Course.objects.get(pk=course.pk).center == other_center
+
+
+def test_rollups_from_aggregates_equal_the_raw_counting_for_each_basis(center, other_center, province):
+    for month, prog in ((1, "KND"), (2, "DVM"), (5, "NQ"), (8, "KND"), (11, "CD")):
+        course = CourseFactory(
+            center=center if month % 2 else other_center,
+            program=program(prog),
+            start_date=datetime.date(2026, month, 3),
+            co_organised=month == 5,
+        )
+        for result in ("gioi", "kha", ""):
+            EnrolmentFactory(course=course, result=result)
+    CourseFactory(center=center, start_date=datetime.date(2025, 2, 1))
+    approve(center, 2026, 1)
+    approve(other_center, 2026, 2)
+    for basis in selectors.Basis.values:
+        for key in ("2026", "2026-H1", "2026-9M", "2026-Q1", "2026-Q3"):
+            same_as_raw(province, key, basis)
+
+
+def test_check_aggregates_reports_a_difference_with_exit_status_1(center):
+    CourseFactory(center=center, start_date=datetime.date(2026, 1, 10))
+    QuarterAggregate.objects.update(classes=7)
+    out = io.StringIO()
+    with pytest.raises(CommandError) as error:
+        call_command("check_aggregates", stdout=out)
+    assert error.value.returncode == 1
+    assert "bảng" in out.getvalue() and "tính lại" in out.getvalue()
+    call_command("check_aggregates", "--rebuild", stdout=io.StringIO())
+    exact()
+
+
+def test_enrolments_of_the_center_are_counted_once_per_learner_across_quarters(center):
+    person = LearnerFactory(center=center)
+    for month in (1, 4, 7):
+        EnrolmentFactory(course=CourseFactory(center=center, start_date=datetime.date(2026, month, 5)), learner=person)
+    rollup = selectors.rollup(unit=center, period=Period.parse("2026"), compare=False)
+    assert (rollup.total.enrolments, rollup.total.learners) == (3, 1)
+    assert selectors.rollup(unit=center, period=Period.parse("2026-Q2"), compare=False).total.learners == 1
+    assert Enrolment.objects.count() == 3
