@@ -1,0 +1,342 @@
+"""Synthetic national-scale data for benchmarks and load tests (`manage.py generate_load`).
+
+Realistic proportions: programs, formats, co-organised classes, class sizes, results, learners reused across a
+center's classes, lecturers, reports in every status with next-quarter plans. Rows get explicit ids and go in
+with COPY on PostgreSQL (bulk_create elsewhere); sequences are reset and the aggregates rebuilt at the end.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import random
+from collections.abc import Callable, Iterable
+
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from centers.models import Unit
+from courses.models import Course, Enrolment, Learner, Lecturer, Program
+from courses.text import fold
+
+from . import aggregates
+from .formatting import vn_int
+from .models import CenterReport, PlanLine
+
+PROGRAM_WEIGHTS = {"KND": 14, "DVM": 13, "BTCB": 6, "DT": 10, "CD": 12, "NVTG": 3, "CNKT": 12, "TCLL": 4, "NQ": 26}
+PROGRAM_SIZE = {
+    "KND": 0.55,
+    "DVM": 0.6,
+    "BTCB": 0.7,
+    "DT": 0.8,
+    "CD": 0.9,
+    "NVTG": 0.4,
+    "CNKT": 1.2,
+    "TCLL": 0.55,
+    "NQ": 3.2,
+}
+RESULTS = (["gioi"] * 30) + (["kha"] * 55) + (["trung_binh"] * 11) + ["khong_dat"] + (["bo_hoc"] * 3)
+STATUSES = (["approved"] * 85) + (["submitted"] * 8) + (["returned"] * 3) + (["draft"] * 2) + ([None] * 2)
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
+GIVEN = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hùng", "Lan", "Linh", "Mai", "Nam", "Phương", "Sơn", "Thảo"]
+
+
+def _table_writer(model: type[models.Model], fields: list[str]) -> Callable[[Iterable[tuple]], int]:
+    """A function that writes rows (tuples in `fields` order) into the model's table, fast."""
+    if connection.vendor == "postgresql":
+        from psycopg2 import sql
+
+        columns = [model._meta.get_field(name).column for name in fields]
+        text_columns = [
+            model._meta.get_field(name).column
+            for name in fields
+            if isinstance(model._meta.get_field(name), (models.CharField, models.TextField))
+            and not model._meta.get_field(name).null
+        ]
+        statement = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv{})").format(
+            sql.Identifier(model._meta.db_table),
+            sql.SQL(", ").join(map(sql.Identifier, columns)),
+            sql.SQL(", FORCE_NOT_NULL ({})").format(sql.SQL(", ").join(map(sql.Identifier, text_columns)))
+            if text_columns
+            else sql.SQL(""),
+        )
+
+        def write(rows):
+            buffer = io.StringIO()
+            out = csv.writer(buffer)
+            n = 0
+            for row in rows:
+                out.writerow(["" if v is None else v for v in row])
+                n += 1
+            buffer.seek(0)
+            with connection.cursor() as cursor:
+                cursor.cursor.copy_expert(statement.as_string(cursor.cursor.connection), buffer)
+            return n
+
+        return write
+
+    attnames = [model._meta.get_field(name).attname for name in fields]
+
+    def write(rows):  # noqa: F811 -- the fallback for databases without COPY
+        objects = [model(**dict(zip(attnames, row, strict=True))) for row in rows]
+        model.objects.bulk_create(objects, batch_size=2000)
+        return len(objects)
+
+    return write
+
+
+class LoadGenerator:
+    def __init__(
+        self,
+        *,
+        provinces: int,
+        centers_per_province: int,
+        years: int,
+        first_year: int,
+        classes_per_center_year: int,
+        class_size: int,
+        seed: int = 7,
+        progress=lambda message: None,
+    ):
+        self.rng = random.Random(seed)
+        self.provinces, self.centers_per_province, self.years = provinces, centers_per_province, years
+        self.first_year, self.classes, self.size = first_year, classes_per_center_year, class_size
+        self.progress = progress
+        self.now = timezone.now()
+
+    def _next_ids(self, *model_classes) -> dict:
+        return {m: (m.objects.aggregate(m=models.Max("pk"))["m"] or 0) + 1 for m in model_classes}
+
+    @transaction.atomic
+    def run(self) -> dict[str, int]:
+        central = Unit.objects.get(kind=Unit.Kind.CENTRAL, parent=None)
+        used = set(Unit.objects.provinces().values_list("code", flat=True))
+        free = [f"{n:02d}" for n in range(1, 100) if f"{n:02d}" not in used]
+        programs = {p.code: p.pk for p in Program.objects.all()}
+        program_codes = list(PROGRAM_WEIGHTS)
+        weights = list(PROGRAM_WEIGHTS.values())
+        ids = self._next_ids(Learner, Course, Enrolment, Lecturer, CenterReport, PlanLine)
+        write_learner = _table_writer(
+            Learner,
+            [
+                "id",
+                "center",
+                "full_name",
+                "name_key",
+                "date_of_birth",
+                "gender",
+                "ethnicity",
+                "party_status",
+                "group",
+                "workplace",
+                "created_at",
+                "updated_at",
+                "version",
+            ],
+        )
+        write_course = _table_writer(
+            Course,
+            [
+                "id",
+                "center",
+                "program",
+                "code",
+                "title",
+                "start_date",
+                "end_date",
+                "format",
+                "location",
+                "co_organised",
+                "planned_size",
+                "status",
+                "cancel_reason",
+                "created_at",
+                "updated_at",
+                "version",
+            ],
+        )
+        write_enrolment = _table_writer(
+            Enrolment, ["id", "course", "learner", "result", "certificate_no", "enrolled_at", "version"]
+        )
+        write_lecturer = _table_writer(
+            Lecturer, ["id", "center", "full_name", "kind", "qualification", "position", "phone"]
+        )
+        write_link = _table_writer(Course.lecturers.through, ["course", "lecturer"])
+        write_report = _table_writer(
+            CenterReport,
+            [
+                "id",
+                "center",
+                "year",
+                "quarter",
+                "status",
+                "achievements",
+                "shortcomings",
+                "causes",
+                "proposals",
+                "next_tasks",
+                "return_comment",
+                "updated_at",
+                "version",
+                "submitted_at",
+                "first_submitted_at",
+                "approved_at",
+            ],
+        )
+        write_plan = _table_writer(PlanLine, ["id", "report", "program", "planned_classes"])
+        counts = dict.fromkeys(["provinces", "centers", "learners", "classes", "enrolments", "reports"], 0)
+        today = timezone.localdate()
+        for p in range(self.provinces):
+            code = free[p] if p < len(free) else f"P{p:03d}"
+            province = Unit.objects.create(
+                kind=Unit.Kind.PROVINCE,
+                parent=central,
+                code=code,
+                name=f"Ban Tuyên giáo Tỉnh ủy Thử nghiệm {code}",
+                area_name=f"Thử nghiệm {code}",
+                area_kind=Unit.AreaKind.PROVINCE,
+            )
+            centers = Unit.objects.bulk_create(
+                [
+                    Unit(
+                        kind=Unit.Kind.CENTER,
+                        parent=province,
+                        code=f"{c + 1:03d}",
+                        name=f"Trung tâm chính trị huyện Thử nghiệm {code}-{c + 1:03d}",
+                        area_name=f"huyện Thử nghiệm {code}-{c + 1:03d}",
+                        area_kind=Unit.AreaKind.RURAL_DISTRICT,
+                        active_from=datetime.date(2000, 1, 1),
+                    )
+                    for c in range(self.centers_per_province)
+                ]
+            )
+            centers = list(Unit.objects.filter(parent=province).order_by("code"))
+            learners, courses, enrolments, lecturers, links, reports, plans = [], [], [], [], [], [], []
+            for center in centers:
+                pool_size = max(200, int(self.classes * self.size * 0.8))
+                pool = list(range(ids[Learner], ids[Learner] + pool_size))
+                ids[Learner] += pool_size
+                for learner_id in pool:
+                    name = f"{self.rng.choice(FAMILY)} Văn {self.rng.choice(GIVEN)}"
+                    learners.append(
+                        (
+                            learner_id,
+                            center.pk,
+                            name,
+                            fold(name),
+                            datetime.date(self.rng.randint(1965, 2003), self.rng.randint(1, 12), 15),
+                            self.rng.choice(["nam", "nu"]),
+                            "Kinh" if self.rng.random() < 0.85 else "Tày",
+                            self.rng.choice(["quan_chung", "du_bi", "chinh_thuc"]),
+                            self.rng.choice(["can_bo", "dang_vien", "doan_vien", "hoi_vien", "nhan_dan"]),
+                            "",
+                            self.now,
+                            self.now,
+                            1,
+                        )
+                    )
+                teachers = list(range(ids[Lecturer], ids[Lecturer] + 10))
+                ids[Lecturer] += 10
+                lecturers += [
+                    (t, center.pk, f"Giảng viên {t}", "chuyen_trach" if i < 3 else "kiem_chuc", "", "", "")
+                    for i, t in enumerate(teachers)
+                ]
+                for y in range(self.first_year, self.first_year + self.years):
+                    for n in range(self.classes):
+                        quarter = n % 4 + 1
+                        start = datetime.date(y, 3 * quarter - 2, self.rng.randint(2, 26))
+                        end = start + datetime.timedelta(days=self.rng.randint(1, 6))
+                        program = self.rng.choices(program_codes, weights)[0]
+                        size = max(
+                            10, min(len(pool), int(self.size * PROGRAM_SIZE[program] * self.rng.uniform(0.6, 1.4)))
+                        )
+                        finished = end < today
+                        course_id = ids[Course]
+                        ids[Course] += 1
+                        courses.append(
+                            (
+                                course_id,
+                                center.pk,
+                                programs[program],
+                                f"{y}-{program}-{n:03d}",
+                                f"Lớp {program} số {n} năm {y}",
+                                start,
+                                end,
+                                self.rng.choice(["truc_tiep"] * 15 + ["truc_tuyen"] * 3 + ["ket_hop"] * 2),
+                                "",
+                                program == "TCLL" or self.rng.random() < 0.15,
+                                size,
+                                "finished" if finished else "running",
+                                "",
+                                self.now,
+                                self.now,
+                                1,
+                            )
+                        )
+                        for learner_id in self.rng.sample(pool, size):
+                            enrolments.append(
+                                (
+                                    ids[Enrolment],
+                                    course_id,
+                                    learner_id,
+                                    self.rng.choice(RESULTS) if finished else "",
+                                    "",
+                                    self.now,
+                                    1,
+                                )
+                            )
+                            ids[Enrolment] += 1
+                        links += [(course_id, t) for t in self.rng.sample(teachers, 2)]
+                    for quarter in range(1, 5):
+                        status = self.rng.choice(STATUSES)
+                        if status is None:
+                            continue
+                        due = datetime.datetime(y, 3 * quarter, 28, 9, tzinfo=datetime.UTC)
+                        submitted = due if status != "draft" else None
+                        reports.append(
+                            (
+                                ids[CenterReport],
+                                center.pk,
+                                y,
+                                quarter,
+                                status,
+                                "Hoàn thành kế hoạch.",
+                                "Thiếu giảng viên.",
+                                "",
+                                "Đề nghị bồi dưỡng giảng viên.",
+                                "",
+                                "",
+                                self.now,
+                                1,
+                                submitted,
+                                submitted,
+                                due if status == "approved" else None,
+                            )
+                        )
+                        for code_ in self.rng.sample(program_codes, 3):
+                            plans.append((ids[PlanLine], ids[CenterReport], programs[code_], self.rng.randint(1, 3)))
+                            ids[PlanLine] += 1
+                        ids[CenterReport] += 1
+            counts["learners"] += write_learner(learners)
+            write_lecturer(lecturers)
+            counts["classes"] += write_course(courses)
+            write_link(links)
+            counts["enrolments"] += write_enrolment(enrolments)
+            counts["reports"] += write_report(reports)
+            write_plan(plans)
+            counts["provinces"] += 1
+            counts["centers"] += len(centers)
+            self.progress(
+                f"[{p + 1}/{self.provinces}] {province.name}: {vn_int(len(courses))} lớp, "
+                f"{vn_int(len(enrolments))} lượt học viên"
+            )
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(
+                no_style(), [Unit, Learner, Course, Enrolment, Lecturer, CenterReport, PlanLine]
+            ):
+                cursor.execute(statement)
+        self.progress("Tính bảng tổng hợp...")
+        aggregates.rebuild()
+        return counts
