@@ -547,7 +547,7 @@ def completeness(*, province: Unit, period: Period, deadline: datetime.date | No
     if deadline is None:
         row = Deadline.objects.filter(province=province, year=period.year, quarter=period.index).first()
         deadline = row.due_on if row else default_deadline(period)
-    centers = list(Unit.objects.centers().filter(parent=province).order_by("code"))
+    centers = list(Unit.objects.centers().filter(parent=province).select_related("parent").order_by("code"))
     reports = {
         r.center_id: r
         for r in CenterReport.objects.filter(center__in=centers, year=period.year, quarter=period.index).select_related(

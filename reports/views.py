@@ -31,8 +31,12 @@ def _period(key: str) -> Period:
         raise Http404(str(error)) from error
 
 
-def _unit_period(request, unit, period, action=Action.VIEW):
-    return request.scope.get_unit(unit, action=action), _period(period)
+def _unit_period(request, unit, period, action=Action.VIEW, quarter=False):
+    """The unit (through the scope) and the period of a URL; `quarter=True` for what only exists per quarter."""
+    unit, period = request.scope.get_unit(unit, action=action), _period(period)
+    if quarter and not period.is_quarter:
+        raise Http404(_("Báo cáo của trung tâm lập theo quý."))
+    return unit, period
 
 
 def report_url(unit: Unit, period: Period) -> str:
@@ -118,8 +122,15 @@ def _province_completeness(request, province, period, deadline_form=None):
 @login_required
 @require_POST
 def report_save(request, unit, period):
-    center, period = _unit_period(request, unit, period, Action.ENTER_DATA)
+    center, period = _unit_period(request, unit, period, Action.ENTER_DATA, quarter=True)
     report = services.report_get_or_create(scope=request.scope, center=center, period=period)
+    if not report.is_editable_by_center:
+        messages.error(
+            request,
+            _("Báo cáo đang ở trạng thái “%(s)s”, không sửa được; không có gì bị ghi.")
+            % {"s": report.get_status_display()},
+        )
+        return redirect(report_url(center, period))
     form = NarrativeForm(request.POST, instance=report, programs=Program.objects.order_by("order"))
     if not form.is_valid():
         return _center_report(request, center, period, form=form, status=400)
@@ -150,7 +161,7 @@ def report_save(request, unit, period):
 
 
 def _review_post(request, unit, period, action):
-    center, period = _unit_period(request, unit, period, Action.REVIEW)
+    center, period = _unit_period(request, unit, period, Action.REVIEW, quarter=True)
     report = CenterReport.objects.filter(center=center, year=period.year, quarter=period.index).first()
     if report is None:
         messages.error(request, _("Trung tâm chưa lập báo cáo quý này."))
@@ -200,7 +211,7 @@ def report_unlock(request, unit, period):
 @login_required
 @require_POST
 def approve_many(request, unit, period):
-    province, period = _unit_period(request, unit, period, Action.REVIEW)
+    province, period = _unit_period(request, unit, period, Action.REVIEW, quarter=True)
     ids = [int(x) for x in request.POST.getlist("report") if x.isdigit()]
     reports = request.scope.filter(CenterReport.objects.filter(pk__in=ids, year=period.year, quarter=period.index))
     if len(ids) == 0:
@@ -222,7 +233,7 @@ def approve_many(request, unit, period):
 @login_required
 @require_POST
 def deadline_set(request, unit, period):
-    province, period = _unit_period(request, unit, period, Action.REVIEW)
+    province, period = _unit_period(request, unit, period, Action.REVIEW, quarter=True)
     form = DeadlineForm(request.POST)
     if form.is_valid():
         try:
