@@ -8,7 +8,11 @@ PORT   ?= 8000
 
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: install chromium run serve migrate demo test lint format clean backup restore
+BENCH_DB ?= postgres://postgres@127.0.0.1:5432/llct_bench
+LOAD_PORT ?= 8765
+WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
+
+.PHONY: install chromium run serve migrate demo test lint format clean backup restore bench benchdb loadtest
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +57,29 @@ backup: install
 restore: install
 	@test -n "$(FILE)" || { echo "Dùng: make restore FILE=backups/llct-....backup"; exit 2; }
 	$(BIN)/python manage.py restore_db "$(FILE)"
+
+# National-scale data on PostgreSQL (generated once, about 5,8 million enrolments), then the benchmark table.
+benchdb: install
+	@psql "$(dir $(BENCH_DB))postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$(notdir $(BENCH_DB))'" | grep -q 1 \
+		|| psql "$(dir $(BENCH_DB))postgres" -c "CREATE DATABASE $(notdir $(BENCH_DB))"
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py migrate --noinput
+
+bench: benchdb
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py bench --generate-if-empty
+
+# gunicorn on 127.0.0.1 with production settings, then 50 signed-in users for 60 seconds (locust, headless).
+loadtest: benchdb
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py bench --generate-if-empty --runs 0 --heavy-runs 0 >/dev/null || true
+	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py prepare_loadtest --output /tmp/llct-loadtest.json
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=loadtest-only-secret-key-0123456789abcdefghijklmnopqrstuv $(BIN)/python manage.py collectstatic --noinput -v0
+	@DATABASE_URL=$(BENCH_DB) DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 \
+		DJANGO_SECRET_KEY=loadtest-only-secret-key-0123456789abcdefghijklmnopqrstuv DJANGO_LOG_LEVEL=WARNING \
+		AXES_FAILURE_LIMIT=1000 $(BIN)/gunicorn config.wsgi --workers $(WORKERS) --bind 127.0.0.1:$(LOAD_PORT) \
+		--pid /tmp/llct-gunicorn.pid --daemon --log-level warning
+	@sleep 3
+	LOADTEST_PLAN=/tmp/llct-loadtest.json $(BIN)/locust -f reports/benchmarks/locustfile.py --headless -u 50 -r 10 \
+		-t 60s --host http://127.0.0.1:$(LOAD_PORT) --only-summary --csv reports/benchmarks/results/loadtest; \
+		status=$$?; kill $$(cat /tmp/llct-gunicorn.pid); exit $$status
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -210,6 +210,7 @@ def _plan_learners(plan: ImportPlan, parsed: ParsedWorkbook) -> None:
         for enrolment in Enrolment.objects.filter(course__in=existing_courses, learner_id__in=learner_ids):
             known[(enrolment.course_id, enrolment.learner_id)] = enrolment
     locked_checked = {}
+    locked_reported: set[int] = set()
     for code, row in rows:
         person = row.identity
         if person not in plan.learners:
@@ -222,6 +223,8 @@ def _plan_learners(plan: ImportPlan, parsed: ParsedWorkbook) -> None:
             if course.pk not in locked_checked:
                 locked_checked[course.pk] = lock_reason(center=center, day=course.start_date)
             if locked_checked[course.pk]:
-                _error(plan, LEARNER_SHEET, row.row, "Mã lớp", locked_checked[course.pk])
+                if course.pk not in locked_reported:  # once per class, not once per row
+                    locked_reported.add(course.pk)
+                    _error(plan, LEARNER_SHEET, row.row, "Mã lớp", f"lớp {course.code}: {locked_checked[course.pk]}")
                 continue
         plan.enrolments.append(EnrolmentPlan(row, code, person, existing, changes))

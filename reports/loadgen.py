@@ -339,4 +339,7 @@ class LoadGenerator:
                 cursor.execute(statement)
         self.progress("Tính bảng tổng hợp...")
         aggregates.rebuild()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh statistics for the planner after a bulk load
         return counts

@@ -60,20 +60,28 @@ def counted_enrolments(*, centers: QuerySet[Unit], start: datetime.date, end: da
     ).counted()
 
 
-def admitted_centers(*, centers: QuerySet[Unit], period: Period, basis: str) -> dict[int, list[int]] | None:
-    """Quarter index → ids of the centers whose data the basis admits for it (None: every center, all data)."""
+class Admitted(dict):
+    """Quarter index → subquery of admitted center ids; `pairs()` fetches (center, quarter) in one query."""
+
+    def __init__(self, reports: QuerySet, quarters: list[int]):
+        super().__init__({q: reports.filter(quarter=q).values("center_id") for q in quarters})
+        self.reports = reports.filter(quarter__in=quarters)
+
+    def pairs(self) -> list[tuple[int, int]]:
+        return list(self.reports.values_list("center_id", "quarter"))
+
+
+def admitted_centers(*, centers: QuerySet[Unit], period: Period, basis: str) -> Admitted | None:
+    """Quarter index → the ids of the centers whose data the basis admits for it, as a subquery (None: all data).
+
+    Subqueries keep long id lists out of Python: the database applies them where the figures are counted."""
     if basis == Basis.ALL:
         return None
     statuses = [CenterReport.Status.APPROVED]
     if basis == Basis.SUBMITTED:
         statuses.append(CenterReport.Status.SUBMITTED)
-    admitted = {q.index: [] for q in period.quarters()}
-    rows = CenterReport.objects.filter(
-        center__in=centers, year=period.year, quarter__in=list(admitted), status__in=statuses
-    ).values_list("quarter", "center_id")
-    for quarter, center_id in rows:
-        admitted[quarter].append(center_id)
-    return admitted
+    reports = CenterReport.objects.filter(center__in=centers, year=period.year, status__in=statuses)
+    return Admitted(reports, [q.index for q in period.quarters()])
 
 
 def basis_filter(*, centers: QuerySet[Unit], period: Period, admitted: dict | None, path: str = "") -> Q:
@@ -89,14 +97,13 @@ def basis_filter(*, centers: QuerySet[Unit], period: Period, admitted: dict | No
         )
     condition = Q(pk__in=[])
     for q in period.quarters():
-        if admitted.get(q.index):
-            condition |= Q(
-                **{
-                    f"{prefix}center_id__in": admitted[q.index],
-                    f"{prefix}start_date__gte": q.start,
-                    f"{prefix}start_date__lte": q.end,
-                }
-            )
+        condition |= Q(
+            **{
+                f"{prefix}center_id__in": admitted[q.index],
+                f"{prefix}start_date__gte": q.start,
+                f"{prefix}start_date__lte": q.end,
+            }
+        )
     return condition
 
 
@@ -108,7 +115,7 @@ def plan_filter(*, centers: QuerySet[Unit], period: Period, admitted: dict | Non
         same_quarter = Q(report__year=before.year, report__quarter=before.index)
         if admitted is None:
             condition |= same_quarter & Q(report__center__in=centers)
-        elif admitted.get(q.index):
+        else:
             condition |= same_quarter & Q(report__center_id__in=admitted[q.index])
     return condition
 
@@ -262,8 +269,7 @@ def _aggregate_filter(*, centers_qs, period: Period, admitted: dict | None) -> Q
         return Q(center__in=centers_qs, year=period.year, quarter__in=quarters)
     condition = Q(pk__in=[])
     for quarter in quarters:
-        if admitted.get(quarter):
-            condition |= Q(center_id__in=admitted[quarter], year=period.year, quarter=quarter)
+        condition |= Q(center_id__in=admitted[quarter], year=period.year, quarter=quarter)
     return condition
 
 
@@ -273,9 +279,8 @@ def _learner_filter(*, centers_qs, period: Period, admitted: dict | None) -> Q:
     if admitted is None:
         return Q(center__in=centers_qs, year=period.year, quarters=full_mask)
     masks: dict[int, int] = defaultdict(int)
-    for quarter, center_ids in admitted.items():
-        for center_id in center_ids:
-            masks[center_id] |= 1 << (quarter - 1)
+    for center_id, quarter in admitted.pairs():
+        masks[center_id] |= 1 << (quarter - 1)
     by_mask: dict[int, list[int]] = defaultdict(list)
     for center_id, mask in masks.items():
         by_mask[mask].append(center_id)
@@ -301,32 +306,34 @@ def _rollup_aggregates(unit, centers_qs, period: Period, basis: str, centers: li
         "bo_hoc": "bo_hoc",
         "": "no_result",
     }
-    sums = {name: Sum(name) for name in ["classes", "enrolments", *result_fields.values()]}
-    rows = (
-        QuarterAggregate.objects.filter(cells)
-        .values("center_id", "program_id", "co_organised", "format")
-        .annotate(**sums)
-        .order_by()
+    sums = {f"s_{name}": Sum(name) for name in ["classes", "enrolments", *result_fields.values()]}
+    table = QuarterAggregate.objects.filter(cells)
+    # Three narrow groupings (a few hundred rows in all) rather than one wide one (tens of thousands nationally).
+    per_center = table.values("center_id").annotate(
+        **sums,
+        co_classes=Sum("classes", filter=Q(co_organised=True)),
+        co_enrolments=Sum("enrolments", filter=Q(co_organised=True)),
     )
-    for row in rows:
+    for row in per_center.order_by():
         figures = by_center[row["center_id"]]
+        figures.classes += row["s_classes"]
+        figures.enrolments += row["s_enrolments"]
+        figures.co_organised_classes += row["co_classes"] or 0
+        figures.co_organised_enrolments += row["co_enrolments"] or 0
+        for key, name in result_fields.items():
+            figures.results[key] += row[f"s_{name}"]
+    for row in table.values("program_id", "co_organised").annotate(**sums).order_by():
         program = programs[row["program_id"]]
         line = by_program.setdefault(program.code, ProgramFigures(program))
-        classes, enrolments = row["classes"], row["enrolments"]
-        figures.classes += classes
-        figures.enrolments += enrolments
-        line.classes += classes
-        line.enrolments += enrolments
-        by_format[row["format"]][0] += classes
-        by_format[row["format"]][1] += enrolments
-        if row["co_organised"]:
-            figures.co_organised_classes += classes
-            figures.co_organised_enrolments += enrolments
-        else:
-            line.own_classes += classes
+        line.classes += row["s_classes"]
+        line.enrolments += row["s_enrolments"]
+        if not row["co_organised"]:
+            line.own_classes += row["s_classes"]
         for key, name in result_fields.items():
-            figures.results[key] += row[name]
-            line.results[key] += row[name]
+            line.results[key] += row[f"s_{name}"]
+    for row in table.values("format").annotate(c=Sum("classes"), e=Sum("enrolments")).order_by():
+        by_format[row["format"]][0] += row["c"]
+        by_format[row["format"]][1] += row["e"]
     for row in LearnerAggregate.objects.filter(
         _learner_filter(centers_qs=centers_qs, period=period, admitted=admitted)
     ).values("center_id", "learners"):

@@ -1,0 +1,91 @@
+"""`make loadtest`: signed-in users of the three roles mixing dashboards, lists, class pages, reports, exports.
+
+Reads the accounts and addresses that `manage.py prepare_loadtest` wrote (LOADTEST_PLAN). Loopback only."""
+
+import json
+import os
+import random
+import re
+
+from locust import HttpUser, between, task
+
+with open(os.environ.get("LOADTEST_PLAN", "/tmp/llct-loadtest.json"), encoding="utf-8") as plan_file:
+    PLAN = json.load(plan_file)
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class Staff(HttpUser):
+    abstract = True
+    wait_time = between(0.5, 2.0)
+    role = ""
+
+    def on_start(self):
+        page = self.client.get("/dang-nhap/", name="login page")
+        token = CSRF.search(page.text).group(1)
+        response = self.client.post(
+            "/dang-nhap/",
+            {"username": PLAN["users"][self.role], "password": PLAN["password"], "csrfmiddlewaretoken": token},
+            headers={"Referer": self.host + "/dang-nhap/"},
+            name="login",
+        )
+        if "/dang-nhap/" in response.url:
+            raise RuntimeError(f"login failed for {self.role}")
+
+
+class CenterStaff(Staff):
+    weight = 5
+    role = "center"
+
+    @task(3)
+    def class_list(self):
+        self.client.get("/lop/", name="class list")
+
+    @task(3)
+    def class_page(self):
+        self.client.get(f"/lop/{random.choice(PLAN['courses'])}/", name="class page")
+
+    @task(2)
+    def own_dashboard(self):
+        self.client.get(f"/tong-hop/{PLAN['center']}/{PLAN['quarter']}/", name="center dashboard")
+
+    @task(2)
+    def report(self):
+        self.client.get(f"/bao-cao/{PLAN['center']}/{PLAN['quarter']}/", name="center report")
+
+
+class BoardStaff(Staff):
+    weight = 3
+    role = "board"
+
+    @task(4)
+    def dashboard(self):
+        self.client.get(f"/tong-hop/{PLAN['province']}/{PLAN['quarter']}/", name="province dashboard")
+
+    @task(2)
+    def completeness(self):
+        self.client.get(f"/bao-cao/{PLAN['province']}/{PLAN['quarter']}/", name="completeness")
+
+    @task(2)
+    def class_list(self):
+        self.client.get("/lop/", name="class list")
+
+    @task(1)
+    def workbook(self):
+        self.client.get(f"/tong-hop/{PLAN['province']}/{PLAN['quarter']}/xuat.xlsx", name="province workbook")
+
+    @task(1)
+    def word(self):
+        self.client.get(f"/tong-hop/{PLAN['province']}/{PLAN['quarter']}/xuat.docx", name="province word report")
+
+
+class CentralStaff(Staff):
+    weight = 2
+    role = "central"
+
+    @task(3)
+    def national(self):
+        self.client.get(f"/tong-hop/VN/{PLAN['year']}/", name="national dashboard")
+
+    @task(1)
+    def province(self):
+        self.client.get(f"/tong-hop/{PLAN['province']}/{PLAN['year']}/", name="province dashboard (year)")

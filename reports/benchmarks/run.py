@@ -1,0 +1,247 @@
+"""`make bench`: time the operations that must stay fast at national scale, on the generated data.
+
+Each operation runs repeatedly; the table gives median and p95 time, queries issued, and, where one exists,
+the baseline for the same figures (a plain GROUP BY over enrolments ⋈ classes ⋈ centers, or openpyxl's
+write-only mode writing the same rows) with our time over the baseline's.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from centers.models import Staff, Unit
+from centers.scoping import Scope, unit_key
+from courses import services
+from courses.models import Course, Enrolment, Learner
+from courses.workbook import LEARNER_HEADERS, read_workbook
+
+from .. import selectors
+from ..exporters.context import build_context
+from ..exporters.xlsx import RosterSheet, render_workbook
+from ..periods import Period
+
+BASELINE_SQL = """
+    SELECT c.program_id, COUNT(DISTINCT c.id), COUNT(e.id)
+    FROM courses_course c
+    JOIN centers_unit u ON u.id = c.center_id
+    LEFT JOIN courses_enrolment e ON e.course_id = c.id AND e.removed_at IS NULL
+    WHERE c.start_date >= %s AND c.start_date <= %s AND c.status <> 'cancelled'
+    GROUP BY c.program_id
+"""
+
+
+@dataclass
+class Row:
+    operation: str
+    runs: int
+    median_ms: float
+    p95_ms: float
+    queries: int
+    baseline_ms: float | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> str:
+        return f"{self.median_ms / self.baseline_ms:.2f}×" if self.baseline_ms else "—"
+
+
+def _measure(fn: Callable[[], object], runs: int) -> tuple[list[float], int]:
+    fn()  # warm caches and connections
+    times = []
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    queries = len(ctx)
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return times, queries
+
+
+def _row(name, times, queries, baseline=None, note="") -> Row:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return Row(name, len(times), statistics.median(times), p95, queries, baseline, note)
+
+
+def _client_for(unit: Unit, username: str) -> Client:
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    Staff.objects.update_or_create(user=user, defaults={"unit": unit})
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def run(*, runs: int = 20, heavy_runs: int = 5, progress=print) -> list[Row]:
+    rows: list[Row] = []
+    central = Unit.objects.get(kind=Unit.Kind.CENTRAL, parent=None)
+    latest = Course.objects.order_by("-start_date").values_list("start_date", flat=True).first()
+    year = Period(latest.year - 1, "Y")  # the last complete year of the data
+    quarter = Period(year.year, "Q", 2)
+
+    progress("national annual rollup")
+    times, queries = _measure(lambda: selectors.rollup(unit=central, period=year, basis="approved"), runs)
+    base, _ = _measure(lambda: _baseline(year), runs)
+    rows.append(_row(f"national annual rollup ({year.label})", times, queries, statistics.median(base)))
+
+    province = Unit.objects.provinces().annotate(n=Count("children")).order_by("-n", "code").first()
+    board = _client_for(province, "bench.board")
+    progress("province quarterly dashboard")
+    url = reverse("reports:dashboard", args=[unit_key(province), quarter.key])
+    times, queries = _measure(lambda: _ok(board.get(url)), runs)
+    rows.append(_row(f"province quarterly dashboard, whole view ({quarter.label})", times, queries))
+
+    progress("class list page")
+    times, queries = _measure(lambda: _ok(board.get(reverse("courses:course_list"))), runs)
+    rows.append(_row("class list page (board, 50 a page)", times, queries))
+
+    progress("class page with 200 enrolments")
+    course = (
+        Course.objects.filter(center__parent=province)
+        .annotate(n=Count("enrolments"))
+        .filter(n__gte=180, n__lte=260)
+        .order_by("n")
+        .first()
+        or Course.objects.annotate(n=Count("enrolments")).order_by("-n").first()
+    )
+    center_client = _client_for(course.center, "bench.center")
+    times, queries = _measure(lambda: _ok(center_client.get(reverse("courses:course_detail", args=[course.pk]))), runs)
+    rows.append(_row(f"class page with {course.n} enrolments (center staff)", times, queries))
+
+    progress("province-year workbook with roster")
+    ctx = build_context(unit=province, period=year, basis="all")
+    n_rows = sum(1 for _ in selectors.roster(unit=province, period=year, basis="all"))
+    times = []
+    for _ in range(heavy_runs):
+        started = time.perf_counter()
+        render_workbook(ctx, io.BytesIO(), roster=True)
+        times.append((time.perf_counter() - started) * 1000)
+    # Memory in a run of its own: tracing allocations slows Python down about twice.
+    tracemalloc.start()
+    render_workbook(ctx, io.BytesIO(), roster=True)
+    peaks = [tracemalloc.get_traced_memory()[1] / 2**20]
+    tracemalloc.stop()
+    base = []
+    for _ in range(heavy_runs):
+        started = time.perf_counter()
+        _openpyxl_baseline(ctx)
+        base.append((time.perf_counter() - started) * 1000)
+    rows.append(
+        _row(
+            f"province-year workbook + roster ({n_rows:,} rows)".replace(",", "."),
+            times,
+            0,
+            statistics.median(base),
+            note=f"peak Python memory {max(peaks):.0f} MB",
+        )
+    )
+
+    progress("5.000-row roster import")
+    target = Course.objects.filter(center=course.center).exclude(pk=course.pk).order_by("-start_date").first()
+    data = _roster_file(5000)
+    parsed = read_workbook(data, roster=True)
+    scope = Scope(level=Staff.Role.CENTER, unit=target.center)
+
+    def do_import():
+        with transaction.atomic():
+            services.workbook_import(
+                scope=scope, center=target.center, parsed=read_workbook(data, roster=True), course=target
+            )
+            transaction.set_rollback(True)
+
+    times = []
+    for _ in range(heavy_runs):
+        started = time.perf_counter()
+        do_import()
+        times.append((time.perf_counter() - started) * 1000)
+    assert parsed.ok, parsed.errors[:3]
+    del parsed
+    rows.append(_row("5.000-row roster import (read + write, rolled back)", times, 0))
+    return rows
+
+
+def _ok(response):
+    assert response.status_code == 200, response.status_code
+    return response
+
+
+def _baseline(period: Period):
+    with connection.cursor() as cursor:
+        cursor.execute(BASELINE_SQL, [period.start, period.end])
+        return cursor.fetchall()
+
+
+def _openpyxl_baseline(ctx):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Danh sách học viên")
+    for row in RosterSheet(ctx).rows():
+        sheet.append(row)
+    workbook.save(io.BytesIO())
+
+
+def _roster_file(n: int) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Học viên"
+    sheet.append(LEARNER_HEADERS)
+    born = datetime.date(1990, 1, 1)
+    for i in range(n):
+        sheet.append(
+            [
+                "",
+                f"Học viên Thử {i:05d}",
+                born + datetime.timedelta(days=i % 5000),
+                "Nữ",
+                "Kinh",
+                "Nhân dân",
+                "",
+                "",
+                f"0{99000000000 + i:011d}"[-12:],
+                "kha",
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def as_markdown(rows: list[Row], *, header: str) -> str:
+    lines = [
+        header,
+        "",
+        "| operation | runs | median ms | p95 ms | queries | baseline ms | ratio | note |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        baseline = f"{r.baseline_ms:.1f}" if r.baseline_ms else "—"
+        lines.append(
+            f"| {r.operation} | {r.runs} | {r.median_ms:.1f} | {r.p95_ms:.1f} | {r.queries} | {baseline} | "
+            f"{r.ratio} | {r.note} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def data_size() -> dict[str, int]:
+    return {
+        "classes": Course.objects.count(),
+        "enrolments": Enrolment.objects.count(),
+        "learners": Learner.objects.count(),
+        "centers": Unit.objects.centers().count(),
+    }

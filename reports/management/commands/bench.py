@@ -1,0 +1,47 @@
+import platform
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.utils import timezone
+
+from reports.benchmarks import run as bench
+from reports.formatting import vn_int
+
+RESULTS = Path(__file__).resolve().parents[2] / "benchmarks" / "results"
+
+
+class Command(BaseCommand):
+    help = "Đo tốc độ các thao tác chính trên dữ liệu quy mô toàn quốc (PostgreSQL) và lưu bảng kết quả."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--runs", type=int, default=20)
+        parser.add_argument("--heavy-runs", type=int, default=5, help="Số lần chạy cho xuất Excel và nhập danh sách")
+        parser.add_argument("--generate-if-empty", action="store_true", help="Sinh dữ liệu nếu cơ sở dữ liệu trống")
+        parser.add_argument("--min-enrolments", type=int, default=1_000_000)
+
+    def handle(self, *args, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("Benchmark chạy trên PostgreSQL: đặt DATABASE_URL=postgres://... (xem README).")
+        size = bench.data_size()
+        if size["enrolments"] < options["min_enrolments"]:
+            if not options["generate_if_empty"]:
+                raise CommandError(f"Chỉ có {vn_int(size['enrolments'])} lượt học viên; chạy generate_load trước.")
+            call_command("generate_load", stdout=self.stdout)
+            size = bench.data_size()
+        rows = bench.run(
+            runs=options["runs"], heavy_runs=options["heavy_runs"], progress=lambda m: self.stdout.write(f"… {m}")
+        )
+        header = (
+            f"# Benchmark {timezone.localtime():%d/%m/%Y %H:%M}\n\n"
+            f"PostgreSQL {connection.pg_version // 10000}, Python {platform.python_version()}, "
+            f"{platform.machine()}; data: {vn_int(size['centers'])} centers, {vn_int(size['classes'])} classes, "
+            f"{vn_int(size['enrolments'])} enrolments, {vn_int(size['learners'])} learners."
+        )
+        text = bench.as_markdown(rows, header=header)
+        self.stdout.write(text)
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        path = RESULTS / f"{timezone.localtime():%Y-%m-%d-%H%M}.md"
+        path.write_text(text, encoding="utf-8")
+        self.stdout.write(self.style.SUCCESS(f"Đã lưu {path}"))
