@@ -69,7 +69,6 @@ bench: benchdb
 
 # gunicorn on 127.0.0.1 with production settings, then 50 signed-in users for 60 seconds (locust, headless).
 loadtest: benchdb
-	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py bench --generate-if-empty --runs 0 --heavy-runs 0 >/dev/null || true
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py prepare_loadtest --output /tmp/llct-loadtest.json
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=loadtest-only-secret-key-0123456789abcdefghijklmnopqrstuv $(BIN)/python manage.py collectstatic --noinput -v0
 	@DATABASE_URL=$(BENCH_DB) DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 \
