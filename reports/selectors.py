@@ -686,9 +686,7 @@ class QuarterPoint:
 
 
 def quarterly_series(*, unit: Unit, last: Period, count: int, basis: str | None = None) -> list[QuarterPoint]:
-    """Classes and enrolments per quarter for the `count` quarters ending with `last` (three queries)."""
-    from django.db.models.functions import ExtractQuarter, ExtractYear
-
+    """Classes and enrolments per quarter for the `count` quarters ending with `last` (two queries, aggregates)."""
     basis = basis or default_basis(unit)
     quarters = [last]
     while len(quarters) < count:
@@ -705,27 +703,19 @@ def quarterly_series(*, unit: Unit, last: Period, count: int, basis: str | None 
                 center__in=centers_qs, year__gte=start.year, year__lte=end.year, status__in=statuses
             ).values_list("center_id", "year", "quarter")
         )
+    from .models import QuarterAggregate
+
     classes, enrolments = defaultdict(int), defaultdict(int)
-    course_rows = (
-        counted_courses(centers=centers_qs, start=start, end=end)
-        .annotate(y=ExtractYear("start_date"), q=ExtractQuarter("start_date"))
-        .values("center_id", "y", "q")
-        .annotate(n=Count("id"))
+    rows = (
+        QuarterAggregate.objects.filter(center__in=centers_qs, year__gte=start.year, year__lte=end.year)
+        .values("center_id", "year", "quarter")
+        .annotate(c=Sum("classes"), e=Sum("enrolments"))
         .order_by()
     )
-    for row in course_rows:
-        if admitted is None or (row["center_id"], row["y"], row["q"]) in admitted:
-            classes[(row["y"], row["q"])] += row["n"]
-    enrolment_rows = (
-        counted_enrolments(centers=centers_qs, start=start, end=end)
-        .annotate(y=ExtractYear("course__start_date"), q=ExtractQuarter("course__start_date"))
-        .values("course__center_id", "y", "q")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in enrolment_rows:
-        if admitted is None or (row["course__center_id"], row["y"], row["q"]) in admitted:
-            enrolments[(row["y"], row["q"])] += row["n"]
+    for row in rows:
+        if admitted is None or (row["center_id"], row["year"], row["quarter"]) in admitted:
+            classes[(row["year"], row["quarter"])] += row["c"]
+            enrolments[(row["year"], row["quarter"])] += row["e"]
     return [QuarterPoint(q, classes[(q.year, q.index)], enrolments[(q.year, q.index)]) for q in quarters]
 
 
