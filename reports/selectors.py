@@ -298,14 +298,8 @@ def _rollup_aggregates(unit, centers_qs, period: Period, basis: str, centers: li
     by_center: dict[int, Figures] = defaultdict(Figures)
     by_program: dict[str, ProgramFigures] = {}
     by_format: dict[str, list[int]] = {value: [0, 0] for value in Course.Format.values}
-    result_fields = {
-        "gioi": "gioi",
-        "kha": "kha",
-        "trung_binh": "trung_binh",
-        "khong_dat": "khong_dat",
-        "bo_hoc": "bo_hoc",
-        "": "no_result",
-    }
+    from .aggregates import RESULT_FIELDS as result_fields
+
     sums = {f"s_{name}": Sum(name) for name in ["classes", "enrolments", *result_fields.values()]}
     table = QuarterAggregate.objects.filter(cells)
     # Three narrow groupings (a few hundred rows in all) rather than one wide one (tens of thousands nationally).

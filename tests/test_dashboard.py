@@ -159,43 +159,30 @@ def test_the_dashboard_costs_the_same_queries_at_two_data_sizes(
     assert small <= 34
 
 
-CHROMIUM = "/usr/bin/chromium"
-
-
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_dashboard_draws_its_charts_in_headless_chromium(live_server, board_user, data, tmp_path, monkeypatch):
+def test_the_dashboard_draws_its_charts_in_headless_chromium(live_server, browser, board_user, data):
     """Each chart canvas gets painted (non-blank pixels) in a real browser; a screenshot is kept for review."""
     import os
 
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop here
-
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium)")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(live_server.url + reverse("login"))
-        page.fill("#id_username", board_user.username)
-        page.fill("#id_password", "Llct@2026")
-        page.click("button[type=submit]")
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(live_server.url + url("10", "2023-Q1"))
-        page.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length === 5")
-        painted = page.evaluate(
-            """() => Array.from(document.querySelectorAll('canvas')).map(c => {
-                const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-                let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) n++; }
-                return [c.id, n];
-            })"""
-        )
-        os.makedirs("screenshots", exist_ok=True)
-        page.screenshot(path="screenshots/dashboard-province.png", full_page=True)
-        browser.close()
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(live_server.url + reverse("login"))
+    page.fill("#id_username", board_user.username)
+    page.fill("#id_password", "Llct@2026")
+    page.click("button[type=submit]")
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(live_server.url + url("10", "2023-Q1"))
+    page.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length === 5")
+    painted = page.evaluate(
+        """() => Array.from(document.querySelectorAll('canvas')).map(c => {
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0; for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) n++; }
+            return [c.id, n];
+        })"""
+    )
+    os.makedirs("screenshots", exist_ok=True)
+    page.screenshot(path="screenshots/dashboard-province.png", full_page=True)
+    page.close()
     assert errors == []
     assert len(painted) == 5
     assert all(n > 500 for _, n in painted), painted

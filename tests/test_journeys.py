@@ -3,7 +3,6 @@ and axe-core on every main page. Screenshots of the key pages go to screenshots/
 
 import datetime
 import io
-import os
 from pathlib import Path
 
 import pytest
@@ -17,30 +16,12 @@ from reports.models import CenterReport
 
 from .factories import CourseFactory, EnrolmentFactory, LecturerFactory, ReportFactory, approve, program
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 AXE = Path(__file__).resolve().parent / "assets" / "axe.min.js"
 PASSWORD = "Llct@2026"
 QUARTER, QUARTER_KEY = "quý III/2026", "2026-Q3"
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API keeps an event loop running in this thread; the ORM calls these tests make between
-    # browser steps are ordinary synchronous ones (Django's documented switch for this case, these tests only).
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Chromium is missing: `make test` installs Debian's chromium package")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -1,8 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from centers.scoping import unit_from_key
 from reports import briefing
-from reports.periods import Period, PeriodError
+from reports.management.commands._arguments import unit_and_period
 from reports.selectors import Basis
 
 
@@ -16,13 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--generated", action="store_true", help="Bản tự động, bỏ qua bản Ban Tuyên giáo đã sửa")
 
     def handle(self, *args, **options):
-        unit = unit_from_key(options["unit"])
-        if unit is None:
-            raise CommandError(f"Không có đơn vị mã “{options['unit']}”.")
-        try:
-            period = Period.parse(options["period"])
-        except PeriodError as error:
-            raise CommandError(str(error)) from error
+        unit, period = unit_and_period(options)
         if options["generated"] or options["basis"]:
             text = briefing.generate(unit=unit, period=period, basis=options["basis"])
         else:

@@ -2,11 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from centers.scoping import unit_from_key
 from reports.exporters.context import build_context
 from reports.exporters.docx import render_docx
 from reports.exporters.xlsx import render_workbook
-from reports.periods import Period, PeriodError
+from reports.management.commands._arguments import unit_and_period
 from reports.selectors import Basis
 
 
@@ -22,13 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="Tệp kết quả")
 
     def handle(self, *args, **options):
-        unit = unit_from_key(options["unit"])
-        if unit is None:
-            raise CommandError(f"Không có đơn vị mã “{options['unit']}”.")
-        try:
-            period = Period.parse(options["period"])
-        except PeriodError as error:
-            raise CommandError(str(error)) from error
+        unit, period = unit_and_period(options)
         output = Path(options["output"])
         if not output.parent.exists():
             raise CommandError(f"Không có thư mục {output.parent}.")

@@ -1,0 +1,16 @@
+"""Unit and period arguments shared by the report commands."""
+
+from django.core.management.base import CommandError
+
+from centers.scoping import unit_from_key
+from reports.periods import Period, PeriodError
+
+
+def unit_and_period(options):
+    unit = unit_from_key(options["unit"])
+    if unit is None:
+        raise CommandError(f"Không có đơn vị mã “{options['unit']}”.")
+    try:
+        return unit, Period.parse(options["period"])
+    except PeriodError as error:
+        raise CommandError(str(error)) from error
