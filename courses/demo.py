@@ -22,7 +22,7 @@ from centers.models import Staff, Unit
 from reports.formatting import vn_int
 
 from .models import Course, Enrolment, Learner, Lecturer, Program
-from .text import fold
+from .text import name_key
 
 YEARS = (2022, 2023, 2024)
 DEMO_PASSWORD = "Llct@2026"
@@ -458,7 +458,7 @@ class DemoLoader:
                     Learner(
                         center=center,
                         full_name=name,
-                        name_key=fold(name),
+                        name_key=name_key(name),
                         date_of_birth=born,
                         gender=gender,
                         ethnicity=ethnicity,

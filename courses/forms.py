@@ -18,6 +18,15 @@ DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yy
 
 
 class LecturerChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        # Ids beyond a database integer would overflow the lookup: they are simply not valid choices.
+        for pk in value:
+            if not str(pk).isdigit() or len(str(pk)) > 18:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)
+
     def label_from_instance(self, obj):
         return f"{obj.full_name} ({obj.get_kind_display().lower()})"
 
@@ -186,8 +195,8 @@ class LearnerSearchForm(forms.Form):
 
 
 class ResultForm(forms.Form):
-    enrolment = forms.IntegerField(widget=forms.HiddenInput)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    enrolment = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31)
     result = forms.ChoiceField(
         label=_("Kết quả"),
         choices=[("", _("Chưa có"))] + list(Enrolment.Result.choices),

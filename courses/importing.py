@@ -14,7 +14,7 @@ from centers.models import Unit
 
 from .locking import lock_reason
 from .models import Course, Enrolment, Learner, Program
-from .text import fold
+from .text import fold, name_key
 from .workbook import CLASS_SHEET, LEARNER_SHEET, CellError, ClassRow, LearnerRow, ParsedWorkbook
 
 
@@ -177,7 +177,7 @@ def _plan_learners(plan: ImportPlan, parsed: ParsedWorkbook) -> None:
     # Existing learners: by CCCD (anywhere: it is unique), else by name and date of birth in the center.
     cccds = {row.national_id for _, row in rows if row.national_id}
     by_cccd = {ln.national_id: ln for ln in Learner.objects.filter(national_id__in=cccds)} if cccds else {}
-    name_keys = {fold(row.full_name) for _, row in rows if not row.national_id}
+    name_keys = {name_key(row.full_name) for _, row in rows if not row.national_id}
     by_name: dict[tuple, Learner] = {}
     if name_keys:
         for learner in Learner.objects.filter(center=center, name_key__in=name_keys).order_by("pk"):
@@ -199,7 +199,7 @@ def _plan_learners(plan: ImportPlan, parsed: ParsedWorkbook) -> None:
                 )
                 continue
         else:
-            existing = by_name.get((fold(row.full_name), row.date_of_birth))
+            existing = by_name.get((name_key(row.full_name), row.date_of_birth))
         plan.learners[person] = LearnerPlan(row, existing)
 
     # Existing enrolments, fetched by the classes involved.

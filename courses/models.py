@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from centers.models import Unit
 
-from .text import clean_name, fold
+from .text import clean_name, name_key
 
 
 class ProgramQuerySet(models.QuerySet):
@@ -253,7 +253,7 @@ class Learner(models.Model):
 
     def save(self, *args, **kwargs):
         self.full_name = clean_name(self.full_name)
-        self.name_key = fold(self.full_name)
+        self.name_key = name_key(self.full_name)
         if self.national_id == "":
             self.national_id = None
         super().save(*args, **kwargs)

@@ -22,7 +22,7 @@ from centers.scoping import Action, Scope
 
 from .locking import lock_reason
 from .models import Course, Enrolment, Learner, Lecturer
-from .text import fold
+from .text import fold, name_key
 
 
 def _refresh(cells) -> None:
@@ -168,7 +168,7 @@ LEARNER_FIELDS = (
 
 def learner_duplicates(*, center: Unit, full_name: str, date_of_birth, national_id=None):
     """Learners of the center who look like the same person (same CCCD, or same name and date of birth)."""
-    same_person = Learner.objects.filter(center=center, name_key=fold(full_name), date_of_birth=date_of_birth)
+    same_person = Learner.objects.filter(center=center, name_key=name_key(full_name), date_of_birth=date_of_birth)
     if national_id:
         same_person = same_person | Learner.objects.filter(center=center, national_id=national_id)
     return same_person
@@ -443,7 +443,7 @@ def workbook_import(*, scope: Scope, center: Unit, parsed, course: Course | None
         learner = Learner(
             center=center,
             full_name=row.full_name,
-            name_key=fold(row.full_name),
+            name_key=name_key(row.full_name),
             date_of_birth=row.date_of_birth,
             gender=row.gender,
             ethnicity=row.ethnicity,

@@ -16,3 +16,11 @@ def fold(text: str) -> str:
 def clean_name(text: str) -> str:
     """A person's name as entered, with surrounding and repeated spaces removed (NFC)."""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", str(text or ""))).strip()
+
+
+NAME_KEY_LENGTH = 150
+
+
+def name_key(text: str) -> str:
+    """The search key stored for a name: folded, cut to the column's length (folding can lengthen text)."""
+    return fold(text)[:NAME_KEY_LENGTH]

@@ -40,6 +40,16 @@ from .workbook import read_workbook, template_workbook
 PAGE_SIZE = 50
 
 
+def _id(value) -> int:
+    """A database id from a form value; anything else is a 404, never a 500."""
+    from django.http import Http404
+
+    text = str(value or "")
+    if not text.isdigit() or len(text) > 18:
+        raise Http404(_("Không tìm thấy dữ liệu."))
+    return int(text)
+
+
 def apply_errors(form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: field errors on their fields, the rest on top."""
     if hasattr(error, "error_dict"):
@@ -271,7 +281,7 @@ def course_add_learner(request, pk):
     scope = request.scope
     try:
         if request.POST.get("learner"):
-            learner = scope.get_object(Learner.objects.all(), pk=request.POST["learner"], action=Action.ENTER_DATA)
+            learner = scope.get_object(Learner.objects.all(), pk=_id(request.POST["learner"]), action=Action.ENTER_DATA)
             services.enrolment_add(scope=scope, course=course, learner=learner)
             messages.success(request, _("Đã thêm “%(n)s” vào lớp.") % {"n": learner.full_name})
             return redirect("courses:course_detail", pk=course.pk)
@@ -359,7 +369,7 @@ def _import_flow(request, *, center, course=None):
     if request.method == "POST" and "confirm" in request.POST:
         batch = scope.get_object(
             ImportBatch.objects.filter(status=ImportBatch.Status.PENDING, kind=kind, course=course),
-            pk=request.POST.get("batch"),
+            pk=_id(request.POST.get("batch")),
             action=Action.ENTER_DATA,
         )
         parsed = read_workbook(bytes(batch.content), roster=roster)
@@ -395,7 +405,7 @@ def _import_flow(request, *, center, course=None):
                 course=course,
                 kind=kind,
                 filename=upload.name[:255],
-                content=content,
+                content=content if plan.ok else b"",  # a rejected file is not kept, only its summary
                 sha256=hashlib.sha256(content).hexdigest(),
                 summary=plan.summary(),
                 uploaded_by=request.user,
@@ -405,7 +415,7 @@ def _import_flow(request, *, center, course=None):
         request,
         "courses/import.html",
         {"form": form, "plan": plan, "batch": batch, "course": course, "center": center},
-        status=400 if plan is not None and not plan.ok else 200,
+        status=400 if (plan is not None and not plan.ok) or form.errors else 200,
     )
 
 

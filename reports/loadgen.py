@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from centers.models import Unit
 from courses.models import Course, Enrolment, Learner, Lecturer, Program
-from courses.text import fold
 
 from . import aggregates
 from .formatting import vn_int
@@ -225,7 +224,7 @@ class LoadGenerator:
                             learner_id,
                             center.pk,
                             name,
-                            fold(name),
+                            name_key(name),
                             datetime.date(self.rng.randint(1965, 2003), self.rng.randint(1, 12), 15),
                             self.rng.choice(["nam", "nu"]),
                             "Kinh" if self.rng.random() < 0.85 else "Tày",
