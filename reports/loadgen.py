@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from centers.models import Unit
 from courses.models import Course, Enrolment, Learner, Lecturer, Program
+from courses.text import name_key
 
 from . import aggregates
 from .formatting import vn_int
