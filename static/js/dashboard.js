@@ -60,6 +60,14 @@
     options: { maintainAspectRatio: false, plugins: { legend: { position: "right" } } }
   });
 
+  /* Printing: redraw the charts at the printed size (Chart.js otherwise keeps the screen size). */
+  window.addEventListener("beforeprint", function () {
+    Object.values(Chart.instances).forEach(function (chart) { chart.resize(); });
+  });
+  window.addEventListener("afterprint", function () {
+    Object.values(Chart.instances).forEach(function (chart) { chart.resize(); });
+  });
+
   /* Sortable tables: a button in each header sorts by the cells' data-value. */
   document.querySelectorAll("table.sortable").forEach(function (table) {
     table.querySelectorAll("thead th").forEach(function (th, index) {
