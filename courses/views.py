@@ -203,6 +203,18 @@ def course_detail(request, pk):
     course = _course(request, pk)
     can_edit = scope.can(Action.ENTER_DATA, course.center) and not course.is_cancelled
     lock = services.lock_reason(center=course.center, day=course.start_date)
+    enrolments, formset = _roster(course)
+    search = LearnerSearchForm(request.GET or None)
+    found = []
+    if can_edit and search.is_valid() and search.cleaned_data["q"]:
+        enrolled = {e.learner_id for e in enrolments}
+        found = [(ln, ln.pk in enrolled) for ln in _search_learners(course.center, search.cleaned_data["q"])]
+    learner_form = LearnerForm(prefix="hv")
+    return _render_detail(request, course, enrolments, formset, search, found, learner_form, can_edit, lock)
+
+
+def _roster(course):
+    """The class's current enrolments and the results formset over them (one query)."""
     enrolments = list(
         Enrolment.objects.filter(course=course, removed_at__isnull=True)
         .select_related("learner")
@@ -215,13 +227,7 @@ def course_detail(request, pk):
         ],
         prefix="kq",
     )
-    search = LearnerSearchForm(request.GET or None)
-    found = []
-    if can_edit and search.is_valid() and search.cleaned_data["q"]:
-        enrolled = {e.learner_id for e in enrolments}
-        found = [(ln, ln.pk in enrolled) for ln in _search_learners(course.center, search.cleaned_data["q"])]
-    learner_form = LearnerForm(prefix="hv")
-    return _render_detail(request, course, enrolments, formset, search, found, learner_form, can_edit, lock)
+    return enrolments, formset
 
 
 def _render_detail(request, course, enrolments, formset, search, found, learner_form, can_edit, lock, status=200):
@@ -304,18 +310,7 @@ def course_add_learner(request, pk):
             return redirect("courses:course_detail", pk=course.pk)
         apply_errors(form, error)
     # Show the class page again with the learner form and its errors.
-    enrolments = list(
-        Enrolment.objects.filter(course=course, removed_at__isnull=True)
-        .select_related("learner")
-        .order_by("learner__name_key")
-    )
-    formset = ResultFormSet(
-        initial=[
-            {"enrolment": e.pk, "version": e.version, "result": e.result, "certificate_no": e.certificate_no}
-            for e in enrolments
-        ],
-        prefix="kq",
-    )
+    enrolments, formset = _roster(course)
     duplicates = []
     if form.is_valid() or form.cleaned_data.get("full_name"):
         duplicates = services.learner_duplicates(
