@@ -260,7 +260,7 @@ def enrolment_add(*, scope: Scope, course: Course, learner: Learner) -> Enrolmen
 @transaction.atomic
 def enrolment_remove(*, scope: Scope, enrolment: Enrolment, user=None) -> Enrolment:
     """Take a learner off a roster. The enrolment is kept (with who and when) and counts nowhere."""
-    enrolment = Enrolment.objects.select_for_update().select_related("course__center").get(pk=enrolment.pk)
+    enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("course__center").get(pk=enrolment.pk)
     scope.require(Action.ENTER_DATA, enrolment.course.center)
     if enrolment.removed_at is not None:
         raise ValidationError(_("Học viên này đã được rút khỏi lớp trước đó."))
@@ -296,7 +296,7 @@ def results_record(*, scope: Scope, course: Course, entries: Iterable[ResultEntr
     entries = list(entries)
     current = {
         e.pk: e
-        for e in Enrolment.objects.select_for_update()
+        for e in Enrolment.objects.select_for_update(of=("self",))
         .filter(course=course, removed_at__isnull=True, pk__in=[x.enrolment_id for x in entries])
         .select_related("learner")
     }

@@ -63,7 +63,7 @@ def _table_writer(model: type[models.Model], fields: list[str]) -> Callable[[Ite
             else sql.SQL(""),
         )
 
-        def write(rows):
+        def copy_rows(rows):
             buffer = io.StringIO()
             out = csv.writer(buffer)
             n = 0
@@ -75,16 +75,16 @@ def _table_writer(model: type[models.Model], fields: list[str]) -> Callable[[Ite
                 cursor.cursor.copy_expert(statement.as_string(cursor.cursor.connection), buffer)
             return n
 
-        return write
+        return copy_rows
 
     attnames = [model._meta.get_field(name).attname for name in fields]
 
-    def write(rows):  # noqa: F811 -- the fallback for databases without COPY
+    def insert_rows(rows):  # databases without COPY
         objects = [model(**dict(zip(attnames, row, strict=True))) for row in rows]
         model.objects.bulk_create(objects, batch_size=2000)
         return len(objects)
 
-    return write
+    return insert_rows
 
 
 class LoadGenerator:

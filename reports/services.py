@@ -62,7 +62,8 @@ def _require_quarter(period: Period) -> None:
 
 
 def _locked_report(pk) -> CenterReport:
-    return CenterReport.objects.select_for_update().select_related("center", "center__parent").get(pk=pk)
+    # Lock the report row only: PostgreSQL cannot lock the nullable side of the join to the province.
+    return CenterReport.objects.select_for_update(of=("self",)).select_related("center", "center__parent").get(pk=pk)
 
 
 # -- the center's side --------------------------------------------------------------------------------------
