@@ -104,7 +104,6 @@ def test_board_home_counts_only_approved_quarters_and_the_center_sees_its_own_dr
     assert 'data-figure="classes">2<' in own
 
 
-
 def test_an_english_browser_still_gets_the_vietnamese_app(client):
     """The language does not follow the browser: labels and formats stay Vietnamese (2.987, 24/11/2026)."""
     body = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
