@@ -35,10 +35,9 @@ def _refresh(cells) -> None:
 
 
 def _cell(center_id: int, day: datetime.date):
-    from reports.aggregates import Period
+    from reports.aggregates import cell
 
-    quarter = Period.quarter_of(day)
-    return (center_id, quarter.year, quarter.index)
+    return cell(center_id, day)
 
 
 def _user(user):

@@ -32,9 +32,14 @@ RESULT_FIELDS = {
 COUNT_FIELDS = ["classes", "enrolments", *RESULT_FIELDS.values()]
 
 
+def cell(center_id: int, day: datetime.date) -> Cell:
+    """The aggregate cell a class of this center starting on this day counts in."""
+    quarter = Period.quarter_of(day)
+    return (center_id, quarter.year, quarter.index)
+
+
 def cell_of(course: Course) -> Cell:
-    quarter = Period.quarter_of(course.start_date)
-    return (course.center_id, quarter.year, quarter.index)
+    return cell(course.center_id, course.start_date)
 
 
 def _cells_filter(cells: set[Cell] | None, path: str = "") -> Q:

@@ -8,12 +8,6 @@ from django.dispatch import receiver
 from courses.models import Course, Enrolment, Learner
 
 from . import aggregates
-from .periods import Period
-
-
-def _cell(center_id, day):
-    quarter = Period.quarter_of(day)
-    return (center_id, quarter.year, quarter.index)
 
 
 @receiver(pre_save, sender=Course)
@@ -21,14 +15,15 @@ def _remember_course_cell(sender, instance, raw=False, **kwargs):
     instance._cell_before = None
     if instance.pk and not raw:
         before = Course.objects.filter(pk=instance.pk).values_list("center_id", "start_date").first()
-        instance._cell_before = _cell(*before) if before else None
+        instance._cell_before = aggregates.cell(*before) if before else None
 
 
 @receiver(post_save, sender=Course)
 @receiver(post_delete, sender=Course)
 def _course_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        aggregates.refresh({getattr(instance, "_cell_before", None), _cell(instance.center_id, instance.start_date)})
+        now = aggregates.cell(instance.center_id, instance.start_date)
+        aggregates.refresh({getattr(instance, "_cell_before", None), now})
 
 
 @receiver(post_save, sender=Enrolment)
@@ -37,7 +32,7 @@ def _enrolment_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         course = Course.objects.filter(pk=instance.course_id).values_list("center_id", "start_date").first()
         if course:
-            aggregates.refresh([_cell(*course)])
+            aggregates.refresh([aggregates.cell(*course)])
 
 
 @receiver(pre_save, sender=Learner)
@@ -53,4 +48,4 @@ def _learner_changed(sender, instance, created=False, raw=False, **kwargs):
     if raw or created or instance._counted_before == (instance.group, instance.ethnicity):
         return
     cells = Course.objects.filter(enrolments__learner=instance).values_list("center_id", "start_date").distinct()
-    aggregates.refresh({_cell(center_id, day) for center_id, day in cells})
+    aggregates.refresh({aggregates.cell(center_id, day) for center_id, day in cells})
