@@ -17,6 +17,7 @@ from django.db.models.functions import ExtractQuarter, ExtractYear
 
 from courses.models import Course, Enrolment, Learner
 
+from . import figures_cache
 from .models import GroupAggregate, LearnerAggregate, QuarterAggregate
 from .periods import Period
 
@@ -195,6 +196,7 @@ def refresh(cells: Iterable[Cell]) -> None:
     cells = {cell for cell in cells if cell is not None}
     if cells:
         _write(cells)
+        figures_cache.touch((center_id, year) for center_id, year, _ in cells)
 
 
 def refresh_courses(courses: Iterable[Course]) -> None:
@@ -204,6 +206,7 @@ def refresh_courses(courses: Iterable[Course]) -> None:
 def rebuild() -> None:
     """Recompute every aggregate (after bulk loads)."""
     _write(None)
+    figures_cache.new_epoch()
 
 
 def differences(limit: int = 50) -> list[str]:

@@ -8,7 +8,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 
 class BackupError(RuntimeError):
@@ -80,3 +80,15 @@ def restore(path: Path) -> None:
             source.close()
     else:
         raise BackupError(f"Chưa hỗ trợ phục hồi cơ sở dữ liệu {connection.vendor}.")
+    _forget_cached_figures()
+
+
+def _forget_cached_figures() -> None:
+    """Figures cached before the restore describe another database: start a new epoch."""
+    from .figures_cache import new_epoch
+
+    try:
+        with transaction.atomic():
+            new_epoch()
+    except DatabaseError:
+        pass  # a backup older than the figures cache: `migrate` creates the table, and nothing is cached yet

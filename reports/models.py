@@ -289,3 +289,40 @@ class LearnerAggregate(models.Model):
 
     def __str__(self):
         return f"{self.center_id} {self.year} quý {self.quarters:04b}: {self.learners}"
+
+
+# -- what the cached figures were computed from (reports/figures_cache.py) -----------------------------------
+class DataStamp(models.Model):
+    """A counter per center and year, raised in the same transaction as every write that changes a figure of that
+    center in that year: classes, enrolments, results, learners' groups, reports' status, plans, lecturers.
+
+    Cached figures are keyed on the sum of the counters of the centers and years they read, so a cached figure
+    is never served after a change it depends on has committed."""
+
+    center = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    year = models.PositiveSmallIntegerField()
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("dấu thay đổi số liệu")
+        verbose_name_plural = _("dấu thay đổi số liệu")
+        constraints = [models.UniqueConstraint(fields=["center", "year"], name="data_stamp_unique")]
+        indexes = [models.Index(fields=["year"], name="data_stamp_year_idx")]
+
+    def __str__(self):
+        return f"{self.center_id} {self.year}: {self.version}"
+
+
+class FiguresEpoch(models.Model):
+    """One row: a random token replaced whenever every cached figure must go (the organisation chain or the
+    program catalogue changed, the aggregates were rebuilt, a backup was restored)."""
+
+    token = models.BigIntegerField()
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("thế hệ số liệu")
+        verbose_name_plural = _("thế hệ số liệu")
+
+    def __str__(self):
+        return f"{self.token}"

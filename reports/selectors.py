@@ -13,13 +13,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import ExtractQuarter
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Unit
 from courses.models import Course, Enrolment, Learner, Lecturer, Program
 
+from . import figures_cache
 from .models import CenterReport, Deadline, PlanLine, default_deadline
 from .periods import Period
 
@@ -70,6 +72,10 @@ class Admitted(dict):
     def pairs(self) -> list[tuple[int, int]]:
         return list(self.reports.values_list("center_id", "quarter"))
 
+    def exists(self, *, center: str, quarter) -> Exists:
+        """The row's (center, quarter) is admitted: a semi-join, which the database hashes once per query."""
+        return Exists(self.reports.filter(center_id=OuterRef(center), quarter=quarter))
+
 
 def admitted_centers(*, centers: QuerySet[Unit], period: Period, basis: str) -> Admitted | None:
     """Quarter index → the ids of the centers whose data the basis admits for it, as a subquery (None: all data).
@@ -95,16 +101,10 @@ def basis_filter(*, centers: QuerySet[Unit], period: Period, admitted: dict | No
                 f"{prefix}start_date__lte": period.end,
             }
         )
-    condition = Q(pk__in=[])
-    for q in period.quarters():
-        condition |= Q(
-            **{
-                f"{prefix}center_id__in": admitted[q.index],
-                f"{prefix}start_date__gte": q.start,
-                f"{prefix}start_date__lte": q.end,
-            }
-        )
-    return condition
+    in_period = Q(**{f"{prefix}start_date__gte": period.start, f"{prefix}start_date__lte": period.end})
+    return in_period & Q(
+        admitted.exists(center=f"{prefix}center_id", quarter=ExtractQuarter(OuterRef(f"{prefix}start_date")))
+    )
 
 
 def plan_filter(*, centers: QuerySet[Unit], period: Period, admitted: dict | None) -> Q:
@@ -256,10 +256,26 @@ def rollup(*, unit: Unit, period: Period, basis: str | None = None, compare: boo
     centers_qs = centers_of(unit)
     centers = list(centers_qs.select_related("parent").order_by("parent__code", "code"))
     programs = {p.pk: p for p in Program.objects.all()}
-    compute = _rollup_raw if raw else _rollup_aggregates
-    current = compute(unit, centers_qs, period, basis, centers, programs)
+
+    def compute(at: Period) -> Rollup:
+        if raw:
+            return _rollup_raw(unit, centers_qs, at, basis, centers, programs)
+
+        def fresh() -> Rollup:
+            figures = _rollup_aggregates(unit, centers_qs, at, basis, centers, programs)
+            figures.unit, figures.centers = None, []  # attached again below: names may change, figures may not
+            return figures
+
+        # Everything a period's figures read is stamped with the period's year (a first quarter's plan too).
+        figures = figures_cache.cached(
+            "rollup", centers=centers_qs, years=[at.year], params=(unit.pk, at.key, basis), compute=fresh
+        )
+        figures.unit, figures.centers = unit, centers
+        return figures
+
+    current = compute(period)
     if compare:
-        current.previous = compute(unit, centers_qs, period.year_earlier(), basis, centers, programs)
+        current.previous = compute(period.year_earlier())
     return current
 
 
@@ -267,10 +283,7 @@ def _aggregate_filter(*, centers_qs, period: Period, admitted: dict | None) -> Q
     quarters = [q.index for q in period.quarters()]
     if admitted is None:
         return Q(center__in=centers_qs, year=period.year, quarter__in=quarters)
-    condition = Q(pk__in=[])
-    for quarter in quarters:
-        condition |= Q(center_id__in=admitted[quarter], year=period.year, quarter=quarter)
-    return condition
+    return Q(admitted.exists(center="center_id", quarter=OuterRef("quarter")), year=period.year, quarter__in=quarters)
 
 
 def _learner_filter(*, centers_qs, period: Period, admitted: dict | None) -> Q:
@@ -687,6 +700,17 @@ def quarterly_series(*, unit: Unit, last: Period, count: int, basis: str | None 
         quarters.insert(0, quarters[0].previous_quarter())
     start, end = quarters[0].start, quarters[-1].end
     centers_qs = centers_of(unit)
+    return figures_cache.cached(
+        "quarterly_series",
+        centers=centers_qs,
+        years=range(start.year, end.year + 1),
+        params=(unit.pk, last.key, count, basis),
+        compute=lambda: _quarterly_series(centers_qs, quarters, basis),
+    )
+
+
+def _quarterly_series(centers_qs, quarters: list[Period], basis: str) -> list[QuarterPoint]:
+    start, end = quarters[0].start, quarters[-1].end
     admitted = None
     if basis != Basis.ALL:
         statuses = [CenterReport.Status.APPROVED]
@@ -714,20 +738,25 @@ def quarterly_series(*, unit: Unit, last: Period, count: int, basis: str | None 
 
 
 # -- rows for exports ---------------------------------------------------------------------------------------
-def lecturers_in_period(*, unit: Unit, period: Period, basis: str | None = None) -> QuerySet[Lecturer]:
-    """Lecturers who taught at least one counted class of the period, with how many (one query)."""
+def lecturers_in_period(*, unit: Unit, period: Period, basis: str | None = None) -> list[Lecturer]:
+    """Lecturers who taught at least one counted class of the period, each with `n_classes` (two queries)."""
     basis = basis or default_basis(unit)
     centers_qs = centers_of(unit)
     admitted = admitted_centers(centers=centers_qs, period=period, basis=basis)
-    taught = basis_filter(centers=centers_qs, period=period, admitted=admitted, path="courses") & ~Q(
-        courses__status=Course.Status.CANCELLED
+    taught = Course.lecturers.through.objects.filter(
+        basis_filter(centers=centers_qs, period=period, admitted=admitted, path="course")
+    ).exclude(course__status=Course.Status.CANCELLED)
+    classes = dict(
+        taught.values("lecturer_id").annotate(n=Count("course_id", distinct=True)).values_list("lecturer_id", "n")
     )
-    return (
-        Lecturer.objects.filter(taught)
-        .annotate(n_classes=Count("courses", filter=taught, distinct=True))
+    lecturers = list(
+        Lecturer.objects.filter(pk__in=taught.values("lecturer_id"))
         .select_related("center")
         .order_by("center__parent__code", "center__code", "kind", "full_name")
     )
+    for lecturer in lecturers:
+        lecturer.n_classes = classes.get(lecturer.pk, 0)
+    return lecturers
 
 
 ROSTER_FIELDS = (

@@ -1,13 +1,16 @@
 """Single-object saves of classes, enrolments and learners refresh the maintained aggregates of the cells they
 touch, in the same transaction (services, the admin, anything that calls save()). Bulk writes call
-reports.aggregates.refresh themselves."""
+reports.aggregates.refresh themselves. Changes to what else the figures read (report statuses, plans, lecturers,
+the organisation chain) raise the stamps behind the cached figures."""
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from courses.models import Course, Enrolment, Learner
+from centers.models import Unit
+from courses.models import Course, Enrolment, Learner, Lecturer, Program
 
-from . import aggregates
+from . import aggregates, figures_cache
+from .models import CenterReport, PlanLine
 
 
 @receiver(pre_save, sender=Course)
@@ -49,3 +52,53 @@ def _learner_changed(sender, instance, created=False, raw=False, **kwargs):
         return
     cells = Course.objects.filter(enrolments__learner=instance).values_list("center_id", "start_date").distinct()
     aggregates.refresh({aggregates.cell(center_id, day) for center_id, day in cells})
+
+
+# -- the stamps behind cached figures (reports/figures_cache.py) ---------------------------------------------------
+@receiver(post_save, sender=CenterReport)
+@receiver(post_delete, sender=CenterReport)
+def _report_changed(sender, instance, raw=False, **kwargs):
+    """A report's status decides which quarters the approved and submitted bases admit."""
+    if not raw:
+        figures_cache.touch([(instance.center_id, instance.year)])
+
+
+@receiver(post_save, sender=PlanLine)
+@receiver(post_delete, sender=PlanLine)
+def _plan_changed(sender, instance, raw=False, **kwargs):
+    """A plan line counts in the quarter after its report's: the next year's after a fourth quarter."""
+    if raw:
+        return
+    report = CenterReport.objects.filter(pk=instance.report_id).values_list("center_id", "year", "quarter").first()
+    if report:
+        center_id, year, quarter = report
+        figures_cache.touch([(center_id, year), (center_id, year + 1 if quarter == 4 else year)])
+
+
+@receiver(post_save, sender=Lecturer)
+@receiver(post_delete, sender=Lecturer)
+def _lecturer_changed(sender, instance, raw=False, **kwargs):
+    """Lecturers are counted by kind in every year they taught."""
+    if not raw:
+        figures_cache.touch_all_years([instance.center_id])
+
+
+@receiver(m2m_changed, sender=Course.lecturers.through)
+def _course_lecturers_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if reverse:  # lecturer.courses changed: the classes are pk_set, or every class of the lecturer on clear
+        courses = Course.objects.filter(pk__in=pk_set) if pk_set else Course.objects.filter(center=instance.center_id)
+        figures_cache.touch({(c, d.year) for c, d in courses.values_list("center_id", "start_date")})
+    else:
+        figures_cache.touch([(instance.center_id, instance.start_date.year)])
+
+
+@receiver(post_save, sender=Unit)
+@receiver(post_delete, sender=Unit)
+@receiver(post_save, sender=Program)
+@receiver(post_delete, sender=Program)
+def _structure_changed(sender, raw=False, **kwargs):
+    """Which centers make up a unit, and the programs' order: rare changes that reach every figure."""
+    if not raw:
+        figures_cache.new_epoch()

@@ -112,3 +112,13 @@ def browser(monkeypatch):
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_figures_cache():
+    """Each test rolls its database back, stamps included: cached figures must not outlive it."""
+    from reports import figures_cache
+
+    figures_cache.clear()
+    yield
+    figures_cache.clear()

@@ -16,24 +16,13 @@ from reports.models import QuarterAggregate
 from reports.periods import Period
 
 from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, approve, program
+from .helpers import same_as_raw
 
 pytestmark = pytest.mark.django_db
 
 
 def exact():
     call_command("check_aggregates", stdout=io.StringIO())
-
-
-def same_as_raw(unit, key="2026", basis=selectors.Basis.ALL):
-    fast = selectors.rollup(unit=unit, period=Period.parse(key), basis=basis)
-    raw = selectors.rollup(unit=unit, period=Period.parse(key), basis=basis, raw=True)
-    for a, b in ((fast, raw), (fast.previous, raw.previous)):
-        assert a.total == b.total
-        assert a.by_center == b.by_center
-        assert {k: (v.classes, v.own_classes, v.enrolments, v.results) for k, v in a.by_program.items()} == {
-            k: (v.classes, v.own_classes, v.enrolments, v.results) for k, v in b.by_program.items()
-        }
-        assert a.by_format == b.by_format and a.by_group == b.by_group and a.lecturers == b.lecturers
 
 
 @pytest.fixture

@@ -3,13 +3,12 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courses.models import Course, Enrolment, Learner, Lecturer
 
 from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, LecturerFactory, program
+from .helpers import page_queries as count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -260,12 +259,6 @@ def test_the_list_is_paginated(login, center_user, center):
     body = login(center_user).get(reverse("courses:course_list")).content.decode()
     assert "Trang 1/2" in body
     assert "Tổng số: 55" in body
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx)
 
 
 def test_list_and_class_pages_cost_the_same_queries_at_two_sizes(login, board_user, center):

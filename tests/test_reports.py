@@ -20,6 +20,7 @@ from reports.periods import Period
 from reports.selectors import Basis
 
 from .factories import CenterFactory, CourseFactory, EnrolmentFactory, LearnerFactory, ReportFactory, approve, program
+from .helpers import page_queries as count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -87,12 +88,6 @@ def submitted(center, year=2023, quarter=1, at=None, by=None):
         first_submitted_at=at,
         submitted_by=by,
     )
-
-
-def count_queries(client, address):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(address).status_code == 200
-    return len(ctx)
 
 
 # == A. rollups against hand-counted classes ===============================================================

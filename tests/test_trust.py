@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from courses.models import Course
 from reports.models import ExportLog
@@ -32,9 +33,39 @@ def test_repeated_wrong_passwords_lock_the_login_with_a_message(client, center_u
     assert "_auth_user_id" not in client.session
 
 
-def test_sessions_expire_after_30_idle_minutes():
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+def _session_row(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def test_a_session_idle_for_30_minutes_ends(client, center_user):
+    client.force_login(center_user)
+    assert client.get(reverse("courses:course_list")).status_code == 200
+    row = _session_row(client)
+    row.expire_date = timezone.now() - datetime.timedelta(seconds=1)  # 30 minutes without a request
+    row.save()
+    response = client.get(reverse("courses:course_list"))
+    assert response.status_code == 302 and reverse("login") in response.url
+
+
+def test_activity_renews_the_session_at_most_once_a_minute(client, center_user):
+    client.force_login(center_user)
+    client.get(reverse("courses:course_list"))
+    first = _session_row(client).expire_date
+    assert abs((first - timezone.now()).total_seconds() - 30 * 60) < 60
+    # Within the minute: no session write.
+    client.get(reverse("courses:course_list"))
+    assert _session_row(client).expire_date == first
+    # A minute later the next request renews the 30 minutes.
+    session = client.session
+    session["_renewed"] -= 61
+    session.save()
+    row = _session_row(client)
+    row.expire_date = timezone.now() + datetime.timedelta(minutes=2)
+    row.save()
+    client.get(reverse("courses:course_list"))
+    assert (_session_row(client).expire_date - timezone.now()).total_seconds() > 29 * 60
 
 
 def test_password_validators_refuse_a_weak_password(center_user):

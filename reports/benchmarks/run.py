@@ -28,7 +28,7 @@ from courses import services
 from courses.models import Course, Enrolment, Learner
 from courses.workbook import LEARNER_HEADERS, read_workbook
 
-from .. import selectors
+from .. import figures_cache, selectors
 from ..exporters.context import build_context
 from ..exporters.xlsx import RosterSheet, render_workbook
 from ..periods import Period
@@ -58,13 +58,22 @@ class Row:
         return f"{self.median_ms / self.baseline_ms:.2f}×" if self.baseline_ms else "—"
 
 
-def _measure(fn: Callable[[], object], runs: int) -> tuple[list[float], int]:
-    fn()  # warm caches and connections
-    times = []
+def _measure(fn: Callable[[], object], runs: int, *, cold: bool = False) -> tuple[list[float], int]:
+    """Times of `runs` calls and the queries of one. `cold`: the figures cache is emptied before each call (the
+    first look after a write); otherwise the figures are cached (every later look until the next write)."""
+
+    def prepare():
+        if cold:
+            figures_cache.clear()
+
+    fn()  # warm connections (and the figures cache)
+    prepare()
     with CaptureQueriesContext(connection) as ctx:
         fn()
     queries = len(ctx)
+    times = []
     for _ in range(runs):
+        prepare()
         started = time.perf_counter()
         fn()
         times.append((time.perf_counter() - started) * 1000)
@@ -93,16 +102,26 @@ def run(*, runs: int = 20, heavy_runs: int = 5, progress=print) -> list[Row]:
     quarter = Period(year.year, "Q", 2)
 
     progress("national annual rollup")
-    times, queries = _measure(lambda: selectors.rollup(unit=central, period=year, basis="approved"), runs)
     base, _ = _measure(lambda: _baseline(year), runs)
-    rows.append(_row(f"national annual rollup ({year.label})", times, queries, statistics.median(base)))
+    for cold, label in ((True, "first look after a write"), (False, "cached, no write since")):
+        times, queries = _measure(
+            lambda: selectors.rollup(unit=central, period=year, basis="approved"), runs, cold=cold
+        )
+        rows.append(_row(f"national annual rollup ({year.label}), {label}", times, queries, statistics.median(base)))
 
     province = Unit.objects.provinces().annotate(n=Count("children")).order_by("-n", "code").first()
     board = _client_for(province, "bench.board")
     progress("province quarterly dashboard")
     url = reverse("reports:dashboard", args=[unit_key(province), quarter.key])
-    times, queries = _measure(lambda: _ok(board.get(url)), runs)
-    rows.append(_row(f"province quarterly dashboard, whole view ({quarter.label})", times, queries))
+    for cold, label in ((True, "first look after a write"), (False, "cached")):
+        times, queries = _measure(lambda: _ok(board.get(url)), runs, cold=cold)
+        rows.append(_row(f"province quarterly dashboard, whole view ({quarter.label}), {label}", times, queries))
+    progress("national dashboard")
+    central_client = _client_for(central, "bench.central")
+    url = reverse("reports:dashboard", args=[unit_key(central), year.key])
+    for cold, label in ((True, "first look after a write"), (False, "cached")):
+        times, queries = _measure(lambda: _ok(central_client.get(url)), runs, cold=cold)
+        rows.append(_row(f"national annual dashboard, whole view ({year.label}), {label}", times, queries))
 
     progress("class list page")
     times, queries = _measure(lambda: _ok(board.get(reverse("courses:course_list"))), runs)

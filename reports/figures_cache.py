@@ -1,0 +1,96 @@
+"""Cached figures that are never stale.
+
+Every write that changes a figure raises the data stamp of the (center, year) it touched, in its own
+transaction (`touch`): the maintained aggregates' refresh does it for classes, enrolments, results and
+learners; reports/signals.py for report statuses, plans and lecturers. Rare changes that reach everything
+(the organisation chain, the program catalogue, a rebuild or a restore) replace the epoch token (`new_epoch`).
+
+A cached value is keyed on what it was computed from: the epoch token, and the count and sum of the stamps
+of the centers and years it read. Stamps only grow, so once a change has committed, every key that covers it
+is new and the value is computed again; values computed inside a transaction are stored only once it has
+committed, so a rolled-back write never leaves figures behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import secrets
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models import BigIntegerField, Count, F, Func, Q, QuerySet, Subquery, Sum
+
+from .models import DataStamp, FiguresEpoch
+
+T = TypeVar("T")
+CACHE_ALIAS = "figures"
+
+
+def _cache():
+    return caches[CACHE_ALIAS if CACHE_ALIAS in settings.CACHES else "default"]
+
+
+# -- writes -------------------------------------------------------------------------------------------------------
+def touch(center_years: Iterable[tuple[int, int]]) -> None:
+    """Raise the stamps of these (center id, year) pairs (two queries). Call it inside the write's transaction."""
+    pairs = {(int(center), int(year)) for center, year in center_years if center is not None and year is not None}
+    if not pairs:
+        return
+    DataStamp.objects.bulk_create(
+        [DataStamp(center_id=center, year=year) for center, year in sorted(pairs)], ignore_conflicts=True
+    )
+    condition = Q(pk__in=[])
+    by_year: dict[int, list[int]] = {}
+    for center, year in pairs:
+        by_year.setdefault(year, []).append(center)
+    for year, centers in by_year.items():
+        condition |= Q(year=year, center_id__in=centers)
+    DataStamp.objects.filter(condition).update(version=F("version") + 1)
+
+
+def touch_all_years(center_ids: Iterable[int]) -> None:
+    """Raise every stamp of these centers (a lecturer's kind counts in every year they taught)."""
+    DataStamp.objects.filter(center_id__in=list(center_ids)).update(version=F("version") + 1)
+
+
+def new_epoch() -> None:
+    """Invalidate every cached figure, here and in every other process."""
+    FiguresEpoch.objects.update_or_create(pk=1, defaults={"token": secrets.randbits(62)})
+
+
+# -- reads ----------------------------------------------------------------------------------------------------------
+def fingerprint(*, centers: QuerySet, years: Iterable[int]) -> str:
+    """What figures of these centers in these years were computed from (one small query)."""
+    stamps = DataStamp.objects.filter(center__in=centers, year__in=sorted(set(years))).order_by()
+    # Func, not Count/Sum: a bare aggregate over the subquery's rows, without a GROUP BY.
+    count = stamps.annotate(v=Func(F("id"), function="COUNT", output_field=BigIntegerField())).values("v")
+    total = stamps.annotate(v=Func(F("version"), function="SUM", output_field=BigIntegerField())).values("v")
+    row = FiguresEpoch.objects.filter(pk=1).values_list("token", Subquery(count), Subquery(total)).first()
+    if row is None:  # no epoch row (a test database flushed of it): count the stamps alone
+        row = (0, *stamps.aggregate(n=Count("id"), s=Sum("version")).values())
+    epoch, n, s = row
+    return f"{epoch}.{n or 0}.{s or 0}"
+
+
+def cached(name: str, *, centers: QuerySet, years: Iterable[int], params: tuple, compute: Callable[[], T]) -> T:
+    """The value of compute() for (name, params) over these centers and years, from the cache when unchanged."""
+    years = sorted(set(years))
+    raw_key = f"{name}|{params!r}|{years}|{fingerprint(centers=centers, years=years)}"
+    key = "figures:" + hashlib.sha1(raw_key.encode()).hexdigest()
+    cache = _cache()
+    stored = cache.get(key)
+    if stored is not None:
+        return pickle.loads(stored)
+    value = compute()
+    stored = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)  # now: the caller may change the value
+    # Outside a transaction this runs at once; inside one, only if it commits.
+    transaction.on_commit(lambda: cache.set(key, stored))
+    return value
+
+
+def clear() -> None:
+    _cache().clear()

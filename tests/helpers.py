@@ -1,0 +1,42 @@
+"""What several test modules measure or compare the same way."""
+
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from reports import figures_cache, selectors
+from reports.periods import Period
+
+
+def committed():
+    """Run the on-commit callbacks registered inside (tests run in a transaction that never commits): the figures
+    cache stores what it computed only once the transaction that computed it commits."""
+    return TestCase.captureOnCommitCallbacks(using="default", execute=True)
+
+
+def page_queries(client, address: str, *, cached: bool = False) -> int:
+    """Queries one GET of `address` costs. A first request renews the session (done at most once a minute, not
+    part of a page's cost) and fills the figures cache; the cache is then emptied unless `cached`."""
+    with committed():
+        assert client.get(address).status_code == 200
+    if not cached:
+        figures_cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(address).status_code == 200
+    return len(ctx)
+
+
+def same_as_raw(unit, key="2026", basis=selectors.Basis.ALL):
+    """The rollup the app shows (maintained aggregates, cached) equals raw counting, this period and a year earlier."""
+    with committed():
+        fast = selectors.rollup(unit=unit, period=Period.parse(key), basis=basis)
+    raw = selectors.rollup(unit=unit, period=Period.parse(key), basis=basis, raw=True)
+    for a, b in ((fast, raw), (fast.previous, raw.previous)):
+        assert a.total == b.total, key
+        assert a.by_center == b.by_center, key
+        assert {
+            k: (v.classes, v.own_classes, v.enrolments, v.results, v.planned_classes) for k, v in a.by_program.items()
+        } == {
+            k: (v.classes, v.own_classes, v.enrolments, v.results, v.planned_classes) for k, v in b.by_program.items()
+        }, key
+        assert a.by_format == b.by_format and a.by_group == b.by_group and a.lecturers == b.lecturers, key

@@ -1,0 +1,150 @@
+"""Cached figures are never stale: after every kind of write the figures the app shows equal raw counting."""
+
+import datetime
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from centers.scoping import Scope
+from courses import services
+from courses.models import Lecturer
+from reports import figures_cache, selectors
+from reports import services as report_services
+from reports.periods import Period
+
+from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, LecturerFactory, ProvinceFactory, program
+from .helpers import committed, same_as_raw
+
+pytestmark = pytest.mark.django_db
+
+
+def shown_equals_counted(unit):
+    """Every basis, a year and its quarters, and the quarterly trend, as the app shows them, equal raw counting."""
+    for basis in selectors.Basis.values:
+        for key in ("2025", "2025-Q1", "2025-Q2"):
+            same_as_raw(unit, key, basis)
+        with committed():
+            series = selectors.quarterly_series(unit=unit, last=Period.parse("2025-Q4"), count=4, basis=basis)
+        for point in series:
+            raw = selectors.rollup(unit=unit, period=point.period, basis=basis, compare=False, raw=True)
+            assert (point.classes, point.enrolments) == (raw.total.classes, raw.total.enrolments), point.period
+
+
+def test_the_figures_shown_follow_every_kind_of_write(center, other_center, province, center_user, board_user):
+    """Each step first fills the cache (shown_equals_counted), then writes: a figure the write changed and
+    the cache kept would differ from raw counting at the next step."""
+    staff, board = Scope.for_user(center_user), Scope.for_user(board_user)
+    CourseFactory(center=other_center, start_date=datetime.date(2025, 2, 10), program=program("DVM"))
+    shown_equals_counted(province)
+
+    course = services.course_create(
+        scope=staff,
+        center=center,
+        program=program("KND"),
+        code="C1",
+        title="Lớp C",
+        start_date=datetime.date(2025, 2, 3),
+        end_date=datetime.date(2025, 2, 7),
+        format="truc_tiep",
+        status="finished",
+    )
+    shown_equals_counted(province)
+    learners = [LearnerFactory(center=center, group="doan_vien", ethnicity="Tày") for _ in range(3)]
+    enrolments = [services.enrolment_add(scope=staff, course=course, learner=learner) for learner in learners]
+    shown_equals_counted(province)
+    entries = [services.ResultEntry(e.pk, r, "") for e, r in zip(enrolments, ["gioi", "kha", "khong_dat"], strict=True)]
+    services.results_record(scope=staff, course=course, entries=entries)
+    shown_equals_counted(province)
+
+    lecturer = services.lecturer_create(scope=staff, center=center, full_name="Trần Văn Giảng", kind="chuyen_trach")
+    course = services.course_update(scope=staff, course=course, lecturers=[lecturer])
+    shown_equals_counted(province)
+    services.lecturer_update(scope=staff, lecturer=lecturer, kind=Lecturer.Kind.REPORTER)
+    second = LecturerFactory(center=center, kind=Lecturer.Kind.CONCURRENT)
+    shown_equals_counted(province)
+    course.lecturers.add(second)  # as the admin's form does, after saving the class
+    shown_equals_counted(province)
+
+    # The plan written in the report of 2024's fourth quarter counts in 2025's first.
+    q4 = report_services.report_get_or_create(scope=staff, center=center, period=Period.parse("2024-Q4"))
+    report_services.report_save(scope=staff, report=q4, version=q4.version, plan={program("KND").pk: 4})
+    shown_equals_counted(province)
+    q1 = report_services.report_get_or_create(scope=staff, center=center, period=Period.parse("2025-Q1"))
+    q1 = report_services.report_save(scope=staff, report=q1, version=q1.version, plan={program("NQ").pk: 2})
+    shown_equals_counted(province)
+    report_services.report_submit(scope=staff, report=q1, version=q1.version)
+    shown_equals_counted(province)
+    report_services.report_approve(scope=board, report=q1)
+    shown_equals_counted(province)
+    report_services.report_unlock(scope=board, report=q1, reason="Sửa kết quả")
+    shown_equals_counted(province)
+
+    services.enrolment_remove(scope=staff, enrolment=enrolments[2])
+    shown_equals_counted(province)
+    services.learner_update(scope=staff, learner=learners[0], group="can_bo", ethnicity="Kinh")
+    shown_equals_counted(province)
+    course = services.course_update(
+        scope=staff, course=course, start_date=datetime.date(2025, 5, 5), end_date=datetime.date(2025, 5, 9)
+    )
+    shown_equals_counted(province)
+    course = services.course_update(scope=staff, course=course, co_organised=True, format="truc_tuyen")
+    shown_equals_counted(province)
+
+    # The organisation chain: a center moved to another province leaves this one's figures.
+    other_center.parent = ProvinceFactory(code="42")
+    other_center.save()
+    shown_equals_counted(province)
+    services.course_cancel(scope=staff, course=course, reason="Không đủ học viên")
+    shown_equals_counted(province)
+    assert selectors.rollup(unit=province, period=Period.parse("2025"), basis="all").total.classes == 0
+
+
+def test_a_second_look_reads_the_cache(center):
+    EnrolmentFactory(course=CourseFactory(center=center, start_date=datetime.date(2025, 2, 3)))
+    period = Period.parse("2025")
+    with CaptureQueriesContext(connection) as cold, committed():
+        first = selectors.rollup(unit=center, period=period)
+    with CaptureQueriesContext(connection) as warm:
+        second = selectors.rollup(unit=center, period=period)
+    assert second.total == first.total and second.total.enrolments == 1
+    assert second.unit == center and [c.pk for c in second.centers] == [center.pk]
+    assert len(warm) < len(cold) // 2, (len(warm), len(cold))
+
+
+def test_figures_computed_in_a_transaction_that_rolls_back_are_not_kept(center):
+    course = CourseFactory(center=center, start_date=datetime.date(2025, 2, 3))
+    period = Period.parse("2025")
+    with committed():
+        assert selectors.rollup(unit=center, period=period, compare=False).total.classes == 1
+
+    class Abandon(Exception):
+        pass
+
+    with pytest.raises(Abandon), committed(), transaction.atomic():
+        CourseFactory(center=center, start_date=datetime.date(2025, 3, 3))
+        assert selectors.rollup(unit=center, period=period, compare=False).total.classes == 2
+        raise Abandon
+    # The next committed write raises the same stamp the abandoned one did: its figures must not come back.
+    with committed():
+        EnrolmentFactory(course=course)
+        assert selectors.rollup(unit=center, period=period, compare=False).total.classes == 1
+
+
+def test_a_new_epoch_drops_every_cached_figure(center):
+    CourseFactory(center=center, start_date=datetime.date(2025, 2, 3))
+    before = figures_cache.fingerprint(centers=selectors.centers_of(center), years=[2025])
+    figures_cache.new_epoch()
+    assert figures_cache.fingerprint(centers=selectors.centers_of(center), years=[2025]) != before
+
+
+def test_the_program_order_shown_follows_the_catalogue(center):
+    for code in ("KND", "NQ"):
+        CourseFactory(center=center, program=program(code), start_date=datetime.date(2025, 2, 3))
+    period = Period.parse("2025")
+    with committed():
+        assert list(selectors.rollup(unit=center, period=period).by_program)[:2] == ["KND", "NQ"]
+    knd = program("KND")
+    knd.order = 99
+    knd.save()
+    assert list(selectors.rollup(unit=center, period=period).by_program)[:2] == ["NQ", "KND"]
