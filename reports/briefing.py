@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from centers.models import Unit
 
-from . import selectors
+from . import figures_cache, selectors
 from .formatting import vn_int, vn_percent
 from .models import Briefing
 from .periods import Period
@@ -128,7 +128,20 @@ def _gathered(rollup: Rollup, attribute: str) -> list[str]:
 
 
 def generate(*, unit: Unit, period: Period, basis: str | None = None, rollup: Rollup | None = None) -> str:
-    """The whole briefing: the figures paragraph, then the centers' shortcomings and proposals."""
+    """The whole briefing: the figures paragraph, then the centers' shortcomings and proposals.
+
+    Cached like the figures it is written from (the period and a year earlier; reports' text is stamped too)."""
+    basis = rollup.basis if rollup is not None else basis or selectors.default_basis(unit)
+    return figures_cache.cached(
+        "briefing",
+        centers=selectors.centers_of(unit),
+        years=[period.year - 1, period.year],
+        params=(unit.pk, period.key, basis),
+        compute=lambda: _generate(unit, period, basis, rollup),
+    )
+
+
+def _generate(unit: Unit, period: Period, basis: str, rollup: Rollup | None) -> str:
     rollup = rollup or selectors.rollup(unit=unit, period=period, basis=basis)
     sections = [figures_paragraph(rollup)]
     if unit.kind == Unit.Kind.CENTRAL:

@@ -364,8 +364,10 @@ def _finish(unit, centers_qs, period, basis, centers, programs, admitted, by_cen
     for row in taught.values("lecturer__kind").annotate(n=Count("lecturer_id", distinct=True)).order_by():
         lecturers[row["lecturer__kind"]] = row["n"]
     plans = PlanLine.objects.filter(plan_filter(centers=centers_qs, period=period, admitted=admitted))
-    for row in plans.values("report__center_id", "program_id").annotate(n=Sum("planned_classes")).order_by():
+    # Two narrow groupings (centers, programs) rather than one per center and program (thousands of rows).
+    for row in plans.values("report__center_id").annotate(n=Sum("planned_classes")).order_by():
         by_center[row["report__center_id"]].planned_classes += row["n"]
+    for row in plans.values("program_id").annotate(n=Sum("planned_classes")).order_by():
         program = programs[row["program_id"]]
         by_program.setdefault(program.code, ProgramFigures(program)).planned_classes += row["n"]
     total = Figures()
@@ -483,11 +485,15 @@ class Narrative:
 
 
 def narratives(*, unit: Unit, period: Period, basis: str | None = None) -> list[Narrative]:
-    """The centers' written shortcomings, proposals and next tasks for the quarters of a period (one query)."""
+    """The centers' written shortcomings, proposals and next tasks for the quarters of a period (two queries)."""
     basis = basis or default_basis(unit)
-    reports = CenterReport.objects.filter(
-        center__in=centers_of(unit), year=period.year, quarter__in=[q.index for q in period.quarters()]
-    ).select_related("center")
+    reports = (
+        CenterReport.objects.filter(
+            center__in=centers_of(unit), year=period.year, quarter__in=[q.index for q in period.quarters()]
+        )
+        .select_related("center")
+        .prefetch_related("center__former_names")
+    )  # names as they were (name_on)
     if basis == Basis.APPROVED:
         reports = reports.filter(status=CenterReport.Status.APPROVED)
     elif basis == Basis.SUBMITTED:

@@ -148,3 +148,18 @@ def test_the_program_order_shown_follows_the_catalogue(center):
     knd.order = 99
     knd.save()
     assert list(selectors.rollup(unit=center, period=period).by_program)[:2] == ["NQ", "KND"]
+
+
+def test_the_generated_briefing_follows_the_centers_reports(center, province, center_user):
+    from reports import briefing
+
+    staff = Scope.for_user(center_user)
+    CourseFactory(center=center, start_date=datetime.date(2025, 2, 3))
+    period = Period.parse("2025-Q1")
+    report = report_services.report_get_or_create(scope=staff, center=center, period=period)
+    report = report_services.report_save(scope=staff, report=report, version=report.version, shortcomings="Thiếu phòng")
+    with committed():
+        assert "Thiếu phòng" in briefing.generate(unit=province, period=period, basis="all")
+    report_services.report_save(scope=staff, report=report, version=report.version, shortcomings="Thiếu giảng viên")
+    text = briefing.generate(unit=province, period=period, basis="all")
+    assert "Thiếu giảng viên" in text and "Thiếu phòng" not in text
