@@ -661,13 +661,25 @@ class ReportingRate:
 
 
 def reporting_rate(*, unit: Unit, period: Period, centers: list[Unit] | None = None) -> ReportingRate:
-    """Submitted and approved center-quarters over the center-quarters expected (centers active then)."""
-    centers = centers if centers is not None else list(centers_of(unit))
+    """Submitted and approved center-quarters over the center-quarters expected (centers active then).
+
+    `centers`: the unit's centers when the caller has them already. Cached: report statuses are stamped."""
+    centers_qs = centers_of(unit)
+    return figures_cache.cached(
+        "reporting_rate",
+        centers=centers_qs,
+        years=[period.year],
+        params=(unit.pk, period.key),
+        compute=lambda: _reporting_rate(centers_qs, centers if centers is not None else list(centers_qs), period),
+    )
+
+
+def _reporting_rate(centers_qs, centers: list[Unit], period: Period) -> ReportingRate:
     quarters = period.quarters()
     statuses = {
         (center_id, quarter): status
         for center_id, quarter, status in CenterReport.objects.filter(
-            center__in=[c.pk for c in centers], year=period.year, quarter__in=[q.index for q in quarters]
+            center__in=centers_qs, year=period.year, quarter__in=[q.index for q in quarters]
         ).values_list("center_id", "quarter", "status")
     }
     done = {

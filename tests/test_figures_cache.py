@@ -163,3 +163,14 @@ def test_the_generated_briefing_follows_the_centers_reports(center, province, ce
     report_services.report_save(scope=staff, report=report, version=report.version, shortcomings="Thiếu giảng viên")
     text = briefing.generate(unit=province, period=period, basis="all")
     assert "Thiếu giảng viên" in text and "Thiếu phòng" not in text
+
+
+def test_the_reporting_rate_follows_submissions(center, other_center, province, center_user):
+    staff = Scope.for_user(center_user)
+    period = Period.parse("2025-Q1")
+    with committed():
+        assert selectors.reporting_rate(unit=province, period=period).reported == 0
+    report = report_services.report_get_or_create(scope=staff, center=center, period=period)
+    report_services.report_submit(scope=staff, report=report, version=report.version)
+    rate = selectors.reporting_rate(unit=province, period=period)
+    assert (rate.reported, rate.expected) == (1, 2)

@@ -16,7 +16,7 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 class Staff(HttpUser):
     abstract = True
-    wait_time = between(0.5, 2.0)
+    wait_time = between(1, 5)  # a click every 3 seconds on average: busy staff, not a script
     role = ""
 
     def on_start(self):
