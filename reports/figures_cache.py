@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import secrets
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -76,20 +77,72 @@ def fingerprint(*, centers: QuerySet, years: Iterable[int]) -> str:
     return f"{epoch}.{n or 0}.{s or 0}"
 
 
+def fingerprints(*, centers: QuerySet, years: Iterable[int], part: str) -> dict:
+    """The fingerprints of the parts of a set of centers, each part the centers sharing the value of `part` (a
+    lookup on the stamps' center: "center__parent_id" parts them by province). Two small queries."""
+    stamps = DataStamp.objects.filter(center__in=centers, year__in=sorted(set(years)))
+    rows = stamps.values(part).annotate(n=Count("id"), s=Sum("version")).order_by()
+    epoch = FiguresEpoch.objects.filter(pk=1).values_list("token", flat=True).first() or 0
+    found = {row[part]: f"{epoch}.{row['n']}.{row['s']}" for row in rows}
+    return defaultdict(lambda: f"{epoch}.0.0", found)
+
+
+def _key(name: str, params: tuple, years: list[int], fingerprint: str) -> str:
+    return "figures:" + hashlib.sha1(f"{name}|{params!r}|{years}|{fingerprint}".encode()).hexdigest()
+
+
+def _store(values: dict[str, bytes]) -> None:
+    """Outside a transaction at once; inside one, only if it commits (a rolled-back write leaves nothing)."""
+    cache = _cache()
+    transaction.on_commit(lambda: cache.set_many(values))
+
+
 def cached(name: str, *, centers: QuerySet, years: Iterable[int], params: tuple, compute: Callable[[], T]) -> T:
     """The value of compute() for (name, params) over these centers and years, from the cache when unchanged."""
     years = sorted(set(years))
-    raw_key = f"{name}|{params!r}|{years}|{fingerprint(centers=centers, years=years)}"
-    key = "figures:" + hashlib.sha1(raw_key.encode()).hexdigest()
-    cache = _cache()
-    stored = cache.get(key)
+    key = _key(name, params, years, fingerprint(centers=centers, years=years))
+    stored = _cache().get(key)
     if stored is not None:
         return pickle.loads(stored)
     value = compute()
-    stored = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)  # now: the caller may change the value
-    # Outside a transaction this runs at once; inside one, only if it commits.
-    transaction.on_commit(lambda: cache.set(key, stored))
+    _store({key: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)})  # now: the caller may change the value
     return value
+
+
+def cached_parts(
+    name: str,
+    *,
+    centers: QuerySet,
+    part: str | None,
+    keys: Iterable,
+    years: Iterable[int],
+    params: tuple,
+    compute: Callable[[list], dict],
+) -> dict:
+    """{part key: value} for the parts of a set of centers (see `fingerprints`), each cached on its own stamps.
+
+    `part` None: `keys` is one key, for all the centers. compute(missing keys) returns the values of the parts
+    not in the cache, so a write in one center costs the
+    next national look one province's figures, not the country's."""
+    years, keys = sorted(set(years)), list(keys)
+    if part is None:  # one part, all the centers: one query
+        (only,) = keys
+        prints = {only: fingerprint(centers=centers, years=years)}
+    else:
+        prints = fingerprints(centers=centers, years=years, part=part)
+    cache_keys = {key: _key(name, (*params, key), years, prints[key]) for key in keys}
+    found = _cache().get_many(list(cache_keys.values()))
+    values, missing = {}, []
+    for key, cache_key in cache_keys.items():
+        if cache_key in found:
+            values[key] = pickle.loads(found[cache_key])
+        else:
+            missing.append(key)
+    if missing:
+        computed = compute(missing)
+        _store({cache_keys[key]: pickle.dumps(computed[key], protocol=pickle.HIGHEST_PROTOCOL) for key in missing})
+        values.update((key, computed[key]) for key in missing)
+    return values
 
 
 def clear() -> None:

@@ -181,6 +181,12 @@ class ProgramFigures:
     def co_organised_classes(self) -> int:
         return self.classes - self.own_classes
 
+    def add(self, other: ProgramFigures) -> None:
+        for name in ("classes", "own_classes", "enrolments", "planned_classes"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for key, n in other.results.items():
+            self.results[key] = self.results.get(key, 0) + n
+
 
 @dataclass
 class Change:
@@ -250,33 +256,88 @@ class Rollup:
 def rollup(*, unit: Unit, period: Period, basis: str | None = None, compare: bool = True, raw: bool = False) -> Rollup:
     """Every figure of a unit for a period (and the same period a year earlier), in a fixed number of queries.
 
-    Figures come from the maintained aggregates; `raw=True` counts the classes and enrolments themselves
-    (the reference implementation the aggregates are checked against)."""
+    Figures come from the maintained aggregates, in parts (a province's centers, or one center) cached on their
+    own; `raw=True` counts the classes and enrolments themselves (the reference implementation the aggregates
+    are checked against)."""
     basis = basis or default_basis(unit)
     centers_qs = centers_of(unit)
-    centers = list(centers_qs.select_related("parent").order_by("parent__code", "code"))
+    # prefetch, not select_related: the country's 693 centers share 63 province objects rather than 693 copies.
+    centers = list(centers_qs.prefetch_related("parent").order_by("parent__code", "code"))
     programs = {p.pk: p for p in Program.objects.all()}
 
     def compute(at: Period) -> Rollup:
         if raw:
-            return _rollup_raw(unit, centers_qs, at, basis, centers, programs)
-
-        def fresh() -> Rollup:
-            figures = _rollup_aggregates(unit, centers_qs, at, basis, centers, programs)
-            figures.unit, figures.centers = None, []  # attached again below: names may change, figures may not
-            return figures
-
-        # Everything a period's figures read is stamped with the period's year (a first quarter's plan too).
-        figures = figures_cache.cached(
-            "rollup", centers=centers_qs, years=[at.year], params=(unit.pk, at.key, basis), compute=fresh
-        )
-        figures.unit, figures.centers = unit, centers
-        return figures
+            parts = _raw_parts(centers_qs, at, basis, Partition(centers, by_province=False, only=unit.pk))
+        else:
+            parts = _cached_parts(unit, centers_qs, centers, at, basis)
+        return _merge(unit, at, basis, centers, programs, parts.values())
 
     current = compute(period)
     if compare:
         current.previous = compute(period.year_earlier())
     return current
+
+
+@dataclass
+class Part:
+    """The figures of one part of a rollup: one province's centers, or one center. A class, a learner and a
+    lecturer belong to one center, so the parts' figures add up to the whole (`_merge`)."""
+
+    by_center: dict[int, Figures] = field(default_factory=dict)
+    by_program: dict[int, ProgramFigures] = field(default_factory=dict)  # by program id; attached when merged
+    by_format: dict[str, list[int]] = field(default_factory=lambda: {v: [0, 0] for v in Course.Format.values})
+    by_group: dict[str, list[int]] = field(default_factory=lambda: {v: [0, 0] for v in Learner.Group.values})
+    lecturers: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Lecturer.Kind.values, 0))
+    total: Figures = field(default_factory=Figures)  # of by_center, once counted: merging adds 63, not 693
+
+    def center(self, center_id: int) -> Figures:
+        return self.by_center.setdefault(center_id, Figures())
+
+    def program(self, program_id: int) -> ProgramFigures:
+        return self.by_program.setdefault(program_id, ProgramFigures(program=None))
+
+
+class Partition:
+    """Which part each center, and each row of a grouped query, belongs to: its province (a national rollup,
+    grouped by the center's parent), or the one part `only` (a province's or a center's own rollup)."""
+
+    def __init__(self, centers: list[Unit], *, by_province: bool, only=None):
+        self.by_province, self.only = by_province, only
+        self.of_center = {c.pk: c.parent_id if by_province else only for c in centers}
+        self.keys = sorted(set(self.of_center.values())) if by_province else [only]
+
+    def lookup(self, path: str = "") -> str:
+        return f"{path}__center__parent_id" if path else "center__parent_id"
+
+    def fields(self, path: str = "") -> list[str]:
+        return [self.lookup(path)] if self.by_province else []
+
+    def of(self, row: dict, path: str = ""):
+        return row[self.lookup(path)] if self.by_province else self.only
+
+
+def _cached_parts(unit, centers_qs, centers: list[Unit], period: Period, basis: str) -> dict:
+    """The parts of a rollup, each from the cache unless a write since has raised one of its centers' stamps.
+
+    A national rollup is cut by province, and a province's own rollup is the same part (one cache entry): after
+    a write in one center, the next look at the country counts that center's province again, nothing else."""
+    partition = Partition(centers, by_province=unit.kind == Unit.Kind.CENTRAL, only=unit.pk)
+
+    def fresh(missing: list) -> dict:
+        subset = centers_qs if len(missing) == len(partition.keys) else centers_qs.filter(parent_id__in=missing)
+        parts = _aggregate_parts(subset, period, basis, partition)
+        return {key: parts[key] for key in missing}
+
+    # Everything a period's figures read is stamped with the period's year (a first quarter's plan too).
+    return figures_cache.cached_parts(
+        "rollup",
+        centers=centers_qs,
+        part=partition.lookup() if partition.by_province else None,
+        keys=partition.keys,
+        years=[period.year],
+        params=(period.key, basis),
+        compute=fresh,
+    )
 
 
 def _aggregate_filter(*, centers_qs, period: Period, admitted: dict | None) -> Q:
@@ -303,15 +364,14 @@ def _learner_filter(*, centers_qs, period: Period, admitted: dict | None) -> Q:
     return condition
 
 
-def _rollup_aggregates(unit, centers_qs, period: Period, basis: str, centers: list[Unit], programs: dict) -> Rollup:
+def _aggregate_parts(centers_qs, period: Period, basis: str, partition: Partition) -> dict:
+    from .aggregates import RESULT_FIELDS as result_fields
     from .models import GroupAggregate, LearnerAggregate, QuarterAggregate
 
     admitted = admitted_centers(centers=centers_qs, period=period, basis=basis)
     cells = _aggregate_filter(centers_qs=centers_qs, period=period, admitted=admitted)
-    by_center: dict[int, Figures] = defaultdict(Figures)
-    by_program: dict[str, ProgramFigures] = {}
-    by_format: dict[str, list[int]] = {value: [0, 0] for value in Course.Format.values}
-    from .aggregates import RESULT_FIELDS as result_fields
+    parts: dict = defaultdict(Part)
+    of_center, by = partition.of_center, partition.fields()
 
     sums = {f"s_{name}": Sum(name) for name in ["classes", "enrolments", *result_fields.values()]}
     table = QuarterAggregate.objects.filter(cells)
@@ -322,93 +382,108 @@ def _rollup_aggregates(unit, centers_qs, period: Period, basis: str, centers: li
         co_enrolments=Sum("enrolments", filter=Q(co_organised=True)),
     )
     for row in per_center.order_by():
-        figures = by_center[row["center_id"]]
+        figures = parts[of_center[row["center_id"]]].center(row["center_id"])
         figures.classes += row["s_classes"]
         figures.enrolments += row["s_enrolments"]
         figures.co_organised_classes += row["co_classes"] or 0
         figures.co_organised_enrolments += row["co_enrolments"] or 0
         for key, name in result_fields.items():
             figures.results[key] += row[f"s_{name}"]
-    for row in table.values("program_id", "co_organised").annotate(**sums).order_by():
-        program = programs[row["program_id"]]
-        line = by_program.setdefault(program.code, ProgramFigures(program))
+    for row in table.values(*by, "program_id", "co_organised").annotate(**sums).order_by():
+        line = parts[partition.of(row)].program(row["program_id"])
         line.classes += row["s_classes"]
         line.enrolments += row["s_enrolments"]
         if not row["co_organised"]:
             line.own_classes += row["s_classes"]
         for key, name in result_fields.items():
             line.results[key] += row[f"s_{name}"]
-    for row in table.values("format").annotate(c=Sum("classes"), e=Sum("enrolments")).order_by():
-        by_format[row["format"]][0] += row["c"]
-        by_format[row["format"]][1] += row["e"]
+    for row in table.values(*by, "format").annotate(c=Sum("classes"), e=Sum("enrolments")).order_by():
+        cell = parts[partition.of(row)].by_format[row["format"]]
+        cell[0] += row["c"]
+        cell[1] += row["e"]
     for row in LearnerAggregate.objects.filter(
         _learner_filter(centers_qs=centers_qs, period=period, admitted=admitted)
     ).values("center_id", "learners"):
-        by_center[row["center_id"]].learners += row["learners"]
-    by_group = {value: (0, 0) for value in Learner.Group.values}
-    for row in (
-        GroupAggregate.objects.filter(cells).values("group").annotate(n=Sum("enrolments"), m=Sum("minority")).order_by()
-    ):
-        by_group[row["group"]] = (row["n"], row["m"])
-    return _finish(
-        unit, centers_qs, period, basis, centers, programs, admitted, by_center, by_program, by_format, by_group
-    )
+        parts[of_center[row["center_id"]]].center(row["center_id"]).learners += row["learners"]
+    groups = GroupAggregate.objects.filter(cells).values(*by, "group")
+    for row in groups.annotate(n=Sum("enrolments"), m=Sum("minority")).order_by():
+        parts[partition.of(row)].by_group[row["group"]] = [row["n"], row["m"]]
+    _finish_parts(parts, centers_qs, period, admitted, partition)
+    return parts
 
 
-def _finish(unit, centers_qs, period, basis, centers, programs, admitted, by_center, by_program, by_format, by_group):
-    """Lecturers and plans (small raw tables), totals and ordering: shared by both ways of counting."""
-    lecturers = dict.fromkeys(Lecturer.Kind.values, 0)
+def _finish_parts(parts: dict, centers_qs, period: Period, admitted, partition: Partition) -> None:
+    """Lecturers and plans (small raw tables), then each part's total: shared by both ways of counting."""
     taught = Course.lecturers.through.objects.filter(
         basis_filter(centers=centers_qs, period=period, admitted=admitted, path="course")
     ).exclude(course__status=Course.Status.CANCELLED)
-    for row in taught.values("lecturer__kind").annotate(n=Count("lecturer_id", distinct=True)).order_by():
-        lecturers[row["lecturer__kind"]] = row["n"]
+    grouped = taught.values(*partition.fields("course"), "lecturer__kind")
+    for row in grouped.annotate(n=Count("lecturer_id", distinct=True)).order_by():
+        parts[partition.of(row, "course")].lecturers[row["lecturer__kind"]] = row["n"]
     plans = PlanLine.objects.filter(plan_filter(centers=centers_qs, period=period, admitted=admitted))
     # Two narrow groupings (centers, programs) rather than one per center and program (thousands of rows).
     for row in plans.values("report__center_id").annotate(n=Sum("planned_classes")).order_by():
-        by_center[row["report__center_id"]].planned_classes += row["n"]
-    for row in plans.values("program_id").annotate(n=Sum("planned_classes")).order_by():
-        program = programs[row["program_id"]]
-        by_program.setdefault(program.code, ProgramFigures(program)).planned_classes += row["n"]
+        center_id = row["report__center_id"]
+        parts[partition.of_center[center_id]].center(center_id).planned_classes += row["n"]
+    for row in plans.values(*partition.fields("report"), "program_id").annotate(n=Sum("planned_classes")).order_by():
+        parts[partition.of(row, "report")].program(row["program_id"]).planned_classes += row["n"]
+    for part in parts.values():
+        for figures in part.by_center.values():
+            part.total.add(figures)
+
+
+def _merge(unit, period: Period, basis: str, centers: list[Unit], programs: dict, parts) -> Rollup:
+    """The rollup of a unit from its parts: centers side by side, everything else added up."""
+    by_center: dict[int, Figures] = {}
+    by_program: dict[str, ProgramFigures] = {}
+    by_format = {value: [0, 0] for value in Course.Format.values}
+    by_group = {value: [0, 0] for value in Learner.Group.values}
+    lecturers = dict.fromkeys(Lecturer.Kind.values, 0)
     total = Figures()
-    for figures in by_center.values():
-        total.add(figures)
+    for part in parts:
+        total.add(part.total)
+        by_center.update(part.by_center)
+        for program_id, line in part.by_program.items():
+            program = programs[program_id]
+            by_program.setdefault(program.code, ProgramFigures(program)).add(line)
+        for into, source in ((by_format, part.by_format), (by_group, part.by_group)):
+            for key, (a, b) in source.items():
+                cell = into.setdefault(key, [0, 0])
+                cell[0] += a
+                cell[1] += b
+        for kind, n in part.lecturers.items():
+            lecturers[kind] = lecturers.get(kind, 0) + n
     ordered = dict(sorted(by_program.items(), key=lambda item: (item[1].program.order, item[0])))
     return Rollup(
         unit=unit,
         period=period,
         basis=basis,
         total=total,
-        by_center=dict(by_center),
+        by_center=by_center,
         by_program=ordered,
         by_format={k: tuple(v) for k, v in by_format.items()},
-        by_group=by_group,
+        by_group={k: tuple(v) for k, v in by_group.items()},
         lecturers=lecturers,
         centers=centers,
     )
 
 
-def _rollup_raw(unit, centers_qs, period: Period, basis: str, centers: list[Unit], programs: dict) -> Rollup:
+def _raw_parts(centers_qs, period: Period, basis: str, partition: Partition) -> dict:
+    """The reference implementation: counts the classes and enrolments themselves, as one part."""
     admitted = admitted_centers(centers=centers_qs, period=period, basis=basis)
     courses_q = basis_filter(centers=centers_qs, period=period, admitted=admitted)
     enrol_q = basis_filter(centers=centers_qs, period=period, admitted=admitted, path="course")
-
-    by_center: dict[int, Figures] = defaultdict(Figures)
-    by_program: dict[str, ProgramFigures] = {}
-    by_format: dict[str, list[int]] = {value: [0, 0] for value in Course.Format.values}
-
-    def program_row(program_id: int) -> ProgramFigures:
-        program = programs[program_id]
-        return by_program.setdefault(program.code, ProgramFigures(program))
+    parts: dict = defaultdict(Part)
+    part = parts[partition.only]
 
     courses = Course.objects.filter(courses_q).exclude(status=Course.Status.CANCELLED)
     for row in courses.values("center_id", "program_id", "co_organised", "format").annotate(n=Count("id")).order_by():
         n = row["n"]
-        figures = by_center[row["center_id"]]
+        figures = part.center(row["center_id"])
         figures.classes += n
-        line = program_row(row["program_id"])
+        line = part.program(row["program_id"])
         line.classes += n
-        by_format[row["format"]][0] += n
+        part.by_format[row["format"]][0] += n
         if row["co_organised"]:
             figures.co_organised_classes += n
         else:
@@ -422,32 +497,29 @@ def _rollup_raw(unit, centers_qs, period: Period, basis: str, centers: list[Unit
     )
     for row in grouped:
         n = row["n"]
-        figures = by_center[row["course__center_id"]]
+        figures = part.center(row["course__center_id"])
         figures.enrolments += n
         figures.results[row["result"]] += n
         if row["course__co_organised"]:
             figures.co_organised_enrolments += n
-        line = program_row(row["course__program_id"])
+        line = part.program(row["course__program_id"])
         line.enrolments += n
         line.results[row["result"]] += n
-        by_format[row["course__format"]][1] += n
+        part.by_format[row["course__format"]][1] += n
 
     # A learner belongs to one center and attends only its classes, so distinct learners add up across centers.
     for row in enrolments.values("course__center_id").annotate(n=Count("learner_id", distinct=True)).order_by():
-        by_center[row["course__center_id"]].learners = row["n"]
+        part.center(row["course__center_id"]).learners = row["n"]
 
-    by_group = {value: (0, 0) for value in Learner.Group.values}
     group_rows = (
         enrolments.values("learner__group")
         .annotate(n=Count("id"), minority=Count("id", filter=~Q(learner__ethnicity__iexact=Learner.MAJORITY_ETHNICITY)))
         .order_by()
     )
     for row in group_rows:
-        by_group[row["learner__group"]] = (row["n"], row["minority"])
-
-    return _finish(
-        unit, centers_qs, period, basis, centers, programs, admitted, by_center, by_program, by_format, by_group
-    )
+        part.by_group[row["learner__group"]] = [row["n"], row["minority"]]
+    _finish_parts(parts, centers_qs, period, admitted, partition)
+    return parts
 
 
 # -- smaller reads ------------------------------------------------------------------------------------------

@@ -13,22 +13,32 @@ from reports import figures_cache, selectors
 from reports import services as report_services
 from reports.periods import Period
 
-from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, LecturerFactory, ProvinceFactory, program
+from .factories import (
+    CourseFactory,
+    EnrolmentFactory,
+    LearnerFactory,
+    LecturerFactory,
+    ProvinceFactory,
+    central_unit,
+    program,
+)
 from .helpers import committed, same_as_raw
 
 pytestmark = pytest.mark.django_db
 
 
-def shown_equals_counted(unit):
-    """Every basis, a year and its quarters, and the quarterly trend, as the app shows them, equal raw counting."""
-    for basis in selectors.Basis.values:
-        for key in ("2025", "2025-Q1", "2025-Q2"):
-            same_as_raw(unit, key, basis)
-        with committed():
-            series = selectors.quarterly_series(unit=unit, last=Period.parse("2025-Q4"), count=4, basis=basis)
-        for point in series:
-            raw = selectors.rollup(unit=unit, period=point.period, basis=basis, compare=False, raw=True)
-            assert (point.classes, point.enrolments) == (raw.total.classes, raw.total.enrolments), point.period
+def shown_equals_counted(province):
+    """Every basis, a year and its quarters, and the quarterly trend, as the app shows them to the province and to
+    the central level (whose figures are the provinces' cached parts), equal raw counting."""
+    for unit in (province, central_unit()):
+        for basis in selectors.Basis.values:
+            for key in ("2025", "2025-Q1", "2025-Q2"):
+                same_as_raw(unit, key, basis)
+            with committed():
+                series = selectors.quarterly_series(unit=unit, last=Period.parse("2025-Q4"), count=4, basis=basis)
+            for point in series:
+                raw = selectors.rollup(unit=unit, period=point.period, basis=basis, compare=False, raw=True)
+                assert (point.classes, point.enrolments) == (raw.total.classes, raw.total.enrolments), point.period
 
 
 def test_the_figures_shown_follow_every_kind_of_write(center, other_center, province, center_user, board_user):
@@ -110,6 +120,43 @@ def test_a_second_look_reads_the_cache(center):
     assert second.total == first.total and second.total.enrolments == 1
     assert second.unit == center and [c.pk for c in second.centers] == [center.pk]
     assert len(warm) < len(cold) // 2, (len(warm), len(cold))
+
+
+@pytest.fixture
+def counted_parts(monkeypatch):
+    """The parts (province ids) each rollup computes rather than reads from the cache, one list per computation."""
+    computed = []
+    original = selectors._aggregate_parts
+
+    def spy(centers_qs, period, basis, partition):
+        computed.append(sorted(set(centers_qs.values_list("parent_id", flat=True))))
+        return original(centers_qs, period, basis, partition)
+
+    monkeypatch.setattr(selectors, "_aggregate_parts", spy)
+    return computed
+
+
+def test_after_a_write_the_nation_counts_again_only_the_province_written_to(
+    central, center, far_center, province, other_province, counted_parts
+):
+    for where in (center, far_center):
+        CourseFactory(center=where, start_date=datetime.date(2025, 2, 3))
+    period = Period.parse("2025")
+    with committed():
+        assert selectors.rollup(unit=central, period=period, basis="all", compare=False).total.classes == 2
+    assert counted_parts == [sorted([province.pk, other_province.pk])]  # first look: every province, at once
+
+    counted_parts.clear()
+    with committed():
+        EnrolmentFactory(course=CourseFactory(center=far_center, start_date=datetime.date(2025, 5, 5)))
+        national = selectors.rollup(unit=central, period=period, basis="all", compare=False)
+    assert counted_parts == [[other_province.pk]]
+    assert (national.total.classes, national.total.enrolments) == (3, 1)
+    same_as_raw(central, "2025", "all")
+
+    counted_parts.clear()  # a province's own look reads the part the national one stored, and the reverse
+    assert selectors.rollup(unit=other_province, period=period, basis="all", compare=False).total.classes == 2
+    assert counted_parts == []
 
 
 def test_figures_computed_in_a_transaction_that_rolls_back_are_not_kept(center):
