@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -230,15 +231,44 @@ def _roster(course):
     return enrolments, formset
 
 
+@dataclass
+class RosterRow:
+    enrolment: Enrolment
+    prefix: str  # of the row's fields in the results formset: kq-0-result, kq-0-certificate_no, ...
+    gender: str
+    group: str
+    result: str
+
+
+def _roster_rows(enrolments: list[Enrolment], formset) -> list[RosterRow]:
+    """The roster's rows, its labels looked up once: a class of 200 draws 200 rows of plain inputs (named as the
+    results formset reads them back) rather than 200 form objects."""
+    genders, groups = dict(Learner.Gender.choices), dict(Learner.Group.choices)
+    results = dict(Enrolment.Result.choices)
+    return [
+        RosterRow(
+            e,
+            formset.add_prefix(i),
+            genders.get(e.learner.gender, e.learner.gender),
+            groups.get(e.learner.group, e.learner.group),
+            results.get(e.result, e.result),
+        )
+        for i, e in enumerate(enrolments)
+    ]
+
+
 def _render_detail(request, course, enrolments, formset, search, found, learner_form, can_edit, lock, status=200):
-    rows = list(zip(enrolments, formset.forms, strict=True)) if enrolments else []
+    rows = _roster_rows(enrolments, formset)
+    result_field = formset.form.base_fields["result"]
     return render(
         request,
         "courses/course_detail.html",
         {
             "course": course,
             "rows": rows,
-            "formset": formset,
+            # Not the formset: a template's first lookup of formset.x is formset["x"], which builds every form.
+            "management_form": formset.management_form,
+            "result_choices": [(value, str(label)) for value, label in result_field.choices],
             "totals": selectors.course_result_totals(course=course),
             "search": search,
             "found": found,

@@ -1,6 +1,7 @@
 """Data entry in the browser: classes, rosters, results, lecturers — permissions, messages, state after."""
 
 import datetime
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -403,6 +404,62 @@ def test_results_for_the_whole_roster_in_one_form_with_totals(login, center_user
     assert 'data-result="Khá">Khá: <strong>2</strong>' in body
     assert 'data-result="Giỏi">Giỏi: <strong>1</strong>' in body
     assert 'data-result="Chưa có kết quả">Chưa có kết quả: <strong>1</strong>' in body
+
+
+class FormFields(HTMLParser):
+    """What a browser posts for one form of a page: its inputs' values and its selects' chosen options, and the
+    addresses of the buttons that post another form (formaction)."""
+
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id, self.inside, self.select = form_id, False, None
+        self.data, self.actions = {}, []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        elif tag == "button" and a.get("formaction"):
+            self.actions.append((a.get("form"), a["formaction"]))
+        elif self.inside and tag == "input" and a.get("name"):
+            self.data[a["name"]] = a.get("value", "")
+        elif self.inside and tag == "select":
+            self.select = a["name"]
+            self.data.setdefault(self.select, "")
+        elif self.select and tag == "option" and "selected" in a:
+            self.data[self.select] = a["value"]
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "form":
+            self.inside = False
+
+
+def test_the_roster_posts_back_what_it_shows(login, center_user, center):
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    enrolments = [EnrolmentFactory(course=course) for _ in range(3)]
+    client = login(center_user)
+    client.post(reverse("courses:course_results", args=[course.pk]), results_post(enrolments, ["gioi", "", "kha"]))
+    page = FormFields("ket-qua")
+    page.feed(client.get(reverse("courses:course_detail", args=[course.pk])).content.decode())
+    shown = {page.data[f"kq-{i}-enrolment"]: page.data[f"kq-{i}-result"] for i in range(3)}
+    assert shown == {str(e.pk): r for e, r in zip(enrolments, ["gioi", "", "kha"], strict=True)}
+    assert page.data["kq-TOTAL_FORMS"] == "3" and page.data["csrfmiddlewaretoken"]
+
+    changed = next(i for i in range(3) if page.data[f"kq-{i}-result"] == "")
+    page.data[f"kq-{changed}-result"] = "trung_binh"  # the user picks one result and saves the form as shown
+    assert client.post(reverse("courses:course_results", args=[course.pk]), page.data).status_code == 302
+    assert sorted(Enrolment.objects.values_list("result", flat=True)) == ["gioi", "kha", "trung_binh"]
+    certificates = dict(Enrolment.objects.values_list("pk", "certificate_no"))
+    assert certificates == {int(page.data[f"kq-{i}-enrolment"]): page.data[f"kq-{i}-certificate_no"] for i in range(3)}
+
+    # Each row's "Rút khỏi lớp" posts the page's one removal form to that row's address.
+    removals = [action for form, action in page.actions if form == "rut"]
+    rows = [int(page.data[f"kq-{i}-enrolment"]) for i in range(3)]
+    assert removals == [reverse("courses:enrolment_remove", args=[pk]) for pk in rows]
+    client.post(removals[0], {"csrfmiddlewaretoken": page.data["csrfmiddlewaretoken"]})
+    assert Enrolment.objects.filter(removed_at__isnull=True).count() == 2
 
 
 def test_stale_results_are_refused_whole(login, center_user, center):
