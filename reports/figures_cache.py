@@ -109,6 +109,18 @@ def cached(name: str, *, centers: QuerySet, years: Iterable[int], params: tuple,
     return value
 
 
+def per_epoch(name: str, *, params: tuple, compute: Callable[[], T]) -> T:
+    """A value that changes only with the epoch: the organisation chain or the program catalogue (one query)."""
+    epoch = FiguresEpoch.objects.filter(pk=1).values_list("token", flat=True).first() or 0
+    key = _key(name, params, [], str(epoch))
+    stored = _cache().get(key)
+    if stored is not None:
+        return pickle.loads(stored)
+    value = compute()
+    _store({key: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)})
+    return value
+
+
 def cached_parts(
     name: str,
     *,

@@ -221,3 +221,13 @@ def test_the_reporting_rate_follows_submissions(center, other_center, province, 
     report_services.report_submit(scope=staff, report=report, version=report.version)
     rate = selectors.reporting_rate(unit=province, period=period)
     assert (rate.reported, rate.expected) == (1, 2)
+
+
+def test_the_centers_listed_follow_a_rename(center, province):
+    period = Period.parse("2025")
+    with committed():
+        assert [c.name for c in selectors.rollup(unit=province, period=period, compare=False).centers] == [center.name]
+    center.name = "Trung tâm chính trị thị xã Sa Pa"
+    center.save()
+    names = [c.name for c in selectors.rollup(unit=province, period=period, compare=False).centers]
+    assert names == ["Trung tâm chính trị thị xã Sa Pa"]
