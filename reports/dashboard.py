@@ -41,7 +41,9 @@ def build(*, unit: Unit, period: Period, basis: str) -> dict:
     rate = selectors.reporting_rate(unit=unit, period=period, centers=rollup.centers)
     rate_before = selectors.reporting_rate(unit=unit, period=period.year_earlier(), centers=rollup.centers)
     last = period.quarters()[-1]
-    series = selectors.quarterly_series(unit=unit, last=last, count=TREND_QUARTERS + 4, basis=basis)
+    series = selectors.quarterly_series(
+        unit=unit, last=last, count=TREND_QUARTERS + 4, basis=basis, centers=rollup.centers
+    )
     total, previous = rollup.total, rollup.previous.total
 
     def rate_change(now, before):

@@ -263,19 +263,22 @@ def rollup(*, unit: Unit, period: Period, basis: str | None = None, compare: boo
     are checked against)."""
     basis = basis or default_basis(unit)
     centers_qs = centers_of(unit)
-    # Read from the cache until a unit changes (a new epoch): the country's 693 centers cost 13 ms to load.
-    centers = figures_cache.per_epoch(
-        "centers",
-        params=(unit.pk,),
-        compute=lambda: list(centers_qs.prefetch_related("parent").order_by("parent__code", "code")),
-    )
+    centers = unit_centers(unit)
     programs = {p.pk: p for p in Program.objects.all()}
 
     def compute(at: Period) -> Rollup:
         if raw:
             parts = _raw_parts(centers_qs, at, basis, Partition(centers, by_province=False, only=unit.pk))
         else:
-            parts = _cached_parts(unit, centers_qs, centers, at, basis)
+            # Everything a period's figures read is stamped with the period's year (a first quarter's plan too).
+            parts = cached_parts(
+                "rollup",
+                unit=unit,
+                centers=centers,
+                years=[at.year],
+                params=(at.key, basis),
+                count=lambda subset, partition: _aggregate_parts(subset, at, basis, partition),
+            )
         return _merge(unit, at, basis, centers, programs, parts.values())
 
     current = compute(period)
@@ -322,26 +325,37 @@ class Partition:
         return row[self.lookup(path)] if self.by_province else self.only
 
 
-def _cached_parts(unit, centers_qs, centers: list[Unit], period: Period, basis: str) -> dict:
-    """The parts of a rollup, each from the cache unless a write since has raised one of its centers' stamps.
+def unit_centers(unit: Unit) -> list[Unit]:
+    """The centers of a unit with their provinces, in order; cached until a unit changes (the country's 693 centers
+    cost 13 ms to load)."""
+    return figures_cache.per_epoch(
+        "centers",
+        params=(unit.pk,),
+        compute=lambda: list(centers_of(unit).prefetch_related("parent").order_by("parent__code", "code")),
+    )
 
-    A national rollup is cut by province, and a province's own rollup is the same part (one cache entry): after
+
+def cached_parts(name: str, *, unit: Unit, centers: list[Unit], years, params: tuple, count) -> dict:
+    """{part key: value} of a figure computed in parts, each from the cache unless a write since raised one of its
+    centers' stamps; `count(centers queryset, partition)` counts the parts that are not.
+
+    A national figure is cut by province, and a province's own figure is the same part (one cache entry): after
     a write in one center, the next look at the country counts that center's province again, nothing else."""
+    centers_qs = centers_of(unit)
     partition = Partition(centers, by_province=unit.kind == Unit.Kind.CENTRAL, only=unit.pk)
 
     def fresh(missing: list) -> dict:
         subset = centers_qs if len(missing) == len(partition.keys) else centers_qs.filter(parent_id__in=missing)
-        parts = _aggregate_parts(subset, period, basis, partition)
+        parts = count(subset, partition)
         return {key: parts[key] for key in missing}
 
-    # Everything a period's figures read is stamped with the period's year (a first quarter's plan too).
     return figures_cache.cached_parts(
-        "rollup",
+        name,
         centers=centers_qs,
         part=partition.lookup() if partition.by_province else None,
         keys=partition.keys,
-        years=[period.year],
-        params=(period.key, basis),
+        years=years,
+        params=params,
         compute=fresh,
     )
 
@@ -741,44 +755,46 @@ class ReportingRate:
 def reporting_rate(*, unit: Unit, period: Period, centers: list[Unit] | None = None) -> ReportingRate:
     """Submitted and approved center-quarters over the center-quarters expected (centers active then).
 
-    `centers`: the unit's centers when the caller has them already. Cached: report statuses are stamped."""
-    centers_qs = centers_of(unit)
-    return figures_cache.cached(
+    `centers`: the unit's centers (`unit_centers`) when the caller has them already. Cached in parts: report
+    statuses are stamped."""
+    centers = centers if centers is not None else unit_centers(unit)
+    parts = cached_parts(
         "reporting_rate",
-        centers=centers_qs,
+        unit=unit,
+        centers=centers,
         years=[period.year],
-        params=(unit.pk, period.key),
-        compute=lambda: _reporting_rate(centers_qs, centers if centers is not None else list(centers_qs), period),
+        params=(period.key,),
+        count=lambda subset, partition: _reporting_parts(subset, centers, period, partition),
     )
-
-
-def _reporting_rate(centers_qs, centers: list[Unit], period: Period) -> ReportingRate:
-    quarters = period.quarters()
-    statuses = {
-        (center_id, quarter): status
-        for center_id, quarter, status in CenterReport.objects.filter(
-            center__in=centers_qs, year=period.year, quarter__in=[q.index for q in quarters]
-        ).values_list("center_id", "quarter", "status")
-    }
-    done = {
-        key
-        for key, status in statuses.items()
-        if status in (CenterReport.Status.SUBMITTED, CenterReport.Status.APPROVED)
-    }
-    by_center = {}
-    for center in centers:
-        expected = reported = 0
-        for q in quarters:
-            if center.active_from <= q.end and (center.active_to is None or center.active_to >= q.start):
-                expected += 1
-                reported += (center.pk, q.index) in done
-        by_center[center.pk] = (reported, expected)
+    by_center, statuses = {}, {}
+    for part in parts.values():
+        by_center.update(part.by_center)
+        statuses.update(part.statuses)
     return ReportingRate(
         reported=sum(r for r, _ in by_center.values()),
         expected=sum(e for _, e in by_center.values()),
         by_center=by_center,
         statuses=statuses,
     )
+
+
+def _reporting_parts(centers_qs, centers: list[Unit], period: Period, partition: Partition) -> dict:
+    quarters = period.quarters()
+    parts: dict = defaultdict(lambda: ReportingRate(0, 0, {}))
+    for center_id, quarter, status in CenterReport.objects.filter(
+        center__in=centers_qs, year=period.year, quarter__in=[q.index for q in quarters]
+    ).values_list("center_id", "quarter", "status"):
+        parts[partition.of_center[center_id]].statuses[(center_id, quarter)] = status
+    for center in centers:  # the parts not asked for are dropped
+        part = parts[partition.of_center[center.pk]]
+        expected = reported = 0
+        for q in quarters:
+            if center.active_from <= q.end and (center.active_to is None or center.active_to >= q.start):
+                expected += 1
+                status = part.statuses.get((center.pk, q.index))
+                reported += status in (CenterReport.Status.SUBMITTED, CenterReport.Status.APPROVED)
+        part.by_center[center.pk] = (reported, expected)
+    return parts
 
 
 @dataclass
@@ -788,25 +804,35 @@ class QuarterPoint:
     enrolments: int
 
 
-def quarterly_series(*, unit: Unit, last: Period, count: int, basis: str | None = None) -> list[QuarterPoint]:
-    """Classes and enrolments per quarter for the `count` quarters ending with `last` (two queries, aggregates)."""
+def quarterly_series(
+    *, unit: Unit, last: Period, count: int, basis: str | None = None, centers: list[Unit] | None = None
+) -> list[QuarterPoint]:
+    """Classes and enrolments per quarter for the `count` quarters ending with `last`, from the aggregates.
+
+    `centers`: the unit's centers (`unit_centers`) when the caller has them already."""
     basis = basis or default_basis(unit)
     quarters = [last]
     while len(quarters) < count:
         quarters.insert(0, quarters[0].previous_quarter())
-    start, end = quarters[0].start, quarters[-1].end
-    centers_qs = centers_of(unit)
-    return figures_cache.cached(
+    years = range(quarters[0].year, quarters[-1].year + 1)
+    parts = cached_parts(
         "quarterly_series",
-        centers=centers_qs,
-        years=range(start.year, end.year + 1),
-        params=(unit.pk, last.key, count, basis),
-        compute=lambda: _quarterly_series(centers_qs, quarters, basis),
+        unit=unit,
+        centers=centers if centers is not None else unit_centers(unit),
+        years=years,
+        params=(last.key, count, basis),
+        count=lambda subset, partition: _quarterly_parts(subset, years, basis, partition),
     )
+    totals: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for part in parts.values():
+        for key, (classes, enrolments) in part.items():
+            totals[key][0] += classes
+            totals[key][1] += enrolments
+    return [QuarterPoint(q, *totals[(q.year, q.index)]) for q in quarters]
 
 
-def _quarterly_series(centers_qs, quarters: list[Period], basis: str) -> list[QuarterPoint]:
-    start, end = quarters[0].start, quarters[-1].end
+def _quarterly_parts(centers_qs, years: range, basis: str, partition: Partition) -> dict:
+    """Part → {(year, quarter): [classes, enrolments]} over whole years, admitted quarters only (two queries)."""
     admitted = None
     if basis != Basis.ALL:
         statuses = [CenterReport.Status.APPROVED]
@@ -814,23 +840,24 @@ def _quarterly_series(centers_qs, quarters: list[Period], basis: str) -> list[Qu
             statuses.append(CenterReport.Status.SUBMITTED)
         admitted = set(
             CenterReport.objects.filter(
-                center__in=centers_qs, year__gte=start.year, year__lte=end.year, status__in=statuses
+                center__in=centers_qs, year__gte=years[0], year__lte=years[-1], status__in=statuses
             ).values_list("center_id", "year", "quarter")
         )
     from .models import QuarterAggregate
 
-    classes, enrolments = defaultdict(int), defaultdict(int)
+    parts: dict = defaultdict(dict)
     rows = (
-        QuarterAggregate.objects.filter(center__in=centers_qs, year__gte=start.year, year__lte=end.year)
-        .values("center_id", "year", "quarter")
+        QuarterAggregate.objects.filter(center__in=centers_qs, year__gte=years[0], year__lte=years[-1])
+        .values_list("center_id", "year", "quarter")
         .annotate(c=Sum("classes"), e=Sum("enrolments"))
         .order_by()
     )
-    for row in rows:
-        if admitted is None or (row["center_id"], row["year"], row["quarter"]) in admitted:
-            classes[(row["year"], row["quarter"])] += row["c"]
-            enrolments[(row["year"], row["quarter"])] += row["e"]
-    return [QuarterPoint(q, classes[(q.year, q.index)], enrolments[(q.year, q.index)]) for q in quarters]
+    for center_id, year, quarter, classes, enrolments in rows:
+        if admitted is None or (center_id, year, quarter) in admitted:
+            cell = parts[partition.of_center[center_id]].setdefault((year, quarter), [0, 0])
+            cell[0] += classes
+            cell[1] += enrolments
+    return parts
 
 
 # -- rows for exports ---------------------------------------------------------------------------------------
