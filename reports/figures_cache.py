@@ -9,6 +9,9 @@ A cached value is keyed on what it was computed from: the epoch token, and the c
 of the centers and years it read. Stamps only grow, so once a change has committed, every key that covers it
 is new and the value is computed again; values computed inside a transaction are stored only once it has
 committed, so a rolled-back write never leaves figures behind.
+
+`cached_parts` keys each part of a figure (a province's centers) on its own stamps, fetched for all parts in one
+grouped query: a write in one center leaves every other province's part in the cache.
 """
 
 from __future__ import annotations

@@ -40,3 +40,39 @@ def test_generate_load_fills_every_table_in_proportion_and_keeps_aggregates_exac
     fast = selectors.rollup(unit=central, period=Period.parse("2023"), basis="all")
     raw = selectors.rollup(unit=central, period=Period.parse("2023"), basis="all", raw=True)
     assert fast.total == raw.total and fast.total.classes == 2 * 2 * 8
+
+
+def test_the_load_tests_users_can_sign_in_read_and_record_results(tmp_path, client):
+    import json
+
+    from courses.locking import lock_reason
+    from reports.benchmarks.pages import results_form
+
+    call_command(
+        "generate_load",
+        *("--provinces", "1", "--centers-per-province", "3", "--years", "2", "--first-year", "2022"),
+        *("--classes-per-center-year", "8", "--class-size", "12"),
+        stdout=io.StringIO(),
+    )
+    plan_file = tmp_path / "plan.json"
+    call_command("prepare_loadtest", "--output", str(plan_file), stdout=io.StringIO())
+    plan = json.loads(plan_file.read_text(encoding="utf-8"))
+    assert plan["courses"] and plan["open_courses"]
+    open_courses = Course.objects.filter(pk__in=plan["open_courses"]).select_related("center")
+    assert all(lock_reason(center=c.center, day=c.start_date) is None for c in open_courses)
+    assert {Period.quarter_of(c.start_date).key for c in open_courses} == {plan["current_quarter"]}
+
+    signed_in = client.post("/dang-nhap/", {"username": plan["users"]["center"], "password": plan["password"]})
+    assert signed_in.status_code == 302 and "/dang-nhap/" not in signed_in["Location"]
+    course = open_courses[0]
+    data, results = results_form(client.get(f"/lop/{course.pk}/").content.decode())
+    assert len(results) == course.enrolments.count() and data["kq-TOTAL_FORMS"] == str(len(results))
+    before = dict(course.enrolments.values_list("pk", "result"))
+    row = results[0].removesuffix("-result")
+    data[results[0]] = next(r for r in ("gioi", "kha") if r != data[results[0]])
+    assert client.post(f"/lop/{course.pk}/ket-qua/", data).status_code == 302
+    after = dict(course.enrolments.values_list("pk", "result"))
+    changed = {pk for pk in after if after[pk] != before[pk]}
+    assert changed == {int(data[f"{row}-enrolment"])} and after[int(data[f"{row}-enrolment"])] == data[results[0]]
+    for key in (plan["quarter"], plan["current_quarter"]):
+        assert client.get(f"/tong-hop/{plan['center']}/{key}/").status_code == 200
