@@ -133,31 +133,49 @@ def cached_parts(
     years: Iterable[int],
     params: tuple,
     compute: Callable[[list], dict],
-) -> dict:
-    """{part key: value} for the parts of a set of centers (see `fingerprints`), each cached on its own stamps.
+    merge: Callable[[dict], T],
+) -> T:
+    """merge({part key: value}) over the parts of a set of centers (see `fingerprints`), each part cached on its
+    own stamps, and the merged value on all of them.
 
     `part` None: `keys` is one key, for all the centers. compute(missing keys) returns the values of the parts
-    not in the cache, so a write in one center costs the
-    next national look one province's figures, not the country's."""
+    not in the cache, so a write in one center costs the next national look one province's figures, not the
+    country's; with no write since, the merged value is read whole."""
     years, keys = sorted(set(years)), list(keys)
     if part is None:  # one part, all the centers: one query
         (only,) = keys
         prints = {only: fingerprint(centers=centers, years=years)}
     else:
         prints = fingerprints(centers=centers, years=years, part=part)
+    cache = _cache()
+    whole_key = None
+    if len(keys) > 1:
+        whole_key = _key(
+            f"{name}/whole", params, years, hashlib.sha1(repr([prints[k] for k in keys]).encode()).hexdigest()
+        )
+        stored = cache.get(whole_key)
+        if stored is not None:
+            return pickle.loads(stored)
     cache_keys = {key: _key(name, (*params, key), years, prints[key]) for key in keys}
-    found = _cache().get_many(list(cache_keys.values()))
+    found = cache.get_many(list(cache_keys.values()))
     values, missing = {}, []
     for key, cache_key in cache_keys.items():
         if cache_key in found:
             values[key] = pickle.loads(found[cache_key])
         else:
             missing.append(key)
+    to_store = {}
     if missing:
         computed = compute(missing)
-        _store({cache_keys[key]: pickle.dumps(computed[key], protocol=pickle.HIGHEST_PROTOCOL) for key in missing})
-        values.update((key, computed[key]) for key in missing)
-    return values
+        for key in missing:
+            to_store[cache_keys[key]] = pickle.dumps(computed[key], protocol=pickle.HIGHEST_PROTOCOL)
+            values[key] = computed[key]
+    value = merge(values)
+    if whole_key is not None:
+        to_store[whole_key] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    if to_store:
+        _store(to_store)
+    return value
 
 
 def clear() -> None:

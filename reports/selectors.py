@@ -222,6 +222,7 @@ class Rollup:
     lecturers: dict[str, int]  # lecturer kind → distinct lecturers who taught in the period
     centers: list[Unit]
     previous: Rollup | None = None
+    part_totals: dict = field(default_factory=dict)  # part key (a province, for the nation) → its total
 
     def change(self, attribute: str) -> Change | None:
         if self.previous is None:
@@ -244,15 +245,23 @@ class Rollup:
         return self.total.classes > 0
 
     def by_province(self) -> list[tuple[Unit, Figures, Figures]]:
-        """(province, figures, year-earlier figures), summed from the centers (for the national level)."""
-        provinces: dict[int, list] = {}
-        for center in self.centers:
-            province = center.parent
-            entry = provinces.setdefault(province.pk, [province, Figures(), Figures()])
-            entry[1].add(self.by_center.get(center.pk, Figures()))
-            if self.previous is not None:
-                entry[2].add(self.previous.by_center.get(center.pk, Figures()))
-        return sorted((tuple(v) for v in provinces.values()), key=lambda row: row[0].code)
+        """(province, figures, year-earlier figures) for the national level: the totals of its parts, or summed
+        from the centers where the rollup was counted whole (raw)."""
+        provinces = {center.parent_id: center.parent for center in self.centers}
+
+        def totals(rollup: Rollup | None) -> dict[int, Figures]:
+            if rollup is None:
+                return {}
+            if set(provinces) <= set(rollup.part_totals):
+                return rollup.part_totals
+            summed: dict[int, Figures] = defaultdict(Figures)
+            for center in self.centers:
+                summed[center.parent_id].add(rollup.by_center.get(center.pk, Figures()))
+            return summed
+
+        now, before = totals(self), totals(self.previous)
+        rows = [(p, now.get(pk, Figures()), before.get(pk, Figures())) for pk, p in provinces.items()]
+        return sorted(rows, key=lambda row: row[0].code)
 
 
 def rollup(*, unit: Unit, period: Period, basis: str | None = None, compare: bool = True, raw: bool = False) -> Rollup:
@@ -269,17 +278,20 @@ def rollup(*, unit: Unit, period: Period, basis: str | None = None, compare: boo
     def compute(at: Period) -> Rollup:
         if raw:
             parts = _raw_parts(centers_qs, at, basis, Partition(centers, by_province=False, only=unit.pk))
+            figures = _merge(at, basis, programs, parts)
         else:
             # Everything a period's figures read is stamped with the period's year (a first quarter's plan too).
-            parts = cached_parts(
+            figures = cached_parts(
                 "rollup",
                 unit=unit,
                 centers=centers,
                 years=[at.year],
                 params=(at.key, basis),
                 count=lambda subset, partition: _aggregate_parts(subset, at, basis, partition),
+                merge=lambda parts: _merge(at, basis, programs, parts),
             )
-        return _merge(unit, at, basis, centers, programs, parts.values())
+        figures.unit, figures.centers = unit, centers  # attached, not cached: names may change, figures may not
+        return figures
 
     current = compute(period)
     if compare:
@@ -335,9 +347,9 @@ def unit_centers(unit: Unit) -> list[Unit]:
     )
 
 
-def cached_parts(name: str, *, unit: Unit, centers: list[Unit], years, params: tuple, count) -> dict:
-    """{part key: value} of a figure computed in parts, each from the cache unless a write since raised one of its
-    centers' stamps; `count(centers queryset, partition)` counts the parts that are not.
+def cached_parts(name: str, *, unit: Unit, centers: list[Unit], years, params: tuple, count, merge):
+    """merge({part key: value}) of a figure computed in parts, each from the cache unless a write since raised one
+    of its centers' stamps; `count(centers queryset, partition)` counts the parts that are not.
 
     A national figure is cut by province, and a province's own figure is the same part (one cache entry): after
     a write in one center, the next look at the country counts that center's province again, nothing else."""
@@ -357,6 +369,7 @@ def cached_parts(name: str, *, unit: Unit, centers: list[Unit], years, params: t
         years=years,
         params=params,
         compute=fresh,
+        merge=merge,
     )
 
 
@@ -452,15 +465,16 @@ def _finish_parts(parts: dict, centers_qs, period: Period, admitted, partition: 
             part.total.add(figures)
 
 
-def _merge(unit, period: Period, basis: str, centers: list[Unit], programs: dict, parts) -> Rollup:
-    """The rollup of a unit from its parts: centers side by side, everything else added up."""
+def _merge(period: Period, basis: str, programs: dict, parts: dict) -> Rollup:
+    """The rollup from its parts: centers side by side, everything else added up (unit and centers attached by
+    the caller)."""
     by_center: dict[int, Figures] = {}
     by_program: dict[str, ProgramFigures] = {}
     by_format = {value: [0, 0] for value in Course.Format.values}
     by_group = {value: [0, 0] for value in Learner.Group.values}
     lecturers = dict.fromkeys(Lecturer.Kind.values, 0)
     total = Figures()
-    for part in parts:
+    for part in parts.values():
         total.add(part.total)
         by_center.update(part.by_center)
         for program_id, line in part.by_program.items():
@@ -475,7 +489,7 @@ def _merge(unit, period: Period, basis: str, centers: list[Unit], programs: dict
             lecturers[kind] = lecturers.get(kind, 0) + n
     ordered = dict(sorted(by_program.items(), key=lambda item: (item[1].program.order, item[0])))
     return Rollup(
-        unit=unit,
+        unit=None,
         period=period,
         basis=basis,
         total=total,
@@ -484,7 +498,8 @@ def _merge(unit, period: Period, basis: str, centers: list[Unit], programs: dict
         by_format={k: tuple(v) for k, v in by_format.items()},
         by_group={k: tuple(v) for k, v in by_group.items()},
         lecturers=lecturers,
-        centers=centers,
+        centers=[],
+        part_totals={key: part.total for key, part in parts.items()},
     )
 
 
@@ -758,14 +773,18 @@ def reporting_rate(*, unit: Unit, period: Period, centers: list[Unit] | None = N
     `centers`: the unit's centers (`unit_centers`) when the caller has them already. Cached in parts: report
     statuses are stamped."""
     centers = centers if centers is not None else unit_centers(unit)
-    parts = cached_parts(
+    return cached_parts(
         "reporting_rate",
         unit=unit,
         centers=centers,
         years=[period.year],
         params=(period.key,),
         count=lambda subset, partition: _reporting_parts(subset, centers, period, partition),
+        merge=_add_rates,
     )
+
+
+def _add_rates(parts: dict) -> ReportingRate:
     by_center, statuses = {}, {}
     for part in parts.values():
         by_center.update(part.by_center)
@@ -815,14 +834,18 @@ def quarterly_series(
     while len(quarters) < count:
         quarters.insert(0, quarters[0].previous_quarter())
     years = range(quarters[0].year, quarters[-1].year + 1)
-    parts = cached_parts(
+    return cached_parts(
         "quarterly_series",
         unit=unit,
         centers=centers if centers is not None else unit_centers(unit),
         years=years,
         params=(last.key, count, basis),
         count=lambda subset, partition: _quarterly_parts(subset, years, basis, partition),
+        merge=lambda parts: _add_quarters(parts, quarters),
     )
+
+
+def _add_quarters(parts: dict, quarters: list[Period]) -> list[QuarterPoint]:
     totals: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
     for part in parts.values():
         for key, (classes, enrolments) in part.items():

@@ -40,3 +40,5 @@ def same_as_raw(unit, key="2026", basis=selectors.Basis.ALL):
             k: (v.classes, v.own_classes, v.enrolments, v.results, v.planned_classes) for k, v in b.by_program.items()
         }, key
         assert a.by_format == b.by_format and a.by_group == b.by_group and a.lecturers == b.lecturers, key
+    # The national table by province: the provinces' cached parts, and the centers summed.
+    assert [(p.pk, f, g) for p, f, g in fast.by_province()] == [(p.pk, f, g) for p, f, g in raw.by_province()], key
