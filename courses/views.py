@@ -15,6 +15,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -238,13 +240,41 @@ class RosterRow:
     gender: str
     group: str
     result: str
+    learner_url: str
+    remove_url: str
+    result_field_label: str  # "Kết quả của <name>", for screen readers
+    options: str  # the result <option>s, this row's selected
+
+
+def _url_of(name: str):
+    """pk → the address of a view taking one integer pk, reversed once (a roster reverses two per row)."""
+    sentinel = 987654321987
+    address = reverse(name, args=[sentinel])
+    return lambda pk: address.replace(str(sentinel), str(int(pk)))
 
 
 def _roster_rows(enrolments: list[Enrolment], formset) -> list[RosterRow]:
-    """The roster's rows, its labels looked up once: a class of 200 draws 200 rows of plain inputs (named as the
-    results formset reads them back) rather than 200 form objects."""
-    genders, groups = dict(Learner.Gender.choices), dict(Learner.Group.choices)
-    results = dict(Enrolment.Result.choices)
+    """The roster's rows, labels and options drawn once: a class of 200 draws 200 rows of plain inputs (named as
+    the results formset reads them back) rather than 200 form objects, and no template loop inside a row."""
+
+    def labels(choices) -> dict[str, str]:
+        return {value: str(label) for value, label in choices}  # translated once, not once a row
+
+    genders, groups, results = (
+        labels(Learner.Gender.choices),
+        labels(Learner.Group.choices),
+        labels(Enrolment.Result.choices),
+    )
+    choices = list(labels(formset.form.base_fields["result"].choices).items())
+    learner_url, remove_url = _url_of("courses:learner_detail"), _url_of("courses:enrolment_remove")
+    options = {
+        chosen: format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((value, mark_safe(" selected") if value == chosen else "", label) for value, label in choices),
+        )
+        for chosen in [*(value for value, _ in choices), None]
+    }
     return [
         RosterRow(
             e,
@@ -252,6 +282,10 @@ def _roster_rows(enrolments: list[Enrolment], formset) -> list[RosterRow]:
             genders.get(e.learner.gender, e.learner.gender),
             groups.get(e.learner.group, e.learner.group),
             results.get(e.result, e.result),
+            learner_url(e.learner_id),
+            remove_url(e.pk),
+            _("Kết quả của %(n)s") % {"n": e.learner.full_name},
+            options.get(e.result, options[None]),
         )
         for i, e in enumerate(enrolments)
     ]
@@ -259,7 +293,6 @@ def _roster_rows(enrolments: list[Enrolment], formset) -> list[RosterRow]:
 
 def _render_detail(request, course, enrolments, formset, search, found, learner_form, can_edit, lock, status=200):
     rows = _roster_rows(enrolments, formset)
-    result_field = formset.form.base_fields["result"]
     return render(
         request,
         "courses/course_detail.html",
@@ -268,7 +301,6 @@ def _render_detail(request, course, enrolments, formset, search, found, learner_
             "rows": rows,
             # Not the formset: a template's first lookup of formset.x is formset["x"], which builds every form.
             "management_form": formset.management_form,
-            "result_choices": [(value, str(label)) for value, label in result_field.choices],
             "totals": selectors.course_result_totals(course=course),
             "search": search,
             "found": found,

@@ -30,7 +30,7 @@ class Command(BaseCommand):
         year = latest.year - 1
         # The center staff record results in the classes of the latest quarter still open (not locked by an
         # approved report): each save raises the center's stamp, so its province's figures are counted again.
-        center, open_courses = centers[0], []
+        center, open_courses, newest = centers[0], [], None
         for candidate in centers:
             recent = (
                 Course.objects.filter(center=candidate, enrolments__isnull=False)
@@ -39,11 +39,10 @@ class Command(BaseCommand):
                 .order_by("-start_date")[:200]
             )
             unlocked = [c for c in recent if lock_reason(center=candidate, day=c.start_date) is None]
-            if unlocked:
+            if unlocked and (newest is None or unlocked[0].start_date > newest):
                 quarter = Period.quarter_of(unlocked[0].start_date)
-                center = candidate
+                center, newest = candidate, unlocked[0].start_date
                 open_courses = [c.pk for c in unlocked if quarter.start <= c.start_date <= quarter.end][:10]
-                break
         current = Period.quarter_of(Course.objects.get(pk=open_courses[0]).start_date) if open_courses else None
         courses = list(Course.objects.filter(center=center, start_date__year=year).values_list("pk", flat=True)[:20])
         users = {}
