@@ -69,7 +69,8 @@ bench: benchdb
 
 # gunicorn on 127.0.0.1 with production settings, then 50 signed-in users for 60 seconds (locust, headless):
 # the users sign in two a second (25 s; a password check costs about 0,5 s of CPU by design), the statistics are
-# reset once all are in, and the next 60 seconds are measured.
+# reset once all are in, and the next 60 seconds are measured. WRITES=1: center staff also record results in their
+# open quarter (real writes, which the dashboards of that quarter then count again).
 loadtest: benchdb
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py prepare_loadtest --output /tmp/llct-loadtest.json
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=loadtest-only-secret-key-0123456789abcdefghijklmnopqrstuv $(BIN)/python manage.py collectstatic --noinput -v0
@@ -79,7 +80,8 @@ loadtest: benchdb
 		--pid /tmp/llct-gunicorn.pid --daemon --log-level warning
 	@sleep 3
 	LOADTEST_PLAN=/tmp/llct-loadtest.json $(BIN)/locust -f reports/benchmarks/locustfile.py --headless -u 50 -r 2 \
-		-t 85s --reset-stats --host http://127.0.0.1:$(LOAD_PORT) --only-summary --csv reports/benchmarks/results/loadtest; \
+		-t 85s --reset-stats --host http://127.0.0.1:$(LOAD_PORT) --only-summary $(if $(WRITES),,--exclude-tags writes) \
+		--csv reports/benchmarks/results/loadtest$(if $(WRITES),-writes,); \
 		status=$$?; kill $$(cat /tmp/llct-gunicorn.pid); exit $$status
 
 clean:

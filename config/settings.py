@@ -151,8 +151,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-# Vietnamese conventions: 129.557 and 12,5 and dd/mm/yyyy (Django's vi locale formats, forced on).
-USE_THOUSAND_SEPARATOR = True
+# Vietnamese conventions: 129.557 and 12,5 and dd/mm/yyyy (Django's vi locale formats). Figures shown to people
+# are grouped by `intcomma`; every other number (ids in form fields, sort keys, query strings) stays plain, so that
+# record 1.234.567 posts back as 1234567.
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"

@@ -438,7 +438,8 @@ class FormFields(HTMLParser):
 
 def test_the_roster_posts_back_what_it_shows(login, center_user, center):
     course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
-    enrolments = [EnrolmentFactory(course=course) for _ in range(3)]
+    # Ids in the millions, as at national scale: an id drawn "1.234.567" (grouped for people) would not post back.
+    enrolments = [EnrolmentFactory(course=course, id=1_234_567 + i) for i in range(3)]
     client = login(center_user)
     client.post(reverse("courses:course_results", args=[course.pk]), results_post(enrolments, ["gioi", "", "kha"]))
     page = FormFields("ket-qua")
@@ -460,6 +461,13 @@ def test_the_roster_posts_back_what_it_shows(login, center_user, center):
     assert removals == [reverse("courses:enrolment_remove", args=[pk]) for pk in rows]
     client.post(removals[0], {"csrfmiddlewaretoken": page.data["csrfmiddlewaretoken"]})
     assert Enrolment.objects.filter(removed_at__isnull=True).count() == 2
+
+
+def test_a_learner_found_is_added_by_plain_number(login, center_user, center):
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    LearnerFactory(id=2_345_678, center=center, full_name="Lò Văn Páo")
+    body = login(center_user).get(reverse("courses:course_detail", args=[course.pk]), {"q": "Páo"}).content.decode()
+    assert 'name="learner" value="2345678"' in body
 
 
 def test_stale_results_are_refused_whole(login, center_user, center):

@@ -820,6 +820,14 @@ def test_the_completeness_page(login, board_user, season, province):
     assert season["retired"].name not in body
 
 
+def test_a_report_numbered_in_the_millions_is_chosen_by_its_plain_number(login, board_user, province, center):
+    from .factories import ReportFactory
+
+    ReportFactory(id=3_456_789, center=center, status="submitted", submitted_at=timezone.now())
+    body = page(login(board_user), "report", province)
+    assert 'name="report" value="3456789"' in body  # not "3.456.789", which the approval form would refuse
+
+
 def test_a_deadline_set_by_the_board(login, board_user, season, province):
     response = login(board_user).post(url("deadline", province), {"due_on": "10/04/2023"}, follow=True)
     assert "Đã đặt hạn nộp báo cáo quý I/2023." in response.content.decode()
