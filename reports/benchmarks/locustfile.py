@@ -96,6 +96,7 @@ class BoardStaff(Staff):
     def dashboard(self):
         self.client.get(f"/tong-hop/{PLAN['province']}/{PLAN['quarter']}/", name="province dashboard")
 
+    @tag("writes")  # the quarter the writes go into
     @task(2)
     def current_dashboard(self):
         """The quarter the centers are writing into: its figures change under the board's eyes."""
@@ -128,6 +129,7 @@ class CentralStaff(Staff):
     def national(self):
         self.client.get(f"/tong-hop/VN/{PLAN['year']}/", name="national dashboard")
 
+    @tag("writes")  # the quarter the writes go into
     @task(1)
     def national_open(self):
         self.client.get(f"/tong-hop/VN/{PLAN['current_quarter']}/?so_lieu=all", name="national dashboard (open)")
