@@ -6,7 +6,7 @@ the organisation chain) raise the stamps behind the cached figures."""
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from centers.models import Unit
+from centers.models import Unit, UnitName
 from courses.models import Course, Enrolment, Learner, Lecturer, Program
 
 from . import aggregates, figures_cache
@@ -96,6 +96,8 @@ def _course_lecturers_changed(sender, instance, action, reverse, pk_set, **kwarg
 
 @receiver(post_save, sender=Unit)
 @receiver(post_delete, sender=Unit)
+@receiver(post_save, sender=UnitName)  # the names units had: the centers lists cached per epoch carry them
+@receiver(post_delete, sender=UnitName)
 @receiver(post_save, sender=Program)
 @receiver(post_delete, sender=Program)
 def _structure_changed(sender, raw=False, **kwargs):

@@ -215,3 +215,60 @@ def test_the_command_writes_both_formats(data, tmp_path):
             "--output",
             str(tmp_path / "b.xlsx"),
         )
+
+
+def export_queries(client, fmt):
+    """Queries one download of the province's first quarter costs, with the figures cache filled first."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .helpers import committed
+
+    with committed():
+        download(client, "10", "2023-Q1", fmt)
+    with CaptureQueriesContext(connection) as ctx:
+        download(client, "10", "2023-Q1", fmt)
+    return len(ctx)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_an_export_costs_the_same_queries_with_more_centers(login, board_user, province, data, fmt):
+    from centers.models import UnitName
+
+    from .factories import CenterFactory
+
+    client = login(board_user)
+    before = export_queries(client, fmt)
+    for code in ("090", "091", "092"):  # more centers, each with a class, a learner and a former name
+        extra = CenterFactory(parent=province, code=code)
+        UnitName.objects.create(
+            unit=extra,
+            name=f"Trung tâm cũ {code}",
+            valid_from=datetime.date(2000, 1, 1),
+            valid_to=datetime.date(2024, 1, 1),
+        )
+        EnrolmentFactory(course=CourseFactory(center=extra, start_date=datetime.date(2023, 2, 6)))
+        approve(extra, 2023, 1)
+    assert export_queries(client, fmt) == before
+
+
+def test_a_center_renamed_since_shows_its_name_of_the_time(login, board_user, center, data):
+    from centers.models import UnitName
+
+    from .helpers import committed
+
+    client = login(board_user)
+    with committed():  # the centers list is cached, as it is between two requests
+        content, _ = download(client, "10", "2023-Q1", "xlsx")
+    assert "Trung tâm chính trị thành phố Lào Cai" in {
+        row[1] for row in rows(load_workbook(io.BytesIO(content))["Theo đơn vị"])
+    }
+    UnitName.objects.create(
+        unit=center,
+        name="Trung tâm bồi dưỡng chính trị thị xã Lào Cai",
+        valid_from=datetime.date(2000, 1, 1),
+        valid_to=datetime.date(2024, 1, 1),
+    )
+    content, _ = download(client, "10", "2023-Q1", "xlsx")
+    names = {row[1] for row in rows(load_workbook(io.BytesIO(content))["Theo đơn vị"])}
+    assert "Trung tâm bồi dưỡng chính trị thị xã Lào Cai" in names
