@@ -346,11 +346,12 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _export(request, unit, period, fmt):
+    import io
     import tempfile
 
     from django.http import FileResponse
 
-    from .exporters.context import build_context
+    from .exporters.context import build_context, cached_file
     from .exporters.docx import render_docx
     from .exporters.xlsx import render_workbook
 
@@ -363,13 +364,13 @@ def _export(request, unit, period, fmt):
     ctx = build_context(unit=unit, period=period, basis=basis)
     roster = fmt == "xlsx" and request.GET.get("danh_sach") == "1"
     ExportLog.objects.create(user=request.user, unit=unit, period_key=period.key, format=fmt, roster=roster)
-    # A temporary file keeps a 130.000-row roster out of memory while it is written and sent.
-    target = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it after sending
-    if fmt == "xlsx":
-        render_workbook(ctx, target, roster=roster)
+    if roster:
+        # A temporary file keeps a 130.000-row roster out of memory while it is written and sent.
+        target = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it after sending
+        render_workbook(ctx, target, roster=True)
+        target.seek(0)
     else:
-        render_docx(ctx, target)
-    target.seek(0)
+        target = io.BytesIO(cached_file(ctx, fmt, render_workbook if fmt == "xlsx" else render_docx))
     name = f"bao-cao-{unit_key(unit)}-{period.key}.{fmt}"
     return FileResponse(target, as_attachment=True, filename=name, content_type=XLSX if fmt == "xlsx" else DOCX)
 

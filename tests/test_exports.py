@@ -272,3 +272,34 @@ def test_a_center_renamed_since_shows_its_name_of_the_time(login, board_user, ce
     content, _ = download(client, "10", "2023-Q1", "xlsx")
     names = {row[1] for row in rows(load_workbook(io.BytesIO(content))["Theo đơn vị"])}
     assert "Trung tâm bồi dưỡng chính trị thị xã Lào Cai" in names
+
+
+def test_a_file_downloaded_again_shows_what_changed_since(login, board_user, province, center, data):
+    """The files are cached on the figures they show: a write, a report's text or the briefing's edit since the
+    last download is in the next one."""
+    from centers.scoping import Scope
+    from reports import services as report_services
+
+    from .helpers import committed
+
+    client = login(board_user)
+
+    def fetch(fmt):
+        with committed():
+            return download(client, "10", "2023-Q1", fmt)[0]
+
+    def total_classes(content):
+        return {row[1]: row for row in rows(load_workbook(io.BytesIO(content))["Theo đơn vị"])}["Tổng cộng"][2]
+
+    def docx_text(content):
+        return "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+
+    assert total_classes(fetch("xlsx")) == 3 and fetch("xlsx") == fetch("xlsx")
+    CourseFactory(center=center, start_date=datetime.date(2023, 3, 6), program=program("KND"))
+    assert total_classes(fetch("xlsx")) == 4
+
+    assert "Họp giao ban tháng Tư" not in docx_text(fetch("docx"))
+    report_services.briefing_save(
+        scope=Scope.for_user(board_user), unit=province, period=Period.parse("2023-Q1"), text="Họp giao ban tháng Tư."
+    )
+    assert "Họp giao ban tháng Tư" in docx_text(fetch("docx"))

@@ -4,13 +4,16 @@ xlsx and docx exporters, so that both say exactly what the dashboard says for th
 from __future__ import annotations
 
 import datetime
+import hashlib
+import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
 
 from centers.models import Unit
 
-from .. import briefing, selectors
+from .. import briefing, figures_cache, selectors
 from ..periods import Period
 from ..selectors import Basis, Rollup
 
@@ -54,4 +57,33 @@ def build_context(*, unit: Unit, period: Period, basis: str | None = None) -> Ex
         briefing_text=text,
         narratives=selectors.narratives(unit=unit, period=period, basis=basis),
         made_on=timezone.localdate(),
+    )
+
+
+def cached_file(ctx: ExportContext, fmt: str, render: Callable[[ExportContext, io.BytesIO], object]) -> bytes:
+    """The file of an export without the roster, from the figures cache while nothing it shows has changed.
+
+    Everything it shows is stamped with the period's year and the year before (figures, reports and their text,
+    lecturers) or starts a new epoch (units, their names, programs); the briefing's text and the day it is made
+    are in the key. A board's review meeting downloads the same file many times."""
+    params = (
+        ctx.unit.pk,
+        ctx.period.key,
+        ctx.basis,
+        fmt,
+        ctx.made_on.isoformat(),
+        hashlib.sha1(ctx.briefing_text.encode()).hexdigest(),
+    )
+
+    def compute() -> bytes:
+        target = io.BytesIO()
+        render(ctx, target)
+        return target.getvalue()
+
+    return figures_cache.cached(
+        "export",
+        centers=selectors.centers_of(ctx.unit),
+        years=[ctx.period.year - 1, ctx.period.year],
+        params=params,
+        compute=compute,
     )
