@@ -100,8 +100,15 @@ def _client_for(unit: Unit, username: str) -> Client:
     return client
 
 
+def _calibration(label: str) -> Row:
+    """A fixed pure-Python workload: this machine's speed drifts (a shared virtual machine, up to 2× within
+    minutes on 24/11), so the table carries it at the start and the end of the run to read the others against."""
+    times, _ = _measure(lambda: sum(i * i for i in range(1_000_000)), 5)
+    return _row(f"calibration: fixed Python loop, {label}", times, 0)
+
+
 def run(*, runs: int = 20, heavy_runs: int = 5, progress=print) -> list[Row]:
-    rows: list[Row] = []
+    rows: list[Row] = [_calibration("start of the run")]
     central = Unit.objects.get(kind=Unit.Kind.CENTRAL, parent=None)
     latest = Course.objects.order_by("-start_date").values_list("start_date", flat=True).first()
     year = Period(latest.year - 1, "Y")  # the last complete year of the data
@@ -208,6 +215,7 @@ def run(*, runs: int = 20, heavy_runs: int = 5, progress=print) -> list[Row]:
         do_import()
         times.append((time.perf_counter() - started) * 1000)
     rows.append(_row("5.000-row roster import (read + write, rolled back)", times, 0))
+    rows.append(_calibration("end of the run"))
     return rows
 
 
