@@ -9,6 +9,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from centers.models import Unit
@@ -47,6 +48,7 @@ class ExportContext:
 def build_context(*, unit: Unit, period: Period, basis: str | None = None) -> ExportContext:
     basis = basis or selectors.default_basis(unit)
     rollup = selectors.rollup(unit=unit, period=period, basis=basis)
+    prefetch_related_objects(rollup.centers, "former_names")  # the centers' names of the time, in one query
     text, _edited = briefing.current(unit=unit, period=period, basis=basis, rollup=rollup)
     return ExportContext(
         unit=unit,
