@@ -85,9 +85,13 @@ def fingerprints(*, centers: QuerySet, years: Iterable[int], part: str) -> dict:
     lookup on the stamps' center: "center__parent_id" parts them by province). Two small queries."""
     stamps = DataStamp.objects.filter(center__in=centers, year__in=sorted(set(years)))
     rows = stamps.values(part).annotate(n=Count("id"), s=Sum("version")).order_by()
-    epoch = FiguresEpoch.objects.filter(pk=1).values_list("token", flat=True).first() or 0
+    epoch = _epoch()
     found = {row[part]: f"{epoch}.{row['n']}.{row['s']}" for row in rows}
     return defaultdict(lambda: f"{epoch}.0.0", found)
+
+
+def _epoch() -> int:
+    return FiguresEpoch.objects.filter(pk=1).values_list("token", flat=True).first() or 0
 
 
 def _key(name: str, params: tuple, years: list[int], fingerprint: str) -> str:
@@ -103,24 +107,20 @@ def _store(values: dict[str, bytes]) -> None:
 def cached(name: str, *, centers: QuerySet, years: Iterable[int], params: tuple, compute: Callable[[], T]) -> T:
     """The value of compute() for (name, params) over these centers and years, from the cache when unchanged."""
     years = sorted(set(years))
-    key = _key(name, params, years, fingerprint(centers=centers, years=years))
+    return _read_or_compute(_key(name, params, years, fingerprint(centers=centers, years=years)), compute)
+
+
+def per_epoch(name: str, *, params: tuple, compute: Callable[[], T]) -> T:
+    """A value that changes only with the epoch: the organisation chain or the program catalogue (one query)."""
+    return _read_or_compute(_key(name, params, [], str(_epoch())), compute)
+
+
+def _read_or_compute(key: str, compute: Callable[[], T]) -> T:
     stored = _cache().get(key)
     if stored is not None:
         return pickle.loads(stored)
     value = compute()
     _store({key: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)})  # now: the caller may change the value
-    return value
-
-
-def per_epoch(name: str, *, params: tuple, compute: Callable[[], T]) -> T:
-    """A value that changes only with the epoch: the organisation chain or the program catalogue (one query)."""
-    epoch = FiguresEpoch.objects.filter(pk=1).values_list("token", flat=True).first() or 0
-    key = _key(name, params, [], str(epoch))
-    stored = _cache().get(key)
-    if stored is not None:
-        return pickle.loads(stored)
-    value = compute()
-    _store({key: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)})
     return value
 
 

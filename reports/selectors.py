@@ -32,6 +32,15 @@ class Basis(models.TextChoices):
     ALL = "all", _("Tất cả số liệu đã nhập (gồm cả bản nháp)")
 
 
+def admitted_statuses(basis: str) -> list[str] | None:
+    """The report statuses whose quarters a basis admits (None: every quarter, reported or not)."""
+    if basis == Basis.ALL:
+        return None
+    if basis == Basis.SUBMITTED:
+        return [CenterReport.Status.APPROVED, CenterReport.Status.SUBMITTED]
+    return [CenterReport.Status.APPROVED]
+
+
 def default_basis(unit: Unit) -> str:
     """A center sees everything it entered; a province or the nation sees approved data unless it asks."""
     return Basis.ALL if unit.kind == Unit.Kind.CENTER else Basis.APPROVED
@@ -81,11 +90,9 @@ def admitted_centers(*, centers: QuerySet[Unit], period: Period, basis: str) -> 
     """Quarter index → the ids of the centers whose data the basis admits for it, as a subquery (None: all data).
 
     Subqueries keep long id lists out of Python: the database applies them where the figures are counted."""
-    if basis == Basis.ALL:
+    statuses = admitted_statuses(basis)
+    if statuses is None:
         return None
-    statuses = [CenterReport.Status.APPROVED]
-    if basis == Basis.SUBMITTED:
-        statuses.append(CenterReport.Status.SUBMITTED)
     reports = CenterReport.objects.filter(center__in=centers, year=period.year, status__in=statuses)
     return Admitted(reports, [q.index for q in period.quarters()])
 
@@ -602,10 +609,9 @@ def narratives(*, unit: Unit, period: Period, basis: str | None = None) -> list[
         .select_related("center")
         .prefetch_related("center__former_names")
     )  # names as they were (name_on)
-    if basis == Basis.APPROVED:
-        reports = reports.filter(status=CenterReport.Status.APPROVED)
-    elif basis == Basis.SUBMITTED:
-        reports = reports.filter(status__in=[CenterReport.Status.APPROVED, CenterReport.Status.SUBMITTED])
+    statuses = admitted_statuses(basis)
+    if statuses is not None:
+        reports = reports.filter(status__in=statuses)
     return [
         Narrative(r.center, r.period, r.shortcomings, r.proposals, r.next_tasks)
         for r in reports.order_by("center__code", "quarter")
@@ -857,11 +863,8 @@ def _add_quarters(parts: dict, quarters: list[Period]) -> list[QuarterPoint]:
 
 def _quarterly_parts(centers_qs, years: range, basis: str, partition: Partition) -> dict:
     """Part → {(year, quarter): [classes, enrolments]} over whole years, admitted quarters only (two queries)."""
-    admitted = None
-    if basis != Basis.ALL:
-        statuses = [CenterReport.Status.APPROVED]
-        if basis == Basis.SUBMITTED:
-            statuses.append(CenterReport.Status.SUBMITTED)
+    admitted, statuses = None, admitted_statuses(basis)
+    if statuses is not None:
         admitted = set(
             CenterReport.objects.filter(
                 center__in=centers_qs, year__gte=years[0], year__lte=years[-1], status__in=statuses
