@@ -12,13 +12,13 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Case, Count, IntegerField, Max, Q, When
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, When
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
 from courses.models import Course, Enrolment, Learner
 
 from . import figures_cache
-from .models import GroupAggregate, LearnerAggregate, QuarterAggregate
+from .models import GroupAggregate, LearnerAggregate, LecturerAggregate, QuarterAggregate
 from .periods import Period
 
 Cell = tuple[int, int, int]  # (center id, year, quarter)
@@ -114,61 +114,77 @@ def compute_groups(cells: set[Cell] | None) -> dict[tuple, tuple[int, int]]:
     return {(r["course__center_id"], r["y"], r["q"], r["learner__group"]): (r["n"], r["minority"]) for r in rows}
 
 
-def compute_learners(center_years: set[tuple[int, int]] | None) -> dict[tuple, int]:
-    """(center, year, set of quarters as bits) → distinct learners who attended any of those quarters (one query)."""
+def _center_years_filter(center_years: set[tuple[int, int]] | None, path: str) -> Q:
+    """Rows (classes at `path`) of these centers' classes starting in these years; everything when None."""
     if center_years is None:
-        condition = Q()
-    else:
-        condition = Q(pk__in=[])
-        by_year: dict[int, list[int]] = defaultdict(list)
-        for center_id, year in center_years:
-            by_year[year].append(center_id)
-        for year, centers in by_year.items():
-            condition |= Q(
-                course__center_id__in=centers,
-                course__start_date__gte=datetime.date(year, 1, 1),
-                course__start_date__lte=datetime.date(year, 12, 31),
-            )
+        return Q()
+    condition = Q(pk__in=[])
+    by_year: dict[int, list[int]] = defaultdict(list)
+    for center_id, year in center_years:
+        by_year[year].append(center_id)
+    for year, centers in by_year.items():
+        condition |= Q(
+            **{
+                f"{path}__center_id__in": centers,
+                f"{path}__start_date__gte": datetime.date(year, 1, 1),
+                f"{path}__start_date__lte": datetime.date(year, 12, 31),
+            }
+        )
+    return condition
+
+
+def _distinct_by_quarter_sets(rows: QuerySet, path: str, person: str, *also: str) -> dict[tuple, int]:
+    """(center, year, set of quarters as bits, *also) → distinct `person`s with a row in any of those quarters.
+
+    Each person is read once per center and year with the quarters they appear in (one query), then counted in
+    every set that meets them: the 15 sets of a year make every period exact, whichever quarters are admitted."""
     flags = {f"q{i}": Max(Case(When(q=i, then=1), default=0, output_field=IntegerField())) for i in range(1, 5)}
-    rows = (
-        Enrolment.objects.filter(condition)
-        .counted()
-        .annotate(y=ExtractYear("course__start_date"), q=ExtractQuarter("course__start_date"))
-        .values("course__center_id", "y", "learner_id")
+    people = (
+        rows.annotate(y=ExtractYear(f"{path}__start_date"), q=ExtractQuarter(f"{path}__start_date"))
+        .values(f"{path}__center_id", "y", person, *also)
         .annotate(**flags)
         .order_by()
-        .values_list("course__center_id", "y", "q1", "q2", "q3", "q4")
+        .values_list(f"{path}__center_id", "y", "q1", "q2", "q3", "q4", *also)
     )
-    per_mask: dict[tuple[int, int, int], int] = defaultdict(int)
-    for center_id, year, q1, q2, q3, q4 in rows.iterator(chunk_size=20000):
-        per_mask[(center_id, year, q1 | q2 << 1 | q3 << 2 | q4 << 3)] += 1
-    result: dict[tuple, int] = {}
-    for (center_id, year, mask), n in per_mask.items():
+    per_mask: dict[tuple, int] = defaultdict(int)
+    for center_id, year, q1, q2, q3, q4, *rest in people.iterator(chunk_size=20000):
+        per_mask[(center_id, year, q1 | q2 << 1 | q3 << 2 | q4 << 3, *rest)] += 1
+    result: dict[tuple, int] = defaultdict(int)
+    for (center_id, year, mask, *rest), n in per_mask.items():
         for subset in range(1, 16):
             if mask & subset:
-                key = (center_id, year, subset)
-                result[key] = result.get(key, 0) + n
-    return result
+                result[(center_id, year, subset, *rest)] += n
+    return dict(result)
+
+
+def compute_learners(center_years: set[tuple[int, int]] | None) -> dict[tuple, int]:
+    """(center, year, set of quarters as bits) → distinct learners who attended any of those quarters (one query)."""
+    enrolments = Enrolment.objects.filter(_center_years_filter(center_years, "course")).counted()
+    return _distinct_by_quarter_sets(enrolments, "course", "learner_id")
+
+
+def compute_lecturers(center_years: set[tuple[int, int]] | None) -> dict[tuple, int]:
+    """(center, year, set of quarters as bits, kind) → distinct lecturers who taught a class that is not cancelled
+    in any of those quarters (one query)."""
+    taught = Course.lecturers.through.objects.filter(_center_years_filter(center_years, "course")).exclude(
+        course__status=Course.Status.CANCELLED
+    )
+    return _distinct_by_quarter_sets(taught, "course", "lecturer_id", "lecturer__kind")
 
 
 # -- writing ---------------------------------------------------------------------------------------------------
 def _write(cells: set[Cell] | None) -> None:
     center_years = None if cells is None else {(c, y) for c, y, _ in cells}
-    quarters, groups, learners = compute_quarters(cells), compute_groups(cells), compute_learners(center_years)
+    quarters, groups = compute_quarters(cells), compute_groups(cells)
     if cells is None:
         QuarterAggregate.objects.all().delete()
         GroupAggregate.objects.all().delete()
-        LearnerAggregate.objects.all().delete()
     else:
         cell_q = Q(pk__in=[])
         for center_id, year, quarter in cells:
             cell_q |= Q(center_id=center_id, year=year, quarter=quarter)
         QuarterAggregate.objects.filter(cell_q).delete()
         GroupAggregate.objects.filter(cell_q).delete()
-        year_q = Q(pk__in=[])
-        for center_id, year in center_years:
-            year_q |= Q(center_id=center_id, year=year)
-        LearnerAggregate.objects.filter(year_q).delete()
     QuarterAggregate.objects.bulk_create(
         [
             QuarterAggregate(
@@ -185,8 +201,37 @@ def _write(cells: set[Cell] | None) -> None:
         ],
         batch_size=2000,
     )
+    _write_learners(center_years)
+    _write_lecturers(center_years)
+
+
+def _year_rows(model, center_years: set[tuple[int, int]] | None):
+    """The rows of a per-year table for these centers and years (all when None)."""
+    if center_years is None:
+        return model.objects.all()
+    year_q = Q(pk__in=[])
+    for center_id, year in center_years:
+        year_q |= Q(center_id=center_id, year=year)
+    return model.objects.filter(year_q)
+
+
+def _write_learners(center_years: set[tuple[int, int]] | None) -> None:
+    learners = compute_learners(center_years)
+    _year_rows(LearnerAggregate, center_years).delete()
     LearnerAggregate.objects.bulk_create(
         [LearnerAggregate(center_id=k[0], year=k[1], quarters=k[2], learners=n) for k, n in learners.items()],
+        batch_size=2000,
+    )
+
+
+def _write_lecturers(center_years: set[tuple[int, int]] | None) -> None:
+    lecturers = compute_lecturers(center_years)
+    _year_rows(LecturerAggregate, center_years).delete()
+    LecturerAggregate.objects.bulk_create(
+        [
+            LecturerAggregate(center_id=k[0], year=k[1], quarters=k[2], kind=k[3], lecturers=n)
+            for k, n in lecturers.items()
+        ],
         batch_size=2000,
     )
 
@@ -197,6 +242,15 @@ def refresh(cells: Iterable[Cell]) -> None:
     if cells:
         _write(cells)
         figures_cache.touch((center_id, year) for center_id, year, _ in cells)
+
+
+def refresh_lecturers(center_years: Iterable[tuple[int, int]]) -> None:
+    """Recompute the lecturer counts of these centers and years (who taught which class, or a lecturer's kind,
+    changed). Call it inside the write's transaction."""
+    center_years = {(int(c), int(y)) for c, y in center_years if c is not None and y is not None}
+    if center_years:
+        _write_lecturers(center_years)
+        figures_cache.touch(center_years)
 
 
 def refresh_courses(courses: Iterable[Course]) -> None:
@@ -211,28 +265,27 @@ def rebuild() -> None:
 
 def differences(limit: int = 50) -> list[str]:
     """Where the tables differ from a fresh computation from the raw tables (empty when exact)."""
-    found = []
+    found: list[str] = []
+
+    def compare(label: str, stored: dict, fresh: dict, empty) -> None:
+        for key in sorted(set(stored) | set(fresh), key=str):
+            if stored.get(key, empty) != fresh.get(key, empty):
+                found.append(f"{label} {key}: bảng {stored.get(key)} ≠ tính lại {fresh.get(key)}")
+
+    zero = dict.fromkeys(COUNT_FIELDS, 0)
     stored_q = {
         (a.center_id, a.year, a.quarter, a.program_id, a.co_organised, a.format): {
             f: getattr(a, f) for f in COUNT_FIELDS
         }
         for a in QuarterAggregate.objects.all()
     }
-    fresh_q = {k: v for k, v in compute_quarters(None).items() if any(v.values())}
-    stored_q = {k: v for k, v in stored_q.items() if any(v.values())}
-    for key in sorted(set(stored_q) | set(fresh_q), key=str):
-        if stored_q.get(key) != fresh_q.get(key):
-            found.append(f"tổng hợp quý {key}: bảng {stored_q.get(key)} ≠ tính lại {fresh_q.get(key)}")
+    compare("tổng hợp quý", stored_q, compute_quarters(None), zero)
     stored_g = {
         (a.center_id, a.year, a.quarter, a.group): (a.enrolments, a.minority) for a in GroupAggregate.objects.all()
     }
-    fresh_g = compute_groups(None)
-    for key in sorted(set(stored_g) | set(fresh_g), key=str):
-        if stored_g.get(key, (0, 0)) != fresh_g.get(key, (0, 0)):
-            found.append(f"tổng hợp đối tượng {key}: bảng {stored_g.get(key)} ≠ tính lại {fresh_g.get(key)}")
+    compare("tổng hợp đối tượng", stored_g, compute_groups(None), (0, 0))
     stored_l = {(a.center_id, a.year, a.quarters): a.learners for a in LearnerAggregate.objects.all()}
-    fresh_l = compute_learners(None)
-    for key in sorted(set(stored_l) | set(fresh_l), key=str):
-        if stored_l.get(key, 0) != fresh_l.get(key, 0):
-            found.append(f"học viên {key}: bảng {stored_l.get(key)} ≠ tính lại {fresh_l.get(key)}")
+    compare("học viên", stored_l, compute_learners(None), 0)
+    stored_t = {(a.center_id, a.year, a.quarters, a.kind): a.lecturers for a in LecturerAggregate.objects.all()}
+    compare("giảng viên", stored_t, compute_lecturers(None), 0)
     return found[:limit]

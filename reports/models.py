@@ -291,6 +291,28 @@ class LearnerAggregate(models.Model):
         return f"{self.center_id} {self.year} quý {self.quarters:04b}: {self.learners}"
 
 
+class LecturerAggregate(models.Model):
+    """Distinct lecturers of one center and year, by kind, who taught a counted class in any quarter of a set
+    (quarters as bits, as in LearnerAggregate): a lecturer teaching in two quarters is one lecturer."""
+
+    center = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    year = models.PositiveSmallIntegerField()
+    quarters = models.PositiveSmallIntegerField()  # 1..15
+    kind = models.CharField(max_length=16)
+    lecturers = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tổng hợp giảng viên")
+        verbose_name_plural = _("tổng hợp giảng viên")
+        constraints = [
+            models.UniqueConstraint(fields=["center", "year", "quarters", "kind"], name="lecturer_aggregate_unique")
+        ]
+        indexes = [models.Index(fields=["year"], name="lecturer_aggregate_year_idx")]
+
+    def __str__(self):
+        return f"{self.center_id} {self.year} quý {self.quarters:04b} {self.kind}: {self.lecturers}"
+
+
 # -- what the cached figures were computed from (reports/figures_cache.py) -----------------------------------
 class DataStamp(models.Model):
     """A counter per center and year, raised in the same transaction as every write that changes a figure of that

@@ -388,8 +388,9 @@ def _aggregate_filter(*, centers_qs, period: Period, admitted: dict | None) -> Q
     return Q(admitted.exists(center="center_id", quarter=OuterRef("quarter")), year=period.year, quarter__in=quarters)
 
 
-def _learner_filter(*, centers_qs, period: Period, admitted: dict | None) -> Q:
-    """Each center's row for exactly the set of the period's quarters admitted for it."""
+def _quarter_set_filter(*, centers_qs, period: Period, admitted: dict | None) -> Q:
+    """Each center's row (of the learner and lecturer aggregates) for exactly the set of the period's quarters
+    admitted for it."""
     full_mask = sum(1 << (q.index - 1) for q in period.quarters())
     if admitted is None:
         return Q(center__in=centers_qs, year=period.year, quarters=full_mask)
@@ -407,7 +408,7 @@ def _learner_filter(*, centers_qs, period: Period, admitted: dict | None) -> Q:
 
 def _aggregate_parts(centers_qs, period: Period, basis: str, partition: Partition) -> dict:
     from .aggregates import RESULT_FIELDS as result_fields
-    from .models import GroupAggregate, LearnerAggregate, QuarterAggregate
+    from .models import GroupAggregate, LearnerAggregate, LecturerAggregate, QuarterAggregate
 
     admitted = admitted_centers(centers=centers_qs, period=period, basis=basis)
     cells = _aggregate_filter(centers_qs=centers_qs, period=period, admitted=admitted)
@@ -442,10 +443,13 @@ def _aggregate_parts(centers_qs, period: Period, basis: str, partition: Partitio
         cell = parts[partition.of(row)].by_format[row["format"]]
         cell[0] += row["c"]
         cell[1] += row["e"]
-    for row in LearnerAggregate.objects.filter(
-        _learner_filter(centers_qs=centers_qs, period=period, admitted=admitted)
-    ).values("center_id", "learners"):
+    quarter_sets = _quarter_set_filter(centers_qs=centers_qs, period=period, admitted=admitted)
+    for row in LearnerAggregate.objects.filter(quarter_sets).values("center_id", "learners"):
         parts[of_center[row["center_id"]]].center(row["center_id"]).learners += row["learners"]
+    # A lecturer teaches for one center, so distinct lecturers add up across centers.
+    lecturers = LecturerAggregate.objects.filter(quarter_sets).values(*by, "kind")
+    for row in lecturers.annotate(n=Sum("lecturers")).order_by():
+        parts[partition.of(row)].lecturers[row["kind"]] = row["n"]
     groups = GroupAggregate.objects.filter(cells).values(*by, "group")
     for row in groups.annotate(n=Sum("enrolments"), m=Sum("minority")).order_by():
         parts[partition.of(row)].by_group[row["group"]] = [row["n"], row["m"]]
@@ -454,13 +458,7 @@ def _aggregate_parts(centers_qs, period: Period, basis: str, partition: Partitio
 
 
 def _finish_parts(parts: dict, centers_qs, period: Period, admitted, partition: Partition) -> None:
-    """Lecturers and plans (small raw tables), then each part's total: shared by both ways of counting."""
-    taught = Course.lecturers.through.objects.filter(
-        basis_filter(centers=centers_qs, period=period, admitted=admitted, path="course")
-    ).exclude(course__status=Course.Status.CANCELLED)
-    grouped = taught.values(*partition.fields("course"), "lecturer__kind")
-    for row in grouped.annotate(n=Count("lecturer_id", distinct=True)).order_by():
-        parts[partition.of(row, "course")].lecturers[row["lecturer__kind"]] = row["n"]
+    """Plans (a small raw table), then each part's total: shared by both ways of counting."""
     plans = PlanLine.objects.filter(plan_filter(centers=centers_qs, period=period, admitted=admitted))
     # Two narrow groupings (centers, programs) rather than one per center and program (thousands of rows).
     for row in plans.values("report__center_id").annotate(n=Sum("planned_classes")).order_by():
@@ -561,6 +559,10 @@ def _raw_parts(centers_qs, period: Period, basis: str, partition: Partition) -> 
     )
     for row in group_rows:
         part.by_group[row["learner__group"]] = [row["n"], row["minority"]]
+
+    taught = Course.lecturers.through.objects.filter(enrol_q).exclude(course__status=Course.Status.CANCELLED)
+    for row in taught.values("lecturer__kind").annotate(n=Count("lecturer_id", distinct=True)).order_by():
+        part.lecturers[row["lecturer__kind"]] = row["n"]
     _finish_parts(parts, centers_qs, period, admitted, partition)
     return parts
 

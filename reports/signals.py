@@ -10,7 +10,7 @@ from centers.models import Unit, UnitName
 from courses.models import Course, Enrolment, Learner, Lecturer, Program
 
 from . import aggregates, figures_cache
-from .models import CenterReport, PlanLine
+from .models import CenterReport, LecturerAggregate, PlanLine
 
 
 @receiver(pre_save, sender=Course)
@@ -75,12 +75,23 @@ def _plan_changed(sender, instance, raw=False, **kwargs):
         figures_cache.touch([(center_id, year), (center_id, year + 1 if quarter == 4 else year)])
 
 
+@receiver(pre_save, sender=Lecturer)
+def _remember_lecturer(sender, instance, raw=False, **kwargs):
+    instance._kind_before = None
+    if instance.pk and not raw:
+        instance._kind_before = Lecturer.objects.filter(pk=instance.pk).values_list("kind", flat=True).first()
+
+
 @receiver(post_save, sender=Lecturer)
 @receiver(post_delete, sender=Lecturer)
-def _lecturer_changed(sender, instance, raw=False, **kwargs):
-    """Lecturers are counted by kind in every year they taught."""
-    if not raw:
-        figures_cache.touch_all_years([instance.center_id])
+def _lecturer_changed(sender, instance, raw=False, created=False, **kwargs):
+    """Lecturers are counted by kind in every year they taught; their names show in the exports."""
+    if raw:
+        return
+    figures_cache.touch_all_years([instance.center_id])
+    if not created and getattr(instance, "_kind_before", None) != instance.kind:  # a new kind, or deleted
+        years = LecturerAggregate.objects.filter(center_id=instance.center_id).values_list("year")
+        aggregates.refresh_lecturers({(instance.center_id, year) for (year,) in years.distinct()})
 
 
 @receiver(m2m_changed, sender=Course.lecturers.through)
@@ -89,9 +100,9 @@ def _course_lecturers_changed(sender, instance, action, reverse, pk_set, **kwarg
         return
     if reverse:  # lecturer.courses changed: the classes are pk_set, or every class of the lecturer on clear
         courses = Course.objects.filter(pk__in=pk_set) if pk_set else Course.objects.filter(center=instance.center_id)
-        figures_cache.touch({(c, d.year) for c, d in courses.values_list("center_id", "start_date")})
+        aggregates.refresh_lecturers({(c, d.year) for c, d in courses.values_list("center_id", "start_date")})
     else:
-        figures_cache.touch([(instance.center_id, instance.start_date.year)])
+        aggregates.refresh_lecturers([(instance.center_id, instance.start_date.year)])
 
 
 @receiver(post_save, sender=Unit)

@@ -12,10 +12,10 @@ from centers.scoping import Scope
 from courses import services
 from courses.models import Course, Enrolment
 from reports import selectors
-from reports.models import QuarterAggregate
+from reports.models import LecturerAggregate, QuarterAggregate
 from reports.periods import Period
 
-from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, approve, program
+from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, LecturerFactory, approve, program
 from .helpers import same_as_raw
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +154,62 @@ def test_enrolments_of_the_center_are_counted_once_per_learner_across_quarters(c
     assert (rollup.total.enrolments, rollup.total.learners) == (3, 1)
     assert selectors.rollup(unit=center, period=Period.parse("2026-Q2"), compare=False).total.learners == 1
     assert Enrolment.objects.count() == 3
+
+
+def test_lecturers_are_counted_once_per_period_by_kind_through_every_change(center, scope):
+    """Who taught which class, a lecturer's kind and a cancelled class each change the lecturer counts."""
+    full = services.lecturer_create(scope=scope, center=center, full_name="Nguyễn Văn Giảng", kind="chuyen_trach")
+    guest = services.lecturer_create(scope=scope, center=center, full_name="Lê Thị Mời", kind="bao_cao_vien")
+    common = {"program": program("KND"), "format": "truc_tiep", "status": "finished"}
+    first = services.course_create(
+        scope=scope,
+        center=center,
+        code="L1",
+        title="Lớp quý I",
+        start_date=datetime.date(2026, 2, 3),
+        end_date=datetime.date(2026, 2, 6),
+        lecturers=[full, guest],
+        **common,
+    )
+    second = services.course_create(
+        scope=scope,
+        center=center,
+        code="L2",
+        title="Lớp quý II",
+        start_date=datetime.date(2026, 5, 4),
+        end_date=datetime.date(2026, 5, 8),
+        lecturers=[full],
+        **common,
+    )
+    exact()
+
+    def lecturers(key):
+        return selectors.rollup(unit=center, period=Period.parse(key), basis="all", compare=False).lecturers
+
+    assert lecturers("2026") == {"chuyen_trach": 1, "kiem_chuc": 0, "bao_cao_vien": 1}  # once, though in 2 quarters
+    assert lecturers("2026-Q2") == {"chuyen_trach": 1, "kiem_chuc": 0, "bao_cao_vien": 0}
+
+    services.lecturer_update(scope=scope, lecturer=guest, kind="kiem_chuc")
+    exact()
+    assert lecturers("2026") == {"chuyen_trach": 1, "kiem_chuc": 1, "bao_cao_vien": 0}
+
+    services.course_update(scope=scope, course=first, lecturers=[guest])  # the full-time lecturer taught only Q2
+    exact()
+    assert lecturers("2026-Q1") == {"chuyen_trach": 0, "kiem_chuc": 1, "bao_cao_vien": 0}
+    assert lecturers("2026-H1") == {"chuyen_trach": 1, "kiem_chuc": 1, "bao_cao_vien": 0}
+
+    services.course_cancel(scope=scope, course=second, reason="Không đủ học viên")
+    exact()
+    assert lecturers("2026") == {"chuyen_trach": 0, "kiem_chuc": 1, "bao_cao_vien": 0}
+    same_as_raw(center, "2026", "all")
+
+
+def test_check_aggregates_finds_a_wrong_lecturer_count(center):
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 1, 10))
+    course.lecturers.add(LecturerFactory(center=center))
+    exact()
+    LecturerAggregate.objects.update(lecturers=5)
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_aggregates", stdout=out)
+    assert "giảng viên" in out.getvalue()
