@@ -12,26 +12,37 @@ committed, so a rolled-back write never leaves figures behind.
 
 `cached_parts` keys each part of a figure (a province's centers) on its own stamps, fetched for all parts in one
 grouped query: a write in one center leaves every other province's part in the cache.
+
+Two levels: each process's memory (settings.CACHES["figures"]), then a table every process shares
+(SharedFigure), so a figure one worker computed serves the others, and a restart does not empty the cache.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import logging
 import pickle
 import secrets
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import BigIntegerField, Count, F, Func, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
 
-from .models import DataStamp, FiguresEpoch
+from .models import DataStamp, FiguresEpoch, SharedFigure
 
 T = TypeVar("T")
 CACHE_ALIAS = "figures"
+KEEP_SHARED = datetime.timedelta(days=1)  # as long as a process keeps a figure in memory (settings.CACHES)
+PRUNE_EVERY = 3600  # seconds between two prunings of the shared table by one process
+_pruned_at = -float(PRUNE_EVERY)
+logger = logging.getLogger(__name__)
 
 
 def _cache():
@@ -98,10 +109,42 @@ def _key(name: str, params: tuple, years: list[int], fingerprint: str) -> str:
     return "figures:" + hashlib.sha1(f"{name}|{params!r}|{years}|{fingerprint}".encode()).hexdigest()
 
 
-def _store(values: dict[str, bytes]) -> None:
-    """Outside a transaction at once; inside one, only if it commits (a rolled-back write leaves nothing)."""
+def _get_many(keys: list[str]) -> dict[str, bytes]:
+    """The stored values of these keys: this process's memory first, then the table every process shares (one
+    query, only for what memory lacks; what it finds is kept in memory)."""
     cache = _cache()
-    transaction.on_commit(lambda: cache.set_many(values))
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        shared = {
+            key: bytes(value) for key, value in SharedFigure.objects.filter(key__in=missing).values_list("key", "value")
+        }
+        if shared:
+            cache.set_many(shared)
+            found.update(shared)
+    return found
+
+
+def _store(values: dict[str, bytes]) -> None:
+    """In this process's memory and the shared table: outside a transaction at once; inside one, only if it
+    commits (a rolled-back write leaves nothing)."""
+    transaction.on_commit(lambda: _write_both(values))
+
+
+def _write_both(values: dict[str, bytes]) -> None:
+    global _pruned_at
+    _cache().set_many(values)
+    now = time.monotonic()
+    try:
+        with transaction.atomic():
+            SharedFigure.objects.bulk_create(
+                [SharedFigure(key=key, value=value) for key, value in values.items()], ignore_conflicts=True
+            )
+            if now - _pruned_at > PRUNE_EVERY:
+                _pruned_at = now
+                SharedFigure.objects.filter(stored_at__lt=timezone.now() - KEEP_SHARED).delete()
+    except DatabaseError:  # a figure not shared is computed again elsewhere; the page must not fail for it
+        logger.exception("Không lưu được số liệu dùng chung")
 
 
 def cached(name: str, *, centers: QuerySet, years: Iterable[int], params: tuple, compute: Callable[[], T]) -> T:
@@ -116,7 +159,7 @@ def per_epoch(name: str, *, params: tuple, compute: Callable[[], T]) -> T:
 
 
 def _read_or_compute(key: str, compute: Callable[[], T]) -> T:
-    stored = _cache().get(key)
+    stored = _get_many([key]).get(key)
     if stored is not None:
         return pickle.loads(stored)
     value = compute()
@@ -147,17 +190,16 @@ def cached_parts(
         prints = {only: fingerprint(centers=centers, years=years)}
     else:
         prints = fingerprints(centers=centers, years=years, part=part)
-    cache = _cache()
     whole_key = None
     if len(keys) > 1:
         whole_key = _key(
             f"{name}/whole", params, years, hashlib.sha1(repr([prints[k] for k in keys]).encode()).hexdigest()
         )
-        stored = cache.get(whole_key)
+        stored = _get_many([whole_key]).get(whole_key)
         if stored is not None:
             return pickle.loads(stored)
     cache_keys = {key: _key(name, (*params, key), years, prints[key]) for key in keys}
-    found = cache.get_many(list(cache_keys.values()))
+    found = _get_many(list(cache_keys.values()))
     values, missing = {}, []
     for key, cache_key in cache_keys.items():
         if cache_key in found:
@@ -178,5 +220,8 @@ def cached_parts(
     return value
 
 
-def clear() -> None:
+def clear(*, shared: bool = False) -> None:
+    """Forget this process's cached figures (as a restart does); with `shared`, the shared table's too."""
     _cache().clear()
+    if shared:
+        SharedFigure.objects.all().delete()

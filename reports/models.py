@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -348,3 +349,20 @@ class FiguresEpoch(models.Model):
 
     def __str__(self):
         return f"{self.token}"
+
+
+class SharedFigure(models.Model):
+    """A cached figure every worker process shares, and that a restart keeps (reports/figures_cache.py): the
+    second level behind each process's memory. Keyed on what the figure was computed from, so never stale;
+    rows older than a day are pruned."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    value = models.BinaryField()
+    stored_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("số liệu đã tính sẵn")
+        verbose_name_plural = _("số liệu đã tính sẵn")
+
+    def __str__(self):
+        return self.key

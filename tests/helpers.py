@@ -16,11 +16,11 @@ def committed():
 
 def page_queries(client, address: str, *, cached: bool = False) -> int:
     """Queries one GET of `address` costs. A first request renews the session (done at most once a minute, not
-    part of a page's cost) and fills the figures cache; the cache is then emptied unless `cached`."""
+    part of a page's cost) and fills the figures cache; the cache (both levels) is then emptied unless `cached`."""
     with committed():
         assert client.get(address).status_code == 200
     if not cached:
-        figures_cache.clear()
+        figures_cache.clear(shared=True)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(address).status_code == 200
     return len(ctx)

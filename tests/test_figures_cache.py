@@ -3,14 +3,17 @@
 import datetime
 
 import pytest
-from django.db import connection, transaction
+from django.core.cache.backends.dummy import DummyCache
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from centers.scoping import Scope
 from courses import services
 from courses.models import Lecturer
 from reports import figures_cache, selectors
 from reports import services as report_services
+from reports.models import SharedFigure
 from reports.periods import Period
 
 from .factories import (
@@ -40,8 +43,17 @@ def shown_equals_counted(province):
                 assert (point.classes, point.enrolments) == (raw.total.classes, raw.total.enrolments), point.period
 
 
+@pytest.fixture(params=["memory and shared table", "shared table only"])
+def cache_levels(request, monkeypatch):
+    """Both levels, as one worker sees them; or the shared table alone, as a worker that did not compute the
+    figures (another process, or after a restart) sees them."""
+    if request.param == "shared table only":
+        monkeypatch.setattr(figures_cache, "_cache", lambda: DummyCache("figures", {}))
+    return request.param
+
+
 def test_the_figures_shown_follow_every_kind_of_write(
-    center, other_center, far_center, province, center_user, board_user
+    center, other_center, far_center, province, center_user, board_user, cache_levels
 ):
     """Each step first fills the cache (shown_equals_counted), then writes: a figure the write changed and
     the cache kept would differ from raw counting at the next step. The nation has two provinces: its figures
@@ -234,3 +246,47 @@ def test_the_centers_listed_follow_a_rename(center, province):
     center.save()
     names = [c.name for c in selectors.rollup(unit=province, period=period, compare=False).centers]
     assert names == ["Trung tâm chính trị thị xã Sa Pa"]
+
+
+def test_a_restarted_worker_reads_the_figures_another_computed(central, center, far_center, counted_parts):
+    CourseFactory(center=center, start_date=datetime.date(2025, 2, 3))
+    EnrolmentFactory(course=CourseFactory(center=far_center, start_date=datetime.date(2025, 5, 5)))
+    period = Period.parse("2025")
+    with committed():
+        first = selectors.rollup(unit=central, period=period, basis="all")
+    assert SharedFigure.objects.exists()
+    figures_cache.clear()  # this process's memory, as a restart empties it; the shared table stays
+    counted_parts.clear()
+    with CaptureQueriesContext(connection) as restarted:
+        again = selectors.rollup(unit=central, period=period, basis="all")
+    assert counted_parts == []  # nothing counted again: read from the shared table
+    assert (again.total.classes, again.total.enrolments) == (first.total.classes, first.total.enrolments) == (2, 1)
+    assert not any("aggregate" in q["sql"] for q in restarted.captured_queries)
+    figures_cache.clear(shared=True)
+    assert not SharedFigure.objects.exists()
+
+
+def test_shared_figures_older_than_a_day_are_pruned(center, monkeypatch):
+    CourseFactory(center=center, start_date=datetime.date(2025, 2, 3))
+    SharedFigure.objects.create(key="figures:old", value=b"x", stored_at=timezone.now() - datetime.timedelta(days=2))
+    SharedFigure.objects.create(
+        key="figures:recent", value=b"x", stored_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    monkeypatch.setattr(figures_cache, "_pruned_at", -float("inf"))
+    with committed():
+        selectors.rollup(unit=center, period=Period.parse("2025"))
+    keys = set(SharedFigure.objects.values_list("key", flat=True))
+    assert "figures:recent" in keys and "figures:old" not in keys and len(keys) > 1
+
+
+def test_a_figure_the_shared_table_refuses_is_still_shown(center, monkeypatch):
+    CourseFactory(center=center, start_date=datetime.date(2025, 2, 3))
+
+    def refuse(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(SharedFigure.objects, "bulk_create", refuse)
+    with committed():
+        assert selectors.rollup(unit=center, period=Period.parse("2025")).total.classes == 1
+    assert not SharedFigure.objects.exists()
+    assert selectors.rollup(unit=center, period=Period.parse("2025")).total.classes == 1

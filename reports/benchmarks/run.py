@@ -76,13 +76,15 @@ def _measure(fn: Callable[[], object], runs: int, *, before: Callable[[], object
 
 
 def _cache_states(center: Unit, year: int) -> list[tuple[str, Callable[[], object] | None]]:
-    """The three states a figure page meets: right after a write in one center (the stamp it raises, as every
+    """The four states a figure page meets: right after a write in one center (the stamp it raises, as every
     write does: the figures of that center's province are counted again), with nothing written since (all
-    cached), and an empty cache (a restarted worker, or a change of the organisation chain or programs)."""
+    cached), a restarted worker (its memory empty, the shared table kept), and nothing cached anywhere (after a
+    change of the organisation chain or the programs, or a day without a look)."""
     return [
         ("after a write in one center", lambda: figures_cache.touch([(center.pk, year)])),
         ("cached, no write since", None),
-        ("empty cache (restart)", figures_cache.clear),
+        ("restarted worker", figures_cache.clear),
+        ("nothing cached", lambda: figures_cache.clear(shared=True)),
     ]
 
 
