@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from reports import aggregates
+from reports.formatting import vn_decimal
 
 
 class Command(BaseCommand):
@@ -15,7 +16,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         if options["rebuild"]:
             aggregates.rebuild()
-            self.stdout.write(f"Đã tính lại bảng tổng hợp trong {time.monotonic() - started:.1f} giây.")
+            self.stdout.write(f"Đã tính lại bảng tổng hợp trong {vn_decimal(time.monotonic() - started)} giây.")
             return
         found = aggregates.differences()
         if found:
@@ -23,5 +24,5 @@ class Command(BaseCommand):
                 self.stdout.write(line)
             raise CommandError(f"Bảng tổng hợp lệch với dữ liệu gốc ({len(found)} chỗ).", returncode=1)
         self.stdout.write(
-            self.style.SUCCESS(f"Bảng tổng hợp khớp với dữ liệu gốc ({time.monotonic() - started:.1f} giây).")
+            self.style.SUCCESS(f"Bảng tổng hợp khớp với dữ liệu gốc ({vn_decimal(time.monotonic() - started)} giây).")
         )
