@@ -126,6 +126,18 @@ def run(*, runs: int = 20, heavy_runs: int = 5, progress=print) -> list[Row]:
             lambda: selectors.rollup(unit=central, period=year, basis="approved"), runs, before=before
         )
         rows.append(_row(f"national annual rollup ({year.label}), {label}", times, queries, statistics.median(base)))
+    # The same figures (both years, every breakdown, distinct learners and lecturers) without the aggregates.
+    times, queries = _measure(
+        lambda: selectors.rollup(unit=central, period=year, basis="approved", raw=True), heavy_runs
+    )
+    rows.append(
+        _row(
+            f"national annual rollup ({year.label}), counted from the raw tables (the reference implementation)",
+            times,
+            queries,
+            statistics.median(base),
+        )
+    )
 
     board = _client_for(province, "bench.board")
     progress("province quarterly dashboard")
