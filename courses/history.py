@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from centers.people import person_name
@@ -53,12 +54,30 @@ def _who(record) -> str:
     return person_name(user)
 
 
-def entries(records, *, subject=str) -> list[Entry]:
-    """Entries, newest first, from historical records ordered newest first (each diffed with the one before)."""
-    records = list(records)
+def entries(records: QuerySet, *, limit: int, subject=str) -> list[Entry]:
+    """Entries, newest first, of the first `limit` historical records of a queryset ordered newest first, each
+    diffed with the record before it of the same object (an activity list interleaves many objects).
+
+    Two queries whatever the number of records: the records with every relation they may show, and the records
+    before them that the list does not hold."""
+    model = records.model
+    relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+    key = model.instance_type._meta.pk.attname
+    before = (
+        model._default_manager.filter(**{key: OuterRef(key)}, history_date__lt=OuterRef("history_date"))
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    listed = list(records.select_related(*relations).annotate(previous_id=Subquery(before))[:limit])
+    known = {record.history_id: record for record in listed}
+    wanted = {r.previous_id for r in listed if r.history_type == "~" and r.previous_id not in (None, *known)}
+    if wanted:
+        known |= {
+            r.history_id: r for r in model._default_manager.select_related(*relations).filter(history_id__in=wanted)
+        }
     result = []
-    for index, record in enumerate(records):
-        previous = records[index + 1] if index + 1 < len(records) else record.prev_record
+    for record in listed:
+        previous = known.get(record.previous_id)
         changes = []
         if previous is not None and record.history_type == "~":
             delta = record.diff_against(previous)

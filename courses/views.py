@@ -560,11 +560,9 @@ def course_history(request, pk):
     from .history import entries
 
     course = _course(request, pk)
-    rows = entries(course.history.select_related("history_user").order_by("-history_id")[:200])
-    roster = (
-        Enrolment.history.filter(course_id=course.pk).select_related("learner", "history_user").order_by("-history_id")
-    )
-    rows += entries(roster[:300], subject=lambda r: f"Học viên {r.learner}")
+    rows = entries(course.history.order_by("-history_id"), limit=200)
+    roster = Enrolment.history.filter(course_id=course.pk).order_by("-history_id")
+    rows += entries(roster, limit=300, subject=lambda r: f"Học viên {r.learner}")
     rows.sort(key=lambda e: e.when, reverse=True)
     return render(
         request,
@@ -584,5 +582,5 @@ def learner_detail(request, pk):
         .select_related("course", "course__program")
         .order_by("-course__start_date")
     )
-    rows = entries(learner.history.select_related("history_user").order_by("-history_id")[:50])
+    rows = entries(learner.history.order_by("-history_id"), limit=50)
     return render(request, "courses/learner_detail.html", {"learner": learner, "enrolments": enrolments, "rows": rows})

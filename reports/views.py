@@ -386,6 +386,10 @@ def export_docx(request, unit, period):
 
 
 # -- history ---------------------------------------------------------------------------------------------------
+def _report_subject(record) -> str:
+    return f"Báo cáo quý {record.quarter}/{record.year} – {record.center}"
+
+
 @login_required
 def report_history(request, unit, period):
     from courses.history import entries
@@ -394,7 +398,7 @@ def report_history(request, unit, period):
     report = CenterReport.objects.filter(center=center, year=period.year, quarter=period.index).first()
     if report is None or center.kind != Unit.Kind.CENTER:
         raise Http404
-    rows = entries(report.history.select_related("history_user").order_by("-history_id")[:200])
+    rows = entries(report.history.order_by("-history_id"), limit=200, subject=_report_subject)
     return render(request, "history.html", {"title": f"{report}", "back": report_url(center, period), "rows": rows})
 
 
@@ -407,23 +411,14 @@ def activity(request):
     scope = request.scope
     rows = []
     sources = [
-        (Course.history.select_related("center", "history_user"), "center", lambda r: f"Lớp {r.code} – {r.title}"),
-        (
-            Enrolment.history.select_related("course", "learner", "history_user"),
-            "course__center",
-            lambda r: f"Học viên {r.learner} – lớp {r.course.code}",
-        ),
-        (Learner.history.select_related("history_user"), "center", lambda r: f"Học viên {r.full_name}"),
-        (Lecturer.history.select_related("history_user"), "center", lambda r: f"Giảng viên {r.full_name}"),
-        (
-            CenterReport.history.select_related("center", "history_user"),
-            "center",
-            lambda r: f"Báo cáo quý {r.quarter}/{r.year} – {r.center}",
-        ),
+        (Course.history.all(), "center", lambda r: f"Lớp {r.code} – {r.title}"),
+        (Enrolment.history.all(), "course__center", lambda r: f"Học viên {r.learner} – lớp {r.course.code}"),
+        (Learner.history.all(), "center", lambda r: f"Học viên {r.full_name}"),
+        (Lecturer.history.all(), "center", lambda r: f"Giảng viên {r.full_name}"),
+        (CenterReport.history.all(), "center", _report_subject),
     ]
     for queryset, path, subject in sources:
-        recent = scope.filter(queryset, path).order_by("-history_date")[:100]
-        rows += entries(recent, subject=subject)
+        rows += entries(scope.filter(queryset, path).order_by("-history_date"), limit=100, subject=subject)
     exports = scope.filter(ExportLog.objects.select_related("user", "unit"), "unit").order_by("-at")[:100]
     from courses.history import Entry
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from courses.models import Course
 from reports.models import ExportLog
 
-from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, approve
+from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, approve, program
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -204,6 +204,25 @@ def test_the_activity_log_is_scoped_to_the_province(login, center_user, board_us
     client.post(reverse("courses:course_edit", args=[course.pk]), class_post(course, title="Lớp đổi tên"))
     assert "Lớp đổi tên" in login(board_user).get(reverse("reports:activity")).content.decode()
     assert "Lớp đổi tên" not in login(other_board_user).get(reverse("reports:activity")).content.decode()
+
+
+def test_the_activity_log_diffs_each_change_with_the_same_objects_previous_record(login, center_user, center):
+    """The log interleaves many classes: an edit is compared with that class's record before, not with whatever
+    class was saved just before it (and a program change shows the programs' names)."""
+    client = login(center_user)
+    edited = CourseFactory(center=center, code="A01", title="Lớp A", program=program("KND"))
+    CourseFactory(center=center, code="B02", title="Lớp B", program=program("DVM"))
+    client.post(reverse("courses:course_edit", args=[edited.pk]), class_post(edited, title="Lớp A mới"))
+    page = client.get(reverse("reports:activity")).content.decode()
+    assert "Tên lớp:</strong> Lớp A → Lớp A mới" in page
+    assert "B02" not in page.split("Lớp A mới", 1)[0].rsplit("<tr>", 1)[-1]
+    assert "Mã lớp:" not in page  # no class's code changed
+    client.post(
+        reverse("courses:course_edit", args=[edited.pk]),
+        class_post(Course.objects.get(pk=edited.pk), program=program("NQ").pk),
+    )
+    page = client.get(reverse("reports:activity")).content.decode()
+    assert f"{program('KND')} → {program('NQ')}" in page
 
 
 def test_collectstatic_works_with_production_settings(tmp_path):
