@@ -8,3 +8,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401 -- connects the aggregate refreshes
+        from .exporters.base import day_month_year_dates
+
+        day_month_year_dates()

@@ -116,6 +116,8 @@ def test_the_roster_sheet_streams_every_enrolment_and_never_writes_a_formula(log
     hostile = next(row for row in roster if row[4].startswith("=HYPERLINK"))
     assert hostile[9] == "Giỏi"
     assert hostile[3] == datetime.datetime(2023, 2, 6)
+    dates = [c for start, _, born in ws.iter_rows(min_col=4, max_col=6) for c in (start, born) if c.is_date]
+    assert len(dates) == 8 and {c.number_format for c in dates} == {"DD/MM/YYYY"}  # as users write dates
     cell = next(c for c in ws.iter_rows(min_col=5, max_col=5) if str(c[0].value).startswith("="))[0]
     assert cell.data_type == "s"  # text, not a formula
 

@@ -251,6 +251,9 @@ class RosterSheet(Sheet):
         self.ctx = ctx
 
     def rows(self):
+        # Labels translated once, not three times a row.
+        genders, groups = _translated(GENDER_LABELS), _translated(GROUP_LABELS)
+        results = {**_translated(RESULT_LABELS), "": ""}
         for center, code, title, start, name, born, gender, ethnicity, group, result in selectors.roster(
             unit=self.ctx.unit, period=self.ctx.period, basis=self.ctx.basis
         ):
@@ -261,11 +264,15 @@ class RosterSheet(Sheet):
                 start,
                 name,
                 born,
-                str(GENDER_LABELS.get(gender, gender)),
+                genders.get(gender, gender),
                 ethnicity,
-                str(GROUP_LABELS.get(group, group)),
-                str(RESULT_LABELS.get(result, "")) if result else "",
+                groups.get(group, group),
+                results.get(result, ""),
             ]
+
+
+def _translated(labels: dict) -> dict[str, str]:
+    return {key: str(label) for key, label in labels.items()}
 
 
 def render_workbook(ctx: ExportContext, target, *, roster: bool = False) -> None:
