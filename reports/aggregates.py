@@ -237,11 +237,15 @@ def _write_lecturers(center_years: set[tuple[int, int]] | None) -> None:
 
 
 def refresh(cells: Iterable[Cell]) -> None:
-    """Recompute the aggregate rows of these center-quarters. Call it inside the write's transaction."""
+    """Recompute the aggregate rows of these center-quarters. Call it inside the write's transaction.
+
+    The stamps of their centers and years are raised first, which locks them until the write commits: a second
+    write to the same center and year waits, then counts with this one's rows committed (counting first, both
+    would count without the other's rows, and one would then fail on the rows the other inserted)."""
     cells = {cell for cell in cells if cell is not None}
     if cells:
-        _write(cells)
         figures_cache.touch((center_id, year) for center_id, year, _ in cells)
+        _write(cells)
 
 
 def refresh_lecturers(center_years: Iterable[tuple[int, int]]) -> None:
@@ -249,8 +253,8 @@ def refresh_lecturers(center_years: Iterable[tuple[int, int]]) -> None:
     changed). Call it inside the write's transaction."""
     center_years = {(int(c), int(y)) for c, y in center_years if c is not None and y is not None}
     if center_years:
+        figures_cache.touch(center_years)  # first: the lock (see refresh)
         _write_lecturers(center_years)
-        figures_cache.touch(center_years)
 
 
 def refresh_courses(courses: Iterable[Course]) -> None:

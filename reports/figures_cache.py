@@ -51,20 +51,26 @@ def _cache():
 
 # -- writes -------------------------------------------------------------------------------------------------------
 def touch(center_years: Iterable[tuple[int, int]]) -> None:
-    """Raise the stamps of these (center id, year) pairs (two queries). Call it inside the write's transaction."""
+    """Raise the stamps of these (center id, year) pairs (three queries). Call it inside the write's transaction.
+
+    The stamps stay locked until the write commits, taken in one order: two writes to the same center and year
+    take turns (the maintained aggregates lock them before they count, so each counts the other's committed
+    rows), and never wait for each other in a circle."""
     pairs = {(int(center), int(year)) for center, year in center_years if center is not None and year is not None}
     if not pairs:
         return
-    DataStamp.objects.bulk_create(
-        [DataStamp(center_id=center, year=year) for center, year in sorted(pairs)], ignore_conflicts=True
-    )
     condition = Q(pk__in=[])
     by_year: dict[int, list[int]] = {}
     for center, year in pairs:
         by_year.setdefault(year, []).append(center)
     for year, centers in by_year.items():
         condition |= Q(year=year, center_id__in=centers)
-    DataStamp.objects.filter(condition).update(version=F("version") + 1)
+    with transaction.atomic(savepoint=False):
+        DataStamp.objects.bulk_create(
+            [DataStamp(center_id=center, year=year) for center, year in sorted(pairs)], ignore_conflicts=True
+        )
+        locked = DataStamp.objects.filter(condition).order_by("center_id", "year").select_for_update()
+        DataStamp.objects.filter(pk__in=list(locked.values_list("pk", flat=True))).update(version=F("version") + 1)
 
 
 def touch_all_years(center_ids: Iterable[int]) -> None:

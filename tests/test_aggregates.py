@@ -2,9 +2,11 @@
 
 import datetime
 import io
+import threading
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, connections, transaction
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -213,3 +215,34 @@ def test_check_aggregates_finds_a_wrong_lecturer_count(center):
     with pytest.raises(CommandError):
         call_command("check_aggregates", stdout=out)
     assert "giảng viên" in out.getvalue()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite lets one writer at a time itself")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_writes_to_the_same_quarter_at_once_keep_the_aggregates_exact(center):
+    """Two center staff save results of two classes of the same quarter at the same moment: the second write
+    waits for the first to commit, then counts with its rows (on PostgreSQL, the production database)."""
+    first = CourseFactory(center=center, start_date=datetime.date(2026, 2, 3))
+    second = CourseFactory(center=center, start_date=datetime.date(2026, 3, 9), program=first.program)
+    failures = []
+
+    def other_user():
+        try:
+            with transaction.atomic():
+                EnrolmentFactory(course=second, result="kha")
+        except Exception as error:  # noqa: BLE001 -- reported by the assertion below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        EnrolmentFactory(course=first, result="gioi")
+        thread = threading.Thread(target=other_user)
+        thread.start()
+        thread.join(timeout=1)
+        assert thread.is_alive(), "the second write must wait for the first to commit"
+    thread.join(timeout=30)
+    assert failures == []
+    exact()
+    total = selectors.rollup(unit=center, period=Period.parse("2026-Q1"), basis="all", compare=False).total
+    assert (total.classes, total.enrolments) == (2, 2)
