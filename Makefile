@@ -79,7 +79,7 @@ loadtest: benchdb
 	@DATABASE_URL=$(BENCH_DB) DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 \
 		DJANGO_SECRET_KEY=loadtest-only-secret-key-0123456789abcdefghijklmnopqrstuv DJANGO_LOG_LEVEL=WARNING \
 		AXES_FAILURE_LIMIT=1000 $(BIN)/gunicorn config.wsgi --workers $(WORKERS) --bind 127.0.0.1:$(LOAD_PORT) \
-		--pid /tmp/llct-gunicorn.pid --daemon --log-level warning
+		--pid /tmp/llct-gunicorn.pid --daemon --log-level warning --error-logfile /tmp/llct-gunicorn.log
 	@sleep 3
 	LOADTEST_PLAN=/tmp/llct-loadtest.json $(BIN)/locust -f reports/benchmarks/locustfile.py --headless -u 50 -r 2 \
 		-t 85s --reset-stats --host http://127.0.0.1:$(LOAD_PORT) --only-summary $(if $(WRITES),,--exclude-tags writes) \

@@ -5,6 +5,7 @@ Reads the accounts and addresses that `manage.py prepare_loadtest` wrote (LOADTE
 import json
 import os
 import random
+import re
 
 from locust import HttpUser, between, tag, task
 from pages import CSRF, results_form  # beside this file: locust puts its folder on the path
@@ -84,8 +85,10 @@ class CenterStaff(Staff):
                     exception=None,
                     context={},
                 )
-            else:
-                response.failure("results not recorded")
+            else:  # the status and the page's first alert say why
+                alert = re.search(r'class="alert[^"]*"[^>]*>(.*?)<', response.text or "", re.S)
+                reason = alert.group(1).strip() if alert else ""
+                response.failure(f"results not recorded: HTTP {response.status_code} {reason}".strip())
 
 
 class BoardStaff(Staff):
