@@ -20,6 +20,7 @@ class Entry:
     action: str
     subject: str
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field label, old, new)
+    note: str = ""
 
 
 def _display(record, name: str) -> str:
@@ -54,7 +55,11 @@ def _who(record) -> str:
     return person_name(user)
 
 
-def entries(records: QuerySet, *, limit: int, subject=str) -> list[Entry]:
+def _object_name(record) -> str:
+    return str(record.instance)  # the record as the object it was (its own name, not "… as of <date>")
+
+
+def entries(records: QuerySet, *, limit: int, subject=_object_name) -> list[Entry]:
     """Entries, newest first, of the first `limit` historical records of a queryset ordered newest first, each
     diffed with the record before it of the same object (an activity list interleaves many objects).
 
@@ -78,8 +83,10 @@ def entries(records: QuerySet, *, limit: int, subject=str) -> list[Entry]:
     result = []
     for record in listed:
         previous = known.get(record.previous_id)
-        changes = []
-        if previous is not None and record.history_type == "~":
+        changes, note = [], ""
+        if previous is None and record.history_type == "~":
+            note = str(_("Không có bản ghi trước để so sánh: dữ liệu được nạp trước khi có nhật ký."))
+        elif record.history_type == "~":
             delta = record.diff_against(previous)
             for change in delta.changes:
                 if change.field in HIDDEN:
@@ -90,7 +97,7 @@ def entries(records: QuerySet, *, limit: int, subject=str) -> list[Entry]:
             if not changes:
                 continue  # only bookkeeping fields changed
         result.append(
-            Entry(record.history_date, _who(record), str(ACTIONS[record.history_type]), subject(record), changes)
+            Entry(record.history_date, _who(record), str(ACTIONS[record.history_type]), subject(record), changes, note)
         )
     return result
 
