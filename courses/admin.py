@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
 from centers.admin import ScopedAdminMixin
 
@@ -25,6 +28,20 @@ class LecturerAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["center"]
     autocomplete_fields = ["center"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A lecturer teaches for one center (their classes and the lecturer counts rely on it): a lecturer who
+        # moves is entered again at the new center.
+        return ["center"] if obj is not None else []
+
+
+class CourseAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        center, lecturers = cleaned.get("center"), cleaned.get("lecturers")
+        if center is not None and lecturers is not None and any(x.center_id != center.pk for x in lecturers):
+            raise ValidationError({"lecturers": _("Chỉ chọn giảng viên của trung tâm mở lớp.")})
+        return cleaned
+
 
 class EnrolmentInline(admin.TabularInline):
     model = Enrolment
@@ -36,6 +53,7 @@ class EnrolmentInline(admin.TabularInline):
 
 @admin.register(Course)
 class CourseAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    form = CourseAdminForm
     list_display = ["code", "title", "center", "program", "start_date", "end_date", "format", "status", "n"]
     list_filter = [
         "status",

@@ -68,9 +68,9 @@ def entries(records: QuerySet, *, limit: int, subject=_object_name) -> list[Entr
     model = records.model
     relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
     key = model.instance_type._meta.pk.attname
-    before = (
-        model._default_manager.filter(**{key: OuterRef(key)}, history_date__lt=OuterRef("history_date"))
-        .order_by("-history_date", "-history_id")
+    before = (  # by the records' own order (history ids grow), not their clocks
+        model._default_manager.filter(**{key: OuterRef(key)}, history_id__lt=OuterRef("history_id"))
+        .order_by("-history_id")
         .values("history_id")[:1]
     )
     listed = list(records.select_related(*relations).annotate(previous_id=Subquery(before))[:limit])

@@ -3,6 +3,10 @@
 Each function takes the user's scope, checks it (404 outside, 403 read-only), checks the period lock,
 validates with `full_clean()` and writes in one transaction. Errors are `ValidationError`s with Vietnamese
 messages that the forms show as they are.
+
+Rows read for a version check are locked FOR NO KEY UPDATE: a concurrent write that only references the row
+(an enrolment added to the class, which PostgreSQL checks with a key-share lock at commit) does not wait for
+it, so it cannot wait in a circle with this write for the data stamps both raise (reports/figures_cache.py).
 """
 
 from __future__ import annotations
@@ -112,7 +116,7 @@ def course_create(*, scope: Scope, center: Unit, user=None, lecturers=(), **fiel
 
 @transaction.atomic
 def course_update(*, scope: Scope, course: Course, version: int | None = None, lecturers=None, **fields) -> Course:
-    course = Course.objects.select_for_update().get(pk=course.pk)
+    course = Course.objects.select_for_update(no_key=True).get(pk=course.pk)
     scope.require(Action.ENTER_DATA, course.center)
     _check_version(course, version)
     if course.is_cancelled:
@@ -136,7 +140,7 @@ def course_update(*, scope: Scope, course: Course, version: int | None = None, l
 
 @transaction.atomic
 def course_cancel(*, scope: Scope, course: Course, reason: str, version: int | None = None) -> Course:
-    course = Course.objects.select_for_update().get(pk=course.pk)
+    course = Course.objects.select_for_update(no_key=True).get(pk=course.pk)
     scope.require(Action.ENTER_DATA, course.center)
     _check_version(course, version)
     if course.is_cancelled:
@@ -214,7 +218,7 @@ def learner_create(*, scope: Scope, center: Unit, allow_same_name: bool = False,
 
 @transaction.atomic
 def learner_update(*, scope: Scope, learner: Learner, version: int | None = None, **fields) -> Learner:
-    learner = Learner.objects.select_for_update().get(pk=learner.pk)
+    learner = Learner.objects.select_for_update(no_key=True).get(pk=learner.pk)
     scope.require(Action.ENTER_DATA, learner.center)
     _check_version(learner, version)
     for name, value in fields.items():
@@ -238,7 +242,7 @@ def enrolment_add(*, scope: Scope, course: Course, learner: Learner) -> Enrolmen
     if course.is_cancelled:
         raise ValidationError(_("Lớp đã hủy, không thêm học viên được."))
     ensure_unlocked(center=course.center, days=[course.start_date])
-    enrolment = Enrolment.objects.select_for_update().filter(course=course, learner=learner).first()
+    enrolment = Enrolment.objects.select_for_update(no_key=True).filter(course=course, learner=learner).first()
     if enrolment is not None:
         if enrolment.removed_at is None:
             raise ValidationError(_("“%(name)s” đã có trong danh sách lớp.") % {"name": learner.full_name})
@@ -259,7 +263,11 @@ def enrolment_add(*, scope: Scope, course: Course, learner: Learner) -> Enrolmen
 @transaction.atomic
 def enrolment_remove(*, scope: Scope, enrolment: Enrolment, user=None) -> Enrolment:
     """Take a learner off a roster. The enrolment is kept (with who and when) and counts nowhere."""
-    enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("course__center").get(pk=enrolment.pk)
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("course__center")
+        .get(pk=enrolment.pk)
+    )
     scope.require(Action.ENTER_DATA, enrolment.course.center)
     if enrolment.removed_at is not None:
         raise ValidationError(_("Học viên này đã được rút khỏi lớp trước đó."))
@@ -287,7 +295,7 @@ def results_record(*, scope: Scope, course: Course, entries: Iterable[ResultEntr
     Every entry is checked before anything is written: an enrolment of another class, an unknown result
     or a stale version refuses the whole form.
     """
-    course = Course.objects.select_for_update().get(pk=course.pk)
+    course = Course.objects.select_for_update(no_key=True).get(pk=course.pk)
     scope.require(Action.ENTER_DATA, course.center)
     if course.is_cancelled:
         raise ValidationError(_("Lớp đã hủy, không ghi kết quả được."))
@@ -295,7 +303,7 @@ def results_record(*, scope: Scope, course: Course, entries: Iterable[ResultEntr
     entries = list(entries)
     current = {
         e.pk: e
-        for e in Enrolment.objects.select_for_update(of=("self",))
+        for e in Enrolment.objects.select_for_update(of=("self",), no_key=True)
         .filter(course=course, removed_at__isnull=True, pk__in=[x.enrolment_id for x in entries])
         .select_related("learner")
     }
@@ -347,7 +355,7 @@ def lecturer_create(*, scope: Scope, center: Unit, **fields) -> Lecturer:
 
 @transaction.atomic
 def lecturer_update(*, scope: Scope, lecturer: Lecturer, **fields) -> Lecturer:
-    lecturer = Lecturer.objects.select_for_update().get(pk=lecturer.pk)
+    lecturer = Lecturer.objects.select_for_update(no_key=True).get(pk=lecturer.pk)
     scope.require(Action.ENTER_DATA, lecturer.center)
     for name, value in fields.items():
         if name not in LECTURER_FIELDS:
@@ -361,7 +369,7 @@ def lecturer_update(*, scope: Scope, lecturer: Lecturer, **fields) -> Lecturer:
 @transaction.atomic
 def lecturer_retire(*, scope: Scope, lecturer: Lecturer, on: datetime.date | None = None) -> Lecturer:
     """A lecturer who stops teaching is retired, never deleted: their past classes keep them."""
-    lecturer = Lecturer.objects.select_for_update().get(pk=lecturer.pk)
+    lecturer = Lecturer.objects.select_for_update(no_key=True).get(pk=lecturer.pk)
     scope.require(Action.ENTER_DATA, lecturer.center)
     if lecturer.retired_on is not None:
         raise ValidationError(
@@ -374,7 +382,7 @@ def lecturer_retire(*, scope: Scope, lecturer: Lecturer, on: datetime.date | Non
 
 @transaction.atomic
 def lecturer_reinstate(*, scope: Scope, lecturer: Lecturer) -> Lecturer:
-    lecturer = Lecturer.objects.select_for_update().get(pk=lecturer.pk)
+    lecturer = Lecturer.objects.select_for_update(no_key=True).get(pk=lecturer.pk)
     scope.require(Action.ENTER_DATA, lecturer.center)
     lecturer.retired_on = None
     lecturer.save(update_fields=["retired_on"])
@@ -402,7 +410,7 @@ def workbook_import(*, scope: Scope, center: Unit, parsed, course: Course | None
 
     scope.require(Action.ENTER_DATA, center)
     if course is not None:
-        course = Course.objects.select_for_update().get(pk=course.pk)
+        course = Course.objects.select_for_update(no_key=True).get(pk=course.pk)
         if course.center_id != center.pk:
             raise ValidationError(_("Lớp không thuộc trung tâm."))
     plan = plan_import(center=center, parsed=parsed, course=course)

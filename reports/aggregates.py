@@ -12,6 +12,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, When
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
@@ -244,8 +245,9 @@ def refresh(cells: Iterable[Cell]) -> None:
     would count without the other's rows, and one would then fail on the rows the other inserted)."""
     cells = {cell for cell in cells if cell is not None}
     if cells:
-        figures_cache.touch((center_id, year) for center_id, year, _ in cells)
-        _write(cells)
+        with transaction.atomic(savepoint=False):  # a save outside a transaction: stamp and rows commit together
+            figures_cache.touch((center_id, year) for center_id, year, _ in cells)
+            _write(cells)
 
 
 def refresh_lecturers(center_years: Iterable[tuple[int, int]]) -> None:
@@ -253,8 +255,9 @@ def refresh_lecturers(center_years: Iterable[tuple[int, int]]) -> None:
     changed). Call it inside the write's transaction."""
     center_years = {(int(c), int(y)) for c, y in center_years if c is not None and y is not None}
     if center_years:
-        figures_cache.touch(center_years)  # first: the lock (see refresh)
-        _write_lecturers(center_years)
+        with transaction.atomic(savepoint=False):
+            figures_cache.touch(center_years)  # first: the lock (see refresh)
+            _write_lecturers(center_years)
 
 
 def refresh_courses(courses: Iterable[Course]) -> None:

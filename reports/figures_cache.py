@@ -27,6 +27,7 @@ import secrets
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TypeVar
 
 from django.conf import settings
@@ -69,13 +70,19 @@ def touch(center_years: Iterable[tuple[int, int]]) -> None:
         DataStamp.objects.bulk_create(
             [DataStamp(center_id=center, year=year) for center, year in sorted(pairs)], ignore_conflicts=True
         )
-        locked = DataStamp.objects.filter(condition).order_by("center_id", "year").select_for_update()
-        DataStamp.objects.filter(pk__in=list(locked.values_list("pk", flat=True))).update(version=F("version") + 1)
+        _lock_and_raise(DataStamp.objects.filter(condition))
+
+
+def _lock_and_raise(stamps: QuerySet) -> None:
+    locked = stamps.order_by("center_id", "year").select_for_update(no_key=True).values_list("pk", flat=True)
+    DataStamp.objects.filter(pk__in=list(locked)).update(version=F("version") + 1)
 
 
 def touch_all_years(center_ids: Iterable[int]) -> None:
-    """Raise every stamp of these centers (a lecturer's kind counts in every year they taught)."""
-    DataStamp.objects.filter(center_id__in=list(center_ids)).update(version=F("version") + 1)
+    """Raise every stamp of these centers (a lecturer's name and kind count in every year they taught), locked in
+    the same order as `touch`."""
+    with transaction.atomic(savepoint=False):
+        _lock_and_raise(DataStamp.objects.filter(center_id__in=list(center_ids)))
 
 
 def new_epoch() -> None:
@@ -111,13 +118,28 @@ def _epoch() -> int:
     return FiguresEpoch.objects.filter(pk=1).values_list("token", flat=True).first() or 0
 
 
+def _code_version() -> str:
+    """The source of the code that computes and shapes cached values: a deploy that changes how a figure is
+    counted, or a cached class, starts new keys (the shared table outlives the processes that wrote it)."""
+    digest = hashlib.sha1()
+    for folder, pattern in ((Path(__file__).parent, "*.py"), (Path(__file__).parent / "exporters", "*.py")):
+        for path in sorted(folder.glob(pattern)):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+CODE_VERSION = _code_version()
+
+
 def _key(name: str, params: tuple, years: list[int], fingerprint: str) -> str:
-    return "figures:" + hashlib.sha1(f"{name}|{params!r}|{years}|{fingerprint}".encode()).hexdigest()
+    text = f"{CODE_VERSION}|{name}|{params!r}|{years}|{fingerprint}"
+    return "figures:" + hashlib.sha1(text.encode()).hexdigest()
 
 
-def _get_many(keys: list[str]) -> dict[str, bytes]:
-    """The stored values of these keys: this process's memory first, then the table every process shares (one
-    query, only for what memory lacks; what it finds is kept in memory)."""
+def _load_many(keys: list[str]) -> dict:
+    """The cached values of these keys: this process's memory first, then the table every process shares (one
+    query, only for what memory lacks; what it finds is kept in memory). An entry that no longer unpickles is
+    left out, as not cached."""
     cache = _cache()
     found = cache.get_many(keys)
     missing = [key for key in keys if key not in found]
@@ -128,7 +150,13 @@ def _get_many(keys: list[str]) -> dict[str, bytes]:
         if shared:
             cache.set_many(shared)
             found.update(shared)
-    return found
+    values = {}
+    for key, stored in found.items():
+        try:
+            values[key] = pickle.loads(stored)
+        except Exception:  # noqa: BLE001 -- an entry that cannot be read is a miss, never a broken page
+            logger.warning("Bỏ qua một số liệu đã lưu không đọc được (%s)", key, exc_info=True)
+    return values
 
 
 def _store(values: dict[str, bytes]) -> None:
@@ -165,9 +193,9 @@ def per_epoch(name: str, *, params: tuple, compute: Callable[[], T]) -> T:
 
 
 def _read_or_compute(key: str, compute: Callable[[], T]) -> T:
-    stored = _get_many([key]).get(key)
-    if stored is not None:
-        return pickle.loads(stored)
+    found = _load_many([key])
+    if key in found:
+        return found[key]
     value = compute()
     _store({key: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)})  # now: the caller may change the value
     return value
@@ -201,15 +229,15 @@ def cached_parts(
         whole_key = _key(
             f"{name}/whole", params, years, hashlib.sha1(repr([prints[k] for k in keys]).encode()).hexdigest()
         )
-        stored = _get_many([whole_key]).get(whole_key)
-        if stored is not None:
-            return pickle.loads(stored)
+        found = _load_many([whole_key])
+        if whole_key in found:
+            return found[whole_key]
     cache_keys = {key: _key(name, (*params, key), years, prints[key]) for key in keys}
-    found = _get_many(list(cache_keys.values()))
+    found = _load_many(list(cache_keys.values()))
     values, missing = {}, []
     for key, cache_key in cache_keys.items():
         if cache_key in found:
-            values[key] = pickle.loads(found[cache_key])
+            values[key] = found[cache_key]
         else:
             missing.append(key)
     to_store = {}

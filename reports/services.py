@@ -63,7 +63,11 @@ def _require_quarter(period: Period) -> None:
 
 def _locked_report(pk) -> CenterReport:
     # Lock the report row only: PostgreSQL cannot lock the nullable side of the join to the province.
-    return CenterReport.objects.select_for_update(of=("self",)).select_related("center", "center__parent").get(pk=pk)
+    return (
+        CenterReport.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("center", "center__parent")
+        .get(pk=pk)
+    )
 
 
 # -- the center's side --------------------------------------------------------------------------------------

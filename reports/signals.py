@@ -83,20 +83,29 @@ def _remember_lecturer(sender, instance, raw=False, **kwargs):
 
 
 @receiver(post_save, sender=Lecturer)
-@receiver(post_delete, sender=Lecturer)
-def _lecturer_changed(sender, instance, raw=False, created=False, **kwargs):
+def _lecturer_saved(sender, instance, raw=False, created=False, **kwargs):
     """Lecturers are counted by kind in every year they taught; their names show in the exports."""
     if raw:
         return
     figures_cache.touch_all_years([instance.center_id])
-    if not created and getattr(instance, "_kind_before", None) != instance.kind:  # a new kind, or deleted
-        years = LecturerAggregate.objects.filter(center_id=instance.center_id).values_list("year")
-        aggregates.refresh_lecturers({(instance.center_id, year) for (year,) in years.distinct()})
+    if not created and instance._kind_before != instance.kind:
+        _recount_lecturers(instance.center_id)
+
+
+@receiver(post_delete, sender=Lecturer)
+def _lecturer_deleted(sender, instance, **kwargs):
+    figures_cache.touch_all_years([instance.center_id])
+    _recount_lecturers(instance.center_id)
+
+
+def _recount_lecturers(center_id: int) -> None:
+    years = LecturerAggregate.objects.filter(center_id=center_id).values_list("year", flat=True).distinct()
+    aggregates.refresh_lecturers({(center_id, year) for year in years})
 
 
 @receiver(m2m_changed, sender=Course.lecturers.through)
 def _course_lecturers_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if not action.startswith("post_"):
+    if not action.startswith("post_") or pk_set == set():  # nothing added or removed (a link that existed)
         return
     if reverse:  # lecturer.courses changed: the classes are pk_set, or every class of the lecturer on clear
         courses = Course.objects.filter(pk__in=pk_set) if pk_set else Course.objects.filter(center=instance.center_id)

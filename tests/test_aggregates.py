@@ -117,6 +117,16 @@ def test_admin_edits_and_factories_keep_them_exact(client, center, other_center,
     exact()
     assert Course.objects.get(pk=course.pk).center == other_center
 
+    # A lecturer teaches for one center (the lecturer counts add up centers): the admin refuses another's.
+    stranger = LecturerFactory(center=center)
+    refused = client.post(
+        reverse("admin:courses_course_change", args=[course.pk]), {**data, "lecturers": [stranger.pk]}
+    )
+    assert refused.status_code == 200
+    assert "Chỉ chọn giảng viên của trung tâm mở lớp." in refused.content.decode()
+    assert not Course.objects.get(pk=course.pk).lecturers.exists()
+    exact()
+
 
 def test_rollups_from_aggregates_equal_the_raw_counting_for_each_basis(center, other_center, province):
     for month, prog in ((1, "KND"), (2, "DVM"), (5, "NQ"), (8, "KND"), (11, "CD")):
@@ -246,3 +256,47 @@ def test_two_writes_to_the_same_quarter_at_once_keep_the_aggregates_exact(center
     exact()
     total = selectors.rollup(unit=center, period=Period.parse("2026-Q1"), basis="all", compare=False).total
     assert (total.classes, total.enrolments) == (2, 2)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite lets one writer at a time itself")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_results_save_and_a_learner_added_to_the_same_class_at_once_both_go_through(center, center_user):
+    """The results form locks the class row; adding a learner references it (checked at commit). The two must
+    not wait for each other in a circle over the data stamp both raise."""
+    scope = Scope.for_user(center_user)
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 2, 3))
+    enrolment = EnrolmentFactory(course=course)
+    failures = []
+
+    def results_form():
+        try:
+            services.results_record(scope=scope, course=course, entries=[services.ResultEntry(enrolment.pk, "gioi")])
+        except Exception as error:  # noqa: BLE001 -- reported by the assertion below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        services.enrolment_add(scope=scope, course=course, learner=LearnerFactory(center=center))
+        thread = threading.Thread(target=results_form)
+        thread.start()
+        thread.join(timeout=1)
+        assert thread.is_alive(), "the results save waits for the data stamp"
+    thread.join(timeout=30)
+    assert failures == []
+    exact()
+    rollup = selectors.rollup(unit=center, period=Period.parse("2026-Q1"), basis="all", compare=False)
+    assert (rollup.total.enrolments, rollup.total.results["gioi"]) == (2, 1)
+
+
+def test_a_lecturer_deleted_is_no_longer_counted(center):
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 1, 10))
+    lecturer = LecturerFactory(center=center, kind="chuyen_trach")
+    course.lecturers.add(lecturer)
+    lecturer.save()  # the same instance saved, then deleted (as the admin does)
+    lecturer.delete()
+    exact()
+    assert (
+        selectors.rollup(unit=center, period=Period.parse("2026"), basis="all", compare=False).lecturers["chuyen_trach"]
+        == 0
+    )

@@ -290,3 +290,19 @@ def test_a_figure_the_shared_table_refuses_is_still_shown(center, monkeypatch):
         assert selectors.rollup(unit=center, period=Period.parse("2025")).total.classes == 1
     assert not SharedFigure.objects.exists()
     assert selectors.rollup(unit=center, period=Period.parse("2025")).total.classes == 1
+
+
+def test_a_stored_figure_that_no_longer_reads_is_counted_again(center):
+    """An entry written by other code (a deploy under way) that does not unpickle is a miss, not a broken page."""
+    CourseFactory(center=center, start_date=datetime.date(2025, 2, 3))
+    with committed():
+        assert selectors.rollup(unit=center, period=Period.parse("2025")).total.classes == 1
+    SharedFigure.objects.update(value=b"not a pickle")
+    figures_cache.clear()
+    assert selectors.rollup(unit=center, period=Period.parse("2025")).total.classes == 1
+
+
+def test_the_keys_carry_the_version_of_the_code_that_computed_them(monkeypatch):
+    key = figures_cache._key("rollup", ("2025", "all"), [2025], "1.2.3")
+    monkeypatch.setattr(figures_cache, "CODE_VERSION", "another")
+    assert figures_cache._key("rollup", ("2025", "all"), [2025], "1.2.3") != key
