@@ -9,6 +9,13 @@ from .models import CenterReport
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 
+PLAN_ERRORS = {
+    "invalid": _("Nhập số lớp là một số nguyên, ví dụ 3."),
+    "min_value": _("Số lớp dự kiến không được âm."),
+    "max_value": _("Số lớp dự kiến tối đa là 10.000."),
+}
+
+
 class NarrativeForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -24,7 +31,12 @@ class NarrativeForm(forms.ModelForm):
         plan = plan or {}
         for program in self.programs:
             self.fields[f"plan_{program.pk}"] = forms.IntegerField(
-                label=program.name, min_value=0, max_value=10_000, required=False, initial=plan.get(program.pk, 0)
+                label=program.name,
+                min_value=0,
+                max_value=10_000,
+                required=False,
+                initial=plan.get(program.pk, 0),
+                error_messages=PLAN_ERRORS,
             )
         for name in self.Meta.fields:
             self.fields[name].max_length = 20_000

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -72,14 +73,14 @@ def _center_report(request, center, period, form=None, status=200):
     scope = request.scope
     report = CenterReport.objects.filter(center=center, year=period.year, quarter=period.index).first()
     can_enter = scope.can(Action.ENTER_DATA, center)
-    if report is None and can_enter:
-        report = services.report_get_or_create(scope=scope, center=center, period=period)
+    # Opening a quarter writes nothing: the report is created by its first save (a blank draft until then).
+    draft = report or CenterReport(center=center, year=period.year, quarter=period.index)
     rollup = selectors.rollup(unit=center, period=period, basis=selectors.Basis.ALL)
     plan = {line.program_id: line.planned_classes for line in report.plan.all()} if report else {}
-    editable = bool(report and can_enter and report.is_editable_by_center)
+    editable = can_enter and draft.is_editable_by_center
     if form is None and editable:
-        form = NarrativeForm(instance=report, programs=Program.objects.order_by("order"), plan=plan)
-    check = services.report_check(report=report) if editable else None
+        form = NarrativeForm(instance=draft, programs=Program.objects.order_by("order"), plan=plan)
+    check = services.report_check(report=draft) if editable else None
     return render(
         request,
         "reports/report.html",
@@ -123,25 +124,27 @@ def _province_completeness(request, province, period, deadline_form=None):
 @require_POST
 def report_save(request, unit, period):
     center, period = _unit_period(request, unit, period, Action.ENTER_DATA, quarter=True)
-    report = services.report_get_or_create(scope=request.scope, center=center, period=period)
-    if not report.is_editable_by_center:
+    report = CenterReport.objects.filter(center=center, year=period.year, quarter=period.index).first()
+    draft = report or CenterReport(center=center, year=period.year, quarter=period.index)
+    if not draft.is_editable_by_center:
         messages.error(
             request,
             _("Báo cáo đang ở trạng thái “%(s)s”, không sửa được; không có gì bị ghi.")
             % {"s": report.get_status_display()},
         )
         return redirect(report_url(center, period))
-    form = NarrativeForm(request.POST, instance=report, programs=Program.objects.order_by("order"))
+    form = NarrativeForm(request.POST, instance=draft, programs=Program.objects.order_by("order"))
     if not form.is_valid():
         return _center_report(request, center, period, form=form, status=400)
     try:
-        services.report_save(
-            scope=request.scope,
-            report=report,
-            version=form.cleaned_data.get("version"),
-            plan=form.plan(),
-            **form.narrative(),
-        )
+        with transaction.atomic():  # the first save creates the report; a refused one leaves none behind
+            report = services.report_save(
+                scope=request.scope,
+                report=report or services.report_get_or_create(scope=request.scope, center=center, period=period),
+                version=form.cleaned_data.get("version"),
+                plan=form.plan(),
+                **form.narrative(),
+            )
         if "submit" in request.POST:
             report.refresh_from_db()
             check = services.report_submit(scope=request.scope, report=report, user=request.user)

@@ -343,7 +343,7 @@ def test_the_completeness_page_costs_the_same_queries_with_more_centers(login, b
 
 def test_a_center_report_page_costs_the_same_queries_with_more_data(login, center_user, board_user, center):
     klass(center, "06/02/2023", "gioi")
-    login(center_user).get(url("report", center))  # opens the draft
+    ReportFactory(center=center)  # a draft saved once
     small_center = count_queries(login(center_user), url("report", center))
     report = report_of(center)
     Transition.objects.create(report=report, action="submit", from_status="draft", to_status="submitted")
@@ -374,6 +374,22 @@ def test_the_plan_saved_on_the_report_page_is_the_next_quarters_target(login, ce
     q2 = selectors.rollup(unit=center, period=Period.parse("2023-Q2"), compare=False)
     assert (q2.total.classes, q2.total.planned_classes, q2.total.plan_fulfilment) == (1, 3, pytest.approx(1 / 3))
     assert q2.by_program["KND"].planned_classes == 2
+
+
+def test_opening_a_quarters_report_writes_nothing_until_the_first_save(login, center_user, center, ready):
+    client = login(center_user)
+    body = page(client, "report", center, "2031-Q1")
+    assert "Chưa lập" in body and "Lưu nháp" in body  # the form is there, the report is not
+    page(client, "report", center)
+    assert not CenterReport.objects.filter(center=center).exists()
+    too_many = {f"plan_{program('KND').pk}": "-1", "achievements": "Mở đủ lớp."}
+    response = client.post(url("save", center), too_many)
+    assert response.status_code == 400
+    assert "Số lớp dự kiến không được âm." in response.content.decode()
+    assert not CenterReport.objects.filter(center=center).exists()  # refused input leaves no report behind
+    response = client.post(url("save", center), {"achievements": "Mở đủ lớp."}, follow=True)
+    assert "Đã lưu báo cáo." in response.content.decode()
+    assert report_of(center).achievements == "Mở đủ lớp."
 
 
 # == C. the approval trail and who may walk it ===============================================================
