@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -177,6 +178,10 @@ class Course(models.Model):
             }
         if self.center_id and self.center.kind != Unit.Kind.CENTER:
             errors["center"] = _("Lớp học phải thuộc một trung tâm chính trị cấp huyện.")
+        if self.status == self.Status.FINISHED and self.start_date and self.start_date > timezone.localdate():
+            errors["status"] = _("Lớp bắt đầu ngày %(day)s, chưa thể “Đã kết thúc”.") % {
+                "day": self.start_date.strftime("%d/%m/%Y")
+            }
         if errors:
             raise ValidationError(errors)
 

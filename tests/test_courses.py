@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from courses.models import Course, Enrolment, Learner, Lecturer
 
@@ -60,6 +61,15 @@ def test_end_before_start_is_refused_with_a_vietnamese_message(login, center_use
     )
     assert response.status_code == 200
     assert "Ngày kết thúc không được trước ngày bắt đầu." in response.content.decode()
+    assert not Course.objects.exists()
+
+
+def test_a_class_that_has_not_started_cannot_be_finished(login, center_user):
+    start = timezone.localdate() + datetime.timedelta(days=15)
+    data = course_data(start_date=start.isoformat(), end_date=(start + datetime.timedelta(days=3)).isoformat())
+    response = login(center_user).post(reverse("courses:course_create"), {**data, "status": "finished"})
+    assert response.status_code == 200
+    assert f"Lớp bắt đầu ngày {start:%d/%m/%Y}, chưa thể “Đã kết thúc”." in response.content.decode()
     assert not Course.objects.exists()
 
 
