@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centers.people import person_name
@@ -33,11 +35,15 @@ def _display(record, name: str) -> str:
         return str(dict(model_field.flatchoices).get(value, value or ""))
     if value is None or value == "":
         return "—"
+    if hasattr(value, "hour"):  # a moment: in the users' time zone, as every page writes it
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime("%H:%M %d/%m/%Y")
     if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y %H:%M") if hasattr(value, "hour") else value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y")
     if model_field.is_relation:
         related = getattr(record, name, None)
-        return str(related) if related is not None else "—"
+        if related is None:
+            return "—"
+        return person_name(related) if isinstance(related, get_user_model()) else str(related)
     return str(value)
 
 

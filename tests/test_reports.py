@@ -688,6 +688,15 @@ def approved_q1(login, board_user, center, waiting):
     return waiting
 
 
+def test_the_report_history_says_when_in_local_time_and_who_by_name(login, board_user, center, approved_q1):
+    """Moments read as every page writes them (Asia/Ho_Chi_Minh, HH:MM dd/mm/yyyy), people by their names."""
+    page = login(board_user).get(url("history", center)).content.decode()
+    at = timezone.localtime(approved_q1.approved_at).strftime("%H:%M %d/%m/%Y")
+    assert f"— → {at}" in page
+    assert "— → Trần Văn Hùng" in page
+    assert f"— → {board_user.username}" not in page
+
+
 def assert_locked(error: pytest.ExceptionInfo):
     """Refused with the reason: which quarter, approved when and by whom (family name first)."""
     today = timezone.localdate().strftime("%d/%m/%Y")
