@@ -154,8 +154,11 @@ def _generate(unit: Unit, period: Period, basis: str, rollup: Rollup | None) -> 
 
 
 def current(*, unit: Unit, period: Period, basis: str | None = None, rollup: Rollup | None = None):
-    """(text, the edited version in use or None): board staff's edit when there is one, else the generated text."""
-    edited = Briefing.objects.filter(unit=unit, period_key=period.key).select_related("edited_by").first()
+    """(text, the edited version in use or None): board staff's edit on this data basis when there is one, else
+    the generated text."""
+    basis = rollup.basis if rollup is not None else basis or selectors.default_basis(unit)
+    versions = Briefing.objects.filter(unit=unit, period_key=period.key, basis=basis)
+    edited = versions.select_related("edited_by").first()
     if edited is not None:
         return edited.text, edited
     return generate(unit=unit, period=period, basis=basis, rollup=rollup), None

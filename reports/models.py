@@ -178,6 +178,9 @@ class Briefing(models.Model):
 
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+")
     period_key = models.CharField(_("kỳ"), max_length=10)
+    # The data basis the text was written from (selectors.Basis): an edit of the approved figures is not the
+    # text of all the data, so each basis keeps its own versions.
+    basis = models.CharField(_("số liệu"), max_length=16, default="approved")
     text = models.TextField(_("nội dung"))
     is_generated = models.BooleanField(_("bản tự động"), default=False)
     edited_by = models.ForeignKey(

@@ -306,27 +306,44 @@ def _require_briefing_editor(scope: Scope, unit: Unit) -> None:
         raise PermissionDenied(_("Ban Tuyên giáo tỉnh sửa đoạn tổng hợp của tỉnh."))
 
 
+def _briefing_basis(unit: Unit, basis: str | None) -> str:
+    basis = basis or selectors.default_basis(unit)
+    if basis not in selectors.Basis.values:
+        raise ValidationError(_("Cơ sở số liệu không hợp lệ."))
+    return basis
+
+
 @transaction.atomic
-def briefing_save(*, scope: Scope, unit: Unit, period: Period, text: str, user=None) -> Briefing:
-    """Save board staff's edit of the briefing as a new version (the earlier ones are kept)."""
+def briefing_save(
+    *, scope: Scope, unit: Unit, period: Period, text: str, user=None, basis: str | None = None
+) -> Briefing:
+    """Save board staff's edit of the briefing on a data basis as a new version (the earlier ones are kept)."""
     _require_briefing_editor(scope, unit)
+    basis = _briefing_basis(unit, basis)
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("Đoạn tổng hợp không được để trống; dùng “Tạo lại” để lấy bản tự động.")})
     if len(text) > MAX_TEXT:
         raise ValidationError({"text": _("Nội dung dài quá %(n)s ký tự.") % {"n": vn_int(MAX_TEXT)}})
     return Briefing.objects.create(
-        unit=unit, period_key=period.key, text=text, edited_by=user if user and user.is_authenticated else None
+        unit=unit,
+        period_key=period.key,
+        basis=basis,
+        text=text,
+        edited_by=user if user and user.is_authenticated else None,
     )
 
 
 @transaction.atomic
-def briefing_regenerate(*, scope: Scope, unit: Unit, period: Period, text: str, user=None) -> Briefing:
-    """Put the generated text back in use, as a new version marked as generated."""
+def briefing_regenerate(
+    *, scope: Scope, unit: Unit, period: Period, text: str, user=None, basis: str | None = None
+) -> Briefing:
+    """Put the generated text of a data basis back in use, as a new version marked as generated."""
     _require_briefing_editor(scope, unit)
     return Briefing.objects.create(
         unit=unit,
         period_key=period.key,
+        basis=_briefing_basis(unit, basis),
         text=text,
         is_generated=True,
         edited_by=user if user and user.is_authenticated else None,

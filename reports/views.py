@@ -263,6 +263,7 @@ def briefing_page(request, unit, period):
     scope = request.scope
     can_edit = unit.kind == Unit.Kind.PROVINCE and scope.can(Action.REVIEW, unit)
     basis = request.GET.get("so_lieu") if request.GET.get("so_lieu") in selectors.Basis.values else None
+    basis = basis or selectors.default_basis(unit)
     text, edited = briefing.current(unit=unit, period=period, basis=basis)
     form = BriefingForm(initial={"text": text})
     if request.method == "POST":
@@ -276,24 +277,38 @@ def briefing_page(request, unit, period):
                     unit=unit,
                     period=period,
                     user=request.user,
+                    basis=basis,
                     text=briefing.generate(unit=unit, period=period, basis=basis),
                 )
                 messages.success(request, _("Đã tạo lại đoạn tổng hợp từ số liệu."))
-                return redirect(request.path)
+                return redirect(request.get_full_path())
             form = BriefingForm(request.POST)
             if form.is_valid():
                 services.briefing_save(
-                    scope=scope, unit=unit, period=period, text=form.cleaned_data["text"], user=request.user
+                    scope=scope,
+                    unit=unit,
+                    period=period,
+                    text=form.cleaned_data["text"],
+                    user=request.user,
+                    basis=basis,
                 )
                 messages.success(request, _("Đã lưu đoạn tổng hợp; bản này sẽ được dùng khi xuất báo cáo."))
-                return redirect(request.path)
+                return redirect(request.get_full_path())
         except ValidationError as error:
             for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
                 form.add_error(field if field in form.fields else None, errors)
     return render(
         request,
         "reports/briefing.html",
-        {"unit": unit, "period": period, "text": text, "edited": edited, "form": form, "can_edit": can_edit},
+        {
+            "unit": unit,
+            "period": period,
+            "text": text,
+            "edited": edited,
+            "form": form,
+            "can_edit": can_edit,
+            "basis_label": selectors.Basis(basis).label,
+        },
     )
 
 

@@ -273,6 +273,24 @@ def test_the_edited_text_becomes_current(login, board_user, province, forty_agai
     assert (version.edited_by, version.is_generated, version.period_key) == (board_user, False, "2023-Q1")
 
 
+def test_an_edit_belongs_to_the_data_basis_it_was_written_on(login, board_user, province, center):
+    """Edited on all the data (drafts included), the text must not stand beside the approved figures."""
+    open_classes(center, 2)  # entered, not yet approved
+    client = login(board_user)
+    on_all = briefing_url(province) + "?so_lieu=all"
+    edited = briefing.generate(unit=province, period=Q1_2023, basis="all") + " Ban nhận định thêm."
+    assert "đã mở 2 lớp" in edited
+    response = client.post(on_all, {"text": edited}, follow=True)
+    assert response.redirect_chain[-1][0].endswith("?so_lieu=all")  # back on the basis it was edited on
+    assert "Số liệu: Tất cả số liệu đã nhập (gồm cả bản nháp)." in response.content.decode()
+    assert briefing.current(unit=province, period=Q1_2023, basis="all")[0] == edited
+    text, version = briefing.current(unit=province, period=Q1_2023)  # the approved figures
+    assert version is None and "Ban nhận định thêm." not in text
+    assert "chưa mở lớp nào" in text
+    body = client.get(briefing_url(province)).content.decode()
+    assert "Ban nhận định thêm." not in body and "Số liệu: Chỉ số liệu đã phê duyệt." in body
+
+
 def test_an_empty_edit_is_refused(login, board_user, province, forty_against_35):
     response = login(board_user).post(briefing_url(province), {"text": "   "})
     assert response.status_code == 200
