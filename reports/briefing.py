@@ -108,7 +108,7 @@ def figures_paragraph(rollup: Rollup) -> str:
     if total.planned_classes:
         text += (
             f" Số lớp mở đạt {vn_percent(total.plan_fulfilment)} kế hoạch "
-            f"({vn_int(total.classes)}/{vn_int(total.planned_classes)} lớp)."
+            f"({vn_int(total.classes_in_planned_quarters)}/{vn_int(total.planned_classes)} lớp)."
         )
     return text
 

@@ -143,6 +143,7 @@ class Figures:
     co_organised_classes: int = 0
     co_organised_enrolments: int = 0
     planned_classes: int = 0
+    classes_in_planned_quarters: int = 0  # what the plan is measured against: a quarter without a plan counts not
     results: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RESULT_KEYS, 0))
 
     @property
@@ -161,7 +162,9 @@ class Figures:
 
     @property
     def plan_fulfilment(self) -> float | None:
-        return self.classes / self.planned_classes if self.planned_classes else None
+        """Classes opened in the quarters that had a plan, over the plan: a year whose first quarter had none
+        measures the other three quarters' classes against their plans."""
+        return self.classes_in_planned_quarters / self.planned_classes if self.planned_classes else None
 
     def add(self, other: Figures) -> None:
         for name in (
@@ -171,6 +174,7 @@ class Figures:
             "co_organised_classes",
             "co_organised_enrolments",
             "planned_classes",
+            "classes_in_planned_quarters",
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for key, n in other.results.items():
@@ -414,6 +418,7 @@ def _aggregate_parts(centers_qs, period: Period, basis: str, partition: Partitio
     cells = _aggregate_filter(centers_qs=centers_qs, period=period, admitted=admitted)
     parts: dict = defaultdict(Part)
     of_center, by = partition.of_center, partition.fields()
+    planned = _plans(parts, centers_qs, period, admitted, partition)
 
     sums = {f"s_{name}": Sum(name) for name in ["classes", "enrolments", *result_fields.values()]}
     table = QuarterAggregate.objects.filter(cells)
@@ -422,10 +427,12 @@ def _aggregate_parts(centers_qs, period: Period, basis: str, partition: Partitio
         **sums,
         co_classes=Sum("classes", filter=Q(co_organised=True)),
         co_enrolments=Sum("enrolments", filter=Q(co_organised=True)),
+        in_planned=_count_in_planned_quarters(Sum, "classes", planned, "quarter"),
     )
     for row in per_center.order_by():
         figures = parts[of_center[row["center_id"]]].center(row["center_id"])
         figures.classes += row["s_classes"]
+        figures.classes_in_planned_quarters += row["in_planned"] or 0
         figures.enrolments += row["s_enrolments"]
         figures.co_organised_classes += row["co_classes"] or 0
         figures.co_organised_enrolments += row["co_enrolments"] or 0
@@ -453,19 +460,52 @@ def _aggregate_parts(centers_qs, period: Period, basis: str, partition: Partitio
     groups = GroupAggregate.objects.filter(cells).values(*by, "group")
     for row in groups.annotate(n=Sum("enrolments"), m=Sum("minority")).order_by():
         parts[partition.of(row)].by_group[row["group"]] = [row["n"], row["m"]]
-    _finish_parts(parts, centers_qs, period, admitted, partition)
+    _finish_parts(parts)
     return parts
 
 
-def _finish_parts(parts: dict, centers_qs, period: Period, admitted, partition: Partition) -> None:
-    """Plans (a small raw table), then each part's total: shared by both ways of counting."""
+# The quarter a plan line is for, as a bit, from the quarter of the report it is written in (the quarter before).
+_PLANNED_BIT = models.Case(
+    *(models.When(report__quarter=written, then=1 << (written % 4)) for written in range(1, 5)),
+    output_field=models.IntegerField(),
+)
+
+
+def _plans(parts: dict, centers_qs, period: Period, admitted, partition: Partition) -> dict[int, int]:
+    """Plans (a small raw table) into the parts; returns center id → which of the period's quarters had a plan
+    (bits 1, 2, 4, 8). Shared by both ways of counting."""
     plans = PlanLine.objects.filter(plan_filter(centers=centers_qs, period=period, admitted=admitted))
+    planned: dict[int, int] = {}
     # Two narrow groupings (centers, programs) rather than one per center and program (thousands of rows).
-    for row in plans.values("report__center_id").annotate(n=Sum("planned_classes")).order_by():
+    per_center = plans.values("report__center_id").annotate(
+        n=Sum("planned_classes"), quarters=Sum(_PLANNED_BIT, distinct=True, filter=Q(planned_classes__gt=0))
+    )
+    for row in per_center.order_by():
         center_id = row["report__center_id"]
         parts[partition.of_center[center_id]].center(center_id).planned_classes += row["n"]
+        if row["quarters"]:
+            planned[center_id] = int(row["quarters"])
     for row in plans.values(*partition.fields("report"), "program_id").annotate(n=Sum("planned_classes")).order_by():
         parts[partition.of(row, "report")].program(row["program_id"]).planned_classes += row["n"]
+    return planned
+
+
+def _count_in_planned_quarters(aggregate, counted: str, planned: dict[int, int], quarter: str):
+    """aggregate(counted) over the rows (whose quarter is at `quarter`) of a center and quarter that had a plan;
+    centers grouped by their set of planned quarters, so a handful of id lists. No plan at all: 0."""
+    if not planned:
+        return models.Value(0, output_field=models.IntegerField())
+    by_mask: dict[int, list[int]] = defaultdict(list)
+    for center_id, mask in planned.items():
+        by_mask[mask].append(center_id)
+    condition = Q(pk__in=[])
+    for mask, center_ids in by_mask.items():
+        condition |= Q(center_id__in=center_ids, **{f"{quarter}__in": [q for q in range(1, 5) if mask & 1 << (q - 1)]})
+    return aggregate(counted, filter=condition)
+
+
+def _finish_parts(parts: dict) -> None:
+    """Each part's total, once: shared by both ways of counting."""
     for part in parts.values():
         for figures in part.by_center.values():
             part.total.add(figures)
@@ -516,12 +556,17 @@ def _raw_parts(centers_qs, period: Period, basis: str, partition: Partition) -> 
     enrol_q = basis_filter(centers=centers_qs, period=period, admitted=admitted, path="course")
     parts: dict = defaultdict(Part)
     part = parts[partition.only]
+    planned = _plans(parts, centers_qs, period, admitted, partition)
 
     courses = Course.objects.filter(courses_q).exclude(status=Course.Status.CANCELLED)
-    for row in courses.values("center_id", "program_id", "co_organised", "format").annotate(n=Count("id")).order_by():
+    grouped_courses = courses.values("center_id", "program_id", "co_organised", "format").annotate(
+        n=Count("id"), in_planned=_count_in_planned_quarters(Count, "id", planned, "start_date__quarter")
+    )
+    for row in grouped_courses.order_by():
         n = row["n"]
         figures = part.center(row["center_id"])
         figures.classes += n
+        figures.classes_in_planned_quarters += row["in_planned"]
         line = part.program(row["program_id"])
         line.classes += n
         part.by_format[row["format"]][0] += n
@@ -563,7 +608,7 @@ def _raw_parts(centers_qs, period: Period, basis: str, partition: Partition) -> 
     taught = Course.lecturers.through.objects.filter(enrol_q).exclude(course__status=Course.Status.CANCELLED)
     for row in taught.values("lecturer__kind").annotate(n=Count("lecturer_id", distinct=True)).order_by():
         part.lecturers[row["lecturer__kind"]] = row["n"]
-    _finish_parts(parts, centers_qs, period, admitted, partition)
+    _finish_parts(parts)
     return parts
 
 

@@ -14,7 +14,7 @@ from centers.models import Unit
 from centers.scoping import Scope, unit_key
 from courses import services as course_services
 from courses.models import Course, Learner
-from reports import selectors
+from reports import briefing, selectors
 from reports.models import CenterReport, Deadline, PlanLine, Transition
 from reports.periods import Period
 from reports.selectors import Basis
@@ -226,6 +226,23 @@ def test_the_plan_written_in_the_quarter_before_is_the_target(scene, center):
     assert (q2.classes, q2.planned_classes, q2.plan_fulfilment) == (1, 3, pytest.approx(1 / 3))
     h1 = selectors.rollup(unit=center, period=Period.parse("2023-H1"), compare=False).total
     assert (h1.classes, h1.planned_classes) == (3, 7)
+
+
+@pytest.mark.parametrize("raw", [False, True])
+def test_a_quarter_without_a_plan_is_left_out_of_the_fulfilment(scene, center, province, raw):
+    """2023: Q1 had no plan (no report of 2022-Q4), Q2 and Q3 had one (2 and 1 classes). Q1's two classes must not
+    count against Q2's and Q3's plans: 2 of 3 planned classes (K4, K5), not 4 of 3."""
+    plan(ReportFactory(center=center, year=2023, quarter=1), KND=2)
+    plan(ReportFactory(center=center, year=2023, quarter=2), CD=1)
+    for unit in (center, province):
+        year = selectors.rollup(unit=unit, period=Period.parse("2023"), basis=Basis.ALL, compare=False, raw=raw)
+        figures = year.by_center[center.pk]
+        assert (figures.classes, figures.classes_in_planned_quarters, figures.planned_classes) == (5, 2, 3)
+        assert figures.plan_fulfilment == pytest.approx(2 / 3)
+    assert year.total.plan_fulfilment == pytest.approx(2 / 3)  # the other centers had no plan
+    assert "Số lớp mở đạt 66,7% kế hoạch (2/3 lớp)." in briefing.generate(
+        unit=province, period=Period.parse("2023"), basis=Basis.ALL
+    )
 
 
 def test_no_plan_means_no_fulfilment(scene, center):
