@@ -141,7 +141,10 @@ def test_the_word_report_has_the_party_layout_and_the_table(login, board_user, d
         "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI",
     ]
     figures = doc.tables[1]
-    assert [c.text for c in figures.rows[-1].cells] == ["", "Tổng cộng", "3", "4", "1", "+2 (+200,0%)"]
+    assert [c.text for c in figures.rows[0].cells][2:4] == ["Số lớp", "Trong đó phối hợp"]
+    assert [c.text for c in figures.rows[-1].cells] == ["", "Tổng cộng", "3", "1", "4", "1", "+2 (+200,0%)"]
+    dvm = next(row for row in figures.rows if row.cells[1].text == str(program("DVM").name))
+    assert [c.text for c in dvm.cells][2:4] == ["1", "1"]  # the briefing's "phối hợp … mở 1 lớp" is in the table
 
 
 def test_the_national_workbook_has_one_row_per_province(login, central_user, data):

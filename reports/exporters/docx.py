@@ -145,7 +145,8 @@ def _section(sections: list[str], heading: str) -> list[str]:
 def _figure_table(doc, ctx: ExportContext) -> None:
     rollup = ctx.rollup
     earlier = ctx.period.year_earlier().label
-    headers = ["TT", "Chương trình", "Số lớp", "Lượt học viên", f"Số lớp {earlier}", "Tăng/giảm"]
+    # "trong đó phối hợp": the briefing names each program's own classes and the co-organised ones apart
+    headers = ["TT", "Chương trình", "Số lớp", "Trong đó phối hợp", "Lượt học viên", f"Số lớp {earlier}", "Tăng/giảm"]
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     for i, text in enumerate(headers):
@@ -158,6 +159,7 @@ def _figure_table(doc, ctx: ExportContext) -> None:
             str(number),
             line.program.name,
             vn_int(line.classes),
+            vn_int(line.co_organised_classes),
             vn_int(line.enrolments),
             vn_int(change.previous),
             _change_text(change),
@@ -173,6 +175,7 @@ def _figure_table(doc, ctx: ExportContext) -> None:
             "",
             "Tổng cộng",
             vn_int(total.classes),
+            vn_int(total.co_organised_classes),
             vn_int(total.enrolments),
             vn_int(before_total.classes),
             _change_text(change),
@@ -181,7 +184,7 @@ def _figure_table(doc, ctx: ExportContext) -> None:
         _cell_text(
             cells[i], text, bold=True, align=WD_ALIGN_PARAGRAPH.LEFT if i == 1 else WD_ALIGN_PARAGRAPH.RIGHT, size=11
         )
-    widths = [Cm(1), Cm(6.5), Cm(1.8), Cm(2.2), Cm(2.2), Cm(2.3)]
+    widths = [Cm(1), Cm(5.2), Cm(1.5), Cm(1.8), Cm(2.0), Cm(2.0), Cm(2.5)]
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # the grid, which LibreOffice follows
