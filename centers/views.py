@@ -28,7 +28,8 @@ def home(request):
     except PeriodError:
         period = None
     if period is None:
-        period = Period(selectors.latest_year_with_data(centers=scope.centers(), today=today), "Y")
+        basis = selectors.default_basis(unit) if unit else selectors.Basis.ALL
+        period = Period(selectors.latest_year_with_data(centers=scope.centers(), today=today, basis=basis), "Y")
     rollup = selectors.rollup(unit=unit, period=period, compare=False) if unit else None
     rows = []
     if rollup is not None:

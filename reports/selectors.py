@@ -613,14 +613,24 @@ def _raw_parts(centers_qs, period: Period, basis: str, partition: Partition) -> 
 
 
 # -- smaller reads ------------------------------------------------------------------------------------------
-def latest_year_with_data(*, centers: QuerySet[Unit], today: datetime.date) -> int:
-    """The most recent year (not after today) in which any of `centers` opened a class."""
-    latest = (
-        Course.objects.filter(center__in=centers, start_date__lte=today)
-        .exclude(status=Course.Status.CANCELLED)
-        .aggregate(m=Max("start_date"))["m"]
+def latest_year_with_data(*, centers: QuerySet[Unit], today: datetime.date, basis: str = Basis.ALL) -> int:
+    """The most recent year (not after today) in which any of `centers` opened a class that the basis admits: on
+    approved data, a draft class of this year does not make it the year to open on."""
+    from .models import QuarterAggregate
+
+    statuses = admitted_statuses(basis)
+    if statuses is None:
+        latest = (
+            Course.objects.filter(center__in=centers, start_date__lte=today)
+            .exclude(status=Course.Status.CANCELLED)
+            .aggregate(m=Max("start_date"))["m"]
+        )
+        return latest.year if latest else today.year
+    opened = QuarterAggregate.objects.filter(
+        center_id=OuterRef("center_id"), year=OuterRef("year"), quarter=OuterRef("quarter"), classes__gt=0
     )
-    return latest.year if latest else today.year
+    reports = CenterReport.objects.filter(center__in=centers, status__in=statuses, year__lte=today.year)
+    return reports.filter(Exists(opened)).aggregate(m=Max("year"))["m"] or today.year
 
 
 def course_result_totals(*, course: Course) -> dict:

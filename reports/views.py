@@ -319,7 +319,8 @@ def dashboard_index(request):
     if unit is None:
         raise Http404
     today = timezone.localdate()
-    year = selectors.latest_year_with_data(centers=request.scope.centers(), today=today)
+    basis = selectors.default_basis(unit)
+    year = selectors.latest_year_with_data(centers=request.scope.centers(), today=today, basis=basis)
     return redirect(reverse("reports:dashboard", args=[unit_key(unit), str(year)]))
 
 

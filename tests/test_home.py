@@ -77,6 +77,17 @@ def test_home_defaults_to_the_latest_year_with_data(login, center_user, figures)
     assert "năm 2023" in body
 
 
+def test_the_board_and_central_open_on_the_latest_year_with_approved_data(
+    login, board_user, central_user, center_user, center, figures
+):
+    """A draft class of a later year shows on the center's own page, not as an empty year above it."""
+    CourseFactory(center=center, start_date=datetime.date(2024, 3, 1))  # entered, its quarter not approved
+    assert "năm 2024" in login(center_user).get(reverse("home")).content.decode()
+    for user in (board_user, central_user):
+        assert "năm 2023" in login(user).get(reverse("home")).content.decode()
+        assert login(user).get(reverse("reports:dashboard_index"))["Location"].endswith("/2023/")
+
+
 def test_home_costs_the_same_queries_whatever_the_data_size(login, board_user, center, other_center):
     client = login(board_user)
     CourseFactory(center=center, start_date=datetime.date(2023, 3, 1))
