@@ -406,7 +406,7 @@ def export_docx(request, unit, period):
 
 # -- history ---------------------------------------------------------------------------------------------------
 def _report_subject(record) -> str:
-    return f"Báo cáo quý {record.quarter}/{record.year} – {record.center}"
+    return f"Báo cáo {Period(record.year, 'Q', record.quarter).label} – {record.center}"
 
 
 @login_required
@@ -442,7 +442,8 @@ def activity(request):
     from courses.history import Entry
 
     for export in exports:
-        what = f"Xuất {export.format} {export.unit} {export.period_key}" + (
+        kind = {"xlsx": "Excel", "docx": "Word"}.get(export.format, export.format)
+        what = f"Xuất {kind} {export.unit} {Period.parse(export.period_key).label}" + (
             " kèm danh sách học viên" if export.roster else ""
         )
         rows.append(Entry(export.at, person_name(export.user), "Xuất báo cáo", what))

@@ -712,6 +712,7 @@ def test_the_report_history_says_when_in_local_time_and_who_by_name(login, board
     assert f"— → {at}" in page
     assert "— → Trần Văn Hùng" in page
     assert f"— → {board_user.username}" not in page
+    assert "Báo cáo quý I/2023 – " in page  # periods named as every page names them, not "quý 1/2023"
 
 
 def assert_locked(error: pytest.ExceptionInfo):

@@ -195,7 +195,7 @@ def test_exports_are_recorded_with_who_and_which_unit(login, board_user, provinc
         True,
     )
     page = client.get(reverse("reports:activity")).content.decode()
-    assert "kèm danh sách học viên" in page
+    assert "Xuất Excel Ban Tuyên giáo Tỉnh ủy Lào Cai quý I/2023 kèm danh sách học viên" in page
 
 
 def test_the_activity_log_is_scoped_to_the_province(login, center_user, board_user, other_board_user, center):
