@@ -140,6 +140,7 @@ def test_the_word_report_has_the_party_layout_and_the_table(login, board_user, d
         "III. ĐỀ XUẤT, KIẾN NGHỊ",
         "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI",
     ]
+    assert doc.tables[-1].cell(0, 1).text.strip() == "TRƯỞNG BAN"  # the board signs as itself
     figures = doc.tables[1]
     assert [c.text for c in figures.rows[0].cells][2:4] == ["Số lớp", "Trong đó phối hợp"]
     assert [c.text for c in figures.rows[-1].cells] == ["", "Tổng cộng", "3", "1", "4", "1", "+2 (+200,0%)"]

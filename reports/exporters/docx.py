@@ -131,7 +131,9 @@ def render_docx(ctx: ExportContext, target) -> None:
 
     signature = doc.add_table(rows=1, cols=2)
     _cell_text(signature.cell(0, 0), "Nơi nhận:\n- Như trên;\n- Lưu VT.", size=11)
-    _cell_text(signature.cell(0, 1), "T/M BAN THƯỜNG VỤ\n\n\n\n", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    # The board reports as itself, signed by its head (Hướng dẫn 36-HD/VPTW); "T/M Ban Thường vụ" is the
+    # standing committee's own signature, not the board's.
+    _cell_text(signature.cell(0, 1), "TRƯỞNG BAN\n\n\n\n", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     doc.save(target)
 
 
