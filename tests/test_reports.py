@@ -391,6 +391,8 @@ def test_the_plan_saved_on_the_report_page_is_the_next_quarters_target(login, ce
     q2 = selectors.rollup(unit=center, period=Period.parse("2023-Q2"), compare=False)
     assert (q2.total.classes, q2.total.planned_classes, q2.total.plan_fulfilment) == (1, 3, pytest.approx(1 / 3))
     assert q2.by_program["KND"].planned_classes == 2
+    body = page(login(center_user), "report", center, "2023-Q2")
+    assert 'data-figure="plan-fulfilment">33,3%<' in body  # its own row, not under "Tăng/giảm"
 
 
 def test_opening_a_quarters_report_writes_nothing_until_the_first_save(login, center_user, center, ready):
