@@ -88,19 +88,20 @@ def course_list(request):
         period_choices=period_choices(range(2020, today.year + 1)),
     )
     courses = scope.filter(Course.objects.select_related("center", "program"))
-    if form.is_valid():
+    if form.is_bound:
+        form.is_valid()  # a value that is not valid is shown with its error; the valid ones still filter
         data = form.cleaned_data
-        if data["q"]:
+        if data.get("q"):
             courses = courses.filter(Q(code__icontains=data["q"]) | Q(title__icontains=data["q"]))
-        if data["trung_tam"]:
+        if data.get("trung_tam"):
             courses = courses.filter(center=data["trung_tam"])
-        if data["chuong_trinh"]:
+        if data.get("chuong_trinh"):
             courses = courses.filter(program=data["chuong_trinh"])
-        if data["ky"]:
+        if data.get("ky"):
             courses = courses.filter(start_date__gte=data["ky"].start, start_date__lte=data["ky"].end)
-        if data["trang_thai"]:
+        if data.get("trang_thai"):
             courses = courses.filter(status=data["trang_thai"])
-        if data["hinh_thuc"]:
+        if data.get("hinh_thuc"):
             courses = courses.filter(format=data["hinh_thuc"])
     page = Paginator(courses.order_by("-start_date", "code"), PAGE_SIZE).get_page(request.GET.get("trang"))
     # Count enrolments for the page's classes only (one grouped query), not for every class in scope.

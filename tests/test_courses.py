@@ -262,6 +262,9 @@ def test_the_list_filters_by_program_quarter_status_format_and_search(login, cen
     assert titles(hinh_thuc="truc_tuyen") == {"Lớp B"}
     assert titles(q="Lớp A") == {"Lớp A"}
     assert titles(trang_thai="finished") == {"Lớp A", "Lớp B"}
+    assert titles(ky="2023-Q2", trang_thai="huy") == {"Lớp B"}  # a bad value does not drop the good ones
+    body = client.get(reverse("courses:course_list"), {"ky": "2023-Q2", "trang_thai": "huy"}).content.decode()
+    assert "is-invalid" in body and "huy" in body  # and it is shown as the wrong one
 
 
 def test_the_list_is_paginated(login, center_user, center):
