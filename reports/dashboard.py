@@ -49,10 +49,13 @@ def build(*, unit: Unit, period: Period, basis: str) -> dict:
     def rate_change(now, before):
         return Change(now, before) if now is not None and before is not None else None
 
+    def count_change(attribute):  # no figures at all a year earlier: "cùng kỳ chưa có số liệu", not "▲ 709"
+        return rollup.change(attribute) if rollup.previous.has_data else None
+
     cards = [
-        Card("classes", "Số lớp đã mở", total.classes, rollup.change("classes")),
-        Card("enrolments", "Lượt học viên", total.enrolments, rollup.change("enrolments")),
-        Card("learners", "Học viên (không tính trùng)", total.learners, rollup.change("learners")),
+        Card("classes", "Số lớp đã mở", total.classes, count_change("classes")),
+        Card("enrolments", "Lượt học viên", total.enrolments, count_change("enrolments")),
+        Card("learners", "Học viên (không tính trùng)", total.learners, count_change("learners")),
         Card(
             "completion",
             "Tỷ lệ hoàn thành",

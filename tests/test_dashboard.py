@@ -56,6 +56,14 @@ def test_province_cards_equal_the_rollup(login, board_user, province, data):
     assert "▲ 2 (+200,0%)" in body  # 3 classes against 1 a year earlier
 
 
+def test_a_first_year_of_data_is_not_shown_as_growth(login, board_user, data):
+    """2022-Q1 had 1 class and nothing a year before it: the cards say there is nothing to compare."""
+    body = login(board_user).get(url("10", "2022-Q1")).content.decode()
+    assert card(body, "classes") == "1"
+    assert not re.search(r"▲ [0-9.]+ <span", body)  # no count shown as grown from nothing
+    assert body.count("cùng kỳ chưa có số liệu") >= 3  # classes, enrolments, learners (and the rates)
+
+
 def test_the_chart_data_is_embedded_in_the_page(login, board_user, data):
     body = login(board_user).get(url("10", "2023-Q1")).content.decode()
     match = re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', body, re.S)
