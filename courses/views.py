@@ -183,7 +183,8 @@ def course_cancel(request, pk):
         else:
             messages.success(request, _("Đã hủy lớp. Lớp vẫn được lưu nhưng không được tính vào số liệu."))
             return redirect("courses:course_detail", pk=course.pk)
-    return render(request, "courses/course_cancel.html", {"form": form, "course": course})
+    lock = services.lock_reason(center=course.center, day=course.start_date)
+    return render(request, "courses/course_cancel.html", {"form": form, "course": course, "lock": lock})
 
 
 def _search_learners(center, q: str):

@@ -760,6 +760,9 @@ def test_an_approved_quarter_refuses_every_change_to_its_classes(center_user, bo
 def test_the_lock_is_shown_and_a_new_learner_is_not_written(login, center_user, board_user, center, ready, approved_q1):
     client = login(center_user)
     assert "Quý I/2023 đã được phê duyệt ngày" in page(client, "report", center)
+    cancel = client.get(reverse("courses:course_cancel", args=[ready.pk])).content.decode()
+    assert "Quý I/2023 đã được phê duyệt ngày" in cancel  # said before the user writes a reason, not after
+    assert f"<title>Hủy lớp {ready.code}" in cancel
     newcomer = {
         "hv-full_name": "Lò Thị Mai",
         "hv-date_of_birth": "1995-05-12",
