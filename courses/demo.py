@@ -22,7 +22,7 @@ from centers.models import Staff, Unit
 from reports.formatting import vn_int
 
 from .models import Course, Enrolment, Learner, Lecturer, Program
-from .text import name_key
+from .text import course_search_key, name_key
 
 YEARS = (2022, 2023, 2024)
 DEMO_PASSWORD = "Llct@2026"
@@ -514,6 +514,8 @@ class DemoLoader:
                     cancel_reason=rng.choice(CANCEL_REASONS) if planned.cancelled else "",
                 )
             )
+        for course in courses:  # bulk_create does not call save()
+            course.search_key = course_search_key(course.code, course.title)
         created = Course.objects.bulk_create(courses, batch_size=2000)
         through = Course.lecturers.through
         links = []

@@ -21,7 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from centers.models import Unit
 
-from .text import clean_name, name_key
+from .text import SEARCH_KEY_LENGTH, clean_name, course_search_key, name_key
 
 
 class ProgramQuerySet(models.QuerySet):
@@ -148,6 +148,8 @@ class Course(models.Model):
     )
     # Bumped by every write service; a save carrying an older version is refused (no lost updates).
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    # Code and title without diacritics, for the class list's search (set on every save; bulk loads set it too).
+    search_key = models.CharField(_("khóa tìm kiếm"), max_length=SEARCH_KEY_LENGTH, editable=False, default="")
 
     history = HistoricalRecords()
 
@@ -166,6 +168,13 @@ class Course(models.Model):
 
     def __str__(self):
         return f"{self.code} - {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.search_key = course_search_key(self.code, self.title)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"code", "title"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_key"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         errors = {}

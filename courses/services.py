@@ -26,7 +26,7 @@ from centers.scoping import Action, Scope
 
 from .locking import lock_reason
 from .models import Course, Enrolment, Learner, Lecturer
-from .text import fold, name_key
+from .text import course_search_key, fold, name_key
 
 
 def _refresh(cells) -> None:
@@ -426,6 +426,7 @@ def workbook_import(*, scope: Scope, center: Unit, parsed, course: Course | None
             program=plan.program_for(row.program_code, row.start_date),
             code=row.code,
             title=row.title,
+            search_key=course_search_key(row.code, row.title),  # bulk_create does not call save()
             start_date=row.start_date,
             end_date=row.end_date,
             format=row.format,

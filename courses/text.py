@@ -24,3 +24,16 @@ NAME_KEY_LENGTH = 150
 def name_key(text: str) -> str:
     """The search key stored for a name: folded, cut to the column's length (folding can lengthen text)."""
     return fold(text)[:NAME_KEY_LENGTH]
+
+
+SEARCH_KEY_LENGTH = 300
+
+
+def course_search_key(code: str, title: str) -> str:
+    """A class's code and title folded, as stored for search ("nhan thuc dang" finds "Nhận thức về Đảng")."""
+    return fold(f"{code} {title}")[:SEARCH_KEY_LENGTH]
+
+
+def search_words(text: str) -> list[str]:
+    """The folded words of a search box: each must appear, in any order."""
+    return fold(text).split()

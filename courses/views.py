@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,7 +37,7 @@ from .forms import (
 )
 from .importing import plan_import
 from .models import Course, Enrolment, ImportBatch, Learner, Lecturer, Program
-from .text import fold
+from .text import fold, search_words
 from .workbook import read_workbook, template_workbook
 
 PAGE_SIZE = 50
@@ -91,8 +91,8 @@ def course_list(request):
     if form.is_bound:
         form.is_valid()  # a value that is not valid is shown with its error; the valid ones still filter
         data = form.cleaned_data
-        if data.get("q"):
-            courses = courses.filter(Q(code__icontains=data["q"]) | Q(title__icontains=data["q"]))
+        for word in search_words(data.get("q") or ""):  # every word, with or without diacritics
+            courses = courses.filter(search_key__contains=word)
         if data.get("trung_tam"):
             courses = courses.filter(center=data["trung_tam"])
         if data.get("chuong_trinh"):

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from centers.models import Unit
 from courses.models import Course, Enrolment, Learner, Lecturer, Program
-from courses.text import name_key
+from courses.text import course_search_key, name_key
 
 from . import aggregates
 from .formatting import vn_int
@@ -155,6 +155,7 @@ class LoadGenerator:
                 "created_at",
                 "updated_at",
                 "version",
+                "search_key",
             ],
         )
         write_enrolment = _table_writer(
@@ -255,13 +256,14 @@ class LoadGenerator:
                         finished = end < today
                         course_id = ids[Course]
                         ids[Course] += 1
+                        code, title = f"{y}-{program}-{n:03d}", f"Lớp {program} số {n} năm {y}"
                         courses.append(
                             (
                                 course_id,
                                 center.pk,
                                 programs[program],
-                                f"{y}-{program}-{n:03d}",
-                                f"Lớp {program} số {n} năm {y}",
+                                code,
+                                title,
                                 start,
                                 end,
                                 self.rng.choice(["truc_tiep"] * 15 + ["truc_tuyen"] * 3 + ["ket_hop"] * 2),
@@ -273,6 +275,7 @@ class LoadGenerator:
                                 self.now,
                                 self.now,
                                 1,
+                                course_search_key(code, title),
                             )
                         )
                         for learner_id in self.rng.sample(pool, size):
