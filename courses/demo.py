@@ -22,7 +22,7 @@ from centers.models import Staff, Unit
 from reports.formatting import vn_int
 
 from .models import Course, Enrolment, Learner, Lecturer, Program
-from .text import course_search_key, name_key
+from .text import course_search_key, name_key, vietnamese_sort_key
 
 YEARS = (2022, 2023, 2024)
 DEMO_PASSWORD = "Llct@2026"
@@ -350,6 +350,8 @@ class DemoLoader:
                             full_name=self._person_name(province_code, gender, "Kinh"),
                         )
                     )
+        for lecturer in rows:  # bulk_create does not call save()
+            lecturer.sort_key = vietnamese_sort_key(lecturer.full_name)
         Lecturer.objects.bulk_create(rows, batch_size=2000)
         by_center = defaultdict(list)
         for lecturer in Lecturer.objects.filter(center__in=centers).values("pk", "center_id"):

@@ -63,7 +63,7 @@ class CourseForm(forms.ModelForm):
             lecturers = lecturers.filter(Q(retired_on__isnull=True) | Q(courses=self.instance)).distinct()
         else:
             lecturers = lecturers.filter(retired_on__isnull=True)
-        self.fields["lecturers"].queryset = lecturers.order_by("kind", "full_name")
+        self.fields["lecturers"].queryset = lecturers.order_by("kind", "sort_key")
         self.fields["lecturers"].widget = forms.CheckboxSelectMultiple(choices=self.fields["lecturers"].choices)
         self.fields["status"].choices = [c for c in Course.Status.choices if c[0] != Course.Status.CANCELLED]
         self.fields["planned_size"].widget.attrs["min"] = 0

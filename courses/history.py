@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from centers.people import person_name
 
 ACTIONS = {"+": _("Tạo mới"), "~": _("Sửa"), "-": _("Xóa")}
-HIDDEN = {"version", "updated_at", "created_at", "name_key", "search_key", "id"}
+HIDDEN = {"version", "updated_at", "created_at", "name_key", "search_key", "sort_key", "id"}
 
 
 @dataclass

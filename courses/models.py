@@ -21,7 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from centers.models import Unit
 
-from .text import SEARCH_KEY_LENGTH, clean_name, course_search_key, name_key
+from .text import SEARCH_KEY_LENGTH, SORT_KEY_LENGTH, clean_name, course_search_key, name_key, vietnamese_sort_key
 
 
 class ProgramQuerySet(models.QuerySet):
@@ -85,16 +85,25 @@ class Lecturer(models.Model):
     position = models.CharField(_("chức vụ, đơn vị công tác"), max_length=255, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     retired_on = models.DateField(_("thôi giảng dạy từ ngày"), null=True, blank=True)
+    # Lists sort as Vietnamese readers expect ("Dương" before "Đỗ", "Lê Thị" before "Lê Thu"): courses.text.
+    sort_key = models.CharField(_("khóa sắp xếp"), max_length=SORT_KEY_LENGTH, editable=False, default="")
 
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("giảng viên")
         verbose_name_plural = _("giảng viên")
-        ordering = ["center", "full_name"]
+        ordering = ["center", "sort_key"]
 
     def __str__(self):
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.sort_key = vietnamese_sort_key(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_key"}
+        super().save(*args, **kwargs)
 
     @property
     def is_active(self) -> bool:

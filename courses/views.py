@@ -498,7 +498,7 @@ def lecturer_list(request):
     lecturers = scope.filter(Lecturer.objects.select_related("center")).annotate(n_courses=Count("courses"))
     if not show_retired:
         lecturers = lecturers.filter(retired_on__isnull=True)
-    page = Paginator(lecturers.order_by("center__code", "full_name"), PAGE_SIZE).get_page(request.GET.get("trang"))
+    page = Paginator(lecturers.order_by("center__code", "sort_key"), PAGE_SIZE).get_page(request.GET.get("trang"))
     return render(
         request,
         "courses/lecturer_list.html",

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from centers.models import Unit
 from courses.models import Course, Enrolment, Learner, Lecturer, Program
-from courses.text import course_search_key, name_key
+from courses.text import course_search_key, name_key, vietnamese_sort_key
 
 from . import aggregates
 from .formatting import vn_int
@@ -162,7 +162,7 @@ class LoadGenerator:
             Enrolment, ["id", "course", "learner", "result", "certificate_no", "enrolled_at", "version"]
         )
         write_lecturer = _table_writer(
-            Lecturer, ["id", "center", "full_name", "kind", "qualification", "position", "phone"]
+            Lecturer, ["id", "center", "full_name", "kind", "qualification", "position", "phone", "sort_key"]
         )
         write_link = _table_writer(Course.lecturers.through, ["course", "lecturer"])
         write_report = _table_writer(
@@ -242,6 +242,7 @@ class LoadGenerator:
                 ids[Lecturer] += 10
                 lecturers += [
                     (t, center.pk, f"Giảng viên {t}", "chuyen_trach" if i < 3 else "kiem_chuc", "", "", "")
+                    + (vietnamese_sort_key(f"Giảng viên {t}"),)
                     for i, t in enumerate(teachers)
                 ]
                 for y in range(self.first_year, self.first_year + self.years):

@@ -959,7 +959,7 @@ def lecturers_in_period(*, unit: Unit, period: Period, basis: str | None = None)
     lecturers = list(
         Lecturer.objects.filter(pk__in=taught.values("lecturer_id"))
         .select_related("center")
-        .order_by("center__parent__code", "center__code", "kind", "full_name")
+        .order_by("center__parent__code", "center__code", "kind", "sort_key")
     )
     for lecturer in lecturers:
         lecturer.n_classes = classes.get(lecturer.pk, 0)

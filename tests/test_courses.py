@@ -560,6 +560,31 @@ def test_lecturers_are_added_edited_retired_and_reinstated(login, center_user, c
     assert lecturer.retired_on is None
 
 
+def test_the_vietnamese_sort_key_follows_the_alphabet_then_the_tones():
+    from courses.text import vietnamese_sort_key
+
+    expected = ["A", "À", "Ả", "Ã", "Á", "Ạ", "An", "Ăn", "Ân", "Dương", "Đỗ", "Lê Thị", "Lê Thị Quỳnh", "Lê Thu",
+                "On", "Ôn", "Ơn", "Uông", "Ưng"]  # fmt: skip
+    assert sorted(reversed(expected), key=vietnamese_sort_key) == expected
+    assert vietnamese_sort_key("  Lê   Thị ") == vietnamese_sort_key("Lê Thị")
+
+
+def test_lecturers_are_listed_in_vietnamese_alphabetical_order(login, center_user, center):
+    """Code-point order puts "Thu" (u) before "Thị" (ị); a reader puts Thị first, and Đ after D."""
+    client = login(center_user)
+    for name in ("Lê Thu Thảo", "Đỗ Văn Bình", "Lê Thị Quỳnh", "Dương Văn An"):
+        client.post(reverse("courses:lecturer_create"), {"full_name": name, "kind": "kiem_chuc"})
+    body = client.get(reverse("courses:lecturer_list")).content.decode()
+    shown = sorted(("Lê Thu Thảo", "Đỗ Văn Bình", "Lê Thị Quỳnh", "Dương Văn An"), key=body.index)
+    assert shown == ["Dương Văn An", "Đỗ Văn Bình", "Lê Thị Quỳnh", "Lê Thu Thảo"]
+    client.post(
+        reverse("courses:lecturer_edit", args=[Lecturer.objects.get(full_name="Dương Văn An").pk]),
+        {"full_name": "Vũ Văn An", "kind": "kiem_chuc"},
+    )
+    body = client.get(reverse("courses:lecturer_list")).content.decode()
+    assert body.index("Lê Thu Thảo") < body.index("Vũ Văn An")  # a new name sorts by itself
+
+
 def test_a_retired_lecturer_is_not_offered_for_new_classes(login, center_user, center):
     LecturerFactory(center=center, full_name="Người đã nghỉ", retired_on=datetime.date(2024, 1, 1))
     LecturerFactory(center=center, full_name="Người đang dạy")
