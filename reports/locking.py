@@ -13,8 +13,9 @@ from .models import CenterReport
 from .periods import Period
 
 
-def quarter_lock_reason(*, center: Unit, day: datetime.date) -> str | None:
-    """An approved quarter locks the center's classes of that quarter until board staff unlock it."""
+def quarter_lock_reason(*, center: Unit, day: datetime.date, for_reviewer: bool = False) -> str | None:
+    """An approved quarter locks the center's classes of that quarter until board staff unlock it. The advice
+    speaks to who reads it: center staff ask the board; the board has the unlock button on the same page."""
     quarter = Period.quarter_of(day)
     report = (
         CenterReport.objects.filter(
@@ -28,7 +29,9 @@ def quarter_lock_reason(*, center: Unit, day: datetime.date) -> str | None:
     approver = report.approved_by
     who = person_name(approver) if approver else "Ban Tuyên giáo tỉnh"
     when = timezone.localtime(report.approved_at).strftime("%d/%m/%Y") if report.approved_at else "?"
-    return (
-        f"{quarter.sentence_label} đã được phê duyệt ngày {when} bởi {who}. "
-        "Số liệu của quý đã khóa; muốn sửa, đề nghị Ban Tuyên giáo tỉnh mở khóa báo cáo quý."
+    advice = (
+        "Số liệu của quý đã khóa; muốn cho trung tâm sửa, dùng nút “Mở khóa để trung tâm sửa” ở cuối trang."
+        if for_reviewer
+        else "Số liệu của quý đã khóa; muốn sửa, đề nghị Ban Tuyên giáo tỉnh mở khóa báo cáo quý."
     )
+    return f"{quarter.sentence_label} đã được phê duyệt ngày {when} bởi {who}. {advice}"

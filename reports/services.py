@@ -20,7 +20,7 @@ from centers.models import Unit
 from centers.scoping import Action, Scope
 from courses.models import Course, Program
 
-from . import selectors
+from . import locking, selectors
 from .formatting import vn_int
 from .models import Briefing, CenterReport, Deadline, PlanLine, Transition, default_deadline
 from .periods import Period
@@ -350,8 +350,13 @@ def briefing_regenerate(
     )
 
 
-def lock_reason_for(*, center: Unit, period: Period) -> str | None:
-    """Why a center's data of a quarter is locked, if it is (the same check the write services make)."""
+def lock_reason_for(*, center: Unit, period: Period, for_reviewer: bool = False) -> str | None:
+    """Why a center's data of a quarter is locked, if it is (the same check the write services make), worded
+    for center staff or for the board that may unlock it."""
+    if not period.is_quarter:
+        return None
+    if for_reviewer:
+        return locking.quarter_lock_reason(center=center, day=period.start, for_reviewer=True)
     from courses.locking import lock_reason
 
-    return lock_reason(center=center, day=period.start) if period.is_quarter else None
+    return lock_reason(center=center, day=period.start)

@@ -98,7 +98,9 @@ def _center_report(request, center, period, form=None, status=200):
             "next_period": period.next_quarter(),
             "comment_form": CommentForm(),
             "unlock_form": UnlockForm(),
-            "lock": services.lock_reason_for(center=center, period=period),
+            "lock": services.lock_reason_for(
+                center=center, period=period, for_reviewer=scope.can(Action.REVIEW, center)
+            ),
         },
         status=status,
     )

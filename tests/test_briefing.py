@@ -289,6 +289,8 @@ def test_an_edit_belongs_to_the_data_basis_it_was_written_on(login, board_user, 
     assert "chưa mở lớp nào" in text
     body = client.get(briefing_url(province)).content.decode()
     assert "Ban nhận định thêm." not in body and "Số liệu: Chỉ số liệu đã phê duyệt." in body
+    assert run("briefing", "--unit", "10", "--period", "2023-Q1", "--basis", "all").strip() == edited.strip()
+    assert "Ban nhận định thêm." not in run("briefing", "--unit", "10", "--period", "2023-Q1")
 
 
 def test_an_empty_edit_is_refused(login, board_user, province, forty_against_35):

@@ -758,7 +758,11 @@ def test_an_approved_quarter_refuses_every_change_to_its_classes(center_user, bo
 
 
 def test_the_lock_is_shown_and_a_new_learner_is_not_written(login, center_user, board_user, center, ready, approved_q1):
+    board_page = page(login(board_user), "report", center)
+    assert "muốn cho trung tâm sửa, dùng nút “Mở khóa để trung tâm sửa” ở cuối trang." in board_page
+    assert "đề nghị Ban Tuyên giáo tỉnh mở khóa" not in board_page  # the board is not told to ask itself
     client = login(center_user)
+    assert "đề nghị Ban Tuyên giáo tỉnh mở khóa" in page(client, "report", center)
     assert "Quý I/2023 đã được phê duyệt ngày" in page(client, "report", center)
     cancel = client.get(reverse("courses:course_cancel", args=[ready.pk])).content.decode()
     assert "Quý I/2023 đã được phê duyệt ngày" in cancel  # said before the user writes a reason, not after

@@ -16,8 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         unit, period = unit_and_period(options)
-        if options["generated"] or options["basis"]:
+        if options["generated"]:
             text = briefing.generate(unit=unit, period=period, basis=options["basis"])
-        else:
-            text, _edited = briefing.current(unit=unit, period=period)
+        else:  # the board's edit on this basis (each basis keeps its own), else the generated text
+            text, _edited = briefing.current(unit=unit, period=period, basis=options["basis"])
         self.stdout.write(text)
