@@ -143,7 +143,7 @@ class Figures:
     co_organised_classes: int = 0
     co_organised_enrolments: int = 0
     planned_classes: int = 0
-    classes_in_planned_quarters: int = 0  # what the plan is measured against: a quarter without a plan counts not
+    classes_in_planned_quarters: int = 0  # measured against the plan: classes of quarters with no plan left out
     results: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RESULT_KEYS, 0))
 
     @property
