@@ -9,7 +9,7 @@
   var resultColors = ["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027"];
   Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif";
   Chart.defaults.animation = false;
-  var numberTicks = { callback: function (v) { return nf.format(v); } };
+  var numberTicks = { precision: 0, callback: function (v) { return nf.format(v); } };  // counts: whole steps
   var tooltip = { callbacks: { label: function (c) { return c.dataset.label + ": " + nf.format(c.parsed.y !== undefined && c.chart.options.indexAxis !== "y" ? c.parsed.y : c.parsed.x); } } };
 
   function make(id, config) {
