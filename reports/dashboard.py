@@ -30,10 +30,12 @@ class Row:
     previous: Figures
     reporting: float | None
     status: str
+    admitted: bool = True  # False: the basis leaves this center's quarter out (its report is not yet approved)
 
     @property
-    def classes_change(self) -> Change:
-        return Change(self.figures.classes, self.previous.classes)
+    def classes_change(self) -> Change | None:
+        """None when the quarter is left out: its 0 is "not counted yet", not a fall on a year earlier."""
+        return Change(self.figures.classes, self.previous.classes) if self.admitted else None
 
 
 def build(*, unit: Unit, period: Period, basis: str) -> dict:
@@ -82,6 +84,7 @@ def build(*, unit: Unit, period: Period, basis: str) -> dict:
                 Row(province, figures, before, reported / expected if expected else None, f"{reported}/{expected}")
             )
     else:
+        statuses = selectors.admitted_statuses(basis)
         rows = [
             Row(
                 center,
@@ -89,6 +92,9 @@ def build(*, unit: Unit, period: Period, basis: str) -> dict:
                 rollup.previous.by_center.get(center.pk, Figures()),
                 rate.center_rate(center.pk),
                 rate.status_label(center.pk, period),
+                admitted=not period.is_quarter
+                or statuses is None
+                or rate.statuses.get((center.pk, period.index)) in statuses,
             )
             for center in rollup.centers
             if center.is_active_on(period.end) or center.pk in rollup.by_center

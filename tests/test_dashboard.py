@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from reports import selectors
+from reports.models import CenterReport
 from reports.periods import Period
 
 from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, approve, program
@@ -83,6 +84,17 @@ def test_the_unit_table_lists_each_center_with_its_figures(login, board_user, da
     figures = {key: re.findall(r'data-value="([^"]*)"', row)[1:3] for key, row in rows}
     assert figures == {"10-080": ["2", "3"], "10-082": ["1", "1"]}
     assert "Đã phê duyệt" in body
+
+
+def test_a_quarter_not_yet_approved_is_not_shown_as_a_fall(login, board_user, center, data):
+    """On approved data, a center whose report is only submitted counts 0 for now: not "▼ 1 (-100,0%)"."""
+    CenterReport.objects.filter(center=center, year=2023, quarter=1).update(status=CenterReport.Status.SUBMITTED)
+    body = login(board_user).get(url("10", "2023-Q1")).content.decode()
+    rows = dict(re.findall(r'<tr data-unit="([^"]+)">(.*?)</tr>', body, re.S))
+    assert "Đã gửi" in rows["10-080"] and "▼" not in rows["10-080"]
+    body = login(board_user).get(url("10", "2023-Q1", so_lieu="submitted")).content.decode()
+    rows = dict(re.findall(r'<tr data-unit="([^"]+)">(.*?)</tr>', body, re.S))
+    assert "▲ 1 (+100,0%)" in rows["10-080"]  # counted on the basis that admits it: 2 against 1
 
 
 def test_the_switch_includes_unapproved_data(login, board_user, center, data):
