@@ -401,13 +401,18 @@ def _quarter_set_filter(*, centers_qs, period: Period, admitted: dict | None) ->
     masks: dict[int, int] = defaultdict(int)
     for center_id, quarter in admitted.pairs():
         masks[center_id] |= 1 << (quarter - 1)
+    condition = Q(pk__in=[])
+    for mask, center_ids in _centers_by_mask(masks).items():
+        condition |= Q(center_id__in=center_ids, year=period.year, quarters=mask)
+    return condition
+
+
+def _centers_by_mask(masks: dict[int, int]) -> dict[int, list[int]]:
+    """center id → set of quarters (bits 1, 2, 4, 8), regrouped as set → center ids: a handful of id lists."""
     by_mask: dict[int, list[int]] = defaultdict(list)
     for center_id, mask in masks.items():
         by_mask[mask].append(center_id)
-    condition = Q(pk__in=[])
-    for mask, center_ids in by_mask.items():
-        condition |= Q(center_id__in=center_ids, year=period.year, quarters=mask)
-    return condition
+    return by_mask
 
 
 def _aggregate_parts(centers_qs, period: Period, basis: str, partition: Partition) -> dict:
@@ -495,11 +500,8 @@ def _count_in_planned_quarters(aggregate, counted: str, planned: dict[int, int],
     centers grouped by their set of planned quarters, so a handful of id lists. No plan at all: 0."""
     if not planned:
         return models.Value(0, output_field=models.IntegerField())
-    by_mask: dict[int, list[int]] = defaultdict(list)
-    for center_id, mask in planned.items():
-        by_mask[mask].append(center_id)
     condition = Q(pk__in=[])
-    for mask, center_ids in by_mask.items():
+    for mask, center_ids in _centers_by_mask(planned).items():
         condition |= Q(center_id__in=center_ids, **{f"{quarter}__in": [q for q in range(1, 5) if mask & 1 << (q - 1)]})
     return aggregate(counted, filter=condition)
 
@@ -630,7 +632,8 @@ def latest_year_with_data(*, centers: QuerySet[Unit], today: datetime.date, basi
         center_id=OuterRef("center_id"), year=OuterRef("year"), quarter=OuterRef("quarter"), classes__gt=0
     )
     reports = CenterReport.objects.filter(center__in=centers, status__in=statuses, year__lte=today.year)
-    return reports.filter(Exists(opened)).aggregate(m=Max("year"))["m"] or today.year
+    # Newest first, stopping at the first match (the report index is read from its newest year down).
+    return reports.filter(Exists(opened)).order_by("-year").values_list("year", flat=True).first() or today.year
 
 
 def course_result_totals(*, course: Course) -> dict:

@@ -355,8 +355,4 @@ def lock_reason_for(*, center: Unit, period: Period, for_reviewer: bool = False)
     for center staff or for the board that may unlock it."""
     if not period.is_quarter:
         return None
-    if for_reviewer:
-        return locking.quarter_lock_reason(center=center, day=period.start, for_reviewer=True)
-    from courses.locking import lock_reason
-
-    return lock_reason(center=center, day=period.start)
+    return locking.quarter_lock_reason(center=center, day=period.start, for_reviewer=for_reviewer)

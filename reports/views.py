@@ -69,12 +69,21 @@ def report(request, unit, period):
     raise Http404
 
 
+def _report_of(center, period) -> CenterReport | None:
+    return CenterReport.objects.filter(center=center, year=period.year, quarter=period.index).first()
+
+
+def _report_or_draft(center, period) -> tuple[CenterReport | None, CenterReport]:
+    """The saved report (or None), and what the form edits: that report, or a blank draft not yet written."""
+    report = _report_of(center, period)
+    return report, report or CenterReport(center=center, year=period.year, quarter=period.index)
+
+
 def _center_report(request, center, period, form=None, status=200):
     scope = request.scope
-    report = CenterReport.objects.filter(center=center, year=period.year, quarter=period.index).first()
-    can_enter = scope.can(Action.ENTER_DATA, center)
     # Opening a quarter writes nothing: the report is created by its first save (a blank draft until then).
-    draft = report or CenterReport(center=center, year=period.year, quarter=period.index)
+    report, draft = _report_or_draft(center, period)
+    can_enter = scope.can(Action.ENTER_DATA, center)
     rollup = selectors.rollup(unit=center, period=period, basis=selectors.Basis.ALL)
     plan = {line.program_id: line.planned_classes for line in report.plan.all()} if report else {}
     editable = can_enter and draft.is_editable_by_center
@@ -126,8 +135,7 @@ def _province_completeness(request, province, period, deadline_form=None):
 @require_POST
 def report_save(request, unit, period):
     center, period = _unit_period(request, unit, period, Action.ENTER_DATA, quarter=True)
-    report = CenterReport.objects.filter(center=center, year=period.year, quarter=period.index).first()
-    draft = report or CenterReport(center=center, year=period.year, quarter=period.index)
+    report, draft = _report_or_draft(center, period)
     if not draft.is_editable_by_center:
         messages.error(
             request,
@@ -167,7 +175,7 @@ def report_save(request, unit, period):
 
 def _review_post(request, unit, period, action):
     center, period = _unit_period(request, unit, period, Action.REVIEW, quarter=True)
-    report = CenterReport.objects.filter(center=center, year=period.year, quarter=period.index).first()
+    report = _report_of(center, period)
     if report is None:
         messages.error(request, _("Trung tâm chưa lập báo cáo quý này."))
         return redirect(report_url(center, period))
@@ -416,7 +424,7 @@ def report_history(request, unit, period):
     from courses.history import entries
 
     center, period = _unit_period(request, unit, period)
-    report = CenterReport.objects.filter(center=center, year=period.year, quarter=period.index).first()
+    report = _report_of(center, period)
     if report is None or center.kind != Unit.Kind.CENTER:
         raise Http404
     rows = entries(report.history.order_by("-history_id"), limit=200, subject=_report_subject)
