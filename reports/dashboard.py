@@ -150,3 +150,29 @@ def build(*, unit: Unit, period: Period, basis: str) -> dict:
         "briefing_rest": text.split("\n\n", 1)[1] if "\n\n" in text else "",
         "briefing_edited": edited,
     }
+
+
+def warm(*, today, period: Period | None = None, centers: bool = False, progress=None) -> list[tuple]:
+    """Count and cache what the dashboards open on, so that no user meets an empty cache: the nation and every
+    province (each center too with `centers`), on the year each opens on (`period` instead, if given), on its
+    default data basis. Run after a deploy (new code starts new cache keys) and every few minutes (after a change
+    of units or programs). Returns (unit, period, milliseconds) per dashboard."""
+    import time
+
+    units = list(Unit.objects.filter(kind=Unit.Kind.CENTRAL, parent=None)) + list(
+        Unit.objects.provinces().order_by("code")
+    )
+    if centers:
+        units += list(Unit.objects.centers().order_by("parent__code", "code"))
+    done = []
+    for unit in units:
+        basis = selectors.default_basis(unit)
+        at = period or Period(
+            selectors.latest_year_with_data(centers=selectors.centers_of(unit), today=today, basis=basis), "Y"
+        )
+        started = time.perf_counter()
+        build(unit=unit, period=at, basis=basis)
+        done.append((unit, at, (time.perf_counter() - started) * 1000))
+        if progress:
+            progress(*done[-1])
+    return done

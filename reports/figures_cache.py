@@ -20,6 +20,7 @@ Two levels: each process's memory (settings.CACHES["figures"]), then a table eve
 from __future__ import annotations
 
 import datetime
+import enum
 import hashlib
 import logging
 import pickle
@@ -132,6 +133,9 @@ CODE_VERSION = _code_version()
 
 
 def _key(name: str, params: tuple, years: list[int], fingerprint: str) -> str:
+    # A choice (Basis.APPROVED) keys as its value: the default basis and the same basis chosen in the page's
+    # selector ("approved" from the query string) are one figure, not two.
+    params = tuple(param.value if isinstance(param, enum.Enum) else param for param in params)
     text = f"{CODE_VERSION}|{name}|{params!r}|{years}|{fingerprint}"
     return "figures:" + hashlib.sha1(text.encode()).hexdigest()
 
@@ -144,12 +148,18 @@ def _load_many(keys: list[str]) -> dict:
     found = cache.get_many(keys)
     missing = [key for key in keys if key not in found]
     if missing:
-        shared = {
-            key: bytes(value) for key, value in SharedFigure.objects.filter(key__in=missing).values_list("key", "value")
-        }
+        rows = SharedFigure.objects.filter(key__in=missing).values_list("key", "value", "stored_at")
+        shared, ageing = {}, []
+        renew_before = timezone.now() - KEEP_SHARED / 2
+        for key, value, stored_at in rows:
+            shared[key] = bytes(value)
+            if stored_at < renew_before:
+                ageing.append(key)
         if shared:
             cache.set_many(shared)
             found.update(shared)
+        if ageing:  # after the reader's transaction, like a store: no row lock held through someone's write
+            transaction.on_commit(lambda: _renew(ageing))
     values = {}
     for key, stored in found.items():
         try:
@@ -157,6 +167,16 @@ def _load_many(keys: list[str]) -> dict:
         except Exception:  # noqa: BLE001 -- an entry that cannot be read is a miss, never a broken page
             logger.warning("Bỏ qua một số liệu đã lưu không đọc được (%s)", key, exc_info=True)
     return values
+
+
+def _renew(keys: list[str]) -> None:
+    """Mark shared rows still in use, so pruning keeps them: a row is pruned a day after it was last read from the
+    table (at most one renewal per row in half a day), not a day after it was written."""
+    try:
+        with transaction.atomic():
+            SharedFigure.objects.filter(key__in=keys).update(stored_at=timezone.now())
+    except DatabaseError:  # as when storing: a figure that is not kept is computed again, the page must not fail
+        logger.exception("Không gia hạn được số liệu dùng chung")
 
 
 def _store(values: dict[str, bytes]) -> None:

@@ -358,7 +358,7 @@ class FiguresEpoch(models.Model):
 class SharedFigure(models.Model):
     """A cached figure every worker process shares, and that a restart keeps (reports/figures_cache.py): the
     second level behind each process's memory. Keyed on what the figure was computed from, so never stale;
-    rows older than a day are pruned."""
+    rows not read for a day are pruned (`stored_at` is renewed when a row half a day old is read)."""
 
     key = models.CharField(max_length=64, primary_key=True)
     value = models.BinaryField()

@@ -21,6 +21,7 @@ from .factories import (
     EnrolmentFactory,
     LearnerFactory,
     LecturerFactory,
+    approve,
     central_unit,
     program,
 )
@@ -279,6 +280,40 @@ def test_shared_figures_older_than_a_day_are_pruned(center, monkeypatch):
     assert "figures:recent" in keys and "figures:old" not in keys and len(keys) > 1
 
 
+def test_a_shared_figure_still_read_is_kept_past_a_day(center, monkeypatch):
+    """Pruning removes what nobody reads any more, not what was written long ago and is read every day: a row more
+    than half a day old that a worker reads is renewed, so the next pruning keeps it."""
+    CourseFactory(center=center, start_date=datetime.date(2025, 2, 3))
+    period = Period.parse("2025")
+    with committed():
+        selectors.rollup(unit=center, period=period, compare=False)
+    read_keys = set(SharedFigure.objects.values_list("key", flat=True))
+    written = timezone.now() - datetime.timedelta(hours=23)
+    SharedFigure.objects.update(stored_at=written)
+    SharedFigure.objects.create(key="figures:unread", value=b"x", stored_at=written)
+    figures_cache.clear()  # a worker whose memory lacks them reads the shared table
+    with committed():
+        assert selectors.rollup(unit=center, period=period, compare=False).total.classes == 1
+    assert not SharedFigure.objects.filter(key__in=read_keys, stored_at__lte=written).exists()
+    # Two hours later the pruning runs (a figure of another year is stored): the unread row goes, the read ones stay.
+    monkeypatch.setattr(figures_cache, "_pruned_at", -float("inf"))
+    monkeypatch.setattr(figures_cache.timezone, "now", lambda: written + datetime.timedelta(hours=25))
+    with committed():
+        selectors.rollup(unit=center, period=Period.parse("2024"), compare=False)
+    keys = set(SharedFigure.objects.values_list("key", flat=True))
+    assert "figures:unread" not in keys and read_keys <= keys
+
+
+def test_a_shared_figure_read_recently_is_not_written_again(center):
+    CourseFactory(center=center, start_date=datetime.date(2025, 2, 3))
+    with committed():
+        selectors.rollup(unit=center, period=Period.parse("2025"), compare=False)
+    figures_cache.clear()
+    with CaptureQueriesContext(connection) as ctx, committed():
+        selectors.rollup(unit=center, period=Period.parse("2025"), compare=False)
+    assert not any(q["sql"].startswith("UPDATE") for q in ctx.captured_queries)
+
+
 def test_a_figure_the_shared_table_refuses_is_still_shown(center, monkeypatch):
     CourseFactory(center=center, start_date=datetime.date(2025, 2, 3))
 
@@ -306,3 +341,52 @@ def test_the_keys_carry_the_version_of_the_code_that_computed_them(monkeypatch):
     key = figures_cache._key("rollup", ("2025", "all"), [2025], "1.2.3")
     monkeypatch.setattr(figures_cache, "CODE_VERSION", "another")
     assert figures_cache._key("rollup", ("2025", "all"), [2025], "1.2.3") != key
+
+
+def test_warm_figures_leaves_nothing_for_a_user_to_count(central, province, center, far_center, counted_parts):
+    """After a deploy (new code, new cache keys) `warm_figures` counts the dashboards the nation and each province
+    open on; the first user's look reads them, even from a worker that has just started."""
+    import io
+
+    from django.core.management import call_command
+
+    from reports.dashboard import build
+
+    CourseFactory(center=center, start_date=datetime.date(2025, 2, 3), status="finished")
+    CourseFactory(center=center, start_date=datetime.date(2026, 2, 3))  # a draft quarter: boards open on 2025
+    approve(center, 2025, 1)
+    figures_cache.clear(shared=True)
+    out = io.StringIO()
+    with committed():
+        call_command("warm_figures", stdout=out)
+    assert "Đã tính sẵn 3 trang tổng quan" in out.getvalue()  # the nation and both provinces
+    assert f"{province.name}, năm 2025" in out.getvalue()
+    figures_cache.clear()
+    counted_parts.clear()
+    with CaptureQueriesContext(connection) as ctx, committed():
+        context = build(unit=province, period=Period.parse("2025"), basis="approved")
+    assert context["rollup"].total.classes == 1
+    assert counted_parts == []
+    assert not any("aggregate" in q["sql"] for q in ctx.captured_queries)
+
+
+def test_warm_figures_refuses_a_bad_period():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="Kỳ báo cáo không hợp lệ: 2025-Q5"):
+        call_command("warm_figures", "--period", "2025-Q5")
+    assert not SharedFigure.objects.exists()
+
+
+def test_the_default_basis_and_the_same_basis_chosen_share_their_figures(province, center, counted_parts):
+    """A board opens on its default basis (Basis.APPROVED), then picks "approved" in the selector (a string from
+    the query string): the same figures, counted once."""
+    CourseFactory(center=center, start_date=datetime.date(2025, 2, 3))
+    approve(center, 2025, 1)
+    period = Period.parse("2025")
+    with committed():
+        first = selectors.rollup(unit=province, period=period, basis=selectors.default_basis(province))
+    counted_parts.clear()
+    again = selectors.rollup(unit=province, period=period, basis="approved")
+    assert counted_parts == []
+    assert again.total.classes == first.total.classes == 1
