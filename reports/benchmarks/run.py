@@ -29,6 +29,7 @@ from courses.models import Course, Enrolment, Learner
 from courses.workbook import LEARNER_HEADERS, read_workbook
 
 from .. import figures_cache, selectors
+from ..dashboard import warm
 from ..exporters.context import build_context
 from ..exporters.xlsx import RosterSheet, render_workbook
 from ..periods import Period
@@ -138,6 +139,12 @@ def run(*, runs: int = 20, heavy_runs: int = 5, progress=print) -> list[Row]:
             statistics.median(base),
         )
     )
+
+    progress("warm_figures")
+    today = datetime.date.today()
+    for label, before in (("nothing cached", lambda: figures_cache.clear(shared=True)), ("all cached", None)):
+        times, queries = _measure(lambda: warm(today=today), heavy_runs, before=before)
+        rows.append(_row(f"warm_figures: the nation's and every province's landing dashboard, {label}", times, queries))
 
     board = _client_for(province, "bench.board")
     progress("province quarterly dashboard")
