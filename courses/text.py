@@ -65,3 +65,11 @@ def vietnamese_sort_key(text: str) -> str:
     return primary.ljust(2 * SORT_KEY_LETTERS, "0") + "".join(map(str, tones[:SORT_KEY_LETTERS])).ljust(
         SORT_KEY_LETTERS, "0"
     )
+
+
+def roster_sort_key(full_name: str) -> tuple[str, str]:
+    """How a Vietnamese class list is ordered: by given name (the last word), then by the whole name, each in
+    dictionary order: Trần Thị An, Nguyễn Văn Bình, Phạm Thị Dung, Lê Văn Đức (Đ after D), Lê Thị Hà, Lê Thị Hà
+    (the same name twice: the caller's last key decides)."""
+    name = clean_name(full_name)
+    return vietnamese_sort_key(name.rsplit(" ", 1)[-1]), vietnamese_sort_key(name)

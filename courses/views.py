@@ -37,7 +37,7 @@ from .forms import (
 )
 from .importing import plan_import
 from .models import Course, Enrolment, ImportBatch, Learner, Lecturer, Program
-from .text import fold, search_words
+from .text import fold, roster_sort_key, search_words
 from .workbook import read_workbook, template_workbook
 
 PAGE_SIZE = 50
@@ -219,12 +219,10 @@ def course_detail(request, pk):
 
 
 def _roster(course):
-    """The class's current enrolments and the results formset over them (one query)."""
-    enrolments = list(
-        Enrolment.objects.filter(course=course, removed_at__isnull=True)
-        .select_related("learner")
-        .order_by("learner__name_key", "pk")
-    )
+    """The class's current enrolments, in class-list order (given name, then whole name, as Vietnamese lists are
+    read), and the results formset over them (one query)."""
+    enrolments = list(Enrolment.objects.filter(course=course, removed_at__isnull=True).select_related("learner"))
+    enrolments.sort(key=lambda e: (*roster_sort_key(e.learner.full_name), e.pk))
     formset = ResultFormSet(
         initial=[
             {"enrolment": e.pk, "version": e.version, "result": e.result, "certificate_no": e.certificate_no}

@@ -425,6 +425,17 @@ def results_post(enrolments, results):
     return data
 
 
+def test_the_class_list_reads_in_vietnamese_order_by_given_name(login, center_user, center):
+    """As a Vietnamese class list is read: by given name, then by the whole name; Đ after D, Â after A."""
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    for name in ["Lê Văn Đức", "Phạm Thị Dung", "Nguyễn Văn Bình", "Trần Thị Ân", "Võ Thị An", "Đỗ Văn An"]:
+        EnrolmentFactory(course=course, learner=LearnerFactory(center=center, full_name=name))
+    body = login(center_user).get(reverse("courses:course_detail", args=[course.pk])).content.decode()
+    order = ["Đỗ Văn An", "Võ Thị An", "Trần Thị Ân", "Nguyễn Văn Bình", "Phạm Thị Dung", "Lê Văn Đức"]
+    positions = [body.index(name) for name in order]
+    assert positions == sorted(positions)
+
+
 def test_results_for_the_whole_roster_in_one_form_with_totals(login, center_user, center):
     course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
     enrolments = [EnrolmentFactory(course=course) for _ in range(4)]
