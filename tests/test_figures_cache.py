@@ -370,6 +370,18 @@ def test_warm_figures_leaves_nothing_for_a_user_to_count(central, province, cent
     assert not any("aggregate" in q["sql"] for q in ctx.captured_queries)
 
 
+def test_warm_figures_is_silent_for_cron(province, center):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    with committed():
+        call_command("warm_figures", "--quiet", stdout=out)
+    assert out.getvalue() == ""
+    assert SharedFigure.objects.exists()
+
+
 def test_warm_figures_refuses_a_bad_period():
     from django.core.management import CommandError, call_command
 

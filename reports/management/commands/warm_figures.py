@@ -17,7 +17,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--period", help="Kỳ cần tính (mặc định: năm mà trang tổng quan của mỗi đơn vị mở ra)")
         parser.add_argument("--centers", action="store_true", help="Tính cả trang của từng trung tâm")
-        parser.add_argument("--quiet", action="store_true", help="Chỉ in dòng tổng kết")
+        parser.add_argument("--quiet", action="store_true", help="Không in gì trừ khi có lỗi (cho cron)")
 
     def handle(self, *args, **options):
         try:
@@ -31,6 +31,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{unit.name}, {at.label}: {vn_int(ms)} ms")
 
         done = warm(today=timezone.localdate(), period=period, centers=options["centers"], progress=progress)
+        if options["quiet"]:
+            return
         self.stdout.write(
             self.style.SUCCESS(
                 f"Đã tính sẵn {len(done)} trang tổng quan trong {vn_decimal(time.monotonic() - started)} giây."
