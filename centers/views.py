@@ -28,8 +28,7 @@ def home(request):
     except PeriodError:
         period = None
     if period is None:
-        basis = selectors.default_basis(unit) if unit else selectors.Basis.ALL
-        period = Period(selectors.latest_year_with_data(centers=scope.centers(), today=today, basis=basis), "Y")
+        period = Period(selectors.landing_year(unit, today=today) if unit else today.year, "Y")
     rollup = selectors.rollup(unit=unit, period=period, compare=False) if unit else None
     rows = []
     if rollup is not None:

@@ -166,12 +166,9 @@ def warm(*, today, period: Period | None = None, centers: bool = False, progress
         units += list(Unit.objects.centers().order_by("parent__code", "code"))
     done = []
     for unit in units:
-        basis = selectors.default_basis(unit)
-        at = period or Period(
-            selectors.latest_year_with_data(centers=selectors.centers_of(unit), today=today, basis=basis), "Y"
-        )
+        at = period or Period(selectors.landing_year(unit, today=today), "Y")
         started = time.perf_counter()
-        build(unit=unit, period=at, basis=basis)
+        build(unit=unit, period=at, basis=selectors.default_basis(unit))
         done.append((unit, at, (time.perf_counter() - started) * 1000))
         if progress:
             progress(*done[-1])

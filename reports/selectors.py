@@ -636,6 +636,12 @@ def latest_year_with_data(*, centers: QuerySet[Unit], today: datetime.date, basi
     return reports.filter(Exists(opened)).order_by("-year").values_list("year", flat=True).first() or today.year
 
 
+def landing_year(unit: Unit, *, today: datetime.date) -> int:
+    """The year a unit's home page and dashboard open on (and `warm_figures` counts ahead of them): the latest
+    with data on the unit's default basis."""
+    return latest_year_with_data(centers=centers_of(unit), today=today, basis=default_basis(unit))
+
+
 def course_result_totals(*, course: Course) -> dict:
     """Enrolments of one class by result (one grouped query), for the foot of the roster."""
     rows = (

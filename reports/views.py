@@ -328,9 +328,7 @@ def dashboard_index(request):
     unit = home_unit(request.scope)
     if unit is None:
         raise Http404
-    today = timezone.localdate()
-    basis = selectors.default_basis(unit)
-    year = selectors.latest_year_with_data(centers=request.scope.centers(), today=today, basis=basis)
+    year = selectors.landing_year(unit, today=timezone.localdate())
     return redirect(reverse("reports:dashboard", args=[unit_key(unit), str(year)]))
 
 
