@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from centers.models import Unit
@@ -157,8 +158,6 @@ def warm(*, today, period: Period | None = None, centers: bool = False, progress
     province (each center too with `centers`), on the year each opens on (`period` instead, if given), on its
     default data basis. Run after a deploy (new code starts new cache keys) and every few minutes (after a change
     of units or programs). Returns (unit, period, milliseconds) per dashboard."""
-    import time
-
     units = list(Unit.objects.filter(kind=Unit.Kind.CENTRAL, parent=None)) + list(
         Unit.objects.provinces().order_by("code")
     )

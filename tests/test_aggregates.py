@@ -227,6 +227,30 @@ def test_check_aggregates_finds_a_wrong_lecturer_count(center):
     assert "giảng viên" in out.getvalue()
 
 
+def second_write_while_the_first_is_open(first, second, waiting: str) -> None:
+    """Run `second` in another thread (its own connection) while `first` has written and not yet committed: the
+    second must wait (`waiting` says why), then go through once the first commits, and the aggregates stay exact."""
+    failures = []
+
+    def other_user():
+        try:
+            second()
+        except Exception as error:  # noqa: BLE001 -- reported by the assertion below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        first()
+        thread = threading.Thread(target=other_user)
+        thread.start()
+        thread.join(timeout=1)
+        assert thread.is_alive(), waiting
+    thread.join(timeout=30)
+    assert failures == []
+    exact()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite lets one writer at a time itself")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_writes_to_the_same_quarter_at_once_keep_the_aggregates_exact(center):
@@ -234,26 +258,16 @@ def test_two_writes_to_the_same_quarter_at_once_keep_the_aggregates_exact(center
     waits for the first to commit, then counts with its rows (on PostgreSQL, the production database)."""
     first = CourseFactory(center=center, start_date=datetime.date(2026, 2, 3))
     second = CourseFactory(center=center, start_date=datetime.date(2026, 3, 9), program=first.program)
-    failures = []
 
-    def other_user():
-        try:
-            with transaction.atomic():
-                EnrolmentFactory(course=second, result="kha")
-        except Exception as error:  # noqa: BLE001 -- reported by the assertion below
-            failures.append(error)
-        finally:
-            connections.close_all()
+    def second_write():
+        with transaction.atomic():
+            EnrolmentFactory(course=second, result="kha")
 
-    with transaction.atomic():
-        EnrolmentFactory(course=first, result="gioi")
-        thread = threading.Thread(target=other_user)
-        thread.start()
-        thread.join(timeout=1)
-        assert thread.is_alive(), "the second write must wait for the first to commit"
-    thread.join(timeout=30)
-    assert failures == []
-    exact()
+    second_write_while_the_first_is_open(
+        lambda: EnrolmentFactory(course=first, result="gioi"),
+        second_write,
+        "the second write must wait for the first to commit",
+    )
     total = selectors.rollup(unit=center, period=Period.parse("2026-Q1"), basis="all", compare=False).total
     assert (total.classes, total.enrolments) == (2, 2)
 
@@ -266,25 +280,13 @@ def test_a_results_save_and_a_learner_added_to_the_same_class_at_once_both_go_th
     scope = Scope.for_user(center_user)
     course = CourseFactory(center=center, start_date=datetime.date(2026, 2, 3))
     enrolment = EnrolmentFactory(course=course)
-    failures = []
-
-    def results_form():
-        try:
-            services.results_record(scope=scope, course=course, entries=[services.ResultEntry(enrolment.pk, "gioi")])
-        except Exception as error:  # noqa: BLE001 -- reported by the assertion below
-            failures.append(error)
-        finally:
-            connections.close_all()
-
-    with transaction.atomic():
-        services.enrolment_add(scope=scope, course=course, learner=LearnerFactory(center=center))
-        thread = threading.Thread(target=results_form)
-        thread.start()
-        thread.join(timeout=1)
-        assert thread.is_alive(), "the results save waits for the data stamp"
-    thread.join(timeout=30)
-    assert failures == []
-    exact()
+    second_write_while_the_first_is_open(
+        lambda: services.enrolment_add(scope=scope, course=course, learner=LearnerFactory(center=center)),
+        lambda: services.results_record(
+            scope=scope, course=course, entries=[services.ResultEntry(enrolment.pk, "gioi")]
+        ),
+        "the results save waits for the data stamp",
+    )
     rollup = selectors.rollup(unit=center, period=Period.parse("2026-Q1"), basis="all", compare=False)
     assert (rollup.total.enrolments, rollup.total.results["gioi"]) == (2, 1)
 
