@@ -1,5 +1,6 @@
 """Text helpers for Vietnamese: search keys without diacritics, so "nguyen van a" finds "Nguyễn Văn A"."""
 
+import functools
 import re
 import unicodedata
 
@@ -49,11 +50,42 @@ SORT_KEY_LETTERS = 60
 SORT_KEY_LENGTH = 3 * SORT_KEY_LETTERS
 
 
+def _tables() -> tuple[dict[int, str], dict[int, str]]:
+    """Each precomposed (NFC) character the ranks know, with or without a tone → its rank and its tone, for
+    str.translate: a name made only of these is keyed in C, a character at a time, not in a Python loop."""
+    ranks, tones = {}, {}
+    for ch, rank in _RANK.items():
+        for mark, tone in [("", 0), *_TONES.items()]:
+            toned = unicodedata.normalize("NFC", ch + mark)
+            if len(toned) == 1:
+                ranks[ord(toned)], tones[ord(toned)] = f"{rank:02d}", str(tone)
+    return ranks, tones
+
+
+_RANKS, _TONE_DIGITS = _tables()
+_KEYED = frozenset(map(chr, _RANKS))
+
+
 def vietnamese_sort_key(text: str) -> str:
     """A key that sorts names as a Vietnamese reader expects ("Dương" < "Đỗ", "Lê Thị" < "Lê Thu")."""
+    return _sort_key(clean_name(text).lower())
+
+
+def _sort_key(name: str) -> str:
+    """vietnamese_sort_key of a name already cleaned and lower-cased."""
+    if _KEYED.issuperset(name):  # every name in practice: 16 µs → 2 µs, which a 130.000-row roster sheet feels
+        letters = name[:SORT_KEY_LETTERS]
+        return letters.translate(_RANKS).ljust(2 * SORT_KEY_LETTERS, "0") + letters.translate(_TONE_DIGITS).ljust(
+            SORT_KEY_LETTERS, "0"
+        )
+    return _decomposed_key(name)
+
+
+def _decomposed_key(name: str) -> str:
+    """The same key, letter by letter from the decomposed name: for any character the tables do not hold."""
     letters: list[str] = []
     tones: list[int] = []
-    for ch in unicodedata.normalize("NFD", clean_name(text).lower()):
+    for ch in unicodedata.normalize("NFD", name):
         if ch in _TONES and letters:
             tones[-1] = _TONES[ch]
         elif ch in _LETTER_MARKS and letters:
@@ -71,5 +103,9 @@ def roster_sort_key(full_name: str) -> tuple[str, str]:
     """How a Vietnamese class list is ordered: by given name (the last word), then by the whole name, each in
     dictionary order: Trần Thị An, Nguyễn Văn Bình, Phạm Thị Dung, Lê Văn Đức (Đ after D), Lê Thị Hà, Lê Thị Hà
     (the same name twice: the caller's last key decides)."""
-    name = clean_name(full_name)
-    return vietnamese_sort_key(name.rsplit(" ", 1)[-1]), vietnamese_sort_key(name)
+    name = clean_name(full_name).lower()
+    return _given_name_key(name.rsplit(" ", 1)[-1]), _sort_key(name)
+
+
+# A few hundred given names cover a country's rosters: their keys are worth keeping (whole names are not).
+_given_name_key = functools.lru_cache(maxsize=4096)(_sort_key)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
 from django.db import models
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
@@ -20,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from centers.models import Unit
 from courses.models import Course, Enrolment, Learner, Lecturer, Program
+from courses.text import roster_sort_key
 
 from . import figures_cache
 from .models import CenterReport, Deadline, PlanLine, default_deadline
@@ -990,17 +993,23 @@ ROSTER_FIELDS = (
 
 
 def roster(*, unit: Unit, period: Period, basis: str | None = None):
-    """Every counted enrolment of the period as tuples (ROSTER_FIELDS), streamed from the database."""
+    """Every counted enrolment of the period as tuples (ROSTER_FIELDS), streamed from the database: class by
+    class, and in each class the learners in the order of the class page (given name, then whole name)."""
     basis = basis or default_basis(unit)
     centers_qs = centers_of(unit)
     admitted = admitted_centers(centers=centers_qs, period=period, basis=basis)
     enrolments = Enrolment.objects.filter(
         basis_filter(centers=centers_qs, period=period, admitted=admitted, path="course")
     ).counted()
-    return (
+    rows = (
         enrolments.order_by(
             "course__center__parent__code", "course__center__code", "course__start_date", "course_id", "pk"
         )
-        .values_list(*ROSTER_FIELDS)
+        .values_list("course_id", *ROSTER_FIELDS)
         .iterator(chunk_size=5000)
     )
+    name = 1 + ROSTER_FIELDS.index("learner__full_name")
+    for _course, learners in groupby(rows, key=itemgetter(0)):
+        # One class at a time in memory; a stable sort keeps the order of entry between equal names.
+        for row in sorted(learners, key=lambda row: roster_sort_key(row[name])):
+            yield row[1:]

@@ -122,6 +122,20 @@ def test_the_roster_sheet_streams_every_enrolment_and_never_writes_a_formula(log
     assert cell.data_type == "s"  # text, not a formula
 
 
+def test_the_roster_sheet_lists_each_class_in_the_order_of_the_class_page(login, board_user, center, data):
+    """Class by class as before; inside a class by given name, then whole name, Đ after D (entered in another
+    order, and in code-point order "Đức" would come last and "Thu" before "Thị")."""
+    course = CourseFactory(center=center, start_date=datetime.date(2023, 3, 1), code="2023-KND-09")
+    for name in ("Lê Văn Đức", "Trần Thị Thu", "Phạm Văn Dũng", "Nguyễn Thị Thị", "Trần Thị An"):
+        EnrolmentFactory(course=course, learner=LearnerFactory(center=center, full_name=name))
+    content, _ = download(login(board_user), "10", "2023-Q1", "xlsx", danh_sach="1")
+    roster = rows(load_workbook(io.BytesIO(content))["Danh sách học viên"])[5:]
+    assert [row[4] for row in roster if row[1] == "2023-KND-09"] == [
+        "Trần Thị An", "Phạm Văn Dũng", "Lê Văn Đức", "Nguyễn Thị Thị", "Trần Thị Thu"
+    ]  # fmt: skip
+    assert [row[1] for row in roster].index("2023-KND-09") == 3  # after the center's February classes
+
+
 def test_the_word_report_has_the_party_layout_and_the_table(login, board_user, data):
     content, response = download(login(board_user), "10", "2023-Q1", "docx")
     assert response["Content-Type"].endswith("wordprocessingml.document")
