@@ -106,25 +106,58 @@ def figures_paragraph(rollup: Rollup) -> str:
             + f"; tỷ lệ hoàn thành {vn_percent(total.completion_rate)}."
         )
     if total.planned_classes:
+        # Only classes of quarters that had a plan count against it: say so when that is not every class opened.
+        opened = (
+            "Số lớp mở" if total.classes_in_planned_quarters == total.classes else "Số lớp mở trong các quý có kế hoạch"
+        )
         text += (
-            f" Số lớp mở đạt {vn_percent(total.plan_fulfilment)} kế hoạch "
+            f" {opened} đạt {vn_percent(total.plan_fulfilment)} kế hoạch "
             f"({vn_int(total.classes_in_planned_quarters)}/{vn_int(total.planned_classes)} lớp)."
         )
     return text
 
 
 def _gathered(rollup: Rollup, attribute: str) -> list[str]:
-    lines, seen = [], set()
-    for narrative in selectors.narratives(unit=rollup.unit, period=rollup.period, basis=rollup.basis):
+    narratives = selectors.narratives(unit=rollup.unit, period=rollup.period, basis=rollup.basis)
+    return note_lines(rollup.unit, narratives, attribute)
+
+
+def note_lines(unit: Unit, narratives: list[selectors.Narrative], attribute: str) -> list[str]:
+    """What the centers wrote under one heading (shortcomings, proposals, next tasks), a line a point, for the
+    briefing and both files: a center's own points; a province's with each center's name; nationally (thousands
+    of points) a line a province with how many centers wrote how many points, which its own report lists."""
+    points, seen = [], set()
+    for narrative in narratives:
         text = getattr(narrative, attribute).strip()
-        if not text or (narrative.center.pk, text) in seen:
-            continue
-        seen.add((narrative.center.pk, text))
-        if rollup.unit.kind == Unit.Kind.CENTER:
-            lines.append(f"- {text}")
-        else:
-            lines.append(f"- {narrative.center.name_on(narrative.period.end)}: {text}")
+        if text and (narrative.center.pk, text) not in seen:
+            seen.add((narrative.center.pk, text))
+            points.append((narrative, text))
+    if unit.kind == Unit.Kind.CENTER:
+        return [f"- {text}" for _, text in points]
+    if unit.kind != Unit.Kind.CENTRAL:
+        return [f"- {narrative.center.name_on(narrative.period.end)}: {text}" for narrative, text in points]
+    by_province: dict[int, tuple[Unit, set, list]] = {}
+    for narrative, text in points:
+        province = narrative.center.parent
+        by_province.setdefault(province.pk, (province, set(), []))
+        by_province[province.pk][1].add(narrative.center.pk)
+        by_province[province.pk][2].append(text)
+    lines = []
+    for province, centers, texts in sorted(by_province.values(), key=lambda item: item[0].code):
+        area = _area(province)
+        lines.append(
+            f"- {area[0].upper()}{area[1:]}: {len(centers)} trung tâm nêu {vn_int(len(texts))} ý kiến "
+            f"(chi tiết trong báo cáo của {area})."
+        )
     return lines
+
+
+def _area(province: Unit) -> str:
+    """ "tỉnh Lào Cai", "thành phố Hải Phòng"; a name that already says so ("Thành phố Hồ Chí Minh") as it is."""
+    word = "thành phố" if province.area_kind == Unit.AreaKind.CITY else "tỉnh"
+    if province.area_name.lower().startswith(f"{word} "):
+        return province.area_name
+    return f"{word} {province.area_name}"
 
 
 def generate(*, unit: Unit, period: Period, basis: str | None = None, rollup: Rollup | None = None) -> str:
@@ -144,8 +177,6 @@ def generate(*, unit: Unit, period: Period, basis: str | None = None, rollup: Ro
 def _generate(unit: Unit, period: Period, basis: str, rollup: Rollup | None) -> str:
     rollup = rollup or selectors.rollup(unit=unit, period=period, basis=basis)
     sections = [figures_paragraph(rollup)]
-    if unit.kind == Unit.Kind.CENTRAL:
-        return sections[0]  # nationally, each province's briefing carries its centers' shortcomings and proposals
     for heading, attribute in (("Tồn tại, hạn chế:", "shortcomings"), ("Đề xuất, kiến nghị:", "proposals")):
         lines = _gathered(rollup, attribute)
         if lines:

@@ -675,7 +675,7 @@ def narratives(*, unit: Unit, period: Period, basis: str | None = None) -> list[
         CenterReport.objects.filter(
             center__in=centers_of(unit), year=period.year, quarter__in=[q.index for q in period.quarters()]
         )
-        .select_related("center")
+        .select_related("center__parent")
         .prefetch_related("center__former_names")
     )  # names as they were (name_on)
     statuses = admitted_statuses(basis)

@@ -372,6 +372,20 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+# A file on another basis than the unit's own, or with the roster, is named apart: saved side by side, the
+# approved-only figures and the ones with drafts must not overwrite each other.
+BASIS_SLUGS = {selectors.Basis.APPROVED: "da-duyet", selectors.Basis.SUBMITTED: "da-gui", selectors.Basis.ALL: "tat-ca"}
+
+
+def _export_name(unit, period, basis, *, roster: bool, fmt: str) -> str:
+    parts = ["bao-cao", unit_key(unit), period.key]
+    if basis != selectors.default_basis(unit):
+        parts.append(BASIS_SLUGS[basis])
+    if roster:
+        parts.append("danh-sach")
+    return "-".join(parts) + f".{fmt}"
+
+
 def _export(request, unit, period, fmt):
     import io
     import tempfile
@@ -390,6 +404,7 @@ def _export(request, unit, period, fmt):
         basis = None
     ctx = build_context(unit=unit, period=period, basis=basis)
     roster = fmt == "xlsx" and request.GET.get("danh_sach") == "1"
+    name = _export_name(unit, period, ctx.basis, roster=roster, fmt=fmt)
     ExportLog.objects.create(user=request.user, unit=unit, period_key=period.key, format=fmt, roster=roster)
     if roster:
         # A temporary file keeps a 130.000-row roster out of memory while it is written and sent.
@@ -398,7 +413,6 @@ def _export(request, unit, period, fmt):
         target.seek(0)
     else:
         target = io.BytesIO(cached_file(ctx, fmt, render_workbook if fmt == "xlsx" else render_docx))
-    name = f"bao-cao-{unit_key(unit)}-{period.key}.{fmt}"
     return FileResponse(target, as_attachment=True, filename=name, content_type=XLSX if fmt == "xlsx" else DOCX)
 
 

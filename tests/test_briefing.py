@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from centers.models import Staff, UnitName
+from centers.models import Staff, Unit, UnitName
 from centers.scoping import unit_key
 from courses.models import Enrolment, Learner
 from reports import briefing, selectors
@@ -19,7 +19,16 @@ from reports.models import Briefing, CenterReport, Deadline, PlanLine
 from reports.periods import Period
 from reports.selectors import Basis
 
-from .factories import CenterFactory, CourseFactory, ReportFactory, UserFactory, approve, central_unit, program
+from .factories import (
+    CenterFactory,
+    CourseFactory,
+    ProvinceFactory,
+    ReportFactory,
+    UserFactory,
+    approve,
+    central_unit,
+    program,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -249,9 +258,16 @@ def test_no_headings_when_nobody_wrote_anything(forty_against_35, province):
     assert "Tồn tại, hạn chế:" not in text and "Đề xuất, kiến nghị:" not in text
 
 
-def test_the_national_briefing_leaves_the_points_to_the_provinces(written):
+def test_the_national_briefing_counts_the_points_by_province_and_leaves_them_to_its_report(written):
+    """Thousands of points nationally: a line a province, never "none" when centers wrote some."""
     text = briefing.generate(unit=central_unit(), period=Q1_2023)
-    assert "Tồn tại, hạn chế:" not in text and "\n" not in text
+    _, shortcomings, proposals = text.split("\n\n")
+    assert shortcomings == (
+        "Tồn tại, hạn chế:\n- Tỉnh Lào Cai: 2 trung tâm nêu 2 ý kiến (chi tiết trong báo cáo của tỉnh Lào Cai)."
+    )
+    assert proposals == (
+        "Đề xuất, kiến nghị:\n- Tỉnh Lào Cai: 1 trung tâm nêu 1 ý kiến (chi tiết trong báo cáo của tỉnh Lào Cai)."
+    )
 
 
 # == the board edits the briefing =================================================================================
@@ -454,3 +470,12 @@ def test_reminders_need_a_quarter(period, message):
     with pytest.raises(CommandError) as error:
         run("send_reminders", "--period", period)
     assert str(error.value).startswith(message)
+
+
+def test_a_province_is_named_once_as_a_province_or_a_city():
+    from reports.briefing import _area
+
+    assert _area(ProvinceFactory.build(area_name="Lào Cai")) == "tỉnh Lào Cai"
+    assert _area(ProvinceFactory.build(area_name="Hải Phòng", area_kind=Unit.AreaKind.CITY)) == "thành phố Hải Phòng"
+    hcm = ProvinceFactory.build(area_name="Thành phố Hồ Chí Minh", area_kind=Unit.AreaKind.CITY)
+    assert _area(hcm) == "Thành phố Hồ Chí Minh"  # not "thành phố Thành phố Hồ Chí Minh"

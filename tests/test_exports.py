@@ -162,6 +162,78 @@ def test_the_word_report_has_the_party_layout_and_the_table(login, board_user, d
     assert [c.text for c in dvm.cells][2:4] == ["1", "1"]  # the briefing's "phối hợp … mở 1 lớp" is in the table
 
 
+def test_a_centers_word_report_is_headed_by_its_district_committee_and_signed_by_its_director(login, center_user, data):
+    doc = Document(io.BytesIO(download(login(center_user), "10-080", "2023-Q1", "docx")[0]))
+    header = doc.tables[0]
+    assert header.cell(0, 0).text == "THÀNH ỦY LÀO CAI"
+    assert header.cell(1, 0).text == "TRUNG TÂM CHÍNH TRỊ THÀNH PHỐ LÀO CAI"
+    date_line = header.cell(1, 1).paragraphs[0]
+    assert date_line.text.startswith("Lào Cai, ngày ")
+    assert all(run.italic for run in date_line.runs if run.text) and any(run.text for run in date_line.runs)
+    assert "Số:       -BC/TTCT" in [p.text for p in doc.paragraphs]
+    assert doc.tables[-1].cell(0, 1).text.strip() == "GIÁM ĐỐC"
+
+
+def test_the_date_line_pads_days_and_only_the_first_two_months():
+    from reports.exporters.docx import _date_line
+
+    assert _date_line("Bát Xát", datetime.date(2026, 3, 5)) == "Bát Xát, ngày 05 tháng 3 năm 2026"
+    assert _date_line("Lào Cai", datetime.date(2026, 2, 14)) == "Lào Cai, ngày 14 tháng 02 năm 2026"
+    assert _date_line("Lào Cai", datetime.date(2026, 11, 24)) == "Lào Cai, ngày 24 tháng 11 năm 2026"
+
+
+def test_the_national_files_count_the_centers_points_by_province_never_none(login, central_user, center, data):
+    """Nationally the points are counted by province (the province's file lists them), in both files and in
+    all three sections; "Không có." would tell the central level that nobody reported a shortcoming."""
+    from reports.models import CenterReport
+
+    CenterReport.objects.filter(center=center, year=2023, quarter=1).update(
+        shortcomings="Thiếu giảng viên.", proposals="Bổ sung kinh phí.", next_tasks="Mở 3 lớp."
+    )
+    client = login(central_user)
+    doc = Document(io.BytesIO(download(client, "VN", "2023-Q1", "docx")[0]))
+    texts = [p.text for p in doc.paragraphs]
+    line = "- Tỉnh Lào Cai: 1 trung tâm nêu 1 ý kiến (chi tiết trong báo cáo của tỉnh Lào Cai)."
+    for heading in ("II. TỒN TẠI, HẠN CHẾ", "III. ĐỀ XUẤT, KIẾN NGHỊ", "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI"):
+        assert texts[texts.index(heading) + 1] == line
+    assert "Không có." not in texts
+    notes = [
+        row[0] for row in rows(load_workbook(io.BytesIO(download(client, "VN", "2023-Q1", "xlsx")[0]))["Nhận định"])
+    ]
+    assert notes[notes.index("Phương hướng nhiệm vụ:") + 1] == line
+    assert notes.count(line) == 3
+
+
+def test_wrapped_rows_are_tall_enough_and_notes_run_on_unwrapped(login, board_user, data):
+    """Neither Excel nor LibreOffice grows a row for wrapped text in a generated file: the file sets the height."""
+    wb = load_workbook(io.BytesIO(download(login(board_user), "10", "2023-Q1", "xlsx")[0]))
+    summary = wb["Tổng hợp"]
+    assert summary.row_dimensions[6].height >= 30  # "Trong đó phối hợp" and the other headers take two lines
+    notes = wb["Nhận định"]
+    paragraph_row = next(r for r in range(7, notes.max_row + 1) if len(str(notes.cell(r, 1).value or "")) > 300)
+    assert notes.row_dimensions[paragraph_row].height >= 45
+    lecturers = wb["Giảng viên"]
+    total = next(
+        c for row in lecturers.iter_rows(min_col=1, max_col=1) for c in row if str(c.value).startswith("Tổng số")
+    )
+    assert total.value == "Tổng số: giảng viên chuyên trách 1, giảng viên kiêm chức 0, báo cáo viên 0."
+    assert not total.alignment.wrap_text  # wrapped in the 6-wide first column it printed as "Tổng / số:"
+
+
+def test_files_on_another_basis_or_with_the_roster_are_named_apart(login, board_user, center_user, data):
+    board = login(board_user)
+    name = lambda response: response["Content-Disposition"].split('filename="')[1].rstrip('"')  # noqa: E731
+    assert name(download(board, "10", "2023-Q1", "xlsx", so_lieu="all", danh_sach="1")[1]) == (
+        "bao-cao-10-2023-Q1-tat-ca-danh-sach.xlsx"
+    )
+    assert name(download(board, "10", "2023-Q1", "docx", so_lieu="submitted")[1]) == "bao-cao-10-2023-Q1-da-gui.docx"
+    assert name(download(board, "10", "2023-Q1", "xlsx", so_lieu="approved")[1]) == "bao-cao-10-2023-Q1.xlsx"
+    center = login(center_user)  # a center's own basis is everything it entered
+    assert name(download(center, "10-080", "2023-Q1", "xlsx", so_lieu="approved")[1]) == (
+        "bao-cao-10-080-2023-Q1-da-duyet.xlsx"
+    )
+
+
 def test_the_national_workbook_has_one_row_per_province(login, central_user, data):
     content, _ = download(login(central_user), "VN", "2023-Q1", "xlsx")
     units = {row[1]: row for row in rows(load_workbook(io.BytesIO(content))["Theo đơn vị"])[5:]}

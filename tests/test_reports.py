@@ -240,7 +240,7 @@ def test_a_quarter_without_a_plan_is_left_out_of_the_fulfilment(scene, center, p
         assert (figures.classes, figures.classes_in_planned_quarters, figures.planned_classes) == (5, 2, 3)
         assert figures.plan_fulfilment == pytest.approx(2 / 3)
     assert year.total.plan_fulfilment == pytest.approx(2 / 3)  # the other centers had no plan
-    assert "Số lớp mở đạt 66,7% kế hoạch (2/3 lớp)." in briefing.generate(
+    assert "Số lớp mở trong các quý có kế hoạch đạt 66,7% kế hoạch (2/3 lớp)." in briefing.generate(
         unit=province, period=Period.parse("2023"), basis=Basis.ALL
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 INTEGER = "#,##0"
 PERCENT = "0.0%"
 DATE = "DD/MM/YYYY"
+LINE_HEIGHT = 15  # points: a line of the default 11-point font
 
 
 def day_month_year_dates() -> None:
@@ -114,18 +115,33 @@ class Renderer:
         for i, line in enumerate(lines):
             ws.append([self._cell(ws, line, bold=i == 0, border=False)])
         ws.append([])
+        self._fit_height(ws, header_row, [c.label for c in columns], [replace(c, wrap=True) for c in columns], 1.15)
         ws.append([self._cell(ws, c.label, bold=True, wrap=True, fill=HEADER_FILL) for c in columns])
         if sheet.plain:
             for row in sheet.rows():
                 ws.append(self._plain_row(ws, row))
         else:
-            for row in sheet.rows():
+            for number, row in enumerate(sheet.rows(), start=header_row + 1):
+                self._fit_height(ws, number, row, columns)
                 ws.append(self._row(ws, columns, row))
         totals = sheet.totals()
         if totals is not None:
             ws.append(self._row(ws, columns, totals, bold=True))
-        for note in sheet.notes():
-            ws.append([self._cell(ws, note, border=False, wrap=True)])
+        for note in sheet.notes():  # a line under the table, running on across the empty cells to its right
+            ws.append([self._cell(ws, note, border=False)])
+
+    @staticmethod
+    def _fit_height(ws, number: int, values, columns: list[Column], widen: float = 1.0) -> None:
+        """Give a row the height of its longest wrapped text. Neither Excel nor LibreOffice grows a row for
+        wrapped text in a file they did not lay out themselves, so the second line would be hidden; a width unit
+        holds about one character (bold ones are wider: `widen`)."""
+        lines = 1
+        for column, value in zip(columns, values, strict=False):
+            if column.wrap and isinstance(value, str) and value:
+                per_line = max(1, int(column.width / widen) - 1)
+                lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in value.split("\n")))
+        if lines > 1:
+            ws.row_dimensions[number].height = LINE_HEIGHT * lines
 
     def _plain_row(self, ws, values):
         """A streamed row as plain values (dates take DATE from `day_month_year_dates`); only a text that would

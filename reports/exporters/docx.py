@@ -12,11 +12,23 @@ from docx.shared import Cm, Pt, RGBColor
 
 from centers.models import Unit
 
+from ..briefing import note_lines
 from ..formatting import vn_int, vn_percent
 from ..selectors import Change
 from .context import ExportContext
 
 FONT = "Times New Roman"
+
+
+# A district's Party committee, by the kind of district (a center heads its report under it).
+DISTRICT_COMMITTEES = {
+    Unit.AreaKind.RURAL_DISTRICT: "HUYỆN ỦY",
+    Unit.AreaKind.URBAN_DISTRICT: "QUẬN ỦY",
+    Unit.AreaKind.TOWN: "THỊ ỦY",
+    Unit.AreaKind.PROVINCIAL_CITY: "THÀNH ỦY",
+    Unit.AreaKind.MUNICIPAL_CITY: "THÀNH ỦY",
+}
+AREA_PREFIXES = ("thành phố ", "thị xã ", "huyện ", "quận ")
 
 
 def _issuer(unit: Unit) -> tuple[str, str]:
@@ -26,15 +38,34 @@ def _issuer(unit: Unit) -> tuple[str, str]:
     if unit.kind == Unit.Kind.PROVINCE:
         committee = "THÀNH ỦY" if unit.area_kind == Unit.AreaKind.CITY else "TỈNH ỦY"
         return f"{committee} {unit.area_name.upper()}", "BAN TUYÊN GIÁO"
-    return f"{unit.area_name.upper()}", unit.name.upper()
+    committee = DISTRICT_COMMITTEES.get(unit.area_kind, "HUYỆN ỦY")
+    return f"{committee} {_place(unit).upper()}", unit.name.upper()
 
 
 def _place(unit: Unit) -> str:
+    """The place name of the date line: "Lào Cai" for the city of Lào Cai, "Bát Xát" for its district."""
     if unit.kind == Unit.Kind.CENTRAL:
         return "Hà Nội"
-    if unit.kind == Unit.Kind.PROVINCE:
-        return unit.area_name
-    return unit.parent.area_name
+    name = unit.area_name
+    for prefix in AREA_PREFIXES:
+        if name.lower().startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def _signs(unit: Unit) -> tuple[str, str]:
+    """(the number line's issuer code, the signature): a board as itself, signed by its head (Hướng dẫn
+    36-HD/VPTW; "T/M Ban Thường vụ" is the standing committee's signature, not the board's); a center by its
+    director."""
+    if unit.kind == Unit.Kind.CENTER:
+        return "TTCT", "GIÁM ĐỐC"
+    return ("BTGTW" if unit.kind == Unit.Kind.CENTRAL else "BTG"), "TRƯỞNG BAN"
+
+
+def _date_line(place: str, day) -> str:
+    """ "Lào Cai, ngày 05 tháng 3 năm 2026": a day under 10, and January and February, take a leading zero."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def _paragraph(doc, text, *, bold=False, italic=False, size=13, align=None, space_after=6, indent=True):
@@ -50,11 +81,11 @@ def _paragraph(doc, text, *, bold=False, italic=False, size=13, align=None, spac
     return paragraph
 
 
-def _cell_text(cell, text, *, bold=False, align=WD_ALIGN_PARAGRAPH.LEFT, size=12):
+def _cell_text(cell, text, *, bold=False, italic=False, align=WD_ALIGN_PARAGRAPH.LEFT, size=12):
     cell.text = ""
     paragraph = cell.paragraphs[0]
     run = paragraph.add_run(text)
-    run.bold, run.font.size = bold, Pt(size)
+    run.bold, run.italic, run.font.size = bold, italic, Pt(size)
     paragraph.alignment = align
 
 
@@ -84,15 +115,15 @@ def render_docx(ctx: ExportContext, target) -> None:
     _cell_text(header.cell(0, 0), committee, align=WD_ALIGN_PARAGRAPH.CENTER, size=13)
     _cell_text(header.cell(1, 0), body, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=13)
     _cell_text(header.cell(0, 1), "ĐẢNG CỘNG SẢN VIỆT NAM", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=14)
-    made = ctx.made_on
     _cell_text(
         header.cell(1, 1),
-        f"{_place(ctx.unit)}, ngày {made.day:02d} tháng {made.month:02d} năm {made.year}",
+        _date_line(_place(ctx.unit), ctx.made_on),
+        italic=True,
         align=WD_ALIGN_PARAGRAPH.CENTER,
         size=13,
     )
-    header.cell(1, 1).paragraphs[0].runs[0].italic = True
-    _paragraph(doc, "Số:       -BC/BTG", align=WD_ALIGN_PARAGRAPH.LEFT, size=13)
+    code, signer = _signs(ctx.unit)
+    _paragraph(doc, f"Số:       -BC/{code}", align=WD_ALIGN_PARAGRAPH.LEFT, size=13)
 
     _paragraph(doc, "BÁO CÁO", bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
     _paragraph(
@@ -120,20 +151,14 @@ def render_docx(ctx: ExportContext, target) -> None:
     for line in proposals or ["Không có."]:
         _paragraph(doc, line)
     doc.add_heading("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", level=2)
-    tasks, seen = [], set()
-    for narrative in ctx.narratives:
-        text = narrative.next_tasks.strip()
-        if text and text not in seen:
-            seen.add(text)
-            tasks.append(f"- {text}")
-    for line in tasks or ["Tiếp tục thực hiện kế hoạch công tác giáo dục lý luận chính trị đã được phê duyệt."]:
+    for line in note_lines(ctx.unit, ctx.narratives, "next_tasks") or [
+        "Tiếp tục thực hiện kế hoạch công tác giáo dục lý luận chính trị đã được phê duyệt."
+    ]:
         _paragraph(doc, line)
 
     signature = doc.add_table(rows=1, cols=2)
     _cell_text(signature.cell(0, 0), "Nơi nhận:\n- Như trên;\n- Lưu VT.", size=11)
-    # The board reports as itself, signed by its head (Hướng dẫn 36-HD/VPTW); "T/M Ban Thường vụ" is the
-    # standing committee's own signature, not the board's.
-    _cell_text(signature.cell(0, 1), "TRƯỞNG BAN\n\n\n\n", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _cell_text(signature.cell(0, 1), f"{signer}\n\n\n\n", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     doc.save(target)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from courses.models import Enrolment, Learner, Lecturer, Program
 
 from .. import selectors
+from ..briefing import note_lines
 from ..formatting import vn_percent
 from ..selectors import Change, Figures
 from .base import DATE, INTEGER, PERCENT, Column, Renderer, Sheet
@@ -212,15 +213,11 @@ class NotesSheet(Sheet):
         for paragraph in self.ctx.briefing_text.split("\n"):
             if paragraph.strip():
                 yield [paragraph]
-        tasks = [n for n in self.ctx.narratives if n.next_tasks.strip()]
+        tasks = note_lines(self.ctx.unit, self.ctx.narratives, "next_tasks")
         if tasks:
             yield ["Phương hướng nhiệm vụ:"]
-            seen = set()
-            for narrative in tasks:
-                line = f"- {narrative.center.name}: {narrative.next_tasks.strip()}"
-                if line not in seen:
-                    seen.add(line)
-                    yield [line]
+            for line in tasks:
+                yield [line]
 
 
 GROUP_LABELS = dict(Learner.Group.choices)
@@ -237,13 +234,13 @@ class RosterSheet(Sheet):
     columns = [
         Column("Trung tâm", 36),
         Column("Mã lớp", 16),
-        Column("Tên lớp", 44),
+        Column("Tên lớp", 64),  # "Bồi dưỡng lý luận chính trị cho đảng viên mới, khóa 3 năm 2024" and longer
         Column("Ngày bắt đầu", 12, DATE),
         Column("Họ và tên", 26),
         Column("Ngày sinh", 12, DATE),
         Column("Giới tính", 9),
         Column("Dân tộc", 10),
-        Column("Đối tượng", 16),
+        Column("Đối tượng", 20),  # "Học sinh - sinh viên"
         Column("Kết quả", 12),
     ]
 
