@@ -117,38 +117,35 @@ def figures_paragraph(rollup: Rollup) -> str:
     return text
 
 
-def _gathered(rollup: Rollup, attribute: str) -> list[str]:
-    narratives = selectors.narratives(unit=rollup.unit, period=rollup.period, basis=rollup.basis)
-    return note_lines(rollup.unit, narratives, attribute)
+def written_points(*, unit: Unit, period: Period, basis: str) -> dict[str, list[str]]:
+    """What the centers wrote (shortcomings, proposals, next tasks), field → a line a point, for the briefing and
+    both files: a center's own points; a province's with each center's name; nationally (thousands of points) a
+    line a province with how many centers wrote how many points, which the province's own report lists."""
+    if unit.kind == Unit.Kind.CENTRAL:
+        lines = {name: [] for name in selectors.NOTE_FIELDS}
+        for province, counts in selectors.points_by_province(unit=unit, period=period, basis=basis):
+            area = _area(province)
+            for name, (centers, points) in counts.items():
+                if points:
+                    lines[name].append(
+                        f"- {area[0].upper()}{area[1:]}: {centers} trung tâm nêu {vn_int(points)} ý kiến "
+                        f"(chi tiết trong báo cáo của {area})."
+                    )
+        return lines
+    narratives = selectors.narratives(unit=unit, period=period, basis=basis)
+    return {name: _note_lines(unit, narratives, name) for name in selectors.NOTE_FIELDS}
 
 
-def note_lines(unit: Unit, narratives: list[selectors.Narrative], attribute: str) -> list[str]:
-    """What the centers wrote under one heading (shortcomings, proposals, next tasks), a line a point, for the
-    briefing and both files: a center's own points; a province's with each center's name; nationally (thousands
-    of points) a line a province with how many centers wrote how many points, which its own report lists."""
-    points, seen = [], set()
+def _note_lines(unit: Unit, narratives: list[selectors.Narrative], attribute: str) -> list[str]:
+    lines, seen = [], set()
     for narrative in narratives:
         text = getattr(narrative, attribute).strip()
         if text and (narrative.center.pk, text) not in seen:
             seen.add((narrative.center.pk, text))
-            points.append((narrative, text))
-    if unit.kind == Unit.Kind.CENTER:
-        return [f"- {text}" for _, text in points]
-    if unit.kind != Unit.Kind.CENTRAL:
-        return [f"- {narrative.center.name_on(narrative.period.end)}: {text}" for narrative, text in points]
-    by_province: dict[int, tuple[Unit, set, list]] = {}
-    for narrative, text in points:
-        province = narrative.center.parent
-        by_province.setdefault(province.pk, (province, set(), []))
-        by_province[province.pk][1].add(narrative.center.pk)
-        by_province[province.pk][2].append(text)
-    lines = []
-    for province, centers, texts in sorted(by_province.values(), key=lambda item: item[0].code):
-        area = _area(province)
-        lines.append(
-            f"- {area[0].upper()}{area[1:]}: {len(centers)} trung tâm nêu {vn_int(len(texts))} ý kiến "
-            f"(chi tiết trong báo cáo của {area})."
-        )
+            if unit.kind == Unit.Kind.CENTER:
+                lines.append(f"- {text}")
+            else:
+                lines.append(f"- {narrative.center.name_on(narrative.period.end)}: {text}")
     return lines
 
 
@@ -177,8 +174,9 @@ def generate(*, unit: Unit, period: Period, basis: str | None = None, rollup: Ro
 def _generate(unit: Unit, period: Period, basis: str, rollup: Rollup | None) -> str:
     rollup = rollup or selectors.rollup(unit=unit, period=period, basis=basis)
     sections = [figures_paragraph(rollup)]
+    points = written_points(unit=unit, period=period, basis=basis)
     for heading, attribute in (("Tồn tại, hạn chế:", "shortcomings"), ("Đề xuất, kiến nghị:", "proposals")):
-        lines = _gathered(rollup, attribute)
+        lines = points[attribute]
         if lines:
             sections.append(heading + "\n" + "\n".join(lines))
     return "\n\n".join(sections)

@@ -270,6 +270,16 @@ def test_the_national_briefing_counts_the_points_by_province_and_leaves_them_to_
     )
 
 
+def test_the_national_count_takes_a_point_repeated_in_two_quarters_once_and_blank_text_as_none(written, center):
+    approve(center, 2023, 2)
+    CenterReport.objects.filter(center=center, year=2023, quarter=2).update(
+        shortcomings=" Thiếu giảng viên kiêm chức. ", proposals="   "
+    )
+    text = briefing.generate(unit=central_unit(), period=Period.parse("2023-H1"))
+    assert "- Tỉnh Lào Cai: 2 trung tâm nêu 2 ý kiến" in text.split("\n\n")[1]
+    assert text.split("\n\n")[2].startswith("Đề xuất, kiến nghị:\n- Tỉnh Lào Cai: 1 trung tâm nêu 1 ý kiến")
+
+
 # == the board edits the briefing =================================================================================
 def test_the_board_sees_the_generated_text_until_it_edits(login, board_user, province, forty_against_35):
     body = login(board_user).get(briefing_url(province)).content.decode()

@@ -27,7 +27,7 @@ class ExportContext:
     rollup: Rollup
     rate: selectors.ReportingRate
     briefing_text: str
-    narratives: list[selectors.Narrative]
+    next_tasks: list[str]  # the centers' next tasks, a line a point (briefing.written_points)
     made_on: datetime.date
 
     @property
@@ -57,7 +57,7 @@ def build_context(*, unit: Unit, period: Period, basis: str | None = None) -> Ex
         rollup=rollup,
         rate=selectors.reporting_rate(unit=unit, period=period, centers=rollup.centers),
         briefing_text=text,
-        narratives=selectors.narratives(unit=unit, period=period, basis=basis),
+        next_tasks=briefing.written_points(unit=unit, period=period, basis=basis)["next_tasks"],
         made_on=timezone.localdate(),
     )
 

@@ -12,7 +12,6 @@ from docx.shared import Cm, Pt, RGBColor
 
 from centers.models import Unit
 
-from ..briefing import note_lines
 from ..formatting import vn_int, vn_percent
 from ..selectors import Change
 from .context import ExportContext
@@ -151,7 +150,7 @@ def render_docx(ctx: ExportContext, target) -> None:
     for line in proposals or ["Không có."]:
         _paragraph(doc, line)
     doc.add_heading("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", level=2)
-    for line in note_lines(ctx.unit, ctx.narratives, "next_tasks") or [
+    for line in ctx.next_tasks or [
         "Tiếp tục thực hiện kế hoạch công tác giáo dục lý luận chính trị đã được phê duyệt."
     ]:
         _paragraph(doc, line)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from courses.models import Enrolment, Learner, Lecturer, Program
 
 from .. import selectors
-from ..briefing import note_lines
 from ..formatting import vn_percent
 from ..selectors import Change, Figures
 from .base import DATE, INTEGER, PERCENT, Column, Renderer, Sheet
@@ -213,7 +212,7 @@ class NotesSheet(Sheet):
         for paragraph in self.ctx.briefing_text.split("\n"):
             if paragraph.strip():
                 yield [paragraph]
-        tasks = note_lines(self.ctx.unit, self.ctx.narratives, "next_tasks")
+        tasks = self.ctx.next_tasks
         if tasks:
             yield ["Phương hướng nhiệm vụ:"]
             for line in tasks:
