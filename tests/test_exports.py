@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from docx import Document
+from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from reports import selectors
@@ -172,6 +173,48 @@ def test_a_centers_word_report_is_headed_by_its_district_committee_and_signed_by
     assert all(run.italic for run in date_line.runs if run.text) and any(run.text for run in date_line.runs)
     assert "Số:       -BC/TTCT" in [p.text for p in doc.paragraphs]
     assert doc.tables[-1].cell(0, 1).text.strip() == "GIÁM ĐỐC"
+
+
+def test_every_table_lists_the_same_programs_and_their_rows_add_up(login, board_user, center, data):
+    """The catalogue's programs in force, and one with classes only a year earlier (the comparison column must add
+    up to its total), in the summary, the results sheet and the Word table alike; a program retired before the
+    period, with no class, in none of them."""
+    from courses.models import Program
+
+    CourseFactory(center=center, start_date=datetime.date(2022, 3, 1), program=program("CD"))
+    Program.objects.create(
+        code="CU", name="Chương trình đã thôi áp dụng", briefing_phrase="cũ", order=99,
+        valid_from=datetime.date(2015, 1, 1), valid_to=datetime.date(2020, 12, 31),
+    )  # fmt: skip
+    board = login(board_user)
+    wb = load_workbook(io.BytesIO(download(board, "10", "2023-Q1", "xlsx")[0]))
+    in_force = list(Program.objects.in_force_on(datetime.date(2023, 3, 31)).values_list("name", flat=True))
+    summary = rows(wb["Tổng hợp"])[5:]
+    results = rows(wb["Kết quả học tập"])[5:]
+    table = Document(io.BytesIO(download(board, "10", "2023-Q1", "docx")[0])).tables[1]
+    names = [row[1] for row in summary[:-1]]
+    assert names == [row[1] for row in results[:-1]] == [row.cells[1].text for row in table.rows[1:-1]]
+    assert names == in_force and len(names) == 9 and "Chương trình đã thôi áp dụng" not in names
+    cd = next(row for row in summary if row[1] == program("CD").name)
+    assert cd[2:8] == (0, 0, 0, 1, 0, -1)
+    assert next(row for row in results if row[1] == program("CD").name)[2:] == (0, 0, 0, 0, 0, 0, 0, None)
+    word_rows = [[cell.text for cell in row.cells] for row in table.rows[1:]]
+    assert sum(int(row[5]) for row in word_rows[:-1]) == int(word_rows[-1][5]) == 2  # KND and CD a year earlier
+    assert [row for row in word_rows if row[1] == program("CD").name][0][2:] == ["0", "0", "0", "1", "-1 (-100,0%)"]
+
+
+def test_the_word_report_numbers_its_pages_from_the_second_at_the_top(login, board_user, data):
+    """As a Party document (Hướng dẫn 36-HD/VPTW): a PAGE field centred in the top margin, size 14, and the first
+    page without a number."""
+    doc = Document(io.BytesIO(download(login(board_user), "10", "2023-Q1", "docx")[0]))
+    section = doc.sections[0]
+    assert section.different_first_page_header_footer
+    assert not "".join(p.text for p in section.first_page_header.paragraphs).strip()
+    paragraph = section.header.paragraphs[0]
+    assert paragraph.alignment == 1  # centred
+    fields = paragraph._p.findall(qn("w:fldSimple"))
+    assert [field.get(qn("w:instr")).strip() for field in fields] == ["PAGE"]
+    assert fields[0].find(qn("w:r")).find(qn("w:rPr")).find(qn("w:sz")).get(qn("w:val")) == "28"  # 14 pt
 
 
 def test_the_date_line_pads_days_and_only_the_first_two_months():

@@ -13,10 +13,39 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from centers.models import Unit
+from courses.models import Program
 
 from .. import briefing, figures_cache, selectors
 from ..periods import Period
-from ..selectors import Basis, Rollup
+from ..selectors import Basis, ProgramFigures, Rollup
+
+
+@dataclass
+class ProgramLine:
+    """One program's line in every table of the files: its figures in the period and a year earlier."""
+
+    name: str
+    now: ProgramFigures  # zeros where the program had no class
+    before: ProgramFigures
+
+
+def program_lines(rollup: Rollup) -> list[ProgramLine]:
+    """The programs the files list, the same in every table: each program in force during the period, and any other
+    with figures in the period or the year before (one line a code, named as of the end of the period)."""
+    period = rollup.period
+    current, previous = rollup.by_program, rollup.previous.by_program if rollup.previous else {}
+    lines: dict[str, tuple[tuple, str]] = {}
+    for program in Program.objects.filter(valid_from__lte=period.end).order_by("valid_from"):
+        in_force = program.valid_to is None or program.valid_to >= period.start
+        if in_force or program.code in current or program.code in previous:
+            lines[program.code] = ((program.order, program.code), program.name)  # the later revision wins
+    for code, line in (*previous.items(), *current.items()):
+        lines.setdefault(code, ((line.program.order, code), line.program.name))
+    ordered = sorted(lines.items(), key=lambda item: item[1][0])
+    return [
+        ProgramLine(name, current.get(code) or ProgramFigures(None), previous.get(code) or ProgramFigures(None))
+        for code, (_order, name) in ordered
+    ]
 
 
 @dataclass
@@ -29,6 +58,7 @@ class ExportContext:
     briefing_text: str
     next_tasks: list[str]  # the centers' next tasks, a line a point (briefing.written_points)
     made_on: datetime.date
+    programs: list[ProgramLine]
 
     @property
     def unit_title(self) -> str:
@@ -59,6 +89,7 @@ def build_context(*, unit: Unit, period: Period, basis: str | None = None) -> Ex
         briefing_text=text,
         next_tasks=briefing.written_points(unit=unit, period=period, basis=basis)["next_tasks"],
         made_on=timezone.localdate(),
+        programs=program_lines(rollup),
     )
 
 

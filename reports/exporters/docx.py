@@ -7,6 +7,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
@@ -107,6 +108,7 @@ def render_docx(ctx: ExportContext, target) -> None:
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin, section.right_margin = Cm(3), Cm(2)
     section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    _page_numbers(section)
 
     committee, body = _issuer(ctx.unit)
     header = doc.add_table(rows=2, cols=2)
@@ -161,6 +163,21 @@ def render_docx(ctx: ExportContext, target) -> None:
     doc.save(target)
 
 
+def _page_numbers(section) -> None:
+    """Page numbers as a Party document has them (Hướng dẫn 36-HD/VPTW): Arabic numerals, size 14, upright,
+    centred in the top margin, none on the first page. A PAGE field, so Word and LibreOffice count the pages."""
+    section.different_first_page_header_footer = True
+    section.header_distance = Cm(1)
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), " PAGE ")
+    run = paragraph.add_run("2")  # shown until the field is updated; Word and LibreOffice update it on opening
+    run.font.size = Pt(14)
+    run._r.addprevious(field)
+    field.append(run._r)
+
+
 def _section(sections: list[str], heading: str) -> list[str]:
     for section in sections:
         if section.startswith(heading):
@@ -177,16 +194,14 @@ def _figure_table(doc, ctx: ExportContext) -> None:
     table.style = "Table Grid"
     for i, text in enumerate(headers):
         _cell_text(table.rows[0].cells[i], text, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=11)
-    previous = rollup.previous.by_program
-    for number, (code, line) in enumerate(rollup.by_program.items(), start=1):
-        before = previous.get(code)
-        change = Change(line.classes, before.classes if before else 0)
+    for number, line in enumerate(ctx.programs, start=1):
+        change = Change(line.now.classes, line.before.classes)
         values = [
             str(number),
-            line.program.name,
-            vn_int(line.classes),
-            vn_int(line.co_organised_classes),
-            vn_int(line.enrolments),
+            line.name,
+            vn_int(change.current),
+            vn_int(line.now.co_organised_classes),
+            vn_int(line.now.enrolments),
             vn_int(change.previous),
             _change_text(change),
         ]

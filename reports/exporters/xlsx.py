@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from courses.models import Enrolment, Learner, Lecturer, Program
+from courses.models import Enrolment, Learner, Lecturer
 
 from .. import selectors
 from ..formatting import vn_percent
@@ -38,23 +38,20 @@ class SummarySheet(Sheet):
         ]
 
     def rows(self):
-        current, previous = self.ctx.rollup.by_program, self.ctx.rollup.previous.by_program
-        for number, program in enumerate(Program.objects.order_by("order", "code"), start=1):
-            now, before = current.get(program.code), previous.get(program.code)
-            classes = now.classes if now else 0
-            classes_before = before.classes if before else 0
-            change = Change(classes, classes_before)
+        for number, line in enumerate(self.ctx.programs, start=1):
+            now, before = line.now, line.before
+            change = Change(now.classes, before.classes)
             yield [
                 number,
-                program.name,
-                classes,
-                now.co_organised_classes if now else 0,
-                now.enrolments if now else 0,
-                classes_before,
-                before.enrolments if before else 0,
+                line.name,
+                now.classes,
+                now.co_organised_classes,
+                now.enrolments,
+                before.classes,
+                before.enrolments,
                 change.diff,
                 _change_ratio(change),
-                now.planned_classes if now else 0,
+                now.planned_classes,
             ]
 
     def totals(self):
@@ -155,9 +152,8 @@ class ResultsSheet(Sheet):
         return [results[key] for key, _ in RESULTS] + [results[""], total, passed / finished if finished else None]
 
     def rows(self):
-        by_program = self.ctx.rollup.by_program
-        for number, line in enumerate(by_program.values(), start=1):
-            yield [number, line.program.name, *self._values(line.results, line.enrolments)]
+        for number, line in enumerate(self.ctx.programs, start=1):
+            yield [number, line.name, *self._values(line.now.results, line.now.enrolments)]
 
     def totals(self):
         total = self.ctx.rollup.total
