@@ -124,7 +124,14 @@ def render_docx(ctx: ExportContext, target) -> None:
         size=13,
     )
     code, signer = _signs(ctx.unit)
-    _paragraph(doc, f"Số:       -BC/{code}", align=WD_ALIGN_PARAGRAPH.LEFT, size=13)
+    # Under the issuing body, as in a Party document: a star, then the number (no colon; the number is written in
+    # by the office that registers the report).
+    for text in ("*", f"Số       -BC/{code}"):
+        paragraph = header.cell(1, 0).add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.add_run(text).font.size = Pt(13 if text != "*" else 11)
+    doc.add_paragraph()
 
     _paragraph(doc, "BÁO CÁO", bold=True, size=15, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
     _paragraph(
