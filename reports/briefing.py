@@ -7,6 +7,8 @@ so với cùng kỳ năm 2022 tăng 5 lớp (+14,3%)."
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from centers.models import Unit
 
 from . import figures_cache, selectors
@@ -182,12 +184,29 @@ def _generate(unit: Unit, period: Period, basis: str, rollup: Rollup | None) -> 
     return "\n\n".join(sections)
 
 
-def current(*, unit: Unit, period: Period, basis: str | None = None, rollup: Rollup | None = None):
-    """(text, the edited version in use or None): board staff's edit on this data basis when there is one, else
-    the generated text."""
+class Current(NamedTuple):
+    text: str  # the text in use: the board's edit, or the generated text
+    version: Briefing | None  # the newest saved version on this basis, if any
+    outdated: bool  # the version is an edit the figures have changed under: the generated text is in use instead
+
+
+def normalise(text: str) -> str:
+    """One line ending: a browser's text area sends CRLF, and the files split the text on blank lines."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def current(*, unit: Unit, period: Period, basis: str | None = None, rollup: Rollup | None = None) -> Current:
+    """The briefing in use on a data basis: board staff's edit while the generated text it started from is still
+    the generated text; else (no edit, a regenerated version, or an edit the figures or the centers' points have
+    changed under since) the generated text, so that no page or file shows figures that are no longer true."""
     basis = rollup.basis if rollup is not None else basis or selectors.default_basis(unit)
     versions = Briefing.objects.filter(unit=unit, period_key=period.key, basis=basis)
-    edited = versions.select_related("edited_by").first()
-    if edited is not None:
-        return edited.text, edited
-    return generate(unit=unit, period=period, basis=basis, rollup=rollup), None
+    version = versions.select_related("edited_by").first()
+    if version is not None and not version.is_generated and not version.based_on:
+        return Current(normalise(version.text), version, False)  # saved before the edits kept what they started from
+    generated = generate(unit=unit, period=period, basis=basis, rollup=rollup)
+    if version is None or version.is_generated:
+        return Current(generated, version, False)
+    if normalise(version.based_on) != generated:
+        return Current(generated, version, True)
+    return Current(normalise(version.text), version, False)

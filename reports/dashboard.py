@@ -102,7 +102,7 @@ def build(*, unit: Unit, period: Period, basis: str) -> dict:
         ]
     rows.sort(key=lambda row: -row.figures.classes)
 
-    text, edited = briefing.current(unit=unit, period=period, basis=basis, rollup=rollup)
+    text, edited, outdated = briefing.current(unit=unit, period=period, basis=basis, rollup=rollup)
     trend = series[-TREND_QUARTERS:]
     year_before = series[:TREND_QUARTERS]  # the same quarters one year (four quarters) earlier
     results = [key for key, _ in Enrolment.Result.choices]
@@ -150,6 +150,7 @@ def build(*, unit: Unit, period: Period, basis: str) -> dict:
         "briefing_lead": text.split("\n\n", 1)[0],
         "briefing_rest": text.split("\n\n", 1)[1] if "\n\n" in text else "",
         "briefing_edited": edited,
+        "briefing_outdated": outdated,
     }
 
 

@@ -182,6 +182,9 @@ class Briefing(models.Model):
     # text of all the data, so each basis keeps its own versions.
     basis = models.CharField(_("số liệu"), max_length=16, default="approved")
     text = models.TextField(_("nội dung"))
+    # The generated text when the edit was saved: once the figures (or the centers' points) change, the generated
+    # text differs and the edit is out of date (briefing.current). Blank for versions saved before it was kept.
+    based_on = models.TextField(_("bản tự động khi sửa"), blank=True, default="")
     is_generated = models.BooleanField(_("bản tự động"), default=False)
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người sửa"), on_delete=models.PROTECT, null=True, related_name="+"

@@ -20,7 +20,7 @@ from centers.models import Unit
 from centers.scoping import Action, Scope
 from courses.models import Course, Program
 
-from . import locking, selectors
+from . import briefing, locking, selectors
 from .formatting import vn_int
 from .models import Briefing, CenterReport, Deadline, PlanLine, Transition, default_deadline
 from .periods import Period
@@ -317,10 +317,11 @@ def _briefing_basis(unit: Unit, basis: str | None) -> str:
 def briefing_save(
     *, scope: Scope, unit: Unit, period: Period, text: str, user=None, basis: str | None = None
 ) -> Briefing:
-    """Save board staff's edit of the briefing on a data basis as a new version (the earlier ones are kept)."""
+    """Save board staff's edit of the briefing on a data basis as a new version (the earlier ones are kept), with
+    the generated text it was written against: when that changes, the edit is out of date (briefing.current)."""
     _require_briefing_editor(scope, unit)
     basis = _briefing_basis(unit, basis)
-    text = (text or "").strip()
+    text = briefing.normalise(text or "").strip()
     if not text:
         raise ValidationError({"text": _("Đoạn tổng hợp không được để trống; dùng “Tạo lại” để lấy bản tự động.")})
     if len(text) > MAX_TEXT:
@@ -330,6 +331,7 @@ def briefing_save(
         period_key=period.key,
         basis=basis,
         text=text,
+        based_on=briefing.generate(unit=unit, period=period, basis=basis),
         edited_by=user if user and user.is_authenticated else None,
     )
 

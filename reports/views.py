@@ -274,7 +274,7 @@ def briefing_page(request, unit, period):
     can_edit = unit.kind == Unit.Kind.PROVINCE and scope.can(Action.REVIEW, unit)
     basis = request.GET.get("so_lieu") if request.GET.get("so_lieu") in selectors.Basis.values else None
     basis = basis or selectors.default_basis(unit)
-    text, edited = briefing.current(unit=unit, period=period, basis=basis)
+    text, edited, outdated = briefing.current(unit=unit, period=period, basis=basis)
     form = BriefingForm(initial={"text": text})
     if request.method == "POST":
         if not can_edit:
@@ -315,6 +315,7 @@ def briefing_page(request, unit, period):
             "period": period,
             "text": text,
             "edited": edited,
+            "outdated": outdated,
             "form": form,
             "can_edit": can_edit,
             "basis_label": selectors.Basis(basis).label,

@@ -294,7 +294,7 @@ def test_the_edited_text_becomes_current(login, board_user, province, forty_agai
     body = response.content.decode()
     assert "Đã lưu đoạn tổng hợp; bản này sẽ được dùng khi xuất báo cáo." in body
     assert "Bản đã sửa bởi Nguyễn Thị Hạnh" in body
-    text, version = briefing.current(unit=province, period=Q1_2023)
+    text, version, _outdated = briefing.current(unit=province, period=Q1_2023)
     assert text == edited
     assert (version.edited_by, version.is_generated, version.period_key) == (board_user, False, "2023-Q1")
 
@@ -310,7 +310,7 @@ def test_an_edit_belongs_to_the_data_basis_it_was_written_on(login, board_user, 
     assert response.redirect_chain[-1][0].endswith("?so_lieu=all")  # back on the basis it was edited on
     assert "Số liệu: Tất cả số liệu đã nhập (gồm cả bản nháp)." in response.content.decode()
     assert briefing.current(unit=province, period=Q1_2023, basis="all")[0] == edited
-    text, version = briefing.current(unit=province, period=Q1_2023)  # the approved figures
+    text, version, _outdated = briefing.current(unit=province, period=Q1_2023)  # the approved figures
     assert version is None and "Ban nhận định thêm." not in text
     assert "chưa mở lớp nào" in text
     body = client.get(briefing_url(province)).content.decode()
@@ -334,12 +334,67 @@ def test_regenerating_puts_the_generated_text_back_and_keeps_the_edit(login, boa
     open_classes(center, 1, start="07/02/2023")  # figures change after the edit
     response = client.post(briefing_url(province), {"regenerate": "1"}, follow=True)
     assert "Đã tạo lại đoạn tổng hợp từ số liệu." in response.content.decode()
-    text, version = briefing.current(unit=province, period=Q1_2023)
+    text, version, _outdated = briefing.current(unit=province, period=Q1_2023)
     assert text == briefing.generate(unit=province, period=Q1_2023)
     assert "đã mở 3 lớp" in text
     assert version.is_generated
     versions = list(Briefing.objects.filter(unit=province, period_key="2023-Q1").order_by("pk"))
     assert [(v.text, v.is_generated) for v in versions] == [("Bản Ban đã sửa.", False), (text, True)]
+
+
+def test_an_edit_the_figures_changed_under_gives_way_to_the_generated_text_and_says_so(
+    login, board_user, province, center
+):
+    """An edit keeps its figures; once a class is added and approved, pages and files must not say the old ones."""
+    open_classes(center, 2)
+    approve_all(center, years=(2023,))
+    client = login(board_user)
+    edited = briefing.generate(unit=province, period=Q1_2023) + "\n\nBan đánh giá thêm: đạt yêu cầu."
+    client.post(briefing_url(province), {"text": edited})
+    assert briefing.current(unit=province, period=Q1_2023) == (edited, Briefing.objects.get(), False)
+    dashboard = reverse("reports:dashboard", args=["10", "2023-Q1"])
+    assert "data-briefing-outdated" not in client.get(dashboard).content.decode()
+
+    CenterReport.objects.filter(center=center).update(status="draft")  # unlocked to add a class, approved again
+    open_classes(center, 1, start="07/02/2023")
+    CenterReport.objects.filter(center=center).update(status="approved")
+    from reports import figures_cache
+
+    figures_cache.touch([(center.pk, 2023)])  # the raw status update above bypasses the services' stamps
+    text, version, outdated = briefing.current(unit=province, period=Q1_2023)
+    assert outdated and version.text == edited and "đã mở 3 lớp" in text and "Ban đánh giá thêm" not in text
+    body = client.get(dashboard).content.decode()
+    assert "Số liệu đã thay đổi sau khi Nguyễn Thị Hạnh sửa đoạn tổng hợp lúc" in body
+    assert "đã mở 3 lớp" in body and "đã mở 2 lớp" not in body
+    page = client.get(briefing_url(province)).content.decode()
+    assert "bản đã sửa trước vẫn được lưu" in page and "Ban đánh giá thêm: đạt yêu cầu." in page  # kept, shown apart
+    from docx import Document
+
+    response = client.get(reverse("reports:export_docx", args=["10", "2023-Q1"]))
+    texts = [p.text for p in Document(io.BytesIO(b"".join(response.streaming_content))).paragraphs]
+    assert any("đã mở 3 lớp" in t for t in texts) and not any("Ban đánh giá thêm" in t for t in texts)
+
+
+def test_an_edit_from_the_browser_keeps_its_sections_in_the_word_report(login, board_user, province, center):
+    """A text area sends CRLF line ends: the edit is stored with LF, so the report still finds its sections."""
+    open_classes(center, 2)
+    approve_all(center, years=(2023,))
+    CenterReport.objects.filter(center=center, year=2023).update(shortcomings="Thiếu giảng viên kiêm chức.")
+    from reports import figures_cache
+
+    figures_cache.touch([(center.pk, 2023)])
+    client = login(board_user)
+    generated = briefing.generate(unit=province, period=Q1_2023)
+    assert "Tồn tại, hạn chế:" in generated
+    client.post(briefing_url(province), {"text": generated.replace("\n", "\r\n") + "\r\nBan bổ sung."})
+    assert Briefing.objects.get().text == generated + "\nBan bổ sung."
+    from docx import Document
+
+    response = client.get(reverse("reports:export_docx", args=["10", "2023-Q1"]))
+    texts = [p.text for p in Document(io.BytesIO(b"".join(response.streaming_content))).paragraphs]
+    section = texts[texts.index("II. TỒN TẠI, HẠN CHẾ") + 1 : texts.index("III. ĐỀ XUẤT, KIẾN NGHỊ")]
+    assert section == ["- Trung tâm chính trị thành phố Lào Cai: Thiếu giảng viên kiêm chức.", "Ban bổ sung."]
+    assert not any("Tồn tại, hạn chế:" in t for t in texts)  # split into its section, not left in section I
 
 
 def test_the_command_prints_the_edited_version_unless_asked_for_the_generated_one(board_user, province, center):

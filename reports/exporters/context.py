@@ -79,7 +79,7 @@ def build_context(*, unit: Unit, period: Period, basis: str | None = None) -> Ex
     basis = basis or selectors.default_basis(unit)
     rollup = selectors.rollup(unit=unit, period=period, basis=basis)
     prefetch_related_objects(rollup.centers, "former_names")  # the centers' names of the time, in one query
-    text, _edited = briefing.current(unit=unit, period=period, basis=basis, rollup=rollup)
+    text = briefing.current(unit=unit, period=period, basis=basis, rollup=rollup).text
     return ExportContext(
         unit=unit,
         period=period,

@@ -19,5 +19,5 @@ class Command(BaseCommand):
         if options["generated"]:
             text = briefing.generate(unit=unit, period=period, basis=options["basis"])
         else:  # the board's edit on this basis (each basis keeps its own), else the generated text
-            text, _edited = briefing.current(unit=unit, period=period, basis=options["basis"])
+            text = briefing.current(unit=unit, period=period, basis=options["basis"]).text
         self.stdout.write(text)
