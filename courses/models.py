@@ -266,7 +266,10 @@ class Learner(models.Model):
         ordering = ["full_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["national_id"], condition=Q(national_id__isnull=False), name="learner_cccd_unique"
+                fields=["national_id"],
+                condition=Q(national_id__isnull=False),
+                name="learner_cccd_unique",
+                violation_error_message=_("Số CCCD này đã được đăng ký cho một học viên khác."),
             ),
         ]
         indexes = [models.Index(fields=["center", "full_name"], name="learner_center_name_idx")]

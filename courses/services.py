@@ -177,16 +177,36 @@ def learner_duplicates(*, center: Unit, full_name: str, date_of_birth, national_
     return same_person
 
 
+def _cccd_taken(holder: Learner, center_id: int) -> str:
+    """Why a CCCD cannot be used again: the center's own learner is found by search; another unit's is not shown
+    (its name stays in its own province), and a person moves between centers through the board."""
+    if holder.center_id == center_id:
+        return _(
+            "Trung tâm đã có học viên “%(name)s” với số CCCD này: hãy tìm theo số CCCD và chọn học viên đó thay vì "
+            "tạo mới."
+        ) % {"name": holder.full_name}
+    return _(
+        "Số CCCD này đã được đăng ký cho một học viên do đơn vị khác quản lý, nên không tạo được học viên mới với số "
+        "này. Nếu đúng là cùng một người đã chuyển về trung tâm, đề nghị Ban Tuyên giáo tỉnh phối hợp chuyển hồ sơ; "
+        "nếu nhập nhầm số, hãy kiểm tra lại."
+    )
+
+
 def _validate_learner(learner: Learner) -> None:
     errors = {}
-    try:
-        learner.full_clean(validate_unique=False)
+    try:  # the CCCD's uniqueness below, in words that say what to do
+        learner.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         errors.update(error.message_dict)
     if learner.date_of_birth and learner.date_of_birth > timezone.localdate():
         errors.setdefault("date_of_birth", []).append(_("Ngày sinh không được sau ngày hôm nay."))
-    if learner.national_id and Learner.objects.filter(national_id=learner.national_id).exclude(pk=learner.pk).exists():
-        errors.setdefault("national_id", []).append(_("Số CCCD này đã được dùng cho một học viên khác."))
+    holder = (
+        Learner.objects.filter(national_id=learner.national_id).exclude(pk=learner.pk).first()
+        if learner.national_id
+        else None
+    )
+    if holder is not None:
+        errors.setdefault("national_id", []).append(_cccd_taken(holder, learner.center_id))
     if errors:
         raise ValidationError(errors)
 
