@@ -120,7 +120,7 @@ def figures_paragraph(rollup: Rollup) -> str:
 
 
 def written_points(*, unit: Unit, period: Period, basis: str) -> dict[str, list[str]]:
-    """What the centers wrote (shortcomings, proposals, next tasks), field → a line a point, for the briefing and
+    """What the centers wrote (selectors.NOTE_FIELDS), field → a line a point, for the briefing and
     both files: a center's own points; a province's with each center's name; nationally (thousands of points) a
     line a province with how many centers wrote how many points, which the province's own report lists."""
     if unit.kind == Unit.Kind.CENTRAL:

@@ -659,17 +659,23 @@ def course_result_totals(*, course: Course) -> dict:
     return {"by_result": totals, "total": sum(counts.values())}
 
 
+# What a center writes in its quarterly report, in the report's order.
+NOTE_FIELDS = ("achievements", "shortcomings", "causes", "proposals", "next_tasks")
+
+
 @dataclass
 class Narrative:
     center: Unit
     period: Period
+    achievements: str
     shortcomings: str
+    causes: str
     proposals: str
     next_tasks: str
 
 
 def narratives(*, unit: Unit, period: Period, basis: str | None = None) -> list[Narrative]:
-    """The centers' written shortcomings, proposals and next tasks for the quarters of a period (two queries)."""
+    """The centers' written parts of their reports for the quarters of a period (two queries)."""
     basis = basis or default_basis(unit)
     reports = (
         CenterReport.objects.filter(
@@ -682,12 +688,9 @@ def narratives(*, unit: Unit, period: Period, basis: str | None = None) -> list[
     if statuses is not None:
         reports = reports.filter(status__in=statuses)
     return [
-        Narrative(r.center, r.period, r.shortcomings, r.proposals, r.next_tasks)
+        Narrative(r.center, r.period, **{name: getattr(r, name) for name in NOTE_FIELDS})
         for r in reports.order_by("center__code", "quarter")
     ]
-
-
-NOTE_FIELDS = ("shortcomings", "proposals", "next_tasks")
 
 
 def points_by_province(*, unit: Unit, period: Period, basis: str | None = None) -> list[tuple[Unit, dict]]:

@@ -247,6 +247,45 @@ def test_the_national_files_count_the_centers_points_by_province_never_none(logi
     assert notes.count(line) == 3
 
 
+def test_what_a_center_wrote_of_its_results_and_their_causes_reaches_both_files(
+    login, center_user, board_user, central_user, center, data
+):
+    """Every part a center writes reaches the files: its results after the figures, the causes in section II."""
+    from reports.models import CenterReport
+
+    CenterReport.objects.filter(center=center, year=2023, quarter=1).update(
+        achievements="Quản lý học viên chặt chẽ.", shortcomings="Thiếu giảng viên.", causes="Kinh phí hạn hẹp."
+    )
+
+    def word(client, key):
+        return [p.text for p in Document(io.BytesIO(download(client, key, "2023-Q1", "docx")[0])).paragraphs]
+
+    def notes(client, key):
+        return [
+            row[0] for row in rows(load_workbook(io.BytesIO(download(client, key, "2023-Q1", "xlsx")[0]))["Nhận định"])
+        ]
+
+    own, board = word(login(center_user), "10-080"), word(login(board_user), "10")
+    for texts, prefix in ((own, "- "), (board, "- Trung tâm chính trị thành phố Lào Cai: ")):
+        first, second, third = (
+            texts.index(h) for h in ("I. KẾT QUẢ ĐẠT ĐƯỢC", "II. TỒN TẠI, HẠN CHẾ", "III. ĐỀ XUẤT, KIẾN NGHỊ")
+        )
+        assert prefix + "Quản lý học viên chặt chẽ." in texts[first:second]
+        assert texts[second + 1 : third] == [prefix + "Thiếu giảng viên.", "Nguyên nhân:", prefix + "Kinh phí hạn hẹp."]
+    sheet = notes(login(board_user), "10")
+    assert (
+        sheet[sheet.index("Kết quả đạt được (trung tâm nêu):") + 1]
+        == "- Trung tâm chính trị thành phố Lào Cai: Quản lý học viên chặt chẽ."
+    )
+    assert (
+        sheet[sheet.index("Nguyên nhân của tồn tại, hạn chế:") + 1]
+        == "- Trung tâm chính trị thành phố Lào Cai: Kinh phí hạn hẹp."
+    )
+    national = word(login(central_user), "VN")
+    line = "- Tỉnh Lào Cai: 1 trung tâm nêu 1 ý kiến (chi tiết trong báo cáo của tỉnh Lào Cai)."
+    assert national[national.index("Nguyên nhân:") + 1] == line
+
+
 def test_wrapped_rows_are_tall_enough_and_notes_run_on_unwrapped(login, board_user, data):
     """Neither Excel nor LibreOffice grows a row for wrapped text in a generated file: the file sets the height."""
     wb = load_workbook(io.BytesIO(download(login(board_user), "10", "2023-Q1", "xlsx")[0]))

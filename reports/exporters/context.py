@@ -56,7 +56,7 @@ class ExportContext:
     rollup: Rollup
     rate: selectors.ReportingRate
     briefing_text: str
-    next_tasks: list[str]  # the centers' next tasks, a line a point (briefing.written_points)
+    points: dict[str, list[str]]  # what the centers wrote, field → a line a point (briefing.written_points)
     made_on: datetime.date
     programs: list[ProgramLine]
 
@@ -87,7 +87,7 @@ def build_context(*, unit: Unit, period: Period, basis: str | None = None) -> Ex
         rollup=rollup,
         rate=selectors.reporting_rate(unit=unit, period=period, centers=rollup.centers),
         briefing_text=text,
-        next_tasks=briefing.written_points(unit=unit, period=period, basis=basis)["next_tasks"],
+        points=briefing.written_points(unit=unit, period=period, basis=basis),
         made_on=timezone.localdate(),
         programs=program_lines(rollup),
     )

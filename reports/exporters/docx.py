@@ -148,6 +148,8 @@ def render_docx(ctx: ExportContext, target) -> None:
     doc.add_heading("I. KẾT QUẢ ĐẠT ĐƯỢC", level=2)
     _paragraph(doc, ctx.figures_paragraph)
     _figure_table(doc, ctx)
+    for line in ctx.points["achievements"]:  # the centers' own account of the period, after the figures
+        _paragraph(doc, line)
 
     sections = ctx.briefing_text.split("\n\n")[1:]
     shortcomings = _section(sections, "Tồn tại, hạn chế:")
@@ -155,11 +157,15 @@ def render_docx(ctx: ExportContext, target) -> None:
     doc.add_heading("II. TỒN TẠI, HẠN CHẾ", level=2)
     for line in shortcomings or ["Không có."]:
         _paragraph(doc, line)
+    if ctx.points["causes"]:
+        _paragraph(doc, "Nguyên nhân:", bold=True, italic=True)
+        for line in ctx.points["causes"]:
+            _paragraph(doc, line)
     doc.add_heading("III. ĐỀ XUẤT, KIẾN NGHỊ", level=2)
     for line in proposals or ["Không có."]:
         _paragraph(doc, line)
     doc.add_heading("IV. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI", level=2)
-    for line in ctx.next_tasks or [
+    for line in ctx.points["next_tasks"] or [
         "Tiếp tục thực hiện kế hoạch công tác giáo dục lý luận chính trị đã được phê duyệt."
     ]:
         _paragraph(doc, line)

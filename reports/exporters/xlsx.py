@@ -208,11 +208,17 @@ class NotesSheet(Sheet):
         for paragraph in self.ctx.briefing_text.split("\n"):
             if paragraph.strip():
                 yield [paragraph]
-        tasks = self.ctx.next_tasks
-        if tasks:
-            yield ["Phương hướng nhiệm vụ:"]
-            for line in tasks:
-                yield [line]
+        # The briefing (which the board may edit) has the shortcomings and proposals; the rest of what the
+        # centers wrote follows it.
+        for name, heading in (
+            ("achievements", "Kết quả đạt được (trung tâm nêu):"),
+            ("causes", "Nguyên nhân của tồn tại, hạn chế:"),
+            ("next_tasks", "Phương hướng nhiệm vụ:"),
+        ):
+            if self.ctx.points[name]:
+                yield [heading]
+                for line in self.ctx.points[name]:
+                    yield [line]
 
 
 GROUP_LABELS = dict(Learner.Group.choices)
