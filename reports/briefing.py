@@ -68,12 +68,30 @@ def comparison(rollup: Rollup) -> str:
     return text
 
 
+def _basis_note(rollup: Rollup) -> str:
+    """What the figures of a province or the country stand on, when it is not every report: those not yet approved
+    (or sent) are left out, and a comparison with a whole year-earlier period would read as a fall."""
+    unit, period, basis = rollup.unit, rollup.period, rollup.basis
+    if unit.kind == Unit.Kind.CENTER:
+        return ""
+    notes = [] if basis == Basis.APPROVED else ["số liệu gồm cả báo cáo chưa được phê duyệt"]
+    statuses = selectors.admitted_statuses(basis)
+    if statuses is not None:
+        rate = selectors.reporting_rate(unit=unit, period=period, centers=rollup.centers)
+        counted = sum(status in statuses for status in rate.statuses.values())
+        if counted < rate.expected:
+            done = "đã được phê duyệt" if basis == Basis.APPROVED else "đã gửi"
+            if period.is_quarter:
+                notes.append(f"tính theo báo cáo {done} của {vn_int(counted)}/{vn_int(rate.expected)} trung tâm")
+            else:
+                notes.append(f"tính theo {vn_int(counted)}/{vn_int(rate.expected)} báo cáo quý {done}")
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
 def figures_paragraph(rollup: Rollup) -> str:
     period, total = rollup.period, rollup.total
     who = subject(rollup)
-    basis_note = ""
-    if rollup.unit.kind != Unit.Kind.CENTER and rollup.basis != Basis.APPROVED:
-        basis_note = " (số liệu gồm cả báo cáo chưa được phê duyệt)"
+    basis_note = _basis_note(rollup)
     if not rollup.has_data:
         return f"{period.sentence_label}, {who} chưa mở lớp nào{basis_note}."
     parts = [

@@ -171,12 +171,32 @@ def test_results_completion_and_plan(center):
 
 def test_a_province_that_asks_for_unapproved_data_is_told_so(center, other_center, province):
     open_classes(center, 3)
-    assert "chưa mở lớp nào." in paragraph(province)  # nothing approved
+    # nothing approved, and the paragraph says on how many centers' reports its figures stand
+    assert paragraph(province).endswith("chưa mở lớp nào (tính theo báo cáo đã được phê duyệt của 0/2 trung tâm).")
     text = paragraph(province, basis=Basis.SUBMITTED)
-    assert "chưa mở lớp nào" in text  # a draft is not submitted
+    assert text.endswith(  # a draft is not submitted
+        "chưa mở lớp nào (số liệu gồm cả báo cáo chưa được phê duyệt; tính theo báo cáo đã gửi của 0/2 trung tâm)."
+    )
     text = paragraph(province, basis=Basis.ALL)
     assert text.startswith("Quý I/2023, các trung tâm chính trị cấp huyện, thành phố đã mở 3 lớp với 0 lượt học viên")
     assert text.endswith("chưa có số liệu để so sánh (số liệu gồm cả báo cáo chưa được phê duyệt).")
+
+
+def test_a_comparison_on_some_centers_reports_says_on_how_many(center, other_center, province):
+    """Six of nine centers approved read as a fall against last year's nine: the paragraph says so."""
+    open_classes(center, 3)
+    open_classes(other_center, 2)
+    open_classes(center, 4, start="06/02/2022")
+    open_classes(other_center, 2, start="06/02/2022")
+    approve_all(center, other_center, years=(2022,))
+    approve_all(center, years=(2023,))
+    text = paragraph(province)
+    assert "đã mở 3 lớp" in text
+    assert text.endswith("giảm 3 lớp (-50,0%) (tính theo báo cáo đã được phê duyệt của 1/2 trung tâm).")
+    approve_all(other_center, years=(2023,))
+    assert paragraph(province).endswith("so với cùng kỳ năm 2022 giảm 1 lớp (-16,7%).")  # all in: nothing to add
+    assert "tính theo" in paragraph(province, "2023")  # the year: 2 of 8 quarterly reports approved
+    assert paragraph(province, "2023").endswith("(tính theo 2/8 báo cáo quý đã được phê duyệt).")
 
 
 @pytest.mark.parametrize(
@@ -447,7 +467,9 @@ def test_the_command_prints_the_paragraph(forty_against_35, province):
 
 def test_the_command_takes_a_basis(center, province):
     open_classes(center, 3)
-    assert "chưa mở lớp nào." in run("briefing", "--unit", "10", "--period", "2023-Q1")
+    assert "chưa mở lớp nào (tính theo báo cáo đã được phê duyệt của 0/1 trung tâm)." in run(
+        "briefing", "--unit", "10", "--period", "2023-Q1"
+    )
     assert "đã mở 3 lớp" in run("briefing", "--unit", "10", "--period", "2023-Q1", "--basis", "all")
     assert "đã mở 3 lớp" in run("briefing", "--unit", "10-080", "--period", "2023-Q1")
 
