@@ -68,7 +68,7 @@ def comparison(rollup: Rollup) -> str:
     return text
 
 
-def _basis_note(rollup: Rollup) -> str:
+def _basis_note(rollup: Rollup, rate: selectors.ReportingRate | None) -> str:
     """What the figures of a province or the country stand on, when it is not every report: those not yet approved
     (or sent) are left out, and a comparison with a whole year-earlier period would read as a fall."""
     unit, period, basis = rollup.unit, rollup.period, rollup.basis
@@ -77,7 +77,7 @@ def _basis_note(rollup: Rollup) -> str:
     notes = [] if basis == Basis.APPROVED else ["số liệu gồm cả báo cáo chưa được phê duyệt"]
     statuses = selectors.admitted_statuses(basis)
     if statuses is not None:
-        rate = selectors.reporting_rate(unit=unit, period=period, centers=rollup.centers)
+        rate = rate or selectors.reporting_rate(unit=unit, period=period, centers=rollup.centers)
         counted = sum(status in statuses for status in rate.statuses.values())
         if counted < rate.expected:
             done = "đã được phê duyệt" if basis == Basis.APPROVED else "đã gửi"
@@ -88,10 +88,11 @@ def _basis_note(rollup: Rollup) -> str:
     return f" ({'; '.join(notes)})" if notes else ""
 
 
-def figures_paragraph(rollup: Rollup) -> str:
+def figures_paragraph(rollup: Rollup, rate: selectors.ReportingRate | None = None) -> str:
+    """The figures of the period in the boards' words; `rate`: the period's reporting rate, when the caller has it."""
     period, total = rollup.period, rollup.total
     who = subject(rollup)
-    basis_note = _basis_note(rollup)
+    basis_note = _basis_note(rollup, rate)
     if not rollup.has_data:
         return f"{period.sentence_label}, {who} chưa mở lớp nào{basis_note}."
     parts = [
@@ -177,7 +178,7 @@ def _area(province: Unit) -> str:
     return f"{word} {province.area_name}"
 
 
-def generate(*, unit: Unit, period: Period, basis: str | None = None, rollup: Rollup | None = None) -> str:
+def generate(*, unit: Unit, period: Period, basis: str | None = None, rollup: Rollup | None = None, rate=None) -> str:
     """The whole briefing: the figures paragraph, then the centers' shortcomings and proposals.
 
     Cached like the figures it is written from (the period and a year earlier; reports' text is stamped too)."""
@@ -187,13 +188,13 @@ def generate(*, unit: Unit, period: Period, basis: str | None = None, rollup: Ro
         centers=selectors.centers_of(unit),
         years=[period.year - 1, period.year],
         params=(unit.pk, period.key, basis),
-        compute=lambda: _generate(unit, period, basis, rollup),
+        compute=lambda: _generate(unit, period, basis, rollup, rate),
     )
 
 
-def _generate(unit: Unit, period: Period, basis: str, rollup: Rollup | None) -> str:
+def _generate(unit: Unit, period: Period, basis: str, rollup: Rollup | None, rate) -> str:
     rollup = rollup or selectors.rollup(unit=unit, period=period, basis=basis)
-    sections = [figures_paragraph(rollup)]
+    sections = [figures_paragraph(rollup, rate)]
     points = written_points(unit=unit, period=period, basis=basis)
     for heading, attribute in (("Tồn tại, hạn chế:", "shortcomings"), ("Đề xuất, kiến nghị:", "proposals")):
         lines = points[attribute]
@@ -213,7 +214,9 @@ def normalise(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def current(*, unit: Unit, period: Period, basis: str | None = None, rollup: Rollup | None = None) -> Current:
+def current(
+    *, unit: Unit, period: Period, basis: str | None = None, rollup: Rollup | None = None, rate=None
+) -> Current:
     """The briefing in use on a data basis: board staff's edit while the generated text it started from is still
     the generated text; else (no edit, a regenerated version, or an edit the figures or the centers' points have
     changed under since) the generated text, so that no page or file shows figures that are no longer true."""
@@ -222,7 +225,7 @@ def current(*, unit: Unit, period: Period, basis: str | None = None, rollup: Rol
     version = versions.select_related("edited_by").first()
     if version is not None and not version.is_generated and not version.based_on:
         return Current(normalise(version.text), version, False)  # saved before the edits kept what they started from
-    generated = generate(unit=unit, period=period, basis=basis, rollup=rollup)
+    generated = generate(unit=unit, period=period, basis=basis, rollup=rollup, rate=rate)
     if version is None or version.is_generated:
         return Current(generated, version, False)
     if normalise(version.based_on) != generated:

@@ -39,6 +39,11 @@ class Row:
         return Change(self.figures.classes, self.previous.classes) if self.admitted else None
 
 
+def rate_change(now: float | None, before: float | None) -> Change | None:
+    """A rate's change at the precision shown (96,0%): 0,04 points is "= 0", not a red "▼ 0,0 điểm %"."""
+    return Change(round(now, 3), round(before, 3)) if now is not None and before is not None else None
+
+
 def build(*, unit: Unit, period: Period, basis: str) -> dict:
     rollup = selectors.rollup(unit=unit, period=period, basis=basis)
     rate = selectors.reporting_rate(unit=unit, period=period, centers=rollup.centers)
@@ -48,9 +53,6 @@ def build(*, unit: Unit, period: Period, basis: str) -> dict:
         unit=unit, last=last, count=TREND_QUARTERS + 4, basis=basis, centers=rollup.centers
     )
     total, previous = rollup.total, rollup.previous.total
-
-    def rate_change(now, before):
-        return Change(now, before) if now is not None and before is not None else None
 
     def count_change(attribute):  # no figures at all a year earlier: "cùng kỳ chưa có số liệu", not "▲ 709"
         return rollup.change(attribute) if rollup.previous.has_data else None
@@ -102,9 +104,16 @@ def build(*, unit: Unit, period: Period, basis: str) -> dict:
         ]
     rows.sort(key=lambda row: -row.figures.classes)
 
-    text, edited, outdated = briefing.current(unit=unit, period=period, basis=basis, rollup=rollup)
+    text, edited, outdated = briefing.current(unit=unit, period=period, basis=basis, rollup=rollup, rate=rate)
     trend = series[-TREND_QUARTERS:]
     year_before = series[:TREND_QUARTERS]  # the same quarters one year (four quarters) earlier
+    # Quarters before the unit's first class are "no figures yet" (a gap in the chart), not a fall to 0.
+    first = next((i for i, point in enumerate(series) if point.classes or point.enrolments), len(series))
+
+    def plotted(points, offset, attribute):
+        return [getattr(p, attribute) if offset + i >= first else None for i, p in enumerate(points)]
+
+    offset_trend = len(series) - TREND_QUARTERS
     results = [key for key, _ in Enrolment.Result.choices]
     charts = {
         "programs": {
@@ -115,10 +124,10 @@ def build(*, unit: Unit, period: Period, basis: str) -> dict:
         },
         "trend": {
             "labels": [p.period.label for p in trend],
-            "classes": [p.classes for p in trend],
-            "classes_before": [p.classes for p in year_before],
-            "enrolments": [p.enrolments for p in trend],
-            "enrolments_before": [p.enrolments for p in year_before],
+            "classes": plotted(trend, offset_trend, "classes"),
+            "classes_before": plotted(year_before, 0, "classes"),
+            "enrolments": plotted(trend, offset_trend, "enrolments"),
+            "enrolments_before": plotted(year_before, 0, "enrolments"),
         },
         "units": {
             "labels": [row.unit.area_name for row in rows],

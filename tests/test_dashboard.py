@@ -57,6 +57,14 @@ def test_province_cards_equal_the_rollup(login, board_user, province, data):
     assert "▲ 2 (+200,0%)" in body  # 3 classes against 1 a year earlier
 
 
+def test_a_rate_that_moved_less_than_the_precision_shown_is_not_a_fall():
+    from reports.dashboard import rate_change
+
+    assert rate_change(0.9596, 0.9600).diff == 0  # 96,0% against 96,0%: "= 0 điểm %", not a red "▼ 0,0 điểm %"
+    assert rate_change(0.955, 0.9600).diff == pytest.approx(-0.005)
+    assert rate_change(None, 0.96) is None
+
+
 def test_a_first_year_of_data_is_not_shown_as_growth(login, board_user, data):
     """2022-Q1 had 1 class and nothing a year before it: the cards say there is nothing to compare."""
     body = login(board_user).get(url("10", "2022-Q1")).content.decode()
@@ -74,6 +82,11 @@ def test_the_chart_data_is_embedded_in_the_page(login, board_user, data):
     assert charts["formats"]["classes"] == [2, 1, 0]
     assert charts["trend"]["classes"][-1] == 3
     assert charts["trend"]["classes_before"][-1] == 1
+    # The data starts with 2022-Q1: quarters before it are gaps ("no figures yet"), not a line along 0.
+    labels, before = charts["trend"]["labels"], charts["trend"]["classes_before"]
+    assert labels[0] == "quý II/2020" and before[labels.index("quý I/2023")] == 1
+    assert before[: labels.index("quý I/2023")] == [None] * labels.index("quý I/2023")
+    assert charts["trend"]["classes"][labels.index("quý I/2022") :][:2] == [1, 0]  # a real 0 after data begins
     assert sorted(charts["units"]["classes"], reverse=True) == [2, 1]
     assert "<script>" not in body.split('id="dashboard-data"')[0].split("</nav>")[-1]  # no inline scripts
 

@@ -79,13 +79,14 @@ def build_context(*, unit: Unit, period: Period, basis: str | None = None) -> Ex
     basis = basis or selectors.default_basis(unit)
     rollup = selectors.rollup(unit=unit, period=period, basis=basis)
     prefetch_related_objects(rollup.centers, "former_names")  # the centers' names of the time, in one query
-    text = briefing.current(unit=unit, period=period, basis=basis, rollup=rollup).text
+    rate = selectors.reporting_rate(unit=unit, period=period, centers=rollup.centers)
+    text = briefing.current(unit=unit, period=period, basis=basis, rollup=rollup, rate=rate).text
     return ExportContext(
         unit=unit,
         period=period,
         basis=basis,
         rollup=rollup,
-        rate=selectors.reporting_rate(unit=unit, period=period, centers=rollup.centers),
+        rate=rate,
         briefing_text=text,
         points=briefing.written_points(unit=unit, period=period, basis=basis),
         made_on=timezone.localdate(),
