@@ -89,12 +89,15 @@ class ImportPlan:
 def plan_import(*, center: Unit, parsed: ParsedWorkbook, course: Course | None = None) -> ImportPlan:
     """A handful of queries whatever the size of the file: classes, learners and enrolments fetched by set."""
     plan = ImportPlan(center=center, course=course, errors=list(parsed.errors))
-    if not parsed.ok:
+    if any(error.row is None for error in parsed.errors):  # the file or a sheet cannot be read as the template
         return plan
+    # Rows with a bad cell are still matched, so that one upload lists every error, not those of a second round.
     for program in Program.objects.order_by("code", "-valid_from"):
         plan.programs.setdefault(program.code, []).append(program)
     _plan_classes(plan, parsed)
     _plan_learners(plan, parsed)
+    sheets = [CLASS_SHEET, LEARNER_SHEET]
+    plan.errors.sort(key=lambda e: (sheets.index(e.sheet) if e.sheet in sheets else -1, e.row or 0))
     return plan
 
 
@@ -116,7 +119,9 @@ def _plan_classes(plan: ImportPlan, parsed: ParsedWorkbook) -> None:
             plan.existing_classes.append((row, course))
             continue
         revisions = plan.programs.get(row.program_code)
-        if not revisions:
+        if not row.program_code:
+            pass  # reported as empty when the file was read
+        elif not revisions:
             _error(
                 plan,
                 CLASS_SHEET,

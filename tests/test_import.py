@@ -595,6 +595,37 @@ def test_one_bad_row_among_good_ones_writes_nothing(center, center_user):
     )
 
 
+def test_one_upload_lists_the_errors_of_reading_and_of_matching_together_in_order(center, center_user):
+    """A bad date and an unknown program, a duplicate class code and a learner of a class that does not exist:
+    all four at once, by sheet and row, not two now and two after the next upload."""
+    data = xlsx(
+        [klass("A-01", start="10/02/2023", end="06/02/2023"), klass("A-02", program="XYZ"), klass("A-01")],
+        [learner("A-01"), learner("ZZZ-9", name="Lê Thị Hoa")],
+    )
+    plan = plan_import(center=center, parsed=read_workbook(data), course=None)
+    messages = [str(error) for error in plan.errors]
+    expected = [
+        ("dòng 2", "ngày kết thúc trước ngày bắt đầu"),
+        ("dòng 3", "không có chương trình mã “XYZ”"),
+        ("dòng 4", "mã lớp “A-01” trùng với dòng 2"),
+        ("dòng 3", "không có lớp mã “ZZZ-9”"),
+    ]
+    assert len(messages) == len(expected), messages
+    for message, (row, fragment) in zip(messages, expected, strict=True):
+        assert row in message and fragment in message, messages
+    assert messages[3].startswith(f"Trang “{LEARNER_SHEET}”")
+    before = counts()
+    with pytest.raises(ValidationError):
+        do_import(center, center_user, data)
+    assert counts() == before
+
+
+def test_a_file_that_cannot_be_read_as_the_template_is_not_matched_further(center, center_user):
+    data = xlsx([klass(program="XYZ")], [learner()], sheets=[CLASS_SHEET])  # no learner sheet
+    messages = [str(e) for e in plan_import(center=center, parsed=read_workbook(data), course=None).errors]
+    assert messages == [f"Tệp thiếu trang tính: “{LEARNER_SHEET}”."]
+
+
 # -- 5. roster mode ------------------------------------------------------------------------------------
 @pytest.fixture
 def course(center):
