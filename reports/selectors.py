@@ -820,6 +820,11 @@ class ProvinceCompleteness:
     def rate(self) -> float | None:
         return self.reported / self.expected if self.expected else None
 
+    @classmethod
+    def total(cls, rows: list[ProvinceCompleteness]) -> ProvinceCompleteness:
+        """The country's line under the provinces'."""
+        return cls(None, *(sum(getattr(row, name) for row in rows) for name in ("expected", "reported", "approved")))
+
 
 def national_completeness(*, period: Period) -> list[ProvinceCompleteness]:
     """Reporting rate per province for one quarter (two grouped queries)."""

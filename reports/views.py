@@ -65,7 +65,9 @@ def report(request, unit, period):
         return _province_completeness(request, unit, period)
     if unit.kind == Unit.Kind.CENTRAL:
         rows = selectors.national_completeness(period=period)
-        return render(request, "reports/national_completeness.html", {"unit": unit, "period": period, "rows": rows})
+        total = selectors.ProvinceCompleteness.total(rows)
+        context = {"unit": unit, "period": period, "rows": rows, "total": total}
+        return render(request, "reports/national_completeness.html", context)
     raise Http404
 
 

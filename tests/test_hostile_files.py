@@ -428,6 +428,7 @@ def test_a_hostile_file_uploaded_is_refused_with_its_message(name, center, cente
     page = html.unescape(response.content.decode())
     assert hostile.fragment in page
     assert "Tệp có" in page and "Không có gì được ghi" in page
+    assert "người mới" not in page  # no counts of what a refused file would have created
     assert not ImportBatch.objects.filter(status=ImportBatch.Status.APPLIED).exists()
     assert 'name="confirm"' not in page
     assert counts() == before

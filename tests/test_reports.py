@@ -2,6 +2,7 @@
 who may walk it, the checks before submission, the lock an approval puts on a quarter, and completeness."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -947,3 +948,10 @@ def test_national_completeness_per_province(season, province, other_province, fa
     assert (rows["42"].expected, rows["42"].reported, rows["42"].approved, rows["42"].rate) == (1, 1, 1, 1.0)
     body = page(login(central_user), "report", Unit.objects.get(code="VN", parent=None))
     assert "40,0%" in body and "100,0%" in body
+    total = re.search(r"<tr[^>]*data-total>(.*?)</tr>", body, re.S).group(1)  # the country under the provinces
+    assert re.findall(r'class="num">([^<]*)<', total) == [
+        str(sum(r.expected for r in rows.values())),
+        str(sum(r.reported for r in rows.values())),
+        str(sum(r.approved for r in rows.values())),
+        "50,0%",
+    ]
