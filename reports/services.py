@@ -174,6 +174,16 @@ def report_check(*, report: CenterReport, today: datetime.date | None = None) ->
                     "year": period.year - 1,
                 }
             )
+    if today < period.end:
+        check.warnings.append(
+            _(
+                "%(quarter)s chưa kết thúc (đến hết ngày %(end)s). Khi báo cáo được phê duyệt, số liệu của quý bị "
+                "khóa: lớp mở sau đó chỉ nhập được khi Ban Tuyên giáo tỉnh mở khóa."
+            )
+            % {"quarter": period.sentence_label, "end": period.end.strftime("%d/%m/%Y")}
+        )
+    if not any(getattr(report, name).strip() for name in NARRATIVE_FIELDS):
+        check.warnings.append(_("Phần nhận định của trung tâm còn trống."))
     return check
 
 

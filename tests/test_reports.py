@@ -687,6 +687,19 @@ def test_a_big_fall_on_last_year_warns_but_does_not_block(login, center_user, ce
     assert report_of(center).status == CenterReport.Status.SUBMITTED
 
 
+def test_submitting_before_the_quarter_ends_or_with_nothing_written_warns_but_does_not_block(
+    login, center_user, center
+):
+    client = login(center_user)
+    current = Period.quarter_of(timezone.localdate())
+    body = submit(client, center, current.key).content.decode()
+    assert f"{current.sentence_label} chưa kết thúc (đến hết ngày {current.end:%d/%m/%Y})." in body
+    assert "Phần nhận định của trung tâm còn trống." in body
+    assert report_of(center, current.year, current.index).status == CenterReport.Status.SUBMITTED
+    body = submit(client, center, achievements="Hoàn thành kế hoạch.").content.decode()  # 2023-Q1: long over
+    assert "chưa kết thúc" not in body and "còn trống" not in body
+
+
 def test_exactly_double_is_not_flagged(login, center_user, center):
     klass(center, "06/02/2022", "gioi")
     klass(center, "06/02/2023", "gioi")
