@@ -67,6 +67,8 @@ class CourseForm(forms.ModelForm):
         self.fields["lecturers"].widget = forms.CheckboxSelectMultiple(choices=self.fields["lecturers"].choices)
         self.fields["status"].choices = [c for c in Course.Status.choices if c[0] != Course.Status.CANCELLED]
         self.fields["planned_size"].widget.attrs["min"] = 0
+        # Django's own Vietnamese message for this ends "bằng với 0 ." (a stray space): say it plainly.
+        self.fields["planned_size"].error_messages["min_value"] = _("Số học viên dự kiến không được là số âm.")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         self.helper = FormHelper()

@@ -64,6 +64,13 @@ def test_end_before_start_is_refused_with_a_vietnamese_message(login, center_use
     assert not Course.objects.exists()
 
 
+def test_a_negative_planned_size_is_refused_in_plain_vietnamese(login, center_user):
+    response = login(center_user).post(reverse("courses:course_create"), course_data(planned_size="-5"))
+    body = response.content.decode()
+    assert "Số học viên dự kiến không được là số âm." in body and "bằng với 0 ." not in body
+    assert not Course.objects.exists()
+
+
 def test_a_class_that_has_not_started_cannot_be_finished(login, center_user):
     start = timezone.localdate() + datetime.timedelta(days=15)
     data = course_data(start_date=start.isoformat(), end_date=(start + datetime.timedelta(days=3)).isoformat())
