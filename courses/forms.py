@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -218,7 +218,7 @@ class LecturerForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Lưu"), css_class="btn-llct"))
+        self.helper.form_tag = False  # the page sets the buttons side by side, as on the class form
 
     def _post_clean(self):
         pass  # validated in the service
