@@ -138,13 +138,15 @@ def figures_paragraph(rollup: Rollup, rate: selectors.ReportingRate | None = Non
     return text
 
 
-def written_points(*, unit: Unit, period: Period, basis: str) -> dict[str, list[str]]:
+def written_points(
+    *, unit: Unit, period: Period, basis: str, fields: tuple[str, ...] = selectors.NOTE_FIELDS
+) -> dict[str, list[str]]:
     """What the centers wrote (selectors.NOTE_FIELDS), field → a line a point, for the briefing and
     both files: a center's own points; a province's with each center's name; nationally (thousands of points) a
     line a province with how many centers wrote how many points, which the province's own report lists."""
     if unit.kind == Unit.Kind.CENTRAL:
-        lines = {name: [] for name in selectors.NOTE_FIELDS}
-        for province, counts in selectors.points_by_province(unit=unit, period=period, basis=basis):
+        lines = {name: [] for name in fields}
+        for province, counts in selectors.points_by_province(unit=unit, period=period, basis=basis, fields=fields):
             area = _area(province)
             for name, (centers, points) in counts.items():
                 if points:
@@ -154,7 +156,7 @@ def written_points(*, unit: Unit, period: Period, basis: str) -> dict[str, list[
                     )
         return lines
     narratives = selectors.narratives(unit=unit, period=period, basis=basis)
-    return {name: _note_lines(unit, narratives, name) for name in selectors.NOTE_FIELDS}
+    return {name: _note_lines(unit, narratives, name) for name in fields}
 
 
 def _note_lines(unit: Unit, narratives: list[selectors.Narrative], attribute: str) -> list[str]:
@@ -195,7 +197,7 @@ def generate(*, unit: Unit, period: Period, basis: str | None = None, rollup: Ro
 def _generate(unit: Unit, period: Period, basis: str, rollup: Rollup | None, rate) -> str:
     rollup = rollup or selectors.rollup(unit=unit, period=period, basis=basis)
     sections = [figures_paragraph(rollup, rate)]
-    points = written_points(unit=unit, period=period, basis=basis)
+    points = written_points(unit=unit, period=period, basis=basis, fields=("shortcomings", "proposals"))
     for heading, attribute in (("Tồn tại, hạn chế:", "shortcomings"), ("Đề xuất, kiến nghị:", "proposals")):
         lines = points[attribute]
         if lines:

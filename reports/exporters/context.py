@@ -56,7 +56,7 @@ class ExportContext:
     rollup: Rollup
     rate: selectors.ReportingRate
     briefing_text: str
-    points: dict[str, list[str]]  # what the centers wrote, field → a line a point (briefing.written_points)
+    points: dict[str, list[str]]  # achievements, causes, next tasks → a line a point (briefing.written_points)
     made_on: datetime.date
     programs: list[ProgramLine]
 
@@ -88,7 +88,10 @@ def build_context(*, unit: Unit, period: Period, basis: str | None = None) -> Ex
         rollup=rollup,
         rate=rate,
         briefing_text=text,
-        points=briefing.written_points(unit=unit, period=period, basis=basis),
+        # The shortcomings and proposals come with the briefing's text (the board may have edited them).
+        points=briefing.written_points(
+            unit=unit, period=period, basis=basis, fields=("achievements", "causes", "next_tasks")
+        ),
         made_on=timezone.localdate(),
         programs=program_lines(rollup),
     )
