@@ -228,3 +228,28 @@ def test_main_pages_have_no_serious_accessibility_violations(browser, live_serve
     page.close()
     found = {name: found for name, found in pages.items() if found}
     assert not found, "\n".join(f"{name}: {violations}" for name, violations in found.items())
+
+
+def test_pages_fit_the_window_from_a_phone_to_a_small_laptop(browser, live_server, day, center):
+    """No page scrolls sideways: wide tables scroll inside their box, and the user's name in the top bar is cut
+    short (…) rather than pushing "Đăng xuất" off the screen (it did at 1.000-1.300 px)."""
+    course = Course.objects.get(code="2026-KND-01")
+    too_wide = {}
+    for username, urls in {
+        "trungtam": [
+            reverse("courses:course_detail", args=[course.pk]),
+            reverse("reports:report", args=["10-080", QUARTER_KEY]),
+            reverse("courses:lecturer_create"),
+        ],
+        "bantuyengiao": [reverse("reports:dashboard", args=["10", "2026"])],
+    }.items():
+        page = login(browser, live_server, username)
+        for width in (390, 1000, 1100):
+            page.set_viewport_size({"width": width, "height": 800})
+            for url in urls:
+                page.goto(live_server.url + url)
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                if scroll > width:
+                    too_wide[f"{username} {url} at {width}px"] = scroll
+        page.close()
+    assert not too_wide, too_wide
