@@ -110,10 +110,11 @@ def build(*, unit: Unit, period: Period, basis: str) -> dict:
     # Quarters before the unit's first class are "no figures yet" (a gap in the chart), not a fall to 0.
     first = next((i for i, point in enumerate(series) if point.classes or point.enrolments), len(series))
 
-    def plotted(points, offset, attribute):
-        return [getattr(p, attribute) if offset + i >= first else None for i, p in enumerate(points)]
+    def plotted(attribute):  # (the trend's quarters, the same quarters a year earlier)
+        values = [getattr(point, attribute) if i >= first else None for i, point in enumerate(series)]
+        return values[-TREND_QUARTERS:], values[:TREND_QUARTERS]
 
-    offset_trend = len(series) - TREND_QUARTERS
+    (classes, classes_before), (enrolments, enrolments_before) = plotted("classes"), plotted("enrolments")
     results = [key for key, _ in Enrolment.Result.choices]
     charts = {
         "programs": {
@@ -124,10 +125,10 @@ def build(*, unit: Unit, period: Period, basis: str) -> dict:
         },
         "trend": {
             "labels": [p.period.label for p in trend],
-            "classes": plotted(trend, offset_trend, "classes"),
-            "classes_before": plotted(year_before, 0, "classes"),
-            "enrolments": plotted(trend, offset_trend, "enrolments"),
-            "enrolments_before": plotted(year_before, 0, "enrolments"),
+            "classes": classes,
+            "classes_before": classes_before,
+            "enrolments": enrolments,
+            "enrolments_before": enrolments_before,
         },
         "units": {
             "labels": [row.unit.area_name for row in rows],

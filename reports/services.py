@@ -25,7 +25,6 @@ from .formatting import vn_int
 from .models import Briefing, CenterReport, Deadline, PlanLine, Transition, default_deadline
 from .periods import Period
 
-NARRATIVE_FIELDS = ("achievements", "shortcomings", "causes", "proposals", "next_tasks")
 MAX_TEXT = 20_000
 
 
@@ -97,7 +96,7 @@ def report_save(
         )
     errors = {}
     for name, value in narrative.items():
-        if name not in NARRATIVE_FIELDS:
+        if name not in selectors.NOTE_FIELDS:
             raise TypeError(name)
         if len(value or "") > MAX_TEXT:
             errors[name] = _("Nội dung dài quá %(n)s ký tự.") % {"n": vn_int(MAX_TEXT)}
@@ -182,7 +181,7 @@ def report_check(*, report: CenterReport, today: datetime.date | None = None) ->
             )
             % {"quarter": period.sentence_label, "end": period.end.strftime("%d/%m/%Y")}
         )
-    if not any(getattr(report, name).strip() for name in NARRATIVE_FIELDS):
+    if not any(getattr(report, name).strip() for name in selectors.NOTE_FIELDS):
         check.warnings.append(_("Phần nhận định của trung tâm còn trống."))
     return check
 
