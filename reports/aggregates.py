@@ -2,13 +2,16 @@
 
 Write services call `refresh(cells)` with the (center, year, quarter) cells their write touched; the rows of
 those cells are recomputed from the raw tables (the reference counting, reports/selectors.py's rules) and
-replaced. `rebuild()` recomputes everything (bulk loads); `differences()` compares the tables with a fresh
-computation (`manage.py check_aggregates`).
+replaced; then the figures of their provinces for those years (`ProvinceFigures`: every period and basis),
+counted from those rows while the province's lock is held. Other changes the figures read (a report's status, a
+plan) call `figures_changed`. `rebuild()` recomputes everything (bulk loads); `differences()` compares the
+tables with a fresh computation (`manage.py check_aggregates`).
 """
 
 from __future__ import annotations
 
 import datetime
+import pickle
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -16,10 +19,18 @@ from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, When
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
+from centers.models import Unit
 from courses.models import Course, Enrolment, Learner
 
 from . import figures_cache
-from .models import GroupAggregate, LearnerAggregate, LecturerAggregate, QuarterAggregate
+from .models import (
+    GroupAggregate,
+    LearnerAggregate,
+    LecturerAggregate,
+    PlanLine,
+    ProvinceFigures,
+    QuarterAggregate,
+)
 from .periods import Period
 
 Cell = tuple[int, int, int]  # (center id, year, quarter)
@@ -238,16 +249,18 @@ def _write_lecturers(center_years: set[tuple[int, int]] | None) -> None:
 
 
 def refresh(cells: Iterable[Cell]) -> None:
-    """Recompute the aggregate rows of these center-quarters. Call it inside the write's transaction.
+    """Recompute the aggregate rows of these center-quarters, then their provinces' figures for those years. Call
+    it inside the write's transaction.
 
-    The stamps of their centers and years are raised first, which locks them until the write commits: a second
-    write to the same center and year waits, then counts with this one's rows committed (counting first, both
-    would count without the other's rows, and one would then fail on the rows the other inserted)."""
+    The stamps of their provinces, centers and years are raised first, which locks them until the write commits:
+    a second write to the same province and year waits, then counts with this one's rows committed (counting
+    first, both would count without the other's rows, and one would then fail on the rows the other inserted)."""
     cells = {cell for cell in cells if cell is not None}
     if cells:
         with transaction.atomic(savepoint=False):  # a save outside a transaction: stamp and rows commit together
-            figures_cache.touch((center_id, year) for center_id, year, _ in cells)
+            provinces = figures_cache.touch((center_id, year) for center_id, year, _ in cells)
             _write(cells)
+            _write_provinces(provinces)
 
 
 def refresh_lecturers(center_years: Iterable[tuple[int, int]]) -> None:
@@ -256,18 +269,102 @@ def refresh_lecturers(center_years: Iterable[tuple[int, int]]) -> None:
     center_years = {(int(c), int(y)) for c, y in center_years if c is not None and y is not None}
     if center_years:
         with transaction.atomic(savepoint=False):
-            figures_cache.touch(center_years)  # first: the lock (see refresh)
+            provinces = figures_cache.touch(center_years)  # first: the lock (see refresh)
             _write_lecturers(center_years)
+            _write_provinces(provinces)
+
+
+def figures_changed(center_years: Iterable[tuple[int, int]]) -> None:
+    """What else the figures read changed for these centers and years (a report's status, a plan): their stamps
+    are raised and their provinces' figures counted again. Call it inside the write's transaction."""
+    with transaction.atomic(savepoint=False):
+        _write_provinces(figures_cache.touch(center_years))
 
 
 def refresh_courses(courses: Iterable[Course]) -> None:
     refresh(cell_of(course) for course in courses)
 
 
+# -- the province figures ------------------------------------------------------------------------------------
+def _province_combinations(year: int) -> list[tuple[Period, str]]:
+    from .selectors import Basis
+
+    return [(period, basis) for period in Period.of_year(year) for basis in Basis.values]
+
+
+def _count_provinces(provinces: set[int], year: int) -> dict[tuple[Period, str], dict]:
+    """(period, basis) → province id → part, for every period of the year, every basis and each of these
+    provinces: one read of their centers' aggregates (6 queries), counted in Python."""
+    from .selectors import Part, Partition, aggregate_rows, count_parts
+
+    centers = Unit.objects.centers().filter(parent_id__in=provinces)
+    partition = Partition(list(centers.only("id", "parent_id")), by_province=True)
+    rows = aggregate_rows(centers, year)
+    counted = {}
+    for period, basis in _province_combinations(year):
+        parts = count_parts(rows, period, basis, partition)
+        counted[(period, basis)] = {province_id: parts.get(province_id, Part()) for province_id in provinces}
+    return counted
+
+
+def store_province_parts(parts: dict, *, version: str, replace: bool) -> None:
+    """Store province parts: {(period, basis): {province id: part}}.
+
+    `replace`: a write's rows, counted under the province's lock, replace whatever is there. Otherwise (a reader's)
+    they only fill in: stale rows (another version) go first, and a row present after that is a write's, kept."""
+    rows = []
+    for (period, basis), by_province in parts.items():
+        for province_id, part in by_province.items():
+            value = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
+            rows.append(
+                ProvinceFigures(province_id=province_id, period=period.key, basis=basis, version=version, part=value)
+            )
+    if not rows:
+        return
+    if replace:
+        ProvinceFigures.objects.bulk_create(
+            rows,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["province", "period", "basis"],
+            update_fields=["version", "part"],
+        )
+    else:
+        stale = Q(pk__in=[])
+        for row in rows:
+            stale |= Q(province_id=row.province_id, period=row.period, basis=row.basis)
+        ProvinceFigures.objects.filter(stale).exclude(version=version).delete()
+        ProvinceFigures.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+
+
+def _write_provinces(provinces: set[tuple[int, int]]) -> None:
+    """Count again the figures of these (province, year) pairs, every period and basis (the provinces' locks
+    are held: see figures_cache.touch)."""
+    if not provinces:
+        return
+    version = figures_cache.version()
+    by_year: dict[int, set[int]] = defaultdict(set)
+    for province_id, year in provinces:
+        by_year[year].add(province_id)
+    for year, ids in sorted(by_year.items()):
+        store_province_parts(_count_provinces(ids, year), version=version, replace=True)
+
+
+def _rebuild_provinces() -> None:
+    version = figures_cache.version()
+    ProvinceFigures.objects.all().delete()
+    years = QuarterAggregate.objects.values_list("year", flat=True).distinct().order_by()
+    plan_years = PlanLine.objects.values_list("report__year", flat=True).distinct().order_by()
+    provinces = set(Unit.objects.provinces().values_list("pk", flat=True))
+    for year in sorted(set(years) | {y + 1 for y in plan_years}):
+        store_province_parts(_count_provinces(provinces, year), version=version, replace=True)
+
+
 def rebuild() -> None:
     """Recompute every aggregate (after bulk loads)."""
     _write(None)
     figures_cache.new_epoch()
+    _rebuild_provinces()
 
 
 def differences(limit: int = 50) -> list[str]:
@@ -295,4 +392,25 @@ def differences(limit: int = 50) -> list[str]:
     compare("học viên", stored_l, compute_learners(None), 0)
     stored_t = {(a.center_id, a.year, a.quarters, a.kind): a.lecturers for a in LecturerAggregate.objects.all()}
     compare("giảng viên", stored_t, compute_lecturers(None), 0)
+    found += _province_differences()
     return found[:limit]
+
+
+def _province_differences() -> list[str]:
+    """Province figures stored under the current version that differ from a count of the aggregates now (rows
+    of another version are not read, so not compared)."""
+    version = figures_cache.version()
+    stored: dict[int, dict] = defaultdict(dict)
+    for province_id, period, basis, part in ProvinceFigures.objects.filter(version=version).values_list(
+        "province_id", "period", "basis", "part"
+    ):
+        stored[Period.parse(period).year][(province_id, period, basis)] = pickle.loads(part)
+    found = []
+    for year, rows in sorted(stored.items()):
+        counted = _count_provinces({province_id for province_id, _, _ in rows}, year)
+        for (period, basis), parts in counted.items():
+            for province_id, part in parts.items():
+                key = (province_id, period.key, basis)
+                if key in rows and rows[key] != part:
+                    found.append(f"tổng hợp tỉnh {key}: bảng {rows[key].total} ≠ tính lại {part.total}")
+    return found

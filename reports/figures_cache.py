@@ -4,6 +4,8 @@ Every write that changes a figure raises the data stamp of the (center, year) it
 transaction (`touch`): the maintained aggregates' refresh does it for classes, enrolments, results and
 learners; reports/signals.py for report statuses, plans and lecturers. Rare changes that reach everything
 (the organisation chain, the program catalogue, a rebuild or a restore) replace the epoch token (`new_epoch`).
+`touch` first locks the stamps of the centers' provinces (rows of the same table, never raised): the write that
+holds them counts the provinces' maintained figures (reports/aggregates.py).
 
 A cached value is keyed on what it was computed from: the epoch token, and the count and sum of the stamps
 of the centers and years it read. Stamps only grow, so once a change has committed, every key that covers it
@@ -37,6 +39,8 @@ from django.db import DatabaseError, transaction
 from django.db.models import BigIntegerField, Count, F, Func, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
+from centers.models import Unit
+
 from .models import DataStamp, FiguresEpoch, SharedFigure
 
 T = TypeVar("T")
@@ -52,15 +56,16 @@ def _cache():
 
 
 # -- writes -------------------------------------------------------------------------------------------------------
-def touch(center_years: Iterable[tuple[int, int]]) -> None:
-    """Raise the stamps of these (center id, year) pairs (three queries). Call it inside the write's transaction.
+def touch(center_years: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Raise the stamps of these (center id, year) pairs (six queries), after locking their provinces' (returned
+    as (province id, year) pairs). Call it inside the write's transaction.
 
     The stamps stay locked until the write commits, taken in one order: two writes to the same center and year
     take turns (the maintained aggregates lock them before they count, so each counts the other's committed
     rows), and never wait for each other in a circle."""
     pairs = {(int(center), int(year)) for center, year in center_years if center is not None and year is not None}
     if not pairs:
-        return
+        return set()
     condition = Q(pk__in=[])
     by_year: dict[int, list[int]] = {}
     for center, year in pairs:
@@ -68,10 +73,30 @@ def touch(center_years: Iterable[tuple[int, int]]) -> None:
     for year, centers in by_year.items():
         condition |= Q(year=year, center_id__in=centers)
     with transaction.atomic(savepoint=False):
+        provinces = _lock_provinces(pairs)
         DataStamp.objects.bulk_create(
             [DataStamp(center_id=center, year=year) for center, year in sorted(pairs)], ignore_conflicts=True
         )
         _lock_and_raise(DataStamp.objects.filter(condition))
+    return provinces
+
+
+def _lock_provinces(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Lock the (province, year) stamps of these centers' provinces, in order, ahead of the centers' own: the
+    maintained province figures are counted again by the write that holds them, so two writes in one province
+    and year take turns and the second counts the first's committed rows. Returns those (province, year)."""
+    parents = dict(Unit.objects.filter(pk__in={center for center, _ in pairs}).values_list("pk", "parent_id"))
+    provinces = {(parents[center], year) for center, year in pairs if parents.get(center) is not None}
+    if provinces:
+        DataStamp.objects.bulk_create(
+            [DataStamp(center_id=province, year=year) for province, year in sorted(provinces)], ignore_conflicts=True
+        )
+        condition = Q(pk__in=[])
+        for province, year in provinces:
+            condition |= Q(center_id=province, year=year)
+        locked = DataStamp.objects.filter(condition).order_by("center_id", "year").select_for_update(no_key=True)
+        list(locked.values_list("pk", flat=True))
+    return provinces
 
 
 def _lock_and_raise(stamps: QuerySet) -> None:
@@ -117,6 +142,11 @@ def fingerprints(*, centers: QuerySet, years: Iterable[int], part: str) -> dict:
 
 def _epoch() -> int:
     return FiguresEpoch.objects.filter(pk=1).values_list("token", flat=True).first() or 0
+
+
+def version() -> str:
+    """What stored figures are valid for: the epoch and the code that counts (one query)."""
+    return f"{_epoch()}.{CODE_VERSION}"
 
 
 def _code_version() -> str:

@@ -327,7 +327,8 @@ class DataStamp(models.Model):
     center in that year: classes, enrolments, results, learners' groups, reports' status, plans, lecturers.
 
     Cached figures are keyed on the sum of the counters of the centers and years they read, so a cached figure
-    is never served after a change it depends on has committed."""
+    is never served after a change it depends on has committed. A province's rows are locks only (never raised):
+    held by the write that counts the province's figures again."""
 
     center = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
     year = models.PositiveSmallIntegerField()
@@ -373,3 +374,28 @@ class SharedFigure(models.Model):
 
     def __str__(self):
         return self.key
+
+
+class ProvinceFigures(models.Model):
+    """Every figure of one province's centers for one period and basis: the rollup part (reports/selectors.py's
+    `Part`, pickled) that the national and provincial rollups add up, so they read 63 rows, not the centers'
+    aggregates.
+
+    Maintained like the other aggregates: each write that changes a figure computes its provinces' rows for
+    the year again, in its own transaction, holding the province's lock (reports/aggregates.py). A row counts
+    only under the `version` it was computed for (the figures epoch and the code that counts): after a change
+    of the organisation chain or a deploy, rows are counted again when first read."""
+
+    province = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    period = models.CharField(max_length=8)  # a period key: 2023-Q1, 2023-H1, 2023-9M, 2023
+    basis = models.CharField(max_length=10)
+    version = models.CharField(max_length=40)
+    part = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("số liệu tổng hợp của tỉnh")
+        verbose_name_plural = _("số liệu tổng hợp của tỉnh")
+        constraints = [models.UniqueConstraint(fields=["province", "period", "basis"], name="province_figures_unique")]
+
+    def __str__(self):
+        return f"{self.province_id} {self.period} {self.basis}"

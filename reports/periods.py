@@ -40,6 +40,17 @@ class Period:
         return cls(year, part[0], int(part[1]))
 
     @classmethod
+    def of_year(cls, year: int) -> list[Period]:
+        """Every period of a year: its quarters, halves, nine months and the year."""
+        return [
+            *(cls(year, "Q", q) for q in range(1, 5)),
+            cls(year, "H", 1),
+            cls(year, "H", 2),
+            cls(year, "9M"),
+            cls(year, "Y"),
+        ]
+
+    @classmethod
     def quarter_of(cls, day: datetime.date) -> Period:
         return cls(day.year, "Q", (day.month - 1) // 3 + 1)
 

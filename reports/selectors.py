@@ -8,13 +8,16 @@ province's centers, every center), so a unit's past figures follow the centers i
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import logging
+import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
 
-from django.db import models
+from django.db import DatabaseError, models, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Concat, ExtractQuarter, Trim
 from django.utils import timezone
@@ -27,6 +30,8 @@ from courses.text import roster_sort_key
 from . import figures_cache
 from .models import CenterReport, Deadline, PlanLine, default_deadline
 from .periods import Period
+
+logger = logging.getLogger(__name__)
 
 
 class Basis(models.TextChoices):
@@ -281,9 +286,9 @@ class Rollup:
 def rollup(*, unit: Unit, period: Period, basis: str | None = None, compare: bool = True, raw: bool = False) -> Rollup:
     """Every figure of a unit for a period (and the same period a year earlier), in a fixed number of queries.
 
-    Figures come from the maintained aggregates, in parts (a province's centers, or one center) cached on their
-    own; `raw=True` counts the classes and enrolments themselves (the reference implementation the aggregates
-    are checked against)."""
+    A province's and the nation's figures add up the maintained province figures (one row per province); a
+    center's come from its maintained aggregates, cached on its stamps; `raw=True` counts the classes and
+    enrolments themselves (the reference implementation the aggregates are checked against)."""
     basis = basis or default_basis(unit)
     centers_qs = centers_of(unit)
     centers = unit_centers(unit)
@@ -292,6 +297,11 @@ def rollup(*, unit: Unit, period: Period, basis: str | None = None, compare: boo
     def compute(at: Period) -> Rollup:
         if raw:
             parts = _raw_parts(centers_qs, at, basis, Partition(centers, by_province=False, only=unit.pk))
+            figures = _merge(at, basis, programs, parts)
+        elif unit.kind in (Unit.Kind.CENTRAL, Unit.Kind.PROVINCE):
+            parts = province_parts(centers, at, basis)
+            if unit.kind == Unit.Kind.PROVINCE:  # its own centers' part, under its own id
+                parts = {unit.pk: parts.get(unit.pk, Part())}
             figures = _merge(at, basis, programs, parts)
         else:
             # Everything a period's figures read is stamped with the period's year (a first quarter's plan too).
@@ -388,28 +398,6 @@ def cached_parts(name: str, *, unit: Unit, centers: list[Unit], years, params: t
     )
 
 
-def _aggregate_filter(*, centers_qs, period: Period, admitted: dict | None) -> Q:
-    quarters = [q.index for q in period.quarters()]
-    if admitted is None:
-        return Q(center__in=centers_qs, year=period.year, quarter__in=quarters)
-    return Q(admitted.exists(center="center_id", quarter=OuterRef("quarter")), year=period.year, quarter__in=quarters)
-
-
-def _quarter_set_filter(*, centers_qs, period: Period, admitted: dict | None) -> Q:
-    """Each center's row (of the learner and lecturer aggregates) for exactly the set of the period's quarters
-    admitted for it."""
-    full_mask = sum(1 << (q.index - 1) for q in period.quarters())
-    if admitted is None:
-        return Q(center__in=centers_qs, year=period.year, quarters=full_mask)
-    masks: dict[int, int] = defaultdict(int)
-    for center_id, quarter in admitted.pairs():
-        masks[center_id] |= 1 << (quarter - 1)
-    condition = Q(pk__in=[])
-    for mask, center_ids in _centers_by_mask(masks).items():
-        condition |= Q(center_id__in=center_ids, year=period.year, quarters=mask)
-    return condition
-
-
 def _centers_by_mask(masks: dict[int, int]) -> dict[int, list[int]]:
     """center id → set of quarters (bits 1, 2, 4, 8), regrouped as set → center ids: a handful of id lists."""
     by_mask: dict[int, list[int]] = defaultdict(list)
@@ -418,58 +406,164 @@ def _centers_by_mask(masks: dict[int, int]) -> dict[int, list[int]]:
     return by_mask
 
 
-def _aggregate_parts(centers_qs, period: Period, basis: str, partition: Partition) -> dict:
+@dataclass
+class AggregateRows:
+    """The maintained aggregates' rows of a set of centers for one year, and what decides which of them a basis
+    admits (report statuses) and the plans: everything the rollups of the year's periods count, in 6 queries."""
+
+    quarters: list  # (center, quarter, program, co-organised, format, classes, enrolments, *results)
+    groups: list  # (center, quarter, learner group, enrolments, of which ethnic minority)
+    learners: list  # (center, set of quarters as bits, distinct learners)
+    lecturers: list  # (center, set of quarters as bits, lecturer kind, distinct lecturers)
+    reports: list  # (center, quarter, status) of the year
+    plans: list  # (center, target quarter, program, planned classes): written in the report of the quarter before
+
+
+def aggregate_rows(centers_qs, year: int) -> AggregateRows:
     from .aggregates import RESULT_FIELDS as result_fields
     from .models import GroupAggregate, LearnerAggregate, LecturerAggregate, QuarterAggregate
 
-    admitted = admitted_centers(centers=centers_qs, period=period, basis=basis)
-    cells = _aggregate_filter(centers_qs=centers_qs, period=period, admitted=admitted)
-    parts: dict = defaultdict(Part)
-    of_center, by = partition.of_center, partition.fields()
-    planned = _plans(parts, centers_qs, period, admitted, partition)
+    def of(model):
+        return model.objects.filter(center__in=centers_qs, year=year).order_by()
 
-    sums = {f"s_{name}": Sum(name) for name in ["classes", "enrolments", *result_fields.values()]}
-    table = QuarterAggregate.objects.filter(cells)
-    # Three narrow groupings (a few hundred rows in all) rather than one wide one (tens of thousands nationally).
-    per_center = table.values("center_id").annotate(
-        **sums,
-        co_classes=Sum("classes", filter=Q(co_organised=True)),
-        co_enrolments=Sum("enrolments", filter=Q(co_organised=True)),
-        in_planned=_count_in_planned_quarters(Sum, "classes", planned, "quarter"),
+    plans = PlanLine.objects.filter(
+        Q(report__year=year - 1, report__quarter=4) | Q(report__year=year, report__quarter__lt=4),
+        report__center__in=centers_qs,
+    ).annotate(target=models.Case(*(models.When(report__quarter=q, then=q % 4 + 1) for q in range(1, 5))))
+    return AggregateRows(
+        quarters=list(
+            of(QuarterAggregate).values_list(
+                "center_id",
+                "quarter",
+                "program_id",
+                "co_organised",
+                "format",
+                "classes",
+                "enrolments",
+                *result_fields.values(),
+            )
+        ),
+        groups=list(of(GroupAggregate).values_list("center_id", "quarter", "group", "enrolments", "minority")),
+        learners=list(of(LearnerAggregate).values_list("center_id", "quarters", "learners")),
+        lecturers=list(of(LecturerAggregate).values_list("center_id", "quarters", "kind", "lecturers")),
+        reports=list(
+            CenterReport.objects.filter(center__in=centers_qs, year=year).values_list("center_id", "quarter", "status")
+        ),
+        plans=list(plans.order_by().values_list("report__center_id", "target", "program_id", "planned_classes")),
     )
-    for row in per_center.order_by():
-        figures = parts[of_center[row["center_id"]]].center(row["center_id"])
-        figures.classes += row["s_classes"]
-        figures.classes_in_planned_quarters += row["in_planned"] or 0
-        figures.enrolments += row["s_enrolments"]
-        figures.co_organised_classes += row["co_classes"] or 0
-        figures.co_organised_enrolments += row["co_enrolments"] or 0
-        for key, name in result_fields.items():
-            figures.results[key] += row[f"s_{name}"]
-    for row in table.values(*by, "program_id", "co_organised").annotate(**sums).order_by():
-        line = parts[partition.of(row)].program(row["program_id"])
-        line.classes += row["s_classes"]
-        line.enrolments += row["s_enrolments"]
-        if not row["co_organised"]:
-            line.own_classes += row["s_classes"]
-        for key, name in result_fields.items():
-            line.results[key] += row[f"s_{name}"]
-    for row in table.values(*by, "format").annotate(c=Sum("classes"), e=Sum("enrolments")).order_by():
-        cell = parts[partition.of(row)].by_format[row["format"]]
-        cell[0] += row["c"]
-        cell[1] += row["e"]
-    quarter_sets = _quarter_set_filter(centers_qs=centers_qs, period=period, admitted=admitted)
-    for row in LearnerAggregate.objects.filter(quarter_sets).values("center_id", "learners"):
-        parts[of_center[row["center_id"]]].center(row["center_id"]).learners += row["learners"]
-    # A lecturer teaches for one center, so distinct lecturers add up across centers.
-    lecturers = LecturerAggregate.objects.filter(quarter_sets).values(*by, "kind")
-    for row in lecturers.annotate(n=Sum("lecturers")).order_by():
-        parts[partition.of(row)].lecturers[row["kind"]] = row["n"]
-    groups = GroupAggregate.objects.filter(cells).values(*by, "group")
-    for row in groups.annotate(n=Sum("enrolments"), m=Sum("minority")).order_by():
-        parts[partition.of(row)].by_group[row["group"]] = [row["n"], row["m"]]
+
+
+def count_parts(rows: AggregateRows, period: Period, basis: str, partition: Partition) -> dict:
+    """The parts of a rollup of `period` (a period of the rows' year) on a basis, from the aggregates' rows.
+
+    Which quarters count is decided per center: every quarter of the period, or (a basis on reports) those whose
+    report has an admitted status; distinct learners and lecturers are read for exactly that set of quarters."""
+    from .aggregates import RESULT_FIELDS as result_fields
+
+    result_keys = list(result_fields)
+    full = sum(1 << (q.index - 1) for q in period.quarters())
+    statuses = admitted_statuses(basis)
+    admitted: dict[int, int] | None = None
+    if statuses is not None:
+        admitted = defaultdict(int)
+        for center_id, quarter, status in rows.reports:
+            if status in statuses:
+                admitted[center_id] |= 1 << (quarter - 1) & full
+
+    def admits(center_id: int) -> int:
+        return full if admitted is None else admitted.get(center_id, 0)
+
+    parts: dict = defaultdict(Part)
+    of_center = partition.of_center
+    planned: dict[int, int] = defaultdict(int)  # center → the period's quarters that had a plan
+    for center_id, target, program_id, n in rows.plans:
+        bit = 1 << (target - 1)
+        if admits(center_id) & bit:
+            part = parts[of_center[center_id]]
+            part.center(center_id).planned_classes += n
+            part.program(program_id).planned_classes += n
+            if n > 0:
+                planned[center_id] |= bit
+    for center_id, quarter, program_id, co_organised, form, classes, enrolments, *results in rows.quarters:
+        bit = 1 << (quarter - 1)
+        if not admits(center_id) & bit:
+            continue
+        part = parts[of_center[center_id]]
+        figures, line = part.center(center_id), part.program(program_id)
+        figures.classes += classes
+        figures.enrolments += enrolments
+        line.classes += classes
+        line.enrolments += enrolments
+        if planned.get(center_id, 0) & bit:
+            figures.classes_in_planned_quarters += classes
+        if co_organised:
+            figures.co_organised_classes += classes
+            figures.co_organised_enrolments += enrolments
+        else:
+            line.own_classes += classes
+        for key, n in zip(result_keys, results, strict=True):
+            figures.results[key] += n
+            line.results[key] += n
+        cell = part.by_format[form]
+        cell[0] += classes
+        cell[1] += enrolments
+    for center_id, quarter, group, n, minority in rows.groups:
+        if admits(center_id) & 1 << (quarter - 1):
+            cell = parts[of_center[center_id]].by_group.setdefault(group, [0, 0])
+            cell[0] += n
+            cell[1] += minority
+    # A learner, and a lecturer, belongs to one center: distinct counts add up across centers.
+    for center_id, quarters, n in rows.learners:
+        if quarters == admits(center_id) and quarters:
+            parts[of_center[center_id]].center(center_id).learners += n
+    for center_id, quarters, kind, n in rows.lecturers:
+        if quarters == admits(center_id) and quarters:
+            lecturers = parts[of_center[center_id]].lecturers
+            lecturers[kind] = lecturers.get(kind, 0) + n
     _finish_parts(parts)
     return parts
+
+
+def _aggregate_parts(centers_qs, period: Period, basis: str, partition: Partition) -> dict:
+    return count_parts(aggregate_rows(centers_qs, period.year), period, basis, partition)
+
+
+def province_parts(centers: list[Unit], period: Period, basis: str) -> dict:
+    """Province id → its part of a rollup, read from the maintained province figures (one query); a province
+    whose row is missing or was counted under another version (an earlier organisation chain, an earlier
+    deploy) is counted from the aggregates, all such at once, and stored once this transaction commits."""
+    from .models import ProvinceFigures
+
+    version = figures_cache.version()
+    provinces = sorted({center.parent_id for center in centers if center.parent_id is not None})
+    stored = ProvinceFigures.objects.filter(province_id__in=provinces, period=period.key, basis=basis)
+    parts = {}
+    for province_id, row_version, part in stored.values_list("province_id", "version", "part"):
+        if row_version == version:
+            with contextlib.suppress(Exception):  # a row that no longer unpickles is counted again
+                parts[province_id] = pickle.loads(part)
+    missing = [province_id for province_id in provinces if province_id not in parts]
+    if missing:
+        subset = [center for center in centers if center.parent_id in missing]
+        counted = _aggregate_parts(
+            Unit.objects.filter(pk__in=[c.pk for c in subset]), period, basis, Partition(subset, by_province=True)
+        )
+        fresh = {province_id: counted[province_id] for province_id in missing}
+        parts.update(fresh)
+        transaction.on_commit(lambda: _store_province_parts(fresh, period, basis, version))
+    return parts
+
+
+def _store_province_parts(parts: dict, period: Period, basis: str, version: str) -> None:
+    """Rows a reader counted: in place of stale ones, but never over a row a write stored meanwhile (counted
+    under the province's lock, so newer than the reader's)."""
+    from .aggregates import store_province_parts
+
+    try:
+        with transaction.atomic():
+            store_province_parts({(period, basis): parts}, version=version, replace=False)
+    except DatabaseError:  # not kept: counted again at the next look; the page must not fail for it
+        logger.exception("Không lưu được số liệu tổng hợp của tỉnh")
 
 
 # The quarter a plan line is for, as a bit, from the quarter of the report it is written in (the quarter before).

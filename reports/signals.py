@@ -1,7 +1,7 @@
 """Single-object saves of classes, enrolments and learners refresh the maintained aggregates of the cells they
 touch, in the same transaction (services, the admin, anything that calls save()). Bulk writes call
 reports.aggregates.refresh themselves. Changes to what else the figures read (report statuses, plans, lecturers,
-the organisation chain) raise the stamps behind the cached figures."""
+the organisation chain) raise the stamps behind the cached figures and count the provinces' figures again."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
@@ -60,7 +60,7 @@ def _learner_changed(sender, instance, created=False, raw=False, **kwargs):
 def _report_changed(sender, instance, raw=False, **kwargs):
     """A report's status decides which quarters the approved and submitted bases admit."""
     if not raw:
-        figures_cache.touch([(instance.center_id, instance.year)])
+        aggregates.figures_changed([(instance.center_id, instance.year)])
 
 
 @receiver(post_save, sender=PlanLine)
@@ -72,7 +72,7 @@ def _plan_changed(sender, instance, raw=False, **kwargs):
     report = CenterReport.objects.filter(pk=instance.report_id).values_list("center_id", "year", "quarter").first()
     if report:
         center_id, year, quarter = report
-        figures_cache.touch([(center_id, year), (center_id, year + 1 if quarter == 4 else year)])
+        aggregates.figures_changed([(center_id, year), (center_id, year + 1 if quarter == 4 else year)])
 
 
 @receiver(pre_save, sender=Lecturer)

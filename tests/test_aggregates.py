@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import pickle
 import threading
 
 import pytest
@@ -14,7 +15,7 @@ from centers.scoping import Scope
 from courses import services
 from courses.models import Course, Enrolment
 from reports import selectors
-from reports.models import LecturerAggregate, QuarterAggregate
+from reports.models import LecturerAggregate, ProvinceFigures, QuarterAggregate
 from reports.periods import Period
 
 from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, LecturerFactory, approve, program
@@ -216,6 +217,22 @@ def test_lecturers_are_counted_once_per_period_by_kind_through_every_change(cent
     same_as_raw(center, "2026", "all")
 
 
+def test_check_aggregates_finds_a_wrong_province_figure(center, province):
+    EnrolmentFactory(course=CourseFactory(center=center, start_date=datetime.date(2026, 2, 3)))
+    row = ProvinceFigures.objects.get(province=province, period="2026-Q1", basis="all")
+    part = pickle.loads(row.part)
+    part.total.classes += 1
+    row.part = pickle.dumps(part)
+    row.save()
+    shown = selectors.rollup(unit=province, period=Period.parse("2026-Q1"), basis="all", compare=False)
+    assert shown.total.classes == 2  # the province's figures are read from its row
+    out = io.StringIO()
+    with pytest.raises(CommandError) as error:
+        call_command("check_aggregates", stdout=out)
+    assert error.value.returncode == 1
+    assert "tổng hợp tỉnh" in out.getvalue()
+
+
 def test_check_aggregates_finds_a_wrong_lecturer_count(center):
     course = CourseFactory(center=center, start_date=datetime.date(2026, 1, 10))
     course.lecturers.add(LecturerFactory(center=center))
@@ -270,6 +287,27 @@ def test_two_writes_to_the_same_quarter_at_once_keep_the_aggregates_exact(center
     )
     total = selectors.rollup(unit=center, period=Period.parse("2026-Q1"), basis="all", compare=False).total
     assert (total.classes, total.enrolments) == (2, 2)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite lets one writer at a time itself")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_writes_in_two_centers_of_one_province_at_once_keep_its_figures_exact(center, other_center, province):
+    """Each write counts its province's figures again: the second waits for the first to commit, then counts with
+    its rows, so the province's figures (and the nation's, which add them up) miss neither."""
+    first = CourseFactory(center=center, start_date=datetime.date(2026, 2, 3))
+    second = CourseFactory(center=other_center, start_date=datetime.date(2026, 3, 9))
+
+    def second_write():
+        with transaction.atomic():
+            EnrolmentFactory(course=second, result="kha")
+
+    second_write_while_the_first_is_open(
+        lambda: EnrolmentFactory(course=first, result="gioi"),
+        second_write,
+        "a write in another center of the province must wait for the province's figures",
+    )
+    total = selectors.rollup(unit=province, period=Period.parse("2026-Q1"), basis="all", compare=False).total
+    assert (total.classes, total.enrolments, total.results["gioi"], total.results["kha"]) == (2, 2, 1, 1)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite lets one writer at a time itself")

@@ -378,9 +378,9 @@ def test_an_edit_the_figures_changed_under_gives_way_to_the_generated_text_and_s
     CenterReport.objects.filter(center=center).update(status="draft")  # unlocked to add a class, approved again
     open_classes(center, 1, start="07/02/2023")
     CenterReport.objects.filter(center=center).update(status="approved")
-    from reports import figures_cache
+    from reports import aggregates
 
-    figures_cache.touch([(center.pk, 2023)])  # the raw status update above bypasses the services' stamps
+    aggregates.figures_changed([(center.pk, 2023)])  # the raw status update above bypasses the signals
     text, version, outdated = briefing.current(unit=province, period=Q1_2023)
     assert outdated and version.text == edited and "đã mở 3 lớp" in text and "Ban đánh giá thêm" not in text
     body = client.get(dashboard).content.decode()
@@ -400,9 +400,9 @@ def test_an_edit_from_the_browser_keeps_its_sections_in_the_word_report(login, b
     open_classes(center, 2)
     approve_all(center, years=(2023,))
     CenterReport.objects.filter(center=center, year=2023).update(shortcomings="Thiếu giảng viên kiêm chức.")
-    from reports import figures_cache
+    from reports import aggregates
 
-    figures_cache.touch([(center.pk, 2023)])
+    aggregates.figures_changed([(center.pk, 2023)])
     client = login(board_user)
     generated = briefing.generate(unit=province, period=Q1_2023)
     assert "Tồn tại, hạn chế:" in generated

@@ -28,7 +28,7 @@ from courses import services
 from courses.models import Course, Enrolment, Learner
 from courses.workbook import LEARNER_HEADERS, read_workbook
 
-from .. import figures_cache, selectors
+from .. import aggregates, figures_cache, selectors
 from ..dashboard import warm
 from ..exporters.context import build_context
 from ..exporters.xlsx import RosterSheet, render_workbook
@@ -78,16 +78,36 @@ def _measure(fn: Callable[[], object], runs: int, *, before: Callable[[], object
 
 
 def _cache_states(center: Unit, year: int) -> list[tuple[str, Callable[[], object] | None]]:
-    """The four states a figure page meets: right after a write in one center (the stamp it raises, as every
-    write does: the figures of that center's province are counted again), with nothing written since (all
-    cached), a restarted worker (its memory empty, the shared table kept), and nothing cached anywhere (after a
-    change of the organisation chain or the programs, or a day without a look)."""
+    """The states a figure page meets: right after a write in one center (what every write does, untimed: its
+    stamps raised and its province's maintained figures counted again), with nothing written since (all cached),
+    a restarted worker (its memory empty, the shared table kept), the figures cache emptied (a day without a
+    look; the maintained tables are kept, as they always are), and after a change of the organisation chain or
+    the programs (a new epoch: every province's maintained figures and every cached figure counted again)."""
+
+    def reorganised():
+        figures_cache.new_epoch()
+        figures_cache.clear(shared=True)
+
     return [
-        ("after a write in one center", lambda: figures_cache.touch([(center.pk, year)])),
+        ("after a write in one center", lambda: aggregates.figures_changed([(center.pk, year)])),
         ("cached, no write since", None),
         ("restarted worker", figures_cache.clear),
         ("nothing cached", lambda: figures_cache.clear(shared=True)),
+        ("after a change of the organisation chain", reorganised),
     ]
+
+
+def _write_upkeep(center: Unit, year: int) -> Row:
+    """What the maintained aggregates add to a write: one center-quarter counted again, and its province's figures
+    for the year (every period, every basis), inside a transaction that is rolled back."""
+
+    def write():
+        with transaction.atomic():
+            aggregates.refresh([(center.pk, year, 2)])
+            transaction.set_rollback(True)
+
+    times, queries = _measure(write, 20)
+    return _row("a write's upkeep: one center-quarter's aggregates and its province's year of figures", times, queries)
 
 
 def _row(name, times, queries, baseline=None, note="") -> Row:
@@ -140,6 +160,8 @@ def run(*, runs: int = 20, heavy_runs: int = 5, progress=print) -> list[Row]:
             statistics.median(base),
         )
     )
+
+    rows.append(_write_upkeep(written, year.year))
 
     progress("warm_figures")
     today = datetime.date.today()
