@@ -24,6 +24,7 @@ from courses.models import Course, Enrolment, Learner
 
 from . import figures_cache
 from .models import (
+    CenterReport,
     GroupAggregate,
     LearnerAggregate,
     LecturerAggregate,
@@ -348,6 +349,25 @@ def _write_provinces(provinces: set[tuple[int, int]]) -> None:
         by_year[year].add(province_id)
     for year, ids in sorted(by_year.items()):
         store_province_parts(_count_provinces(ids, year), version=version, replace=True)
+
+
+def recount_provinces(province_ids: Iterable[int]) -> None:
+    """Count these provinces' figures again for every year they have data (a center joined or left them). Call
+    it inside the write's transaction: the provinces are locked for those years first."""
+    province_ids = {pid for pid in province_ids if pid is not None}
+    if not province_ids:
+        return
+    centers = Unit.objects.filter(parent_id__in=province_ids)
+    years = set(QuarterAggregate.objects.filter(center__in=centers).values_list("year", flat=True).distinct())
+    plans = PlanLine.objects.filter(report__center__in=centers).values_list("report__year", flat=True)
+    years |= {y + 1 for y in plans.distinct()}
+    years |= set(CenterReport.objects.filter(center__in=centers).values_list("year", flat=True).distinct())
+    stored = ProvinceFigures.objects.filter(province_id__in=province_ids).values_list("period", flat=True)
+    years |= {Period.parse(key).year for key in stored.distinct()}
+    province_years = {(pid, year) for pid in province_ids for year in years}
+    with transaction.atomic(savepoint=False):
+        figures_cache.lock_provinces(province_years)
+        _write_provinces(province_years)
 
 
 def _rebuild_provinces() -> None:

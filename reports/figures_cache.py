@@ -82,21 +82,27 @@ def touch(center_years: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
 
 
 def _lock_provinces(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Lock the (province, year) stamps of these centers' provinces, in order, ahead of the centers' own: the
-    maintained province figures are counted again by the write that holds them, so two writes in one province
-    and year take turns and the second counts the first's committed rows. Returns those (province, year)."""
+    """Lock the (province, year) stamps of these centers' provinces, ahead of the centers' own: the maintained
+    province figures are counted again by the write that holds them, so two writes in one province and year
+    take turns and the second counts the first's committed rows. Returns those (province, year)."""
     parents = dict(Unit.objects.filter(pk__in={center for center, _ in pairs}).values_list("pk", "parent_id"))
     provinces = {(parents[center], year) for center, year in pairs if parents.get(center) is not None}
-    if provinces:
-        DataStamp.objects.bulk_create(
-            [DataStamp(center_id=province, year=year) for province, year in sorted(provinces)], ignore_conflicts=True
-        )
-        condition = Q(pk__in=[])
-        for province, year in provinces:
-            condition |= Q(center_id=province, year=year)
-        locked = DataStamp.objects.filter(condition).order_by("center_id", "year").select_for_update(no_key=True)
-        list(locked.values_list("pk", flat=True))
+    lock_provinces(provinces)
     return provinces
+
+
+def lock_provinces(province_years: set[tuple[int, int]]) -> None:
+    """Lock these (province id, year) stamps, in order, until the transaction ends (they are never raised)."""
+    if not province_years:
+        return
+    DataStamp.objects.bulk_create(
+        [DataStamp(center_id=province, year=year) for province, year in sorted(province_years)], ignore_conflicts=True
+    )
+    condition = Q(pk__in=[])
+    for province, year in province_years:
+        condition |= Q(center_id=province, year=year)
+    locked = DataStamp.objects.filter(condition).order_by("center_id", "year").select_for_update(no_key=True)
+    list(locked.values_list("pk", flat=True))
 
 
 def _lock_and_raise(stamps: QuerySet) -> None:
@@ -145,8 +151,10 @@ def _epoch() -> int:
 
 
 def version() -> str:
-    """What stored figures are valid for: the epoch and the code that counts (one query)."""
-    return f"{_epoch()}.{CODE_VERSION}"
+    """What maintained province figures are valid for: the code that counts them (a deploy that changes it
+    counts them again). Not the epoch: the one change of the organisation chain they depend on, a center moved
+    to another province, counts both provinces again in its own transaction (reports/signals.py)."""
+    return CODE_VERSION
 
 
 def _code_version() -> str:

@@ -382,9 +382,9 @@ class ProvinceFigures(models.Model):
     aggregates.
 
     Maintained like the other aggregates: each write that changes a figure computes its provinces' rows for
-    the year again, in its own transaction, holding the province's lock (reports/aggregates.py). A row counts
-    only under the `version` it was computed for (the figures epoch and the code that counts): after a change
-    of the organisation chain or a deploy, rows are counted again when first read."""
+    the year again, in its own transaction, holding the province's lock (reports/aggregates.py); a center moved
+    to another province counts both again. A row counts only under the `version` it was computed for (the code
+    that counts): after a deploy that changes it, rows are counted again when first read."""
 
     province = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
     period = models.CharField(max_length=8)  # a period key: 2023-Q1, 2023-H1, 2023-9M, 2023

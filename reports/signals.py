@@ -114,6 +114,20 @@ def _course_lecturers_changed(sender, instance, action, reverse, pk_set, **kwarg
         aggregates.refresh_lecturers([(instance.center_id, instance.start_date.year)])
 
 
+@receiver(pre_save, sender=Unit)
+def _remember_parent(sender, instance, raw=False, **kwargs):
+    instance._parent_before = None
+    if instance.pk and not raw:
+        instance._parent_before = Unit.objects.filter(pk=instance.pk).values_list("parent_id", flat=True).first()
+
+
+@receiver(post_save, sender=Unit)
+def _unit_saved(sender, instance, raw=False, created=False, **kwargs):
+    """A center moved to another province: both provinces' maintained figures are counted again."""
+    if not raw and not created and instance._parent_before != instance.parent_id:
+        aggregates.recount_provinces({instance._parent_before, instance.parent_id})
+
+
 @receiver(post_save, sender=Unit)
 @receiver(post_delete, sender=Unit)
 @receiver(post_save, sender=UnitName)  # the names units had: the centers lists cached per epoch carry them

@@ -170,17 +170,17 @@ def test_writes_keep_their_provinces_figures_and_the_nation_only_reads_them(
     same_as_raw(central, "2025", "all")
 
 
-def test_after_a_change_of_the_organisation_chain_provinces_are_counted_again_once(
-    central, center, far_center, province, other_province, counted_parts
+def test_after_a_deploy_that_changes_the_counting_provinces_are_counted_again_once(
+    central, center, far_center, province, other_province, counted_parts, monkeypatch
 ):
     for where in (center, far_center):
         CourseFactory(center=where, start_date=datetime.date(2025, 2, 3))
     period = Period.parse("2025")
-    figures_cache.new_epoch()  # what a unit's or a program's change does: every stored province figure is stale
+    monkeypatch.setattr(figures_cache, "CODE_VERSION", "new-code")  # every stored province figure is stale
     with committed():
         assert selectors.rollup(unit=central, period=period, basis="all", compare=False).total.classes == 2
     assert counted_parts == [sorted([province.pk, other_province.pk])]  # every province, at once
-    assert ProvinceFigures.objects.filter(period="2025", basis="all", version=figures_cache.version()).count() == 2
+    assert ProvinceFigures.objects.filter(period="2025", basis="all", version="new-code").count() == 2
 
     counted_parts.clear()  # stored: neither the nation nor a province counts again
     assert selectors.rollup(unit=central, period=period, basis="all", compare=False).total.classes == 2
@@ -188,17 +188,22 @@ def test_after_a_change_of_the_organisation_chain_provinces_are_counted_again_on
     assert counted_parts == []
 
 
-def test_a_reader_never_stores_over_a_write_that_committed_meanwhile(central, center, province):
-    """A reader counts a stale province (say, right after a deploy), a write then commits its own count, and
-    the reader's figures, stored after, must not replace the write's."""
-    period = Period.parse("2025")
-    CourseFactory(center=center, start_date=datetime.date(2025, 2, 3))
-    figures_cache.new_epoch()
-    with committed():  # the reader's store runs at the end of this block, after the write below
-        assert selectors.rollup(unit=central, period=period, basis="all", compare=False).total.classes == 1
-        with committed():
-            CourseFactory(center=center, start_date=datetime.date(2025, 3, 3))
-    assert selectors.rollup(unit=central, period=period, basis="all", compare=False).total.classes == 2
+def test_a_center_moved_to_another_province_takes_its_figures_along_in_the_same_save(
+    central, center, other_center, far_center, province, other_province, counted_parts
+):
+    for where, day in ((center, "2024-02-03"), (other_center, "2025-02-03"), (other_center, "2025-05-05")):
+        CourseFactory(center=where, start_date=datetime.date.fromisoformat(day))
+    EnrolmentFactory(course=CourseFactory(center=far_center, start_date=datetime.date(2025, 3, 3)))
+    other_center.parent = other_province
+    other_center.save()  # no class written: the organisation chain alone changed
+    counted_parts.clear()
+    for key, lao_cai, ha_tinh in (("2025", 0, 3), ("2025-Q2", 0, 1), ("2024", 1, 0)):
+        national = selectors.rollup(unit=central, period=Period.parse(key), basis="all", compare=False)
+        assert national.part_totals[province.pk].classes == lao_cai
+        assert national.part_totals[other_province.pk].classes == ha_tinh
+        shown = selectors.rollup(unit=other_province, period=Period.parse(key), basis="all", compare=False)
+        assert shown.total.classes == ha_tinh
+    assert counted_parts == []  # read, not counted: the save counted both provinces again
     assert not aggregates.differences()
 
 

@@ -82,7 +82,8 @@ def _cache_states(center: Unit, year: int) -> list[tuple[str, Callable[[], objec
     stamps raised and its province's maintained figures counted again), with nothing written since (all cached),
     a restarted worker (its memory empty, the shared table kept), the figures cache emptied (a day without a
     look; the maintained tables are kept, as they always are), and after a change of the organisation chain or
-    the programs (a new epoch: every province's maintained figures and every cached figure counted again)."""
+    the programs (a new epoch: every cached figure and the centers lists counted again; the province figures
+    stay, a center moved to another province having counted its two provinces again in its own save)."""
 
     def reorganised():
         figures_cache.new_epoch()
@@ -108,6 +109,22 @@ def _write_upkeep(center: Unit, year: int) -> Row:
 
     times, queries = _measure(write, 20)
     return _row("a write's upkeep: one center-quarter's aggregates and its province's year of figures", times, queries)
+
+
+def _center_move(center: Unit) -> Row:
+    """A center moved to another province (the admin's save), in a transaction that is rolled back: both
+    provinces' figures counted again for every year."""
+    other = Unit.objects.provinces().exclude(pk=center.parent_id).order_by("code").first()
+
+    def move():
+        with transaction.atomic():
+            moved = Unit.objects.get(pk=center.pk)
+            moved.parent = other
+            moved.save()
+            transaction.set_rollback(True)
+
+    times, queries = _measure(move, 5)
+    return _row("a center moved to another province: both provinces' figures, every year", times, queries)
 
 
 def _row(name, times, queries, baseline=None, note="") -> Row:
@@ -162,6 +179,7 @@ def run(*, runs: int = 20, heavy_runs: int = 5, progress=print) -> list[Row]:
     )
 
     rows.append(_write_upkeep(written, year.year))
+    rows.append(_center_move(written))
 
     progress("warm_figures")
     today = datetime.date.today()
