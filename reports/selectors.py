@@ -80,14 +80,11 @@ def counted_enrolments(*, centers: QuerySet[Unit], start: datetime.date, end: da
 
 
 class Admitted(dict):
-    """Quarter index → subquery of admitted center ids; `pairs()` fetches (center, quarter) in one query."""
+    """Quarter index → subquery of admitted center ids (the reference counting's basis)."""
 
     def __init__(self, reports: QuerySet, quarters: list[int]):
         super().__init__({q: reports.filter(quarter=q).values("center_id") for q in quarters})
         self.reports = reports.filter(quarter__in=quarters)
-
-    def pairs(self) -> list[tuple[int, int]]:
-        return list(self.reports.values_list("center_id", "quarter"))
 
     def exists(self, *, center: str, quarter) -> Exists:
         """The row's (center, quarter) is admitted: a semi-join, which the database hashes once per query."""
