@@ -119,7 +119,7 @@ def _center_move(center: Unit) -> Row:
     def move():
         with transaction.atomic():
             moved = Unit.objects.get(pk=center.pk)
-            moved.parent = other
+            moved.parent, moved.code = other, "999"  # a code free in the other province
             moved.save()
             transaction.set_rollback(True)
 
