@@ -13,12 +13,17 @@ from . import aggregates, figures_cache
 from .models import CenterReport, LecturerAggregate, PlanLine
 
 
+def _stored(instance, raw: bool, *fields: str):
+    """The values of these fields as the database holds them before a save (None for a new row or a fixture)."""
+    if not instance.pk or raw:
+        return None
+    return type(instance).objects.filter(pk=instance.pk).values_list(*fields).first()
+
+
 @receiver(pre_save, sender=Course)
 def _remember_course_cell(sender, instance, raw=False, **kwargs):
-    instance._cell_before = None
-    if instance.pk and not raw:
-        before = Course.objects.filter(pk=instance.pk).values_list("center_id", "start_date").first()
-        instance._cell_before = aggregates.cell(*before) if before else None
+    before = _stored(instance, raw, "center_id", "start_date")
+    instance._cell_before = aggregates.cell(*before) if before else None
 
 
 @receiver(post_save, sender=Course)
@@ -40,9 +45,7 @@ def _enrolment_changed(sender, instance, raw=False, **kwargs):
 
 @receiver(pre_save, sender=Learner)
 def _remember_learner(sender, instance, raw=False, **kwargs):
-    instance._counted_before = None
-    if instance.pk and not raw:
-        instance._counted_before = Learner.objects.filter(pk=instance.pk).values_list("group", "ethnicity").first()
+    instance._counted_before = _stored(instance, raw, "group", "ethnicity")
 
 
 @receiver(post_save, sender=Learner)
@@ -77,9 +80,8 @@ def _plan_changed(sender, instance, raw=False, **kwargs):
 
 @receiver(pre_save, sender=Lecturer)
 def _remember_lecturer(sender, instance, raw=False, **kwargs):
-    instance._kind_before = None
-    if instance.pk and not raw:
-        instance._kind_before = Lecturer.objects.filter(pk=instance.pk).values_list("kind", flat=True).first()
+    before = _stored(instance, raw, "kind")
+    instance._kind_before = before[0] if before else None
 
 
 @receiver(post_save, sender=Lecturer)
@@ -116,9 +118,8 @@ def _course_lecturers_changed(sender, instance, action, reverse, pk_set, **kwarg
 
 @receiver(pre_save, sender=Unit)
 def _remember_parent(sender, instance, raw=False, **kwargs):
-    instance._parent_before = None
-    if instance.pk and not raw:
-        instance._parent_before = Unit.objects.filter(pk=instance.pk).values_list("parent_id", flat=True).first()
+    before = _stored(instance, raw, "parent_id")
+    instance._parent_before = before[0] if before else None
 
 
 @receiver(post_save, sender=Unit)

@@ -270,42 +270,28 @@ def second_write_while_the_first_is_open(first, second, waiting: str) -> None:
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite lets one writer at a time itself")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_writes_to_the_same_quarter_at_once_keep_the_aggregates_exact(center):
-    """Two center staff save results of two classes of the same quarter at the same moment: the second write
-    waits for the first to commit, then counts with its rows (on PostgreSQL, the production database)."""
+@pytest.mark.parametrize(
+    "second_center, waiting",
+    [
+        ("center", "the second write must wait for the first to commit"),
+        ("other_center", "a write in another center of the province must wait for the province's figures"),
+    ],
+)
+def test_two_writes_to_the_same_quarter_at_once_keep_the_aggregates_exact(
+    request, center, province, second_center, waiting
+):
+    """Two center staff (of one center, or of two centers of one province) save results of two classes of the
+    same quarter at the same moment: the second write waits for the first to commit, then counts with its rows,
+    so neither the center's aggregates nor the province's figures (which the nation adds up) miss one (on
+    PostgreSQL, the production database)."""
     first = CourseFactory(center=center, start_date=datetime.date(2026, 2, 3))
-    second = CourseFactory(center=center, start_date=datetime.date(2026, 3, 9), program=first.program)
+    second = CourseFactory(center=request.getfixturevalue(second_center), start_date=datetime.date(2026, 3, 9))
 
     def second_write():
         with transaction.atomic():
             EnrolmentFactory(course=second, result="kha")
 
-    second_write_while_the_first_is_open(
-        lambda: EnrolmentFactory(course=first, result="gioi"),
-        second_write,
-        "the second write must wait for the first to commit",
-    )
-    total = selectors.rollup(unit=center, period=Period.parse("2026-Q1"), basis="all", compare=False).total
-    assert (total.classes, total.enrolments) == (2, 2)
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite lets one writer at a time itself")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_writes_in_two_centers_of_one_province_at_once_keep_its_figures_exact(center, other_center, province):
-    """Each write counts its province's figures again: the second waits for the first to commit, then counts with
-    its rows, so the province's figures (and the nation's, which add them up) miss neither."""
-    first = CourseFactory(center=center, start_date=datetime.date(2026, 2, 3))
-    second = CourseFactory(center=other_center, start_date=datetime.date(2026, 3, 9))
-
-    def second_write():
-        with transaction.atomic():
-            EnrolmentFactory(course=second, result="kha")
-
-    second_write_while_the_first_is_open(
-        lambda: EnrolmentFactory(course=first, result="gioi"),
-        second_write,
-        "a write in another center of the province must wait for the province's figures",
-    )
+    second_write_while_the_first_is_open(lambda: EnrolmentFactory(course=first, result="gioi"), second_write, waiting)
     total = selectors.rollup(unit=province, period=Period.parse("2026-Q1"), basis="all", compare=False).total
     assert (total.classes, total.enrolments, total.results["gioi"], total.results["kha"]) == (2, 2, 1, 1)
 
