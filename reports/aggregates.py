@@ -24,7 +24,6 @@ from courses.models import Course, Enrolment, Learner
 
 from . import figures_cache
 from .models import (
-    CenterReport,
     GroupAggregate,
     LearnerAggregate,
     LecturerAggregate,
@@ -296,10 +295,9 @@ def _province_combinations(year: int) -> list[tuple[Period, str]]:
 def _count_provinces(provinces: set[int], year: int) -> dict[tuple[Period, str], dict]:
     """(period, basis) → province id → part, for every period of the year, every basis and each of these
     provinces: one read of their centers' aggregates (6 queries), counted in Python."""
-    from .selectors import Part, Partition, aggregate_rows, count_parts
+    from .selectors import Part, aggregate_rows, count_parts, province_centers
 
-    centers = Unit.objects.centers().filter(parent_id__in=provinces)
-    partition = Partition(list(centers.only("id", "parent_id")), by_province=True)
+    centers, partition = province_centers(provinces)
     rows = aggregate_rows(centers, year)
     counted = {}
     for period, basis in _province_combinations(year):
@@ -351,17 +349,23 @@ def _write_provinces(provinces: set[tuple[int, int]]) -> None:
         store_province_parts(_count_provinces(ids, year), version=version, replace=True)
 
 
+def _years_with_data(centers: QuerySet | None) -> set[int]:
+    """The years whose figures these centers (all when None) have rows for: classes, and plans (counted in the
+    year after a fourth quarter's report)."""
+    quarters, plans = QuarterAggregate.objects.all(), PlanLine.objects.all()
+    if centers is not None:
+        quarters, plans = quarters.filter(center__in=centers), plans.filter(report__center__in=centers)
+    years = set(quarters.values_list("year", flat=True).distinct().order_by())
+    return years | {y + 1 for y in plans.values_list("report__year", flat=True).distinct().order_by()}
+
+
 def recount_provinces(province_ids: Iterable[int]) -> None:
-    """Count these provinces' figures again for every year they have data (a center joined or left them). Call
-    it inside the write's transaction: the provinces are locked for those years first."""
+    """Count these provinces' figures again for every year they have data or stored figures (a center joined or
+    left them). Call it inside the write's transaction: the provinces are locked for those years first."""
     province_ids = {pid for pid in province_ids if pid is not None}
     if not province_ids:
         return
-    centers = Unit.objects.filter(parent_id__in=province_ids)
-    years = set(QuarterAggregate.objects.filter(center__in=centers).values_list("year", flat=True).distinct())
-    plans = PlanLine.objects.filter(report__center__in=centers).values_list("report__year", flat=True)
-    years |= {y + 1 for y in plans.distinct()}
-    years |= set(CenterReport.objects.filter(center__in=centers).values_list("year", flat=True).distinct())
+    years = _years_with_data(Unit.objects.filter(parent_id__in=province_ids))
     stored = ProvinceFigures.objects.filter(province_id__in=province_ids).values_list("period", flat=True)
     years |= {Period.parse(key).year for key in stored.distinct()}
     province_years = {(pid, year) for pid in province_ids for year in years}
@@ -373,10 +377,8 @@ def recount_provinces(province_ids: Iterable[int]) -> None:
 def _rebuild_provinces() -> None:
     version = figures_cache.version()
     ProvinceFigures.objects.all().delete()
-    years = QuarterAggregate.objects.values_list("year", flat=True).distinct().order_by()
-    plan_years = PlanLine.objects.values_list("report__year", flat=True).distinct().order_by()
     provinces = set(Unit.objects.provinces().values_list("pk", flat=True))
-    for year in sorted(set(years) | {y + 1 for y in plan_years}):
+    for year in sorted(_years_with_data(None)):
         store_province_parts(_count_provinces(provinces, year), version=version, replace=True)
 
 

@@ -66,19 +66,24 @@ def touch(center_years: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
     pairs = {(int(center), int(year)) for center, year in center_years if center is not None and year is not None}
     if not pairs:
         return set()
-    condition = Q(pk__in=[])
-    by_year: dict[int, list[int]] = {}
-    for center, year in pairs:
-        by_year.setdefault(year, []).append(center)
-    for year, centers in by_year.items():
-        condition |= Q(year=year, center_id__in=centers)
     with transaction.atomic(savepoint=False):
         provinces = _lock_provinces(pairs)
-        DataStamp.objects.bulk_create(
-            [DataStamp(center_id=center, year=year) for center, year in sorted(pairs)], ignore_conflicts=True
-        )
-        _lock_and_raise(DataStamp.objects.filter(condition))
+        _lock_and_raise(_stamps(pairs))
     return provinces
+
+
+def _stamps(pairs: set[tuple[int, int]]) -> QuerySet:
+    """The stamps of these (unit id, year) pairs, created where missing."""
+    DataStamp.objects.bulk_create(
+        [DataStamp(center_id=unit, year=year) for unit, year in sorted(pairs)], ignore_conflicts=True
+    )
+    condition = Q(pk__in=[])
+    by_year: dict[int, list[int]] = defaultdict(list)
+    for unit, year in pairs:
+        by_year[year].append(unit)
+    for year, units in by_year.items():
+        condition |= Q(year=year, center_id__in=units)
+    return DataStamp.objects.filter(condition)
 
 
 def _lock_provinces(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
@@ -93,16 +98,9 @@ def _lock_provinces(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
 
 def lock_provinces(province_years: set[tuple[int, int]]) -> None:
     """Lock these (province id, year) stamps, in order, until the transaction ends (they are never raised)."""
-    if not province_years:
-        return
-    DataStamp.objects.bulk_create(
-        [DataStamp(center_id=province, year=year) for province, year in sorted(province_years)], ignore_conflicts=True
-    )
-    condition = Q(pk__in=[])
-    for province, year in province_years:
-        condition |= Q(center_id=province, year=year)
-    locked = DataStamp.objects.filter(condition).order_by("center_id", "year").select_for_update(no_key=True)
-    list(locked.values_list("pk", flat=True))
+    if province_years:
+        locked = _stamps(province_years).order_by("center_id", "year").select_for_update(no_key=True)
+        list(locked.values_list("pk", flat=True))
 
 
 def _lock_and_raise(stamps: QuerySet) -> None:

@@ -525,10 +525,16 @@ def _aggregate_parts(centers_qs, period: Period, basis: str, partition: Partitio
     return count_parts(aggregate_rows(centers_qs, period.year), period, basis, partition)
 
 
+def province_centers(province_ids) -> tuple[QuerySet[Unit], Partition]:
+    """The centers of these provinces, and their partition by province."""
+    centers = Unit.objects.centers().filter(parent_id__in=province_ids)
+    return centers, Partition(list(centers.only("id", "parent_id")), by_province=True)
+
+
 def province_parts(centers: list[Unit], period: Period, basis: str) -> dict:
     """Province id → its part of a rollup, read from the maintained province figures (one query); a province
-    whose row is missing or was counted under another version (an earlier organisation chain, an earlier
-    deploy) is counted from the aggregates, all such at once, and stored once this transaction commits."""
+    whose row is missing or was counted under another version (an earlier deploy) is counted from the
+    aggregates, all such at once, and stored once this transaction commits."""
     from .models import ProvinceFigures
 
     version = figures_cache.version()
@@ -541,24 +547,22 @@ def province_parts(centers: list[Unit], period: Period, basis: str) -> dict:
                 parts[province_id] = pickle.loads(part)
     missing = [province_id for province_id in provinces if province_id not in parts]
     if missing:
-        subset = [center for center in centers if center.parent_id in missing]
-        counted = _aggregate_parts(
-            Unit.objects.filter(pk__in=[c.pk for c in subset]), period, basis, Partition(subset, by_province=True)
-        )
-        fresh = {province_id: counted[province_id] for province_id in missing}
-        parts.update(fresh)
-        transaction.on_commit(lambda: _store_province_parts(fresh, period, basis, version))
+        subset, partition = province_centers(missing)
+        counted = _aggregate_parts(subset, period, basis, partition)
+        fresh = {(period, basis): {province_id: counted[province_id] for province_id in missing}}
+        parts.update(fresh[(period, basis)])
+        transaction.on_commit(lambda: _store_province_parts(fresh, version))
     return parts
 
 
-def _store_province_parts(parts: dict, period: Period, basis: str, version: str) -> None:
+def _store_province_parts(parts: dict, version: str) -> None:
     """Rows a reader counted: in place of stale ones, but never over a row a write stored meanwhile (counted
     under the province's lock, so newer than the reader's)."""
     from .aggregates import store_province_parts
 
     try:
         with transaction.atomic():
-            store_province_parts({(period, basis): parts}, version=version, replace=False)
+            store_province_parts(parts, version=version, replace=False)
     except DatabaseError:  # not kept: counted again at the next look; the page must not fail for it
         logger.exception("Không lưu được số liệu tổng hợp của tỉnh")
 

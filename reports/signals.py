@@ -58,12 +58,30 @@ def _learner_changed(sender, instance, created=False, raw=False, **kwargs):
 
 
 # -- the stamps behind cached figures (reports/figures_cache.py) ---------------------------------------------------
+_ADMITTING = ("center_id", "year", "quarter", "status")  # what of a report decides the quarters a basis admits
+
+
+@receiver(pre_save, sender=CenterReport)
+def _remember_report(sender, instance, raw=False, **kwargs):
+    instance._admitting_before = _stored(instance, raw, *_ADMITTING)
+
+
 @receiver(post_save, sender=CenterReport)
+def _report_saved(sender, instance, raw=False, **kwargs):
+    """A report's status decides which quarters the approved and submitted bases admit: a change of it counts
+    the province again; any other save (the narrative, which figures pages show) raises the stamps only."""
+    if raw:
+        return
+    before, pairs = instance._admitting_before, {(instance.center_id, instance.year)}
+    if before == tuple(getattr(instance, name) for name in _ADMITTING):
+        figures_cache.touch(pairs)
+    else:  # new, or its status (or period) changed
+        aggregates.figures_changed(pairs | {before[:2]} if before else pairs)
+
+
 @receiver(post_delete, sender=CenterReport)
-def _report_changed(sender, instance, raw=False, **kwargs):
-    """A report's status decides which quarters the approved and submitted bases admit."""
-    if not raw:
-        aggregates.figures_changed([(instance.center_id, instance.year)])
+def _report_deleted(sender, instance, **kwargs):
+    aggregates.figures_changed([(instance.center_id, instance.year)])
 
 
 @receiver(post_save, sender=PlanLine)
