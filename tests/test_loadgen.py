@@ -76,3 +76,40 @@ def test_the_load_tests_users_can_sign_in_read_and_record_results(tmp_path, clie
     assert changed == {int(data[f"{row}-enrolment"])} and after[int(data[f"{row}-enrolment"])] == data[results[0]]
     for key in (plan["quarter"], plan["current_quarter"]):
         assert client.get(f"/tong-hop/{plan['center']}/{key}/").status_code == 200
+
+
+def test_the_benchmark_runs_every_operation_on_small_data_and_its_figures_agree_with_the_baseline():
+    """`make bench` on a tiny data set: every row of the table is there, with the runs asked for, and the
+    maintained rollup gives the plain GROUP BY's figures (a benchmark of wrong figures would measure nothing)."""
+    from reports.benchmarks import run as bench
+
+    call_command(
+        "generate_load",
+        *("--provinces", "2", "--centers-per-province", "2", "--years", "2", "--first-year", "2022"),
+        *("--classes-per-center-year", "6", "--class-size", "10"),
+        stdout=io.StringIO(),
+    )
+    rows = bench.run(runs=2, heavy_runs=1, import_rows=30, progress=lambda _: None)
+    names = [row.operation for row in rows]
+    for expected in (
+        "national annual rollup (năm 2022), nothing cached",
+        "province quarterly dashboard, whole view (quý II/2022), nothing cached",
+        "national annual dashboard, whole view (năm 2022), after a write in one center",
+        "class list page (board, 50 a page)",
+        "30-row roster import (read + write, rolled back)",
+    ):
+        assert expected in names, names
+    by_name = dict(zip(names, rows, strict=True))
+    assert by_name["30-row roster import (read + write, rolled back)"].runs == 2
+    workbook = next(row for row in rows if row.operation.startswith("province-year workbook + roster"))
+    assert workbook.runs == 2 and workbook.baseline_ms and workbook.queries > 0
+    assert by_name["province quarterly dashboard, whole view (quý II/2022), nothing cached"].baseline_ms
+    markdown = bench.as_markdown(rows, header="# Benchmark")
+    assert markdown.count("\n| ") == len(rows) + 1  # the header row and one line per operation
+
+    year = Period.parse("2022")
+    central = Unit.objects.get(kind=Unit.Kind.CENTRAL)
+    figures = selectors.rollup(unit=central, period=year, basis="all")
+    baseline = bench._baseline(year)
+    assert figures.total.classes == sum(row[1] for row in baseline)
+    assert figures.total.enrolments == sum(row[2] for row in baseline)

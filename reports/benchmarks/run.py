@@ -42,6 +42,8 @@ BASELINE_SQL = """
     WHERE c.start_date >= %s AND c.start_date <= %s AND c.status <> 'cancelled'
     GROUP BY c.program_id
 """
+# The same for one province's centers: the baseline of the province's dashboard.
+PROVINCE_BASELINE_SQL = BASELINE_SQL.replace("GROUP BY", "AND u.parent_id = %s\n    GROUP BY")
 
 
 @dataclass
@@ -148,7 +150,10 @@ def _calibration(label: str) -> Row:
     return _row(f"calibration: fixed Python loop, {label}", times, 0)
 
 
-def run(*, runs: int = 20, heavy_runs: int = 5, progress=print) -> list[Row]:
+def run(*, runs: int = 20, heavy_runs: int = 5, import_rows: int = 5000, progress=print) -> list[Row]:
+    """The table. `runs` for every operation the issue names (the rollup, the pages, the workbook, the import),
+    `heavy_runs` for the others (the raw reference, warm_figures, a center's move); `import_rows` the import's size.
+    """
     rows: list[Row] = [_calibration("start of the run")]
     central = Unit.objects.get(kind=Unit.Kind.CENTRAL, parent=None)
     latest = Course.objects.order_by("-start_date").values_list("start_date", flat=True).first()
@@ -190,9 +195,17 @@ def run(*, runs: int = 20, heavy_runs: int = 5, progress=print) -> list[Row]:
     board = _client_for(province, "bench.board")
     progress("province quarterly dashboard")
     url = reverse("reports:dashboard", args=[unit_key(province), quarter.key])
+    base, _ = _measure(lambda: _baseline(quarter, province), runs)
     for label, before in _cache_states(written, quarter.year):
         times, queries = _measure(lambda: _ok(board.get(url)), runs, before=before)
-        rows.append(_row(f"province quarterly dashboard, whole view ({quarter.label}), {label}", times, queries))
+        rows.append(
+            _row(
+                f"province quarterly dashboard, whole view ({quarter.label}), {label}",
+                times,
+                queries,
+                statistics.median(base),
+            )
+        )
     progress("national dashboard")
     central_client = _client_for(central, "bench.central")
     url = reverse("reports:dashboard", args=[unit_key(central), year.key])
@@ -220,33 +233,26 @@ def run(*, runs: int = 20, heavy_runs: int = 5, progress=print) -> list[Row]:
     progress("province-year workbook with roster")
     ctx = build_context(unit=province, period=year, basis="all")
     n_rows = sum(1 for _ in selectors.roster(unit=province, period=year, basis="all"))
-    times = []
-    for _ in range(heavy_runs):
-        started = time.perf_counter()
-        render_workbook(ctx, io.BytesIO(), roster=True)
-        times.append((time.perf_counter() - started) * 1000)
+    times, queries = _measure(lambda: render_workbook(ctx, io.BytesIO(), roster=True), runs)
     # Memory in a run of its own: tracing allocations slows Python down about twice.
     tracemalloc.start()
     render_workbook(ctx, io.BytesIO(), roster=True)
     peaks = [tracemalloc.get_traced_memory()[1] / 2**20]
     tracemalloc.stop()
-    base = []
-    for _ in range(heavy_runs):
-        started = time.perf_counter()
-        _openpyxl_baseline(ctx)
-        base.append((time.perf_counter() - started) * 1000)
+    base, _ = _measure(lambda: _openpyxl_baseline(ctx), runs)
     rows.append(
         _row(
             f"province-year workbook + roster ({n_rows:,} rows)".replace(",", "."),
             times,
-            0,
+            queries,
             statistics.median(base),
             note=f"peak Python memory {max(peaks):.0f} MB",
         )
     )
 
-    progress("5.000-row roster import")
-    data = _roster_file(5000)
+    label = f"{import_rows:,}-row roster import".replace(",", ".")
+    progress(label)
+    data = _roster_file(import_rows)
     assert read_workbook(data, roster=True).ok
     scope = Scope(level=Staff.Role.CENTER, unit=course.center)
 
@@ -268,15 +274,11 @@ def run(*, runs: int = 20, heavy_runs: int = 5, progress=print) -> list[Row]:
             applied = services.workbook_import(
                 scope=scope, center=course.center, parsed=read_workbook(data, roster=True), course=target
             )
-            assert applied["new_enrolments"] == 5000, applied
+            assert applied["new_enrolments"] == import_rows, applied
             transaction.set_rollback(True)
 
-    times = []
-    for _ in range(heavy_runs):
-        started = time.perf_counter()
-        do_import()
-        times.append((time.perf_counter() - started) * 1000)
-    rows.append(_row("5.000-row roster import (read + write, rolled back)", times, 0))
+    times, queries = _measure(do_import, runs)
+    rows.append(_row(f"{label} (read + write, rolled back)", times, queries))
     rows.append(_calibration("end of the run"))
     return rows
 
@@ -286,9 +288,12 @@ def _ok(response):
     return response
 
 
-def _baseline(period: Period):
+def _baseline(period: Period, province: Unit | None = None):
     with connection.cursor() as cursor:
-        cursor.execute(BASELINE_SQL, [period.start, period.end])
+        if province is None:
+            cursor.execute(BASELINE_SQL, [period.start, period.end])
+        else:
+            cursor.execute(PROVINCE_BASELINE_SQL, [period.start, period.end, province.pk])
         return cursor.fetchall()
 
 

@@ -16,8 +16,14 @@ class Command(BaseCommand):
     help = "Đo tốc độ các thao tác chính trên dữ liệu quy mô toàn quốc (PostgreSQL) và lưu bảng kết quả."
 
     def add_arguments(self, parser):
-        parser.add_argument("--runs", type=int, default=20)
-        parser.add_argument("--heavy-runs", type=int, default=5, help="Số lần chạy cho xuất Excel và nhập danh sách")
+        parser.add_argument("--runs", type=int, default=20, help="Số lần chạy mỗi thao tác chính")
+        parser.add_argument(
+            "--heavy-runs",
+            type=int,
+            default=5,
+            help="Số lần chạy cho phép đếm thô, warm_figures và chuyển trung tâm sang tỉnh khác",
+        )
+        parser.add_argument("--import-rows", type=int, default=5000, help="Số dòng của tệp danh sách học viên nhập thử")
         parser.add_argument("--generate-if-empty", action="store_true", help="Sinh dữ liệu nếu cơ sở dữ liệu trống")
         parser.add_argument("--min-enrolments", type=int, default=1_000_000)
 
@@ -31,7 +37,10 @@ class Command(BaseCommand):
             call_command("generate_load", stdout=self.stdout)
             size = bench.data_size()
         rows = bench.run(
-            runs=options["runs"], heavy_runs=options["heavy_runs"], progress=lambda m: self.stdout.write(f"… {m}")
+            runs=options["runs"],
+            heavy_runs=options["heavy_runs"],
+            import_rows=options["import_rows"],
+            progress=lambda m: self.stdout.write(f"… {m}"),
         )
         header = (
             f"# Benchmark {timezone.localtime():%d/%m/%Y %H:%M}\n\n"
