@@ -22,6 +22,7 @@ class Action(enum.Enum):
     VIEW = "view"
     ENTER_DATA = "enter_data"  # classes, rosters, results, lecturers, the center's report
     REVIEW = "review"  # approve, return, unlock center reports; write the province's briefing
+    TRANSFER = "transfer"  # hand a learner's record from one of the province's centers to another center
     MANAGE_ACCOUNTS = "manage_accounts"
 
 
@@ -88,11 +89,15 @@ class Scope:
             return Unit.objects.filter(pk=self.unit.pk)
         return Unit.objects.none()
 
-    def filter(self, queryset: QuerySet, path: str = "center") -> QuerySet:
-        """Keep only the rows whose unit (at `path`, e.g. "center" or "course__center") is visible."""
+    def filter(self, queryset: QuerySet, path: str = "center", *, also: tuple[str, ...] = ()) -> QuerySet:
+        """Keep only the rows whose unit (at `path`, e.g. "center" or "course__center") is visible, or, for the
+        paths in `also` (which may cross many rows: "enrolments__course__center"), any unit there is visible."""
         if self.level is None:
             return queryset.none()
-        return queryset.filter(self.unit_filter(path))
+        condition = self.unit_filter(path)
+        for other in also:  # a subquery, so that a row reached through several visible units comes once
+            condition |= Q(pk__in=queryset.model._default_manager.filter(self.unit_filter(other)).values("pk"))
+        return queryset.filter(condition)
 
     def can_see(self, unit: Unit) -> bool:
         if self.level is None or unit is None:
@@ -113,6 +118,8 @@ class Scope:
             return self.is_center and unit.pk == self.unit.pk
         if action is Action.REVIEW:
             return self.is_board and (unit.pk == self.unit.pk or unit.parent_id == self.unit.pk)
+        if action is Action.TRANSFER:  # of the records a center holds: the province's board, never the center itself
+            return self.is_board and unit.parent_id == self.unit.pk
         if action is Action.MANAGE_ACCOUNTS:
             return (self.is_board and unit.parent_id == self.unit.pk) or (
                 self.level == Staff.Role.CENTRAL and unit.kind == Unit.Kind.PROVINCE
@@ -126,9 +133,12 @@ class Scope:
         if not self.can(action, unit):
             raise PermissionDenied(_("Tài khoản của đồng chí không có quyền thực hiện thao tác này."))
 
-    def get_object(self, queryset: QuerySet, *, path: str = "center", action: Action = Action.VIEW, **lookup):
-        """Fetch one object through the scope: 404 when it is outside, 403 when the action is not allowed."""
-        obj = self.filter(queryset, path).filter(**lookup).first()
+    def get_object(
+        self, queryset: QuerySet, *, path: str = "center", also: tuple[str, ...] = (), action=Action.VIEW, **lookup
+    ):
+        """Fetch one object through the scope: 404 when it is outside, 403 when the action is not allowed (on the
+        unit at `path`; `also` widens what may be seen, see `filter`)."""
+        obj = self.filter(queryset, path, also=also).filter(**lookup).first()
         if obj is None:
             raise Http404(_("Không tìm thấy dữ liệu hoặc dữ liệu không thuộc phạm vi của đồng chí."))
         if action is not Action.VIEW:

@@ -112,6 +112,33 @@ class CancelCourseForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+class LearnerTransferForm(forms.Form):
+    """The board hands a learner's record to another center: the centers grouped by province, the province's own
+    first."""
+
+    # Both may come empty: the service says what is missing (services.learner_transfer), in one place.
+    to_center = forms.IntegerField(
+        label=_("Chuyển về trung tâm"), required=False, min_value=1, max_value=2**62, widget=forms.Select
+    )
+    reason = forms.CharField(
+        label=_("Lý do chuyển"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": 100}),
+        help_text=_("Ghi vào lịch sử của học viên, ví dụ “Chuyển công tác về huyện Bảo Thắng từ 01/10/2024”."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31)
+
+    def __init__(self, *args, targets, own_province, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups: dict[Unit, list] = {}
+        for center in targets:
+            groups.setdefault(center.parent, []).append((center.pk, center.name))
+        ordered = sorted(groups.items(), key=lambda item: (item[0] != own_province, item[0].code))
+        self.fields["to_center"].widget.choices = [("", _("— chọn trung tâm —"))] + [
+            (province.name, centers) for province, centers in ordered
+        ]
+
+
 class CourseFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm theo mã, tên lớp"), required=False, max_length=100)
     trung_tam = forms.ModelChoiceField(label=_("Trung tâm"), queryset=Unit.objects.none(), required=False)
@@ -194,6 +221,11 @@ class LearnerSearchForm(forms.Form):
         max_length=100,
         required=False,
     )
+
+    def __init__(self, *args, label=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["q"].label = label
 
 
 class ResultForm(forms.Form):

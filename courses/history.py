@@ -23,6 +23,7 @@ class Entry:
     subject: str
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field label, old, new)
     note: str = ""
+    reason: str = ""  # the reason a service gave for the change (a learner handed to another center)
 
 
 def _display(record, name: str) -> str:
@@ -103,7 +104,15 @@ def entries(records: QuerySet, *, limit: int, subject=_object_name) -> list[Entr
             if not changes:
                 continue  # only bookkeeping fields changed
         result.append(
-            Entry(record.history_date, _who(record), str(ACTIONS[record.history_type]), subject(record), changes, note)
+            Entry(
+                record.history_date,
+                _who(record),
+                str(ACTIONS[record.history_type]),
+                subject(record),
+                changes,
+                note,
+                record.history_change_reason or "",
+            )
         )
     return result
 

@@ -181,7 +181,11 @@ def _plan_learners(plan: ImportPlan, parsed: ParsedWorkbook) -> None:
 
     # Existing learners: by CCCD (anywhere: it is unique), else by name and date of birth in the center.
     cccds = {row.national_id for _, row in rows if row.national_id}
-    by_cccd = {ln.national_id: ln for ln in Learner.objects.filter(national_id__in=cccds)} if cccds else {}
+    by_cccd = (
+        {ln.national_id: ln for ln in Learner.objects.filter(national_id__in=cccds).select_related("center__parent")}
+        if cccds
+        else {}
+    )
     name_keys = {name_key(row.full_name) for _, row in rows if not row.national_id}
     by_name: dict[tuple, Learner] = {}
     if name_keys:
@@ -195,13 +199,10 @@ def _plan_learners(plan: ImportPlan, parsed: ParsedWorkbook) -> None:
         if row.national_id:
             existing = by_cccd.get(row.national_id)
             if existing is not None and existing.center_id != center.pk:
-                _error(
-                    plan,
-                    LEARNER_SHEET,
-                    row.row,
-                    "Số CCCD",
-                    "số CCCD này đã được đăng ký cho học viên của đơn vị khác; đề nghị liên hệ Ban Tuyên giáo tỉnh.",
-                )
+                from .services import cccd_elsewhere  # services imports this module
+
+                message = cccd_elsewhere(existing.center, center.parent_id)
+                _error(plan, LEARNER_SHEET, row.row, "Số CCCD", message[0].lower() + message[1:])
                 continue
         else:
             existing = by_name.get((name_key(row.full_name), row.date_of_birth))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -178,18 +179,31 @@ def learner_duplicates(*, center: Unit, full_name: str, date_of_birth, national_
 
 
 def _cccd_taken(holder: Learner, center_id: int) -> str:
-    """Why a CCCD cannot be used again: the center's own learner is found by search; another unit's is not shown
-    (its name stays in its own province), and a person moves between centers through the board."""
+    """Why a CCCD cannot be used again: the center's own learner is found by search; another unit's is not named
+    (its name stays with its own center), and a person who moved is handed over by the board holding the record."""
     if holder.center_id == center_id:
         return _(
             "Trung tâm đã có học viên “%(name)s” với số CCCD này: hãy tìm theo số CCCD và chọn học viên đó thay vì "
             "tạo mới."
         ) % {"name": holder.full_name}
+    return cccd_elsewhere(holder.center, Unit.objects.filter(pk=center_id).values_list("parent_id", flat=True).first())
+
+
+def cccd_elsewhere(holder_center: Unit, province_id: int | None) -> str:
+    """The message for a CCCD held by another center: which board hands the record over (the user's own, or the
+    one of the province named), never the person's name."""
+    province = holder_center.parent
+    if province is not None and province.pk == province_id:
+        return _(
+            "Số CCCD này đã được đăng ký cho một học viên do đơn vị khác quản lý, nên không tạo được học viên mới với "
+            "số này. Nếu đúng là cùng một người đã chuyển về trung tâm, đề nghị Ban Tuyên giáo tỉnh chuyển hồ sơ học "
+            "viên về trung tâm (mục Học viên, tìm theo số CCCD); nếu nhập nhầm số, hãy kiểm tra lại."
+        )
     return _(
-        "Số CCCD này đã được đăng ký cho một học viên do đơn vị khác quản lý, nên không tạo được học viên mới với số "
-        "này. Nếu đúng là cùng một người đã chuyển về trung tâm, đề nghị Ban Tuyên giáo tỉnh phối hợp chuyển hồ sơ; "
-        "nếu nhập nhầm số, hãy kiểm tra lại."
-    )
+        "Số CCCD này đã được đăng ký cho một học viên do đơn vị khác quản lý (ở %(area)s), nên không tạo được học viên "
+        "mới với số này. Nếu đúng là cùng một người đã chuyển về trung tâm, đề nghị %(board)s chuyển hồ sơ học viên "
+        "về trung tâm; nếu nhập nhầm số, hãy kiểm tra lại."
+    ) % {"area": province.area_name if province else "", "board": province.name if province else ""}
 
 
 def _validate_learner(learner: Learner) -> None:
@@ -248,6 +262,52 @@ def learner_update(*, scope: Scope, learner: Learner, version: int | None = None
     learner.national_id = learner.national_id or None
     _validate_learner(learner)
     learner.version += 1  # the row is locked (select_for_update)
+    learner.save()
+    learner.refresh_from_db()
+    return learner
+
+
+REASON_LENGTH = 100  # django-simple-history's reason column
+
+
+def transfer_targets(*, learner: Learner) -> QuerySet[Unit]:
+    """The centers a learner's record may be handed to: every center active today but the one holding it (a person
+    who moved to another province is handed over by the board of the province they leave)."""
+    today = timezone.localdate()
+    return (
+        Unit.objects.centers()
+        .active_between(today, today)
+        .exclude(pk=learner.center_id)
+        .select_related("parent")
+        .order_by("parent__code", "code")
+    )
+
+
+@transaction.atomic
+def learner_transfer(
+    *, scope: Scope, learner: Learner, to_center: Unit, reason: str, version: int | None = None, user=None
+) -> Learner:
+    """Hand a learner's record to another center (the person moved): the new center enrols them from now on; the
+    classes they attended keep them, with their results, and count where they were held (the figures do not move).
+    The reason stays in the learner's history."""
+    learner = Learner.objects.select_for_update(no_key=True).select_related("center").get(pk=learner.pk)
+    scope.require(Action.TRANSFER, learner.center)
+    _check_version(learner, version)
+    reason = (reason or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = [_("Hãy ghi lý do chuyển (ví dụ: chuyển công tác về huyện khác).")]
+    elif len(reason) > REASON_LENGTH:
+        errors["reason"] = [_("Lý do chuyển dài tối đa %(n)s ký tự.") % {"n": REASON_LENGTH}]
+    if to_center is None or not transfer_targets(learner=learner).filter(pk=to_center.pk).exists():
+        errors["to_center"] = [
+            _("Hãy chọn một trung tâm chính trị đang hoạt động, khác trung tâm đang quản lý học viên.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    learner.center = to_center
+    learner.version += 1  # the row is locked (select_for_update)
+    learner._change_reason = reason
     learner.save()
     learner.refresh_from_db()
     return learner

@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from centers.models import Unit
 from centers.scoping import Action
 from reports import selectors
 from reports.periods import period_choices
@@ -31,6 +32,7 @@ from .forms import (
     CourseForm,
     LearnerForm,
     LearnerSearchForm,
+    LearnerTransferForm,
     LecturerForm,
     ResultFormSet,
     UploadForm,
@@ -187,11 +189,11 @@ def course_cancel(request, pk):
     return render(request, "courses/course_cancel.html", {"form": form, "course": course, "lock": lock})
 
 
-def _search_learners(center, q: str):
+def _search_learners(learners, q: str):
+    """Learners of a queryset (a center's, or a scope's) by name without diacritics, dd/mm/yyyy or CCCD digits."""
     q = (q or "").strip()
     if not q:
         return Learner.objects.none()
-    learners = Learner.objects.filter(center=center)
     digits = q.replace(" ", "")
     if digits.isdigit() and len(digits) >= 4:
         return learners.filter(national_id__contains=digits)[:20]
@@ -213,7 +215,8 @@ def course_detail(request, pk):
     found = []
     if can_edit and search.is_valid() and search.cleaned_data["q"]:
         enrolled = {e.learner_id for e in enrolments}
-        found = [(ln, ln.pk in enrolled) for ln in _search_learners(course.center, search.cleaned_data["q"])]
+        own = Learner.objects.filter(center=course.center)
+        found = [(ln, ln.pk in enrolled) for ln in _search_learners(own, search.cleaned_data["q"])]
     learner_form = LearnerForm(prefix="hv")
     return _render_detail(request, course, enrolments, formset, search, found, learner_form, can_edit, lock)
 
@@ -572,15 +575,85 @@ def course_history(request, pk):
 
 
 @login_required
-def learner_detail(request, pk):
-    """The one page that shows a learner's whole CCCD, to users whose scope holds the learner."""
+def learner_list(request):
+    """Find a learner in the user's scope (the board looks up a person a center asks to have handed over)."""
+    search = LearnerSearchForm(request.GET or None, label=_("Tìm học viên (họ tên, ngày sinh dd/mm/yyyy hoặc số CCCD)"))
+    found = []
+    if search.is_valid() and search.cleaned_data["q"]:
+        learners = request.scope.filter(Learner.objects.select_related("center", "center__parent"))
+        found = list(_search_learners(learners, search.cleaned_data["q"]))
+    return render(request, "courses/learner_list.html", {"search": search, "found": found})
+
+
+# A learner is seen by the scope of the center holding the record, and by those of the classes they attended (a
+# person handed to another center stays on the old center's rosters, and their name there still opens this page).
+LEARNER_SEEN_THROUGH = ("enrolments__course__center",)
+
+
+def _learner_page(request, learner, transfer_form=None, status=200):
     from .history import entries
 
-    learner = request.scope.get_object(Learner.objects.select_related("center"), pk=pk)
-    enrolments = (
+    scope = request.scope
+    enrolments = list(
         Enrolment.objects.filter(learner=learner)
-        .select_related("course", "course__program")
+        .select_related("course", "course__program", "course__center")
         .order_by("-course__start_date")
     )
+    for e in enrolments:
+        e.linked = scope.can_see(e.course.center)
+    if transfer_form is None and scope.can(Action.TRANSFER, learner.center):
+        transfer_form = LearnerTransferForm(
+            initial={"version": learner.version},
+            targets=services.transfer_targets(learner=learner),
+            own_province=scope.unit,
+        )
     rows = entries(learner.history.order_by("-history_id"), limit=50)
-    return render(request, "courses/learner_detail.html", {"learner": learner, "enrolments": enrolments, "rows": rows})
+    context = {"learner": learner, "enrolments": enrolments, "rows": rows, "transfer_form": transfer_form}
+    return render(request, "courses/learner_detail.html", context, status=status)
+
+
+@login_required
+def learner_detail(request, pk):
+    """The one page that shows a learner's whole CCCD, to users whose scope holds the learner."""
+    learner = request.scope.get_object(
+        Learner.objects.select_related("center", "center__parent"), also=LEARNER_SEEN_THROUGH, pk=pk
+    )
+    return _learner_page(request, learner)
+
+
+@login_required
+@require_POST
+def learner_transfer(request, pk):
+    scope = request.scope
+    learner = scope.get_object(
+        Learner.objects.select_related("center", "center__parent"),
+        also=LEARNER_SEEN_THROUGH,
+        action=Action.TRANSFER,
+        pk=pk,
+    )
+    form = LearnerTransferForm(
+        request.POST, targets=services.transfer_targets(learner=learner), own_province=scope.unit
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            moved = services.learner_transfer(
+                scope=scope,
+                learner=learner,
+                to_center=Unit.objects.filter(pk=data["to_center"]).first(),
+                reason=data["reason"],
+                version=data["version"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Đã chuyển học viên “%(name)s” về %(center)s; các lớp đã học vẫn giữ học viên và kết quả.")
+                % {"name": moved.full_name, "center": moved.center.name},
+            )
+            if scope.filter(Learner.objects.filter(pk=moved.pk), also=LEARNER_SEEN_THROUGH).exists():
+                return redirect("courses:learner_detail", pk=moved.pk)
+            return redirect("courses:learner_list")  # handed to another province, never enrolled in this one
+    return _learner_page(request, learner, transfer_form=form, status=400)
