@@ -50,7 +50,10 @@ def test_the_board_hands_a_learner_to_another_center_which_then_enrols_them(
 
     page = login(board_user).get(response["Location"]).content.decode()
     assert "Đã chuyển học viên “Hoàng Văn Nam” về Trung tâm chính trị huyện Bát Xát" in page
-    assert "lý do: Chuyển công tác về huyện Bát Xát từ 01/10/2026" in page
+    assert (
+        "Trung tâm quản lý: Trung tâm chính trị thành phố Lào Cai → Trung tâm chính trị huyện Bát Xát "
+        "(lý do: Chuyển công tác về huyện Bát Xát từ 01/10/2026)"
+    ) in page
 
     # The new center finds them by CCCD and puts them in its class; creating them again is not needed.
     new_class = CourseFactory(center=other_center, start_date=datetime.date(2026, 10, 5))
