@@ -11,6 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from centers.scoping import Scope
+from courses import services
 from courses.models import Enrolment, Learner
 from reports import selectors
 from reports.periods import Period
@@ -70,6 +72,10 @@ def test_the_board_hands_a_learner_to_another_center_which_then_enrols_them(
     after = selectors.rollup(unit=province, period=Period.parse("2026"), basis="all")
     assert after.total.enrolments == before.total.enrolments + 1  # the new class only
     assert after.by_center[center.pk] == before.by_center[center.pk]
+    services.results_record(  # the old center still corrects the result in its class
+        scope=Scope.for_user(center_user), course=old.course, entries=[services.ResultEntry(old.pk, "kha")]
+    )
+    assert Enrolment.objects.get(pk=old.pk).result == "kha"
     call_command("check_aggregates", stdout=io.StringIO())
 
 
