@@ -580,7 +580,7 @@ def learner_list(request):
     search = LearnerSearchForm(request.GET or None, label=_("Tìm học viên (họ tên, ngày sinh dd/mm/yyyy hoặc số CCCD)"))
     found = []
     if search.is_valid() and search.cleaned_data["q"]:
-        learners = request.scope.filter(Learner.objects.select_related("center", "center__parent"))
+        learners = request.scope.filter(Learner.objects.select_related("center"))
         found = list(_search_learners(learners, search.cleaned_data["q"]))
     return render(request, "courses/learner_list.html", {"search": search, "found": found})
 
