@@ -103,7 +103,7 @@ def test_the_benchmark_runs_every_operation_on_small_data_and_its_figures_agree_
     assert by_name["30-row roster import (read + write, rolled back)"].runs == 2
     workbook = next(row for row in rows if row.operation.startswith("province-year workbook + roster"))
     assert workbook.runs == 2 and workbook.baseline_ms and workbook.queries > 0
-    assert by_name["province quarterly dashboard, whole view (quý II/2022), nothing cached"].baseline_ms
+    assert by_name["province quarterly rollup (quý II/2022), nothing cached"].baseline_ms
     markdown = bench.as_markdown(rows, header="# Benchmark")
     assert markdown.count("\n| ") == len(rows) + 1  # the header row and one line per operation
 

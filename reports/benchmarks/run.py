@@ -192,20 +192,22 @@ def run(*, runs: int = 20, heavy_runs: int = 5, import_rows: int = 5000, progres
         times, queries = _measure(lambda: warm(today=today), heavy_runs, before=before)
         rows.append(_row(f"warm_figures: the nation's and every province's landing dashboard, {label}", times, queries))
 
-    board = _client_for(province, "bench.board")
-    progress("province quarterly dashboard")
-    url = reverse("reports:dashboard", args=[unit_key(province), quarter.key])
+    # The province's quarter: its figures against the plain GROUP BY of the same figures, then the whole page (the
+    # figures of the quarter and a year earlier, eight quarters of trend, the centers' table, the briefing).
+    progress("province quarterly rollup and dashboard")
     base, _ = _measure(lambda: _baseline(quarter, province), runs)
     for label, before in _cache_states(written, quarter.year):
-        times, queries = _measure(lambda: _ok(board.get(url)), runs, before=before)
-        rows.append(
-            _row(
-                f"province quarterly dashboard, whole view ({quarter.label}), {label}",
-                times,
-                queries,
-                statistics.median(base),
-            )
+        times, queries = _measure(
+            lambda: selectors.rollup(unit=province, period=quarter, basis="approved"), runs, before=before
         )
+        rows.append(
+            _row(f"province quarterly rollup ({quarter.label}), {label}", times, queries, statistics.median(base))
+        )
+    board = _client_for(province, "bench.board")
+    url = reverse("reports:dashboard", args=[unit_key(province), quarter.key])
+    for label, before in _cache_states(written, quarter.year):
+        times, queries = _measure(lambda: _ok(board.get(url)), runs, before=before)
+        rows.append(_row(f"province quarterly dashboard, whole view ({quarter.label}), {label}", times, queries))
     progress("national dashboard")
     central_client = _client_for(central, "bench.central")
     url = reverse("reports:dashboard", args=[unit_key(central), year.key])
