@@ -118,6 +118,21 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
+def test_a_worker_loads_every_view_and_keeps_its_startup_objects_out_of_the_collectors_way():
+    """config/wsgi.py settles the worker: views and catalogue loaded, then frozen, so a full collection no longer
+    visits them inside some user's request (config/startup.py says what it saved)."""
+    script = (
+        "import gc, sys, config.wsgi; "
+        "print(gc.get_freeze_count(), 'courses.views' in sys.modules, 'reports.views' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    frozen, courses_views, reports_views = result.stdout.split()
+    assert int(frozen) > 10_000 and courses_views == reports_views == "True"
+
+
 def test_cccd_is_masked_in_lists_and_whole_on_the_learner_page(login, center_user, board_user, center):
     course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
     learner = LearnerFactory(center=center, national_id="010190001234")
