@@ -120,11 +120,15 @@ class LearnerTransferForm(forms.Form):
     to_center = forms.IntegerField(
         label=_("Chuyển về trung tâm"), required=False, min_value=1, max_value=2**62, widget=forms.Select
     )
-    reason = forms.CharField(
+    reason = forms.CharField(  # no maxlength: a browser would cut a pasted reason silently; the service says so
         label=_("Lý do chuyển"),
         required=False,
-        widget=forms.TextInput(attrs={"maxlength": 100}),
-        help_text=_("Ghi vào lịch sử của học viên, ví dụ “Chuyển công tác về huyện Bảo Thắng từ 01/10/2024”."),
+        help_text=_(
+            "Tối đa 100 ký tự, ghi vào lịch sử của học viên, ví dụ “Chuyển công tác về huyện Bảo Thắng từ 01/10/2024”."
+        ),
+    )
+    other_province_confirmed = forms.BooleanField(
+        label=_("Xác nhận chuyển sang trung tâm của tỉnh khác (chỉ khi chọn trung tâm ngoài tỉnh)"), required=False
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31)
 
@@ -135,7 +139,7 @@ class LearnerTransferForm(forms.Form):
             groups.setdefault(center.parent, []).append((center.pk, center.name))
         ordered = sorted(groups.items(), key=lambda item: (item[0] != own_province, item[0].code))
         self.fields["to_center"].widget.choices = [("", _("— chọn trung tâm —"))] + [
-            (province.name, centers) for province, centers in ordered
+            (province.area_name, centers) for province, centers in ordered
         ]
 
 

@@ -197,7 +197,7 @@ def cccd_elsewhere(holder_center: Unit, province_id: int | None) -> str:
         return _(
             "Số CCCD này đã được đăng ký cho một học viên do đơn vị khác quản lý, nên không tạo được học viên mới với "
             "số này. Nếu đúng là cùng một người đã chuyển về trung tâm, đề nghị Ban Tuyên giáo tỉnh chuyển hồ sơ học "
-            "viên về trung tâm (mục Học viên, tìm theo số CCCD); nếu nhập nhầm số, hãy kiểm tra lại."
+            "viên về trung tâm (Ban tìm theo số CCCD ở mục Học viên); nếu nhập nhầm số, hãy kiểm tra lại."
         )
     return _(
         "Số CCCD này đã được đăng ký cho một học viên do đơn vị khác quản lý (ở %(area)s), nên không tạo được học viên "
@@ -283,14 +283,34 @@ def transfer_targets(*, learner: Learner) -> QuerySet[Unit]:
     )
 
 
+def _history_baseline(learner: Learner) -> None:
+    """A learner loaded before the history began (a bulk load) gets its first record, dated when the learner was
+    created and by nobody, so that the change about to be saved shows what it changed."""
+    if Learner.history.filter(id=learner.pk).exists():
+        return
+    learner._history_user, learner._history_date = None, learner.created_at
+    try:
+        Learner.history.bulk_history_create([learner])
+    finally:  # the change saved next is the user's, now
+        del learner._history_user, learner._history_date
+
+
 @transaction.atomic
 def learner_transfer(
-    *, scope: Scope, learner: Learner, to_center: Unit, reason: str, version: int | None = None, user=None
+    *,
+    scope: Scope,
+    learner: Learner,
+    to_center: Unit,
+    reason: str,
+    version: int | None = None,
+    other_province_confirmed: bool = False,
+    user=None,
 ) -> Learner:
     """Hand a learner's record to another center (the person moved): the new center enrols them from now on; the
     classes they attended keep them, with their results, and count where they were held (the figures do not move).
-    The reason stays in the learner's history."""
-    learner = Learner.objects.select_for_update(no_key=True).select_related("center").get(pk=learner.pk)
+    The reason stays in the learner's history. A center of another province takes the record out of the board's
+    hands for good, so it must be confirmed."""
+    learner = Learner.objects.select_for_update(no_key=True).select_related("center__parent").get(pk=learner.pk)
     scope.require(Action.TRANSFER, learner.center)
     _check_version(learner, version)
     reason = (reason or "").strip()
@@ -298,13 +318,24 @@ def learner_transfer(
     if not reason:
         errors["reason"] = [_("Hãy ghi lý do chuyển (ví dụ: chuyển công tác về huyện khác).")]
     elif len(reason) > REASON_LENGTH:
-        errors["reason"] = [_("Lý do chuyển dài tối đa %(n)s ký tự.") % {"n": REASON_LENGTH}]
+        errors["reason"] = [
+            _("Lý do chuyển dài tối đa %(n)s ký tự (đang có %(m)s ký tự).") % {"n": REASON_LENGTH, "m": len(reason)}
+        ]
     if to_center is None or not transfer_targets(learner=learner).filter(pk=to_center.pk).exists():
         errors["to_center"] = [
             _("Hãy chọn một trung tâm chính trị đang hoạt động, khác trung tâm đang quản lý học viên.")
         ]
+    elif to_center.parent_id != learner.center.parent_id and not other_province_confirmed:
+        errors["other_province_confirmed"] = [
+            _(
+                "%(center)s thuộc %(area)s, ngoài tỉnh: sau khi chuyển, Ban Tuyên giáo tỉnh không còn chuyển lại được "
+                "hồ sơ này. Hãy đánh dấu xác nhận nếu đúng là người học đã chuyển sang tỉnh đó."
+            )
+            % {"center": to_center.name, "area": to_center.parent.area_name}
+        ]
     if errors:
         raise ValidationError(errors)
+    _history_baseline(learner)
     learner.center = to_center
     learner.version += 1  # the row is locked (select_for_update)
     learner._change_reason = reason

@@ -581,7 +581,9 @@ def learner_list(request):
     found = []
     if search.is_valid() and search.cleaned_data["q"]:
         learners = request.scope.filter(Learner.objects.select_related("center"))
-        found = list(_search_learners(learners, search.cleaned_data["q"]))
+        found = sorted(
+            _search_learners(learners, search.cleaned_data["q"]), key=lambda ln: roster_sort_key(ln.full_name)
+        )
     return render(request, "courses/learner_list.html", {"search": search, "found": found})
 
 
@@ -601,14 +603,23 @@ def _learner_page(request, learner, transfer_form=None, status=200):
     )
     for e in enrolments:
         e.linked = scope.can_see(e.course.center)
+    # Who sees the learner only through classes they attended (a center the person left) sees what its rosters
+    # show: the CCCD masked, no history of the record since.
+    holder = scope.can_see(learner.center)
     if transfer_form is None and scope.can(Action.TRANSFER, learner.center):
         transfer_form = LearnerTransferForm(
             initial={"version": learner.version},
             targets=services.transfer_targets(learner=learner),
             own_province=scope.unit,
         )
-    rows = entries(learner.history.order_by("-history_id"), limit=50)
-    context = {"learner": learner, "enrolments": enrolments, "rows": rows, "transfer_form": transfer_form}
+    rows = entries(learner.history.order_by("-history_id"), limit=50) if holder else []
+    context = {
+        "learner": learner,
+        "enrolments": enrolments,
+        "rows": rows,
+        "holder": holder,
+        "transfer_form": transfer_form,
+    }
     return render(request, "courses/learner_detail.html", context, status=status)
 
 
@@ -622,8 +633,9 @@ def learner_detail(request, pk):
 
 
 @login_required
-@require_POST
 def learner_transfer(request, pk):
+    if request.method != "POST":  # the address of a refused form, opened again
+        return redirect("courses:learner_detail", pk=pk)
     scope = request.scope
     learner = scope.get_object(
         Learner.objects.select_related("center", "center__parent"),
@@ -643,6 +655,7 @@ def learner_transfer(request, pk):
                 to_center=Unit.objects.filter(pk=data["to_center"]).first(),
                 reason=data["reason"],
                 version=data["version"],
+                other_province_confirmed=data["other_province_confirmed"],
                 user=request.user,
             )
         except ValidationError as error:

@@ -424,7 +424,9 @@ def test_a_cccd_already_used_is_refused_once_in_vietnamese_with_what_to_do(login
     body = client.post(reverse("courses:course_add_learner", args=[course.pk]), learner_post()).content.decode()
     assert body.count("Số CCCD này đã được đăng ký cho một học viên do đơn vị khác quản lý") == 1
     assert "Constraint" not in body and "Hoàng Văn Nam" not in body
-    assert "đề nghị Ban Tuyên giáo tỉnh chuyển hồ sơ học viên về trung tâm (mục Học viên, tìm theo số CCCD)" in body
+    assert (
+        "đề nghị Ban Tuyên giáo tỉnh chuyển hồ sơ học viên về trung tâm (Ban tìm theo số CCCD ở mục Học viên)" in body
+    )
     own = LearnerFactory(center=center, national_id="010088002222", full_name="Lò Thị Sua")
     body = client.post(
         reverse("courses:course_add_learner", args=[course.pk]), learner_post(**{"hv-national_id": own.national_id})

@@ -26,8 +26,12 @@ pytestmark = pytest.mark.django_db
 CCCD = "010088001111"
 
 
-def transfer(client, learner, to_center, reason="Chuyển công tác về huyện Bát Xát từ 01/10/2026", version=None):
+def transfer(
+    client, learner, to_center, reason="Chuyển công tác về huyện Bát Xát từ 01/10/2026", version=None, confirm=False
+):
     data = {"to_center": to_center.pk if to_center else "", "reason": reason}
+    if confirm:
+        data["other_province_confirmed"] = "on"
     data["version"] = learner.version if version is None else version
     return client.post(reverse("courses:learner_transfer", args=[learner.pk]), data)
 
@@ -68,7 +72,10 @@ def test_the_board_hands_a_learner_to_another_center_which_then_enrols_them(
     # The old class keeps them with their result, its center still opens their page, and the figures stay put.
     old = Enrolment.objects.get(learner=attended, course__center=center)
     assert old.result == "gioi" and old.removed_at is None
-    assert login(center_user).get(reverse("courses:learner_detail", args=[attended.pk])).status_code == 200
+    old_view = login(center_user).get(reverse("courses:learner_detail", args=[attended.pk])).content.decode()
+    assert "Học viên nay do Trung tâm chính trị huyện Bát Xát quản lý" in old_view
+    assert CCCD not in old_view and f"********{CCCD[-4:]}" in old_view  # as its rosters show it
+    assert "Lịch sử thay đổi" not in old_view and "Chuyển công tác" not in old_view
     after = selectors.rollup(unit=province, period=Period.parse("2026"), basis="all")
     assert after.total.enrolments == before.total.enrolments + 1  # the new class only
     assert after.by_center[center.pk] == before.by_center[center.pk]
@@ -105,7 +112,7 @@ def test_only_the_board_holding_the_record_hands_it_over(request, login, role, s
     ("target", "reason", "message"),
     [
         ("other", "", "Hãy ghi lý do chuyển"),
-        ("other", "x" * 101, "tối đa 100 ký tự"),
+        ("other", "x" * 101, "Lý do chuyển dài tối đa 100 ký tự (đang có 101 ký tự)."),
         ("same", "Chuyển công tác", "Hãy chọn một trung tâm chính trị đang hoạt động"),
         ("retired", "Chuyển công tác", "Hãy chọn một trung tâm chính trị đang hoạt động"),
         ("none", "Chuyển công tác", "Hãy chọn một trung tâm chính trị đang hoạt động"),
@@ -139,7 +146,11 @@ def test_a_learner_handed_to_another_province_is_no_longer_the_boards_to_move(
     login, board_user, center, far_center, far_center_user, attended, other_center
 ):
     client = login(board_user)
-    response = transfer(client, attended, far_center)
+    refused = transfer(client, attended, far_center)  # out of the province for good: confirmed, or nothing
+    assert refused.status_code == 400
+    assert "Trung tâm chính trị thành phố Hà Tĩnh thuộc Hà Tĩnh, ngoài tỉnh" in refused.content.decode()
+    assert Learner.objects.get(pk=attended.pk).center == center
+    response = transfer(client, attended, far_center, confirm=True)
     page = reverse("courses:learner_detail", args=[attended.pk])
     assert response.status_code == 302 and response["Location"] == page  # still seen: a class of the province
     body = client.get(page).content.decode()
@@ -149,7 +160,7 @@ def test_a_learner_handed_to_another_province_is_no_longer_the_boards_to_move(
 
     # One never enrolled in the province: the board is sent to the search, the page being out of its sight.
     newcomer = LearnerFactory(center=center)
-    response = transfer(login(board_user), newcomer, far_center)
+    response = transfer(login(board_user), newcomer, far_center, confirm=True)
     assert response.status_code == 302 and response["Location"] == reverse("courses:learner_list")
     assert login(board_user).get(reverse("courses:learner_detail", args=[newcomer.pk])).status_code == 404
 
@@ -160,7 +171,7 @@ def test_the_choice_lists_the_provinces_own_centers_first_and_only_active_ones(
     retired = CenterFactory(parent=center.parent, code="083", active_to=datetime.date(2025, 6, 30))
     page = login(board_user).get(reverse("courses:learner_detail", args=[attended.pk])).content.decode()
     form = page[page.index('name="to_center"') : page.index("</select>", page.index('name="to_center"'))]
-    assert form.index("Ban Tuyên giáo Tỉnh ủy Lào Cai") < form.index("Ban Tuyên giáo Tỉnh ủy Hà Tĩnh")
+    assert form.index('<optgroup label="Lào Cai">') < form.index('<optgroup label="Hà Tĩnh">')
     assert f'value="{other_center.pk}"' in form and f'value="{far_center.pk}"' in form
     assert f'value="{retired.pk}"' not in form and f'value="{center.pk}"' not in form
 
@@ -183,7 +194,9 @@ def test_a_cccd_held_in_the_province_points_to_the_boards_transfer(login, other_
         reverse("courses:course_add_learner", args=[course.pk]), learner_post(**{"hv-national_id": CCCD})
     )
     text = body.content.decode()
-    assert "đề nghị Ban Tuyên giáo tỉnh chuyển hồ sơ học viên về trung tâm (mục Học viên, tìm theo số CCCD)" in text
+    assert (
+        "đề nghị Ban Tuyên giáo tỉnh chuyển hồ sơ học viên về trung tâm (Ban tìm theo số CCCD ở mục Học viên)" in text
+    )
     assert "Hoàng Văn Nam" not in text
 
 
@@ -203,3 +216,21 @@ def test_an_imported_cccd_held_in_another_province_names_that_provinces_board(fa
     data = xlsx([klass()], [learner(cccd=AN_CCCD)])
     message = assert_refused(far_center, far_center_user, data, "đề nghị Ban Tuyên giáo Tỉnh ủy Lào Cai chuyển hồ sơ")
     assert "số CCCD này đã được đăng ký cho một học viên do đơn vị khác quản lý (ở Lào Cai)" in message
+
+
+def test_a_learner_loaded_before_the_history_began_shows_both_centers_after_a_transfer(
+    login, board_user, center, other_center
+):
+    loaded = Learner.objects.bulk_create([LearnerFactory.build(center=center, full_name="Lò Văn Páo")])[0]
+    assert not loaded.history.exists()
+    transfer(login(board_user), loaded, other_center, reason="Chuyển về Bát Xát")
+    page = login(board_user).get(reverse("courses:learner_detail", args=[loaded.pk])).content.decode()
+    assert "hệ thống · Tạo mới" in page
+    assert "Trung tâm quản lý: Trung tâm chính trị thành phố Lào Cai → Trung tâm chính trị huyện Bát Xát" in page
+    assert "Không có bản ghi trước" not in page
+
+
+def test_the_address_of_a_refused_transfer_opened_again_leads_back_to_the_learner(login, board_user, attended):
+    response = login(board_user).get(reverse("courses:learner_transfer", args=[attended.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("courses:learner_detail", args=[attended.pk])
