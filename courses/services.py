@@ -339,6 +339,8 @@ def learner_transfer(
     learner.center = to_center
     learner.version += 1  # the row is locked (select_for_update)
     learner._change_reason = reason
+    if user is not None and user.is_authenticated:  # a command has no request for the history to read it from
+        learner._history_user = user
     learner.save()
     learner.refresh_from_db()
     return learner

@@ -234,3 +234,12 @@ def test_the_address_of_a_refused_transfer_opened_again_leads_back_to_the_learne
     response = login(board_user).get(reverse("courses:learner_transfer", args=[attended.pk]))
     assert response.status_code == 302
     assert response["Location"] == reverse("courses:learner_detail", args=[attended.pk])
+
+
+def test_the_service_records_who_moved_the_learner_without_a_request(board_user, other_center, attended):
+    services.learner_transfer(
+        scope=Scope.for_user(board_user), learner=attended, to_center=other_center, reason="Chuyển", user=board_user
+    )
+    record = attended.history.order_by("-history_id").first()
+    assert record.history_user == board_user and record.history_change_reason == "Chuyển"
+    assert record.center_id == other_center.pk
