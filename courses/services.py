@@ -310,7 +310,9 @@ def learner_transfer(
     classes they attended keep them, with their results, and count where they were held (the figures do not move).
     The reason stays in the learner's history. A center of another province takes the record out of the board's
     hands for good, so it must be confirmed."""
-    learner = Learner.objects.select_for_update(no_key=True).select_related("center__parent").get(pk=learner.pk)
+    learner = (
+        Learner.objects.select_for_update(no_key=True, of=("self",)).select_related("center__parent").get(pk=learner.pk)
+    )
     scope.require(Action.TRANSFER, learner.center)
     _check_version(learner, version)
     reason = (reason or "").strip()
