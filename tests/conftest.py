@@ -18,6 +18,13 @@ from .factories import CenterFactory, ProvinceFactory, StaffFactory, UserFactory
 PASSWORD = "Llct@2026"
 
 
+def pytest_configure(config):
+    """A fast password hasher: each PBKDF2 hash costs about 0,5 s of CPU by design, and factories make dozens."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def central(db):
     return central_unit()
