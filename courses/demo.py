@@ -22,6 +22,7 @@ from centers.models import Staff, Unit
 from reports.formatting import vn_int
 
 from .models import Course, Enrolment, Learner, Lecturer, Program
+from .services import figures_freeze
 from .text import course_search_key, name_key, vietnamese_sort_key
 
 YEARS = (2022, 2023, 2024)
@@ -649,6 +650,10 @@ class DemoLoader:
                 )
         PlanLine.objects.bulk_create(lines, batch_size=2000)
         Transition.objects.bulk_create(transitions, batch_size=2000)
+        # As the approval does: the approved quarters keep their learners and lecturers as approved.
+        approved = [r for r in reports if r.status == "approved"]
+        for i in range(0, len(approved), 200):
+            figures_freeze(quarters=[(r.center_id, r.period.start, r.period.end) for r in approved[i : i + 200]])
         self.progress(f"  {vn_int(len(reports))} báo cáo quý")
 
     def _sign_lao_cai_approvals(self) -> None:

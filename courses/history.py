@@ -13,6 +13,16 @@ from centers.people import person_name
 
 ACTIONS = {"+": _("Tạo mới"), "~": _("Sửa"), "-": _("Xóa")}
 HIDDEN = {"version", "updated_at", "created_at", "name_key", "search_key", "sort_key", "id"}
+# What an approval keeps of the learner (courses.services.figures_freeze): bookkeeping of the approval, not an edit.
+HIDDEN |= {"frozen_group", "frozen_minority", "frozen_kind"}
+REASON_LENGTH = 100  # django-simple-history's reason column
+
+
+def change_note(text: str) -> str:
+    """A change that has no field of the record's own (the class's lecturers, the report's plan), written as the
+    history row's reason: cut to the column's length, with an ellipsis that says so."""
+    text = " ".join(text.split())
+    return text if len(text) <= REASON_LENGTH else text[: REASON_LENGTH - 1] + "…"
 
 
 @dataclass
@@ -101,7 +111,7 @@ def entries(records: QuerySet, *, limit: int, subject=_object_name) -> list[Entr
                 changes.append(
                     (_label(record, change.field), _display(previous, change.field), _display(record, change.field))
                 )
-            if not changes:
+            if not changes and not record.history_change_reason:
                 continue  # only bookkeeping fields changed
         result.append(
             Entry(

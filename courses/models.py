@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -22,6 +23,21 @@ from simple_history.models import HistoricalRecords
 from centers.models import Unit
 
 from .text import SEARCH_KEY_LENGTH, SORT_KEY_LENGTH, clean_name, course_search_key, name_key, vietnamese_sort_key
+
+MAJORITY_ETHNICITY = "Kinh"
+
+
+def is_ethnic_minority(ethnicity: str | None) -> bool:
+    """The one rule for "dân tộc thiểu số": any ethnicity written down other than Kinh (case and spaces aside); a
+    blank one is unknown, not a minority. `ethnic_minority_q` says the same in SQL, and a test holds them together."""
+    ethnicity = clean_name(ethnicity or "")
+    return bool(ethnicity) and ethnicity.casefold() != MAJORITY_ETHNICITY.casefold()
+
+
+def ethnic_minority_q(path: str = "") -> Q:
+    """`is_ethnic_minority` of the ethnicity at `path` ("learner__" from an enrolment), for counting in SQL. Stored
+    ethnicities are cleaned on save (Learner.save), so the blank and the spaced forms need no SQL of their own."""
+    return ~Q(**{f"{path}ethnicity": ""}) & ~Q(**{f"{path}ethnicity__iexact": MAJORITY_ETHNICITY})
 
 
 class ProgramQuerySet(models.QuerySet):
@@ -143,7 +159,9 @@ class Course(models.Model):
     co_organised = models.BooleanField(_("phối hợp với Trường Chính trị tỉnh"), default=False)
     planned_size = models.PositiveIntegerField(_("số học viên dự kiến"), null=True, blank=True)
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.PLANNED)
-    lecturers = models.ManyToManyField(Lecturer, verbose_name=_("giảng viên"), blank=True, related_name="courses")
+    lecturers = models.ManyToManyField(
+        Lecturer, verbose_name=_("giảng viên"), blank=True, related_name="courses", through="CourseLecturer"
+    )
     cancel_reason = models.TextField(_("lý do hủy"), blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
@@ -208,6 +226,39 @@ class Course(models.Model):
         return self.status == self.Status.CANCELLED
 
 
+class CourseLecturer(models.Model):
+    """A lecturer teaching a class. `frozen_kind` is the lecturer's kind as the class's quarter was approved: the
+    figures and exports of an approved quarter read it, so a later change of the lecturer's kind (their current
+    record) leaves what was approved as it was. Empty while the quarter is open: the lecturer's current kind counts."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
+    lecturer = models.ForeignKey(Lecturer, on_delete=models.CASCADE, related_name="+")
+    frozen_kind = models.CharField(
+        _("loại giảng viên khi phê duyệt"), max_length=16, choices=Lecturer.Kind.choices, null=True, blank=True
+    )
+
+    class Meta:
+        db_table = "courses_course_lecturers"  # the table Django made for the plain many-to-many, kept as it is
+        unique_together = [("course", "lecturer")]
+        verbose_name = _("giảng viên của lớp")
+        verbose_name_plural = _("giảng viên của lớp")
+
+    def __str__(self):
+        return f"{self.lecturer_id} - {self.course_id}"
+
+
+# The value each frozen field counts with: the approved one, else the current record's (quarter still open).
+COUNTED_LECTURER_KIND = Coalesce("frozen_kind", "lecturer__kind")  # from a CourseLecturer
+COUNTED_GROUP = Coalesce("frozen_group", "learner__group")  # from an Enrolment
+
+
+def counted_minority_q(path: str = "") -> Q:
+    """Enrolments (at `path`) counted as ethnic minority: as approved, else by the learner's current ethnicity."""
+    return Q(**{f"{path}frozen_minority": True}) | (
+        Q(**{f"{path}frozen_minority__isnull": True}) & ethnic_minority_q(f"{path}learner__")
+    )
+
+
 class Learner(models.Model):
     class Gender(models.TextChoices):
         MALE = "nam", _("Nam")
@@ -227,7 +278,7 @@ class Learner(models.Model):
         ENTERPRISE = "doanh_nghiep", _("Doanh nghiệp")
         STUDENT = "hoc_sinh", _("Học sinh - sinh viên")
 
-    MAJORITY_ETHNICITY = "Kinh"
+    MAJORITY_ETHNICITY = MAJORITY_ETHNICITY
 
     center = models.ForeignKey(
         Unit,
@@ -280,13 +331,14 @@ class Learner(models.Model):
     def save(self, *args, **kwargs):
         self.full_name = clean_name(self.full_name)
         self.name_key = name_key(self.full_name)
+        self.ethnicity = clean_name(self.ethnicity or "")
         if self.national_id == "":
             self.national_id = None
         super().save(*args, **kwargs)
 
     @property
     def is_ethnic_minority(self) -> bool:
-        return bool(self.ethnicity) and self.ethnicity.strip().lower() != self.MAJORITY_ETHNICITY.lower()
+        return is_ethnic_minority(self.ethnicity)
 
     @property
     def masked_national_id(self) -> str:
@@ -327,6 +379,13 @@ class Enrolment(models.Model):
         related_name="+",
     )
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
+    # The learner as counted when the class's quarter was approved (group, ethnic minority): the figures of an
+    # approved quarter read these, so editing the learner's current record does not move them. Empty while the
+    # quarter is open: the learner's current record counts (COUNTED_GROUP, counted_minority_q).
+    frozen_group = models.CharField(
+        _("đối tượng khi phê duyệt"), max_length=16, choices=Learner.Group.choices, null=True, blank=True
+    )
+    frozen_minority = models.BooleanField(_("dân tộc thiểu số khi phê duyệt"), null=True, blank=True)
 
     objects = EnrolmentQuerySet.as_manager()
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -25,8 +25,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from centers.models import Unit
 from centers.scoping import Action, Scope
 
+from .history import REASON_LENGTH, change_note
 from .locking import lock_reason
-from .models import Course, Enrolment, Learner, Lecturer
+from .models import Course, CourseLecturer, Enrolment, Learner, Lecturer, ethnic_minority_q
 from .text import course_search_key, fold, name_key
 
 
@@ -131,12 +132,29 @@ def course_update(*, scope: Scope, course: Course, version: int | None = None, l
         setattr(course, name, value)
     course.full_clean()
     ensure_unlocked(center=course.center, days=[old_start, course.start_date])
+    if lecturers is not None:
+        lecturers = _check_lecturers(course.center, lecturers)
+        note = _lecturers_note(list(course.lecturers.all()), lecturers)
+        if note:  # the lecturers are no field of the class: the history row says what changed in its reason
+            course._change_reason = note
     course.version += 1  # the row is locked (select_for_update)
     course.save()
     if lecturers is not None:
-        course.lecturers.set(_check_lecturers(course.center, lecturers))
+        course.lecturers.set(lecturers)
     course.refresh_from_db()
     return course
+
+
+def _lecturers_note(before: list[Lecturer], after: list[Lecturer]) -> str:
+    """“Giảng viên: thêm A; bớt B”, or "" when the class keeps the same lecturers."""
+    added = [x.full_name for x in after if x.pk not in {y.pk for y in before}]
+    removed = [x.full_name for x in before if x.pk not in {y.pk for y in after}]
+    parts = []
+    if added:
+        parts.append(_("thêm %(names)s") % {"names": ", ".join(added)})
+    if removed:
+        parts.append(_("bớt %(names)s") % {"names": ", ".join(removed)})
+    return change_note(_("Giảng viên: %(changes)s") % {"changes": "; ".join(parts)}) if parts else ""
 
 
 @transaction.atomic
@@ -265,9 +283,6 @@ def learner_update(*, scope: Scope, learner: Learner, version: int | None = None
     learner.save()
     learner.refresh_from_db()
     return learner
-
-
-REASON_LENGTH = 100  # django-simple-history's reason column
 
 
 def transfer_targets(*, learner: Learner) -> QuerySet[Unit]:
@@ -453,6 +468,44 @@ def results_record(*, scope: Scope, course: Course, entries: Iterable[ResultEntr
     if changed:
         _refresh([_cell(course.center_id, course.start_date)])
     return len(changed)
+
+
+# -- what an approved quarter keeps -------------------------------------------------------------------------
+def _quarters_q(quarters: Iterable[tuple[int, datetime.date, datetime.date]], path: str) -> Q:
+    condition = Q(pk__in=[])
+    for center_id, start, end in quarters:
+        condition |= Q(
+            **{f"{path}center_id": center_id, f"{path}start_date__gte": start, f"{path}start_date__lte": end}
+        )
+    return condition
+
+
+def figures_freeze(*, quarters: Iterable[tuple[int, datetime.date, datetime.date]]) -> None:
+    """Keep, on each enrolment and each class-lecturer link of these (center, first day, last day) quarters, the
+    learner's group and ethnic minority and the lecturer's kind as they are now: the figures of an approved quarter
+    read these, so a later edit of a learner or a lecturer (their current record) leaves them as approved.
+
+    Called by the approval, inside its transaction. Nothing counted changes: the kept values are today's."""
+    quarters = list(quarters)
+    if not quarters:
+        return
+    learner = Learner.objects.filter(pk=OuterRef("learner_id"))
+    Enrolment.objects.filter(_quarters_q(quarters, "course__")).update(
+        frozen_group=Subquery(learner.values("group")[:1]),
+        frozen_minority=Exists(learner.filter(ethnic_minority_q())),
+    )
+    CourseLecturer.objects.filter(_quarters_q(quarters, "course__")).update(
+        frozen_kind=Subquery(Lecturer.objects.filter(pk=OuterRef("lecturer_id")).values("kind")[:1])
+    )
+
+
+def figures_thaw(*, quarters: Iterable[tuple[int, datetime.date, datetime.date]]) -> None:
+    """An unlocked quarter counts the learners and lecturers as they are now again (the caller counts it again)."""
+    quarters = list(quarters)
+    if not quarters:
+        return
+    Enrolment.objects.filter(_quarters_q(quarters, "course__")).update(frozen_group=None, frozen_minority=None)
+    CourseLecturer.objects.filter(_quarters_q(quarters, "course__")).update(frozen_kind=None)
 
 
 # -- lecturers -----------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, When
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
 from centers.models import Unit
-from courses.models import Course, Enrolment, Learner
+from courses.models import COUNTED_GROUP, COUNTED_LECTURER_KIND, Course, CourseLecturer, Enrolment, counted_minority_q
 
 from . import figures_cache
 from .models import (
@@ -119,11 +119,12 @@ def compute_groups(cells: set[Cell] | None) -> dict[tuple, tuple[int, int]]:
         Enrolment.objects.filter(_cells_filter(cells, "course"))
         .counted()
         .annotate(y=ExtractYear("course__start_date"), q=ExtractQuarter("course__start_date"))
-        .values("course__center_id", "y", "q", "learner__group")
-        .annotate(n=Count("id"), minority=Count("id", filter=~Q(learner__ethnicity__iexact=Learner.MAJORITY_ETHNICITY)))
+        .annotate(counted_group=COUNTED_GROUP)
+        .values("course__center_id", "y", "q", "counted_group")
+        .annotate(n=Count("id"), minority=Count("id", filter=counted_minority_q()))
         .order_by()
     )
-    return {(r["course__center_id"], r["y"], r["q"], r["learner__group"]): (r["n"], r["minority"]) for r in rows}
+    return {(r["course__center_id"], r["y"], r["q"], r["counted_group"]): (r["n"], r["minority"]) for r in rows}
 
 
 def _center_years_filter(center_years: set[tuple[int, int]] | None, path: str) -> Q:
@@ -178,10 +179,12 @@ def compute_learners(center_years: set[tuple[int, int]] | None) -> dict[tuple, i
 def compute_lecturers(center_years: set[tuple[int, int]] | None) -> dict[tuple, int]:
     """(center, year, set of quarters as bits, kind) → distinct lecturers who taught a class that is not cancelled
     in any of those quarters (one query)."""
-    taught = Course.lecturers.through.objects.filter(_center_years_filter(center_years, "course")).exclude(
-        course__status=Course.Status.CANCELLED
+    taught = (
+        CourseLecturer.objects.filter(_center_years_filter(center_years, "course"))
+        .exclude(course__status=Course.Status.CANCELLED)
+        .annotate(counted_kind=COUNTED_LECTURER_KIND)
     )
-    return _distinct_by_quarter_sets(taught, "course", "lecturer_id", "lecturer__kind")
+    return _distinct_by_quarter_sets(taught, "course", "lecturer_id", "counted_kind")
 
 
 # -- writing ---------------------------------------------------------------------------------------------------

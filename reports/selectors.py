@@ -24,7 +24,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Unit
-from courses.models import Course, Enrolment, Learner, Lecturer, Program
+from courses.models import (
+    COUNTED_GROUP,
+    COUNTED_LECTURER_KIND,
+    Course,
+    CourseLecturer,
+    Enrolment,
+    Learner,
+    Lecturer,
+    Program,
+    counted_minority_q,
+)
 from courses.text import roster_sort_key
 
 from . import figures_cache
@@ -698,16 +708,18 @@ def _raw_parts(centers_qs, period: Period, basis: str, partition: Partition) -> 
         part.center(row["course__center_id"]).learners = row["n"]
 
     group_rows = (
-        enrolments.values("learner__group")
-        .annotate(n=Count("id"), minority=Count("id", filter=~Q(learner__ethnicity__iexact=Learner.MAJORITY_ETHNICITY)))
+        enrolments.annotate(counted_group=COUNTED_GROUP)
+        .values("counted_group")
+        .annotate(n=Count("id"), minority=Count("id", filter=counted_minority_q()))
         .order_by()
     )
     for row in group_rows:
-        part.by_group[row["learner__group"]] = [row["n"], row["minority"]]
+        part.by_group[row["counted_group"]] = [row["n"], row["minority"]]
 
-    taught = Course.lecturers.through.objects.filter(enrol_q).exclude(course__status=Course.Status.CANCELLED)
-    for row in taught.values("lecturer__kind").annotate(n=Count("lecturer_id", distinct=True)).order_by():
-        part.lecturers[row["lecturer__kind"]] = row["n"]
+    taught = CourseLecturer.objects.filter(enrol_q).exclude(course__status=Course.Status.CANCELLED)
+    by_kind = taught.annotate(counted_kind=COUNTED_LECTURER_KIND).values("counted_kind")
+    for row in by_kind.annotate(n=Count("lecturer_id", distinct=True)).order_by():
+        part.lecturers[row["counted_kind"]] = row["n"]
     _finish_parts(parts)
     return parts
 
@@ -1100,23 +1112,26 @@ def _quarterly_parts(centers_qs, years: range, basis: str, partition: Partition)
 
 # -- rows for exports ---------------------------------------------------------------------------------------
 def lecturers_in_period(*, unit: Unit, period: Period, basis: str | None = None) -> list[Lecturer]:
-    """Lecturers who taught at least one counted class of the period, each with `n_classes` (two queries)."""
+    """Lecturers who taught at least one counted class of the period, each with `n_classes` and with `kind` as the
+    period counts it: as approved in an approved quarter, else their current kind; of their latest class when the
+    period holds several (two queries)."""
     basis = basis or default_basis(unit)
     centers_qs = centers_of(unit)
     admitted = admitted_centers(centers=centers_qs, period=period, basis=basis)
-    taught = Course.lecturers.through.objects.filter(
+    taught = CourseLecturer.objects.filter(
         basis_filter(centers=centers_qs, period=period, admitted=admitted, path="course")
     ).exclude(course__status=Course.Status.CANCELLED)
-    classes = dict(
-        taught.values("lecturer_id").annotate(n=Count("course_id", distinct=True)).values_list("lecturer_id", "n")
-    )
-    lecturers = list(
-        Lecturer.objects.filter(pk__in=taught.values("lecturer_id"))
-        .select_related("center")
-        .order_by("center__parent__code", "center__code", "kind", "sort_key")
-    )
+    classes: dict[int, int] = defaultdict(int)
+    kinds: dict[int, str] = {}
+    links = taught.annotate(counted_kind=COUNTED_LECTURER_KIND).order_by("course__start_date", "course_id")
+    for lecturer_id, kind in links.values_list("lecturer_id", "counted_kind"):
+        classes[lecturer_id] += 1
+        kinds[lecturer_id] = kind
+    lecturers = list(Lecturer.objects.filter(pk__in=kinds).select_related("center__parent"))
     for lecturer in lecturers:
-        lecturer.n_classes = classes.get(lecturer.pk, 0)
+        lecturer.n_classes = classes[lecturer.pk]
+        lecturer.kind = kinds[lecturer.pk]  # shown, never saved
+    lecturers.sort(key=lambda x: (x.center.parent.code if x.center.parent else "", x.center.code, x.kind, x.sort_key))
     return lecturers
 
 
@@ -1129,7 +1144,7 @@ ROSTER_FIELDS = (
     "learner__date_of_birth",
     "learner__gender",
     "learner__ethnicity",
-    "learner__group",
+    "counted_group",  # the learner's group as the figures count it (as approved, in an approved quarter)
     "result",
 )
 
@@ -1144,9 +1159,8 @@ def roster(*, unit: Unit, period: Period, basis: str | None = None):
         basis_filter(centers=centers_qs, period=period, admitted=admitted, path="course")
     ).counted()
     rows = (
-        enrolments.order_by(
-            "course__center__parent__code", "course__center__code", "course__start_date", "course_id", "pk"
-        )
+        enrolments.annotate(counted_group=COUNTED_GROUP)
+        .order_by("course__center__parent__code", "course__center__code", "course__start_date", "course_id", "pk")
         .values_list("course_id", *ROSTER_FIELDS)
         .iterator(chunk_size=5000)
     )

@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 
 from centers.models import Unit
 from centers.scoping import Action, Scope
+from courses.history import change_note
 from courses.models import Course, Program
+from courses.services import figures_freeze, figures_thaw
 
-from . import briefing, locking, selectors
+from . import aggregates, briefing, locking, selectors
 from .formatting import vn_int
 from .models import Briefing, CenterReport, Deadline, PlanLine, Transition, default_deadline
 from .periods import Period
@@ -53,6 +55,11 @@ def _record(report, action, from_status, user, comment=""):
         comment=comment,
         by=user if user and user.is_authenticated else None,
     )
+
+
+def _quarter_of(report: CenterReport) -> tuple[int, datetime.date, datetime.date]:
+    period = report.period
+    return (report.center_id, period.start, period.end)
 
 
 def _require_quarter(period: Period) -> None:
@@ -110,6 +117,10 @@ def report_save(
                 errors["plan"] = _("Số lớp dự kiến phải là số nguyên từ 0 đến 10.000.")
     if errors:
         raise ValidationError(errors)
+    if plan is not None:
+        note = _plan_note(report, plan)
+        if note:  # the plan lines are no field of the report: the history row says what changed in its reason
+            report._change_reason = note
     report.version += 1  # the row is locked (select_for_update)
     report.save()
     if plan is not None:
@@ -119,6 +130,19 @@ def report_save(
                 PlanLine.objects.update_or_create(report=report, program_id=program_id, defaults={"planned_classes": n})
     report.refresh_from_db()
     return report
+
+
+def _plan_note(report: CenterReport, plan: dict[int, int]) -> str:
+    """“Kế hoạch quý sau: <program> 3 → 5 lớp; …”, or "" when the plan stays as it was."""
+    before = dict(PlanLine.objects.filter(report=report).values_list("program_id", "planned_classes"))
+    changed = sorted(
+        p for p in set(before) | {p for p, n in plan.items() if n} if before.get(p, 0) != (plan.get(p) or 0)
+    )
+    if not changed:
+        return ""
+    names = dict(Program.objects.filter(pk__in=changed).values_list("pk", "briefing_phrase"))
+    lines = "; ".join(f"{names.get(p, p)} {before.get(p, 0)} → {plan.get(p) or 0} lớp" for p in changed)
+    return change_note(_("Kế hoạch quý sau: %(lines)s") % {"lines": lines})
 
 
 @dataclass
@@ -230,6 +254,8 @@ def report_approve(*, scope: Scope, report: CenterReport, user=None, comment: st
     report.return_comment = ""
     report.version += 1  # the row is locked (select_for_update)
     report.save()
+    # The approved figures stay as approved: later edits of a learner or a lecturer change their current record only.
+    figures_freeze(quarters=[_quarter_of(report)])
     report.refresh_from_db()
     _record(report, Transition.Action.APPROVE, before, user, comment.strip())
     return report
@@ -281,6 +307,11 @@ def report_unlock(*, scope: Scope, report: CenterReport, reason: str, user=None)
     report.approved_by = None
     report.version += 1  # the row is locked (select_for_update)
     report.save()
+    # Open again, the quarter counts its learners and lecturers as they are now: count it again.
+    figures_thaw(quarters=[_quarter_of(report)])
+    period = report.period
+    aggregates.refresh([aggregates.cell(report.center_id, period.start)])
+    aggregates.refresh_lecturers([(report.center_id, report.year)])
     report.refresh_from_db()
     _record(report, Transition.Action.UNLOCK, before, user, reason.strip())
     return report
