@@ -6,7 +6,8 @@ learner to another province through the admin's change form, around the board's 
 ModelForms also skip what the services do: the optimistic `version` check, the approved-quarter lock, the scope
 and the history. So the decision is that `/admin/` is a superuser's tool for reference data (units, staff
 assignments, users, programs) and nobody else's, whatever `is_staff` and permissions say: every other user gets
-the admin's login page on every admin URL, GET or POST.
+the admin's login page on every admin URL, GET or POST. Records that users enter in the app are read-only there
+even for a superuser (centers.admin.EnteredInTheAppAdmin).
 
 This site replaces Django's default one (config.apps.AdminConfig.default_site), so the `@admin.register`
 registrations of centers/, courses/ and reports/ land on it unchanged.

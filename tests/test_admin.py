@@ -1,9 +1,15 @@
-"""The admin is for superusers only (config/admin.py). The admin URLs × roles matrix is in test_url_matrix.py."""
+"""The admin is for superusers only (config/admin.py), and even they only read there what users enter in the
+app (centers.admin.EnteredInTheAppAdmin): those writes go through the services. The admin URLs × roles matrix is
+in test_url_matrix.py."""
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission, User
+from django.test import RequestFactory
 from django.urls import reverse
+
+from centers.models import Staff, Unit
+from courses.models import Course, Learner, Program
 
 from .conftest import PASSWORD
 from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, LecturerFactory
@@ -101,3 +107,103 @@ def test_only_a_superuser_is_shown_the_way_to_the_admin(client, admin_minded_cen
     assert f'href="{reverse("admin:index")}"' not in client.get(reverse("home")).content.decode()
     client.force_login(superuser)
     assert f'href="{reverse("admin:index")}"' in client.get(reverse("home")).content.decode()
+
+
+def test_a_superuser_reads_what_users_entered_and_edits_the_reference_data(
+    client, superuser, center, other_center, far_center, center_user
+):
+    course = CourseFactory(center=center, title="Lớp bồi dưỡng lý luận chính trị khóa 1")
+    EnrolmentFactory(course=course)
+    learner = LearnerFactory(center=center, full_name="Lò Văn Páo")
+    client.force_login(superuser)
+
+    # Classes and learners are shown, read-only: no field to type in, no save button.
+    for url, shown, field in (
+        (reverse("admin:courses_course_change", args=[course.pk]), course.title, 'name="title"'),
+        (reverse("admin:courses_learner_change", args=[learner.pk]), learner.full_name, 'name="full_name"'),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200
+        body = page.content.decode()
+        assert shown in body
+        assert field not in body and 'name="_save"' not in body
+    assert client.get(reverse("admin:courses_course_add")).status_code == 403
+    assert client.get(reverse("admin:courses_learner_add")).status_code == 403
+
+    # A save sent anyway is refused and writes nothing: no version raised, no lock or transfer rule skipped.
+    moved = client.post(
+        reverse("admin:courses_learner_change", args=[learner.pk]), learner_form(learner, center=far_center.pk)
+    )
+    renamed = client.post(
+        reverse("admin:courses_course_change", args=[course.pk]),
+        {
+            "center": center.pk,
+            "program": course.program_id,
+            "code": course.code,
+            "title": "Tên đã sửa",
+            "start_date": course.start_date.strftime("%d/%m/%Y"),
+            "end_date": course.end_date.strftime("%d/%m/%Y"),
+            "format": course.format,
+            "status": course.status,
+            "enrolments-TOTAL_FORMS": "0",
+            "enrolments-INITIAL_FORMS": "0",
+        },
+    )
+    assert moved.status_code == 403 and renamed.status_code == 403
+    learner.refresh_from_db()
+    course.refresh_from_db()
+    assert learner.center == center and learner.version == 1
+    assert course.title == "Lớp bồi dưỡng lý luận chính trị khóa 1" and course.version == 1
+
+    # Units and staff assignments are the superuser's to maintain.
+    renamed_unit = client.post(
+        reverse("admin:centers_unit_change", args=[other_center.pk]),
+        {
+            "kind": other_center.kind,
+            "code": other_center.code,
+            "name": "Trung tâm Chính trị huyện Bát Xát (tên mới)",
+            "area_name": other_center.area_name,
+            "area_kind": other_center.area_kind,
+            "parent": other_center.parent_id,
+            "active_from": other_center.active_from.strftime("%d/%m/%Y"),
+            "active_to": "",
+            "merged_into": "",
+            "email": "",
+            "former_names-TOTAL_FORMS": "0",
+            "former_names-INITIAL_FORMS": "0",
+        },
+    )
+    assert renamed_unit.status_code == 302, renamed_unit.content.decode()[:2000]
+    other_center.refresh_from_db()
+    assert other_center.name == "Trung tâm Chính trị huyện Bát Xát (tên mới)"
+    staff = center_user.staff
+    reassigned = client.post(
+        reverse("admin:centers_staff_change", args=[staff.pk]),
+        {"user": center_user.pk, "unit": other_center.pk, "position": "", "phone": ""},
+    )
+    assert reassigned.status_code == 302
+    staff.refresh_from_db()
+    assert staff.unit == other_center
+
+
+def test_every_registered_record_users_enter_is_read_only_for_a_superuser(superuser):
+    """A model of courses/ or reports/ registered in the admin is read-only there unless it is reference data a
+    superuser maintains (named here): a registration added later cannot quietly open a way around the services."""
+    request = RequestFactory().get(reverse("admin:index"))
+    request.user = superuser
+    reference = {Unit, Staff, Program, User, Group}
+    entered = [m for m in admin.site._registry if m._meta.app_label in ("courses", "reports") and m not in reference]
+    assert {Course, Learner} <= set(entered)
+    for model in entered:
+        model_admin = admin.site._registry[model]
+        assert model_admin.has_view_permission(request), model
+        assert not model_admin.has_add_permission(request), model
+        assert not model_admin.has_change_permission(request), model
+        assert not model_admin.has_delete_permission(request), model
+        for inline_class in model_admin.inlines:
+            inline = inline_class(model, admin.site)
+            assert not inline.has_add_permission(request, None), inline
+            assert not inline.has_change_permission(request), inline
+            assert not inline.has_delete_permission(request), inline
+    for model in reference:
+        assert admin.site._registry[model].has_change_permission(request), model
