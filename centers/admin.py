@@ -2,20 +2,30 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Staff, Unit, UnitName
-from .scoping import Scope
+
+# The admin is for superusers only (config/admin.py), and a superuser sees every unit: its lists are not scoped.
+# What they may change there is the reference data they maintain (units and their former names, staff
+# assignments, users, programs); the records users enter in the app are only shown (EnteredInTheAppAdmin).
 
 
-class ScopedAdminMixin:
-    """Admin lists go through the same scope as every view. `scope_path` names the unit field."""
+class EnteredInTheAppAdmin:
+    """For a ModelAdmin or an inline of records that users enter in the app (classes, learners, enrolments,
+    lecturers, reports and what hangs on them): viewable in the admin, never added, changed or deleted there.
 
-    scope_path = "center"
+    Their writes go through courses/services.py and reports/services.py, which check the scope, raise `version`
+    (the optimistic check against a concurrent edit), refuse an edit in an approved quarter (courses/locking.py,
+    reports/locking.py), apply the board's transfer rules and keep the history. An admin ModelForm would do
+    none of that, even for a superuser. Without change permission the admin shows the record read-only, with no
+    save button, and answers a POST with 403."""
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        scope = Scope.for_user(request.user)
-        if request.user.is_superuser and scope.unit is None:
-            return queryset
-        return scope.filter(queryset, self.scope_path)
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class UnitNameInline(admin.TabularInline):
@@ -26,8 +36,7 @@ class UnitNameInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    scope_path = ""
+class UnitAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "kind", "parent", "active_from", "active_to", "merged_into"]
     list_filter = ["kind", "area_kind", ("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "name", "area_name"]
@@ -40,8 +49,7 @@ class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Staff)
-class StaffAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    scope_path = "unit"
+class StaffAdmin(admin.ModelAdmin):
     list_display = ["user", "unit", "role_label", "position", "phone"]
     list_filter = [("unit__kind", admin.AllValuesFieldListFilter)]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]

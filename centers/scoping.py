@@ -1,7 +1,8 @@
 """The one answer to "which units may this user see, and where may they write".
 
-Every view, selector, admin list and export takes a `Scope` (resolved once per request by
-`centers.middleware.ScopeMiddleware`) and filters through it; nothing else decides visibility.
+Every view, selector and export takes a `Scope` (resolved once per request by
+`centers.middleware.ScopeMiddleware`) and filters through it; nothing else decides visibility. (The admin is
+not scoped: only superusers may open it, see config/admin.py.)
 Outside the scope is a 404 (so nobody learns what exists elsewhere); inside but not allowed is a 403.
 """
 

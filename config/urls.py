@@ -1,13 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from centers import views as center_views
-
-admin.site.site_header = _("Quản trị hệ thống báo cáo giáo dục lý luận chính trị")
-admin.site.site_title = _("Quản trị báo cáo LLCT")
-admin.site.index_title = _("Danh mục dữ liệu")
 
 urlpatterns = [
     path("", center_views.home, name="home"),

@@ -1,12 +1,13 @@
-from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.utils.translation import gettext_lazy as _
 
-from centers.admin import ScopedAdminMixin
+from centers.admin import EnteredInTheAppAdmin
 
 from .models import Course, Enrolment, Learner, Lecturer, Program
+
+# Programs are reference data a superuser maintains; lecturers, classes, learners and enrolments are entered by
+# the centers in the app and are read-only here (centers.admin.EnteredInTheAppAdmin says why). The read-only
+# admins need no form options (autocomplete, raw ids, a form's checks): they never show a form.
 
 
 @admin.register(Program)
@@ -21,39 +22,22 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(Lecturer)
-class LecturerAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class LecturerAdmin(EnteredInTheAppAdmin, admin.ModelAdmin):
     list_display = ["full_name", "center", "kind", "qualification", "retired_on"]
     list_filter = ["kind", ("center", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["full_name", "center__name"]
     list_select_related = ["center"]
-    autocomplete_fields = ["center"]
-
-    def get_readonly_fields(self, request, obj=None):
-        # A lecturer teaches for one center (their classes and the lecturer counts rely on it): a lecturer who
-        # moves is entered again at the new center.
-        return ["center"] if obj is not None else []
 
 
-class CourseAdminForm(forms.ModelForm):
-    def clean(self):
-        cleaned = super().clean()
-        center, lecturers = cleaned.get("center"), cleaned.get("lecturers")
-        if center is not None and lecturers is not None and any(x.center_id != center.pk for x in lecturers):
-            raise ValidationError({"lecturers": _("Chỉ chọn giảng viên của trung tâm mở lớp.")})
-        return cleaned
-
-
-class EnrolmentInline(admin.TabularInline):
+class EnrolmentInline(EnteredInTheAppAdmin, admin.TabularInline):
     model = Enrolment
     extra = 0
     fields = ["learner", "result", "certificate_no", "removed_at"]
-    raw_id_fields = ["learner"]
     show_change_link = True
 
 
 @admin.register(Course)
-class CourseAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    form = CourseAdminForm
+class CourseAdmin(EnteredInTheAppAdmin, admin.ModelAdmin):
     list_display = ["code", "title", "center", "program", "start_date", "end_date", "format", "status", "n"]
     list_filter = [
         "status",
@@ -65,7 +49,6 @@ class CourseAdmin(ScopedAdminMixin, admin.ModelAdmin):
     search_fields = ["code", "title", "center__name"]
     date_hierarchy = "start_date"
     list_select_related = ["center", "program"]
-    autocomplete_fields = ["center", "lecturers"]
     inlines = [EnrolmentInline]
     readonly_fields = ["version", "created_at", "updated_at", "created_by"]
 
@@ -80,31 +63,19 @@ class CourseAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def n(self, obj):
         return obj.n_enrolments
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # classes are cancelled, never deleted
-
 
 @admin.register(Learner)
-class LearnerAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class LearnerAdmin(EnteredInTheAppAdmin, admin.ModelAdmin):
     list_display = ["full_name", "date_of_birth", "gender", "ethnicity", "group", "party_status", "center"]
     list_filter = ["gender", "group", "party_status", ("center", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["full_name", "national_id", "workplace"]
     list_select_related = ["center"]
-    autocomplete_fields = ["center"]
     readonly_fields = ["version", "created_at", "updated_at"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    scope_path = "course__center"
+class EnrolmentAdmin(EnteredInTheAppAdmin, admin.ModelAdmin):
     list_display = ["learner", "course", "result", "certificate_no", "removed_at"]
     list_filter = ["result", ("course__center", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["learner__full_name", "course__code", "course__title"]
     list_select_related = ["learner", "course"]
-    raw_id_fields = ["learner", "course"]
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -5,11 +5,14 @@
 - board_user: board staff of `province`
 - other_board_user: board staff of `other_province`
 - central_user: central staff
+- admin_minded_center_user: staff of `center` whom a superuser marked is_staff with every model permission
+  (the admin must still refuse them: it is for superusers only)
 """
 
 import os
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from centers.models import Unit
 
@@ -89,6 +92,15 @@ def other_board_user(other_province):
 @pytest.fixture
 def central_user(central):
     return _staff("trunguong", central)
+
+
+@pytest.fixture
+def admin_minded_center_user(center):
+    user = _staff("trungtam.quantri", center)
+    user.is_staff = True
+    user.save()
+    user.user_permissions.set(Permission.objects.all())
+    return user
 
 
 @pytest.fixture
