@@ -12,9 +12,59 @@ from centers.models import Unit
 from reports.periods import Period, PeriodError
 
 from .models import Course, Enrolment, Learner, Lecturer, Program
+from .text import normalise_cccd
+from .validators import (
+    MAX_CLASS_SIZE,
+    VERSION_MISSING,
+    validate_birth_date,
+    validate_cccd,
+    validate_class_date,
+    validate_class_size,
+    validate_class_title,
+    validate_person_name,
+)
 
 # dd/mm/yyyy text, the same in every browser (a type="date" input follows the browser's locale instead).
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+
+def share_validators(form: forms.BaseForm, **validators) -> None:
+    """Give form fields the validators their model fields carry (courses/validators.py): these forms leave the
+    model's full_clean to the services, and the user should see a bound refused next to the field, before the
+    service (the backstop) is reached."""
+    for name, field_validators in validators.items():
+        form.fields[name].validators.extend(field_validators)
+
+
+class VersionField(forms.IntegerField):
+    """The version of the record the user opened, sent back with the form: the service refuses a save based on an
+    older one. Missing or malformed is refused too (a form without it would overwrite whatever was saved since)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        messages = dict.fromkeys(("required", "invalid", "min_value", "max_value"), VERSION_MISSING)
+        super().__init__(min_value=0, max_value=2**31 - 1, error_messages=messages, **kwargs)
+
+
+class VersionErrorsOnTop:
+    """A form mixin: the version field is hidden, so its error is shown above the form rather than beside nothing."""
+
+    def add_error(self, field, error):
+        super().add_error(None if field == "version" else field, error)
+
+
+class CCCDField(forms.CharField):
+    """A CCCD as the user typed it, normalised (courses.text.normalise_cccd) before it is validated."""
+
+    def __init__(self, **kwargs):
+        # No length limit on the raw text: "0201 2345 6789" is a CCCD once its spaces go (validate_cccd checks).
+        kwargs.pop("max_length", None)
+        super().__init__(**kwargs)
+        self.validators.append(validate_cccd)
+
+    def to_python(self, value):
+        return normalise_cccd(super().to_python(value)) or self.empty_value
 
 
 class LecturerChoiceField(forms.ModelMultipleChoiceField):
@@ -31,8 +81,8 @@ class LecturerChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.full_name} ({obj.get_kind_display().lower()})"
 
 
-class CourseForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class CourseForm(VersionErrorsOnTop, forms.ModelForm):
+    version = VersionField(required=False)  # required when editing (below); a new class has none
 
     class Meta:
         model = Course
@@ -66,11 +116,19 @@ class CourseForm(forms.ModelForm):
         self.fields["lecturers"].queryset = lecturers.order_by("kind", "sort_key")
         self.fields["lecturers"].widget = forms.CheckboxSelectMultiple(choices=self.fields["lecturers"].choices)
         self.fields["status"].choices = [c for c in Course.Status.choices if c[0] != Course.Status.CANCELLED]
-        self.fields["planned_size"].widget.attrs["min"] = 0
+        self.fields["planned_size"].widget.attrs.update({"min": 0, "max": MAX_CLASS_SIZE})
         # Django's own Vietnamese message for this ends "bằng với 0 ." (a stray space): say it plainly.
         self.fields["planned_size"].error_messages["min_value"] = _("Số học viên dự kiến không được là số âm.")
+        share_validators(
+            self,
+            title=[validate_class_title],
+            start_date=[validate_class_date],
+            end_date=[validate_class_date],
+            planned_size=[validate_class_size],
+        )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -107,12 +165,12 @@ class CourseForm(forms.ModelForm):
         return data
 
 
-class CancelCourseForm(forms.Form):
+class CancelCourseForm(VersionErrorsOnTop, forms.Form):
     reason = forms.CharField(label=_("Lý do hủy lớp"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
 
-class LearnerTransferForm(forms.Form):
+class LearnerTransferForm(VersionErrorsOnTop, forms.Form):
     """The board hands a learner's record to another center: the centers grouped by province, the province's own
     first."""
 
@@ -130,7 +188,7 @@ class LearnerTransferForm(forms.Form):
     other_province_confirmed = forms.BooleanField(
         label=_("Xác nhận chuyển sang trung tâm của tỉnh khác (chỉ khi chọn trung tâm ngoài tỉnh)"), required=False
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31)
+    version = VersionField()
 
     def __init__(self, *args, targets, own_province, **kwargs):
         super().__init__(*args, **kwargs)
@@ -190,10 +248,13 @@ class LearnerForm(forms.ModelForm):
             "national_id",
         ]
         widgets = {"date_of_birth": DATE_WIDGET}
+        field_classes = {"national_id": CCCDField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["national_id"].widget.attrs.update({"inputmode": "numeric", "pattern": r"\d{12}"})
+        # No "pattern": a browser would refuse "0201 2345 6789" or full-width digits, which are fine once normalised.
+        self.fields["national_id"].widget.attrs.update({"inputmode": "numeric"})
+        share_validators(self, full_name=[validate_person_name], date_of_birth=[validate_birth_date])
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -234,7 +295,7 @@ class LearnerSearchForm(forms.Form):
 
 class ResultForm(forms.Form):
     enrolment = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31)
+    version = VersionField()  # each row's: a result changed by someone else since is not overwritten
     result = forms.ChoiceField(
         label=_("Kết quả"),
         choices=[("", _("Chưa có"))] + list(Enrolment.Result.choices),
@@ -253,6 +314,7 @@ class LecturerForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        share_validators(self, full_name=[validate_person_name])
         self.helper = FormHelper()
         self.helper.form_tag = False  # the page sets the buttons side by side, as on the class form
 

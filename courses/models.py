@@ -12,7 +12,6 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -22,7 +21,23 @@ from simple_history.models import HistoricalRecords
 
 from centers.models import Unit
 
-from .text import SEARCH_KEY_LENGTH, SORT_KEY_LENGTH, clean_name, course_search_key, name_key, vietnamese_sort_key
+from .text import (
+    SEARCH_KEY_LENGTH,
+    SORT_KEY_LENGTH,
+    clean_name,
+    course_search_key,
+    name_key,
+    normalise_cccd,
+    vietnamese_sort_key,
+)
+from .validators import (
+    validate_birth_date,
+    validate_cccd,
+    validate_class_date,
+    validate_class_size,
+    validate_class_title,
+    validate_person_name,
+)
 
 MAJORITY_ETHNICITY = "Kinh"
 
@@ -93,7 +108,7 @@ class Lecturer(models.Model):
         related_name="lecturers",
         limit_choices_to={"kind": Unit.Kind.CENTER},
     )
-    full_name = models.CharField(_("họ và tên"), max_length=150)
+    full_name = models.CharField(_("họ và tên"), max_length=150, validators=[validate_person_name])
     kind = models.CharField(_("loại giảng viên"), max_length=16, choices=Kind.choices)
     qualification = models.CharField(
         _("trình độ"), max_length=255, blank=True, help_text=_("Ví dụ: Thạc sĩ, Cao cấp lý luận chính trị.")
@@ -151,13 +166,16 @@ class Course(models.Model):
         Program, verbose_name=_("chương trình"), on_delete=models.PROTECT, related_name="courses"
     )
     code = models.CharField(_("mã lớp"), max_length=30)
-    title = models.CharField(_("tên lớp"), max_length=255)
-    start_date = models.DateField(_("ngày bắt đầu"))
-    end_date = models.DateField(_("ngày kết thúc"))
+    title = models.CharField(_("tên lớp"), max_length=255, validators=[validate_class_title])
+    # Within the years reports can name (courses/validators.py): a class of 9999 broke every rollup over its period.
+    start_date = models.DateField(_("ngày bắt đầu"), validators=[validate_class_date])
+    end_date = models.DateField(_("ngày kết thúc"), validators=[validate_class_date])
     format = models.CharField(_("hình thức"), max_length=16, choices=Format.choices, default=Format.IN_PERSON)
     location = models.CharField(_("địa điểm"), max_length=255, blank=True)
     co_organised = models.BooleanField(_("phối hợp với Trường Chính trị tỉnh"), default=False)
-    planned_size = models.PositiveIntegerField(_("số học viên dự kiến"), null=True, blank=True)
+    planned_size = models.PositiveIntegerField(
+        _("số học viên dự kiến"), null=True, blank=True, validators=[validate_class_size]
+    )
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, default=Status.PLANNED)
     lecturers = models.ManyToManyField(
         Lecturer, verbose_name=_("giảng viên"), blank=True, related_name="courses", through="CourseLecturer"
@@ -287,10 +305,10 @@ class Learner(models.Model):
         related_name="learners",
         limit_choices_to={"kind": Unit.Kind.CENTER},
     )
-    full_name = models.CharField(_("họ và tên"), max_length=150)
+    full_name = models.CharField(_("họ và tên"), max_length=150, validators=[validate_person_name])
     # The name folded (lower case, no diacritics) for searching and for matching duplicates.
     name_key = models.CharField(_("khóa tìm kiếm"), max_length=150, editable=False, db_index=True, default="")
-    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True, validators=[validate_birth_date])
     gender = models.CharField(_("giới tính"), max_length=8, choices=Gender.choices)
     ethnicity = models.CharField(_("dân tộc"), max_length=50, default=MAJORITY_ETHNICITY)
     party_status = models.CharField(
@@ -303,7 +321,9 @@ class Learner(models.Model):
         max_length=12,
         null=True,
         blank=True,
-        validators=[RegexValidator(r"^\d{12}$", _("Số CCCD phải gồm đúng 12 chữ số."))],
+        # 12 ASCII digits once normalised (clean_fields below): "\d" let full-width and Arabic-Indic digits in, each
+        # a twin of an ASCII CCCD that uniqueness and search did not see.
+        validators=[validate_cccd],
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
@@ -335,6 +355,12 @@ class Learner(models.Model):
         if self.national_id == "":
             self.national_id = None
         super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        # Normalise before the validators run, whoever calls full_clean (services, import, admin): the CCCD is
+        # validated, checked for uniqueness and stored in the one form search finds.
+        self.national_id = normalise_cccd(self.national_id)
+        super().clean_fields(exclude=exclude)
 
     @property
     def is_ethnic_minority(self) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -28,7 +28,8 @@ from centers.scoping import Action, Scope
 from .history import REASON_LENGTH, change_note
 from .locking import lock_reason
 from .models import Course, CourseLecturer, Enrolment, Learner, Lecturer, ethnic_minority_q
-from .text import course_search_key, fold, name_key
+from .text import course_search_key, fold, name_key, normalise_cccd
+from .validators import VERSION_MISSING
 
 
 def _refresh(cells) -> None:
@@ -62,8 +63,13 @@ def ensure_unlocked(*, center: Unit, days: Iterable[datetime.date]) -> None:
 
 
 def _check_version(obj, expected: int | None) -> None:
-    """Refuse a save based on an older version, saying what the other person changed; nothing is written."""
-    if expected is None or obj.version == expected:
+    """Refuse a save based on an older version, saying what the other person changed; nothing is written.
+
+    No version is refused too, never waved through: a form whose version field was removed would otherwise
+    overwrite whatever was saved since it was opened. Commands and loaders pass the version they read."""
+    if expected is None:
+        raise ConflictError(VERSION_MISSING, code="conflict")
+    if obj.version == expected:
         return
     from .history import changes_since
 
@@ -117,7 +123,7 @@ def course_create(*, scope: Scope, center: Unit, user=None, lecturers=(), **fiel
 
 
 @transaction.atomic
-def course_update(*, scope: Scope, course: Course, version: int | None = None, lecturers=None, **fields) -> Course:
+def course_update(*, scope: Scope, course: Course, version: int, lecturers=None, **fields) -> Course:
     course = Course.objects.select_for_update(no_key=True).get(pk=course.pk)
     scope.require(Action.ENTER_DATA, course.center)
     _check_version(course, version)
@@ -158,7 +164,7 @@ def _lecturers_note(before: list[Lecturer], after: list[Lecturer]) -> str:
 
 
 @transaction.atomic
-def course_cancel(*, scope: Scope, course: Course, reason: str, version: int | None = None) -> Course:
+def course_cancel(*, scope: Scope, course: Course, reason: str, version: int) -> Course:
     course = Course.objects.select_for_update(no_key=True).get(pk=course.pk)
     scope.require(Action.ENTER_DATA, course.center)
     _check_version(course, version)
@@ -226,12 +232,13 @@ def cccd_elsewhere(holder_center: Unit, province_id: int | None) -> str:
 
 def _validate_learner(learner: Learner) -> None:
     errors = {}
-    try:  # the CCCD's uniqueness below, in words that say what to do
+    # The CCCD in its one stored form (full-width digits → 0-9, spaces out) before it is validated and looked up:
+    # a full-width twin of a CCCD already held is the same CCCD (full_clean normalises too; this says it here).
+    learner.national_id = normalise_cccd(learner.national_id)
+    try:  # the CCCD's uniqueness below, in words that say what to do; the birth date's bounds in the validator
         learner.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         errors.update(error.message_dict)
-    if learner.date_of_birth and learner.date_of_birth > timezone.localdate():
-        errors.setdefault("date_of_birth", []).append(_("Ngày sinh không được sau ngày hôm nay."))
     holder = (
         Learner.objects.filter(national_id=learner.national_id).exclude(pk=learner.pk).first()
         if learner.national_id
@@ -247,8 +254,7 @@ def _validate_learner(learner: Learner) -> None:
 def learner_create(*, scope: Scope, center: Unit, allow_same_name: bool = False, **fields) -> Learner:
     scope.require(Action.ENTER_DATA, center)
     learner = Learner(center=center, **{k: v for k, v in fields.items() if k in LEARNER_FIELDS})
-    learner.national_id = learner.national_id or None
-    _validate_learner(learner)
+    _validate_learner(learner)  # normalises the CCCD first
     if (
         not allow_same_name
         and learner_duplicates(center=center, full_name=learner.full_name, date_of_birth=learner.date_of_birth).exists()
@@ -269,7 +275,7 @@ def learner_create(*, scope: Scope, center: Unit, allow_same_name: bool = False,
 
 
 @transaction.atomic
-def learner_update(*, scope: Scope, learner: Learner, version: int | None = None, **fields) -> Learner:
+def learner_update(*, scope: Scope, learner: Learner, version: int, **fields) -> Learner:
     learner = Learner.objects.select_for_update(no_key=True).get(pk=learner.pk)
     scope.require(Action.ENTER_DATA, learner.center)
     _check_version(learner, version)
@@ -277,8 +283,7 @@ def learner_update(*, scope: Scope, learner: Learner, version: int | None = None
         if name not in LEARNER_FIELDS:
             raise TypeError(name)
         setattr(learner, name, value)
-    learner.national_id = learner.national_id or None
-    _validate_learner(learner)
+    _validate_learner(learner)  # normalises the CCCD first
     learner.version += 1  # the row is locked (select_for_update)
     learner.save()
     learner.refresh_from_db()
@@ -317,7 +322,7 @@ def learner_transfer(
     learner: Learner,
     to_center: Unit,
     reason: str,
-    version: int | None = None,
+    version: int,
     other_province_confirmed: bool = False,
     user=None,
 ) -> Learner:
@@ -415,7 +420,8 @@ class ResultEntry:
     enrolment_id: int
     result: str
     certificate_no: str = ""
-    version: int | None = None
+    # The enrolment's version the user saw: required (a row without one is refused, never waved through).
+    version: int = field(kw_only=True)
 
 
 @transaction.atomic
@@ -437,6 +443,8 @@ def results_record(*, scope: Scope, course: Course, entries: Iterable[ResultEntr
         .filter(course=course, removed_at__isnull=True, pk__in=[x.enrolment_id for x in entries])
         .select_related("learner")
     }
+    if any(entry.version is None for entry in entries):
+        raise ConflictError(VERSION_MISSING, code="conflict")
     valid_results = {"", *Enrolment.Result.values}
     changed = []
     stale = []
@@ -448,7 +456,7 @@ def results_record(*, scope: Scope, course: Course, entries: Iterable[ResultEntr
             raise ValidationError(_("Kết quả “%(r)s” không hợp lệ.") % {"r": entry.result})
         if (enrolment.result, enrolment.certificate_no) == (entry.result, entry.certificate_no.strip()):
             continue
-        if entry.version is not None and enrolment.version != entry.version:
+        if enrolment.version != entry.version:
             stale.append(enrolment.learner.full_name)
             continue
         enrolment.result = entry.result

@@ -5,6 +5,9 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+# Characters that show nothing: soft hyphen, zero-width spaces and joiners, direction marks and overrides, word
+# joiner, byte-order mark. A name pasted from a chat or a PDF brings them along; a name made only of them is blank.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]+")
 
 
 def fold(text: str) -> str:
@@ -15,8 +18,25 @@ def fold(text: str) -> str:
 
 
 def clean_name(text: str) -> str:
-    """A person's name as entered, with surrounding and repeated spaces removed (NFC)."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(text or ""))).strip()
+    """A person's name as entered, with surrounding and repeated spaces and invisible characters removed (NFC)."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", str(text or "")))
+    return _SPACES.sub(" ", text).strip()
+
+
+# A CCCD is 12 ASCII digits: "[0-9]", never "\d", which also matches full-width, Arabic-Indic or Devanagari digits.
+CCCD_RE = re.compile(r"[0-9]{12}")
+
+
+def normalise_cccd(value) -> str | None:
+    """A CCCD as typed or pasted → the form it is stored and searched in; None when empty.
+
+    NFKC turns full-width digits ("０２０…", from a Japanese or Chinese input method) into 0-9; spaces of any kind
+    and invisible characters go. The result is not checked here (courses.validators.cccd_problem does): NFKC
+    leaves Arabic-Indic and Devanagari digits as they are, and those are refused rather than mapped."""
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFKC", str(value))
+    return _SPACES.sub("", _INVISIBLE.sub("", text)) or None
 
 
 NAME_KEY_LENGTH = 150

@@ -39,7 +39,8 @@ from .forms import (
 )
 from .importing import plan_import
 from .models import Course, Enrolment, ImportBatch, Learner, Lecturer, Program
-from .text import fold, roster_sort_key, search_words
+from .text import fold, normalise_cccd, roster_sort_key, search_words
+from .validators import VERSION_MISSING
 from .workbook import read_workbook, template_workbook
 
 PAGE_SIZE = 50
@@ -194,8 +195,9 @@ def _search_learners(learners, q: str):
     q = (q or "").strip()
     if not q:
         return Learner.objects.none()
-    digits = q.replace(" ", "")
-    if digits.isdigit() and len(digits) >= 4:
+    # CCCDs are stored as ASCII digits: full-width digits typed in the box are searched as the CCCD they stand for.
+    digits = normalise_cccd(q) or ""
+    if len(digits) >= 4 and digits.isascii() and digits.isdigit():
         return learners.filter(national_id__contains=digits)[:20]
     try:
         day = datetime.datetime.strptime(q, "%d/%m/%Y").date()
@@ -340,6 +342,8 @@ def course_results(request, pk):
                 messages.error(request, message)
         else:
             messages.success(request, _("Đã ghi kết quả: %(n)s học viên thay đổi.") % {"n": changed})
+    elif any("version" in f.errors for f in formset.forms):
+        messages.error(request, VERSION_MISSING)
     else:
         messages.error(request, _("Bảng kết quả có ô không hợp lệ; không có gì được ghi."))
     return redirect("courses:course_detail", pk=course.pk)

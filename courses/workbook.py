@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
+from django.core.exceptions import ValidationError
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -24,7 +25,8 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .models import Course, Enrolment, Learner
-from .text import clean_name, fold
+from .text import clean_name, fold, normalise_cccd
+from .validators import CCCD_MESSAGE, cccd_problem, validate_birth_date, validate_class_date
 
 CLASS_SHEET = "Lớp học"
 LEARNER_SHEET = "Học viên"
@@ -221,6 +223,25 @@ def _date(value) -> datetime.date:
     raise ValueError("Ngày không hợp lệ; ghi theo dạng dd/mm/yyyy, ví dụ 06/02/2023.")
 
 
+def _checked(validator):
+    """A cell parser that also applies one of the model's validators (courses/validators.py), its message kept."""
+
+    def parse(value) -> datetime.date:
+        day = _date(value)
+        try:
+            validator(day)
+        except ValidationError as error:
+            text = " ".join(error.messages)  # after "…, cột Ngày sinh: ", as the sheet's other messages read
+            raise ValueError(text[:1].lower() + text[1:]) from error
+        return day
+
+    return parse
+
+
+_class_date = _checked(validate_class_date)
+_birth_date = _checked(validate_birth_date)
+
+
 def _choice(value, mapping: dict[str, str], allowed) -> str:
     """The stored value for a label; `allowed` (a list, or the enum whose labels to list) only goes in the message."""
     key = fold(_text(value))
@@ -244,9 +265,13 @@ def _cccd(value) -> str | None:
         text = str(int(value))
         text = text.zfill(12) if len(text) == 11 else text
     else:
-        text = _text(value).replace(" ", "")
-    if not re.fullmatch(r"\d{12}", text):
-        raise ValueError(f"Số CCCD “{_text(value)}” phải gồm đúng 12 chữ số.")
+        # The one normalisation (courses.text): full-width digits → 0-9, spaces and invisible characters out.
+        text = normalise_cccd(_text(value)) or ""
+    problem = cccd_problem(text)
+    if problem == str(CCCD_MESSAGE):
+        raise ValueError(f"Số CCCD “{_short(_text(value))}” phải gồm đúng 12 chữ số.")
+    if problem:
+        raise ValueError(f"Số CCCD “{_short(_text(value))}”: {problem}")
     return text
 
 
@@ -634,8 +659,8 @@ def _parse_classes(source: _Source, parsed: ParsedWorkbook) -> None:
         code = _required(parsed, CLASS_SHEET, row, h[0], v[0])
         title = _required(parsed, CLASS_SHEET, row, h[1], v[1])
         program_code = _required(parsed, CLASS_SHEET, row, h[2], v[2]).upper()
-        start = _cell(parsed, CLASS_SHEET, row, h[3], _date, v[3])
-        end = _cell(parsed, CLASS_SHEET, row, h[4], _date, v[4])
+        start = _cell(parsed, CLASS_SHEET, row, h[3], _class_date, v[3])
+        end = _cell(parsed, CLASS_SHEET, row, h[4], _class_date, v[4])
         fmt = _cell(
             parsed,
             CLASS_SHEET,
@@ -663,17 +688,12 @@ def _parse_classes(source: _Source, parsed: ParsedWorkbook) -> None:
 
 def _parse_learners(source: _Source, parsed: ParsedWorkbook) -> None:
     h = LEARNER_HEADERS
-    today = datetime.date.today()
     seen: dict[tuple, int] = {}
     names_by_cccd: dict[str, tuple[str, int]] = {}
     for row, v in _read_sheet(source, LEARNER_SHEET, h, parsed):
         class_code = _text(v[0])
         full_name = _required(parsed, LEARNER_SHEET, row, h[1], v[1])
-        dob = _cell(parsed, LEARNER_SHEET, row, h[2], _date, v[2]) if _text(v[2]) else None
-        if dob and dob > today:
-            parsed.error("ngày sinh không được sau ngày hôm nay.", LEARNER_SHEET, row, h[2])
-        elif dob and dob.year < 1900:
-            parsed.error("ngày sinh không hợp lệ.", LEARNER_SHEET, row, h[2])
+        dob = _cell(parsed, LEARNER_SHEET, row, h[2], _birth_date, v[2]) if _text(v[2]) else None
         gender = _cell(parsed, LEARNER_SHEET, row, h[3], lambda x: _choice(x, GENDERS, ["Nam", "Nữ"]), v[3])
         ethnicity = _text(v[4]) or Learner.MAJORITY_ETHNICITY
         group = _cell(

@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from courses.forms import DATE_WIDGET
+from courses.forms import DATE_WIDGET, VersionErrorsOnTop, VersionField
 from courses.models import Program
 
-from .models import CenterReport
+from .models import CenterReport, deadline_problem
+from .periods import Period
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
@@ -16,8 +17,8 @@ PLAN_ERRORS = {
 }
 
 
-class NarrativeForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class NarrativeForm(VersionErrorsOnTop, forms.ModelForm):
+    version = VersionField()
 
     class Meta:
         model = CenterReport
@@ -63,7 +64,25 @@ class UnlockForm(forms.Form):
 
 
 class DeadlineForm(forms.Form):
-    due_on = forms.DateField(label=_("Hạn nộp báo cáo"), widget=DATE_WIDGET)
+    due_on = forms.DateField(
+        label=_("Hạn nộp báo cáo"),
+        widget=DATE_WIDGET,
+        error_messages={
+            "invalid": _("Hạn nộp không hợp lệ; ghi theo dạng dd/mm/yyyy."),
+            "required": _("Hạn nộp không hợp lệ; ghi theo dạng dd/mm/yyyy."),
+        },
+    )
+
+    def __init__(self, *args, period: Period | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.period = period
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        problem = deadline_problem(self.period, due_on) if self.period else None
+        if problem:
+            raise forms.ValidationError(problem)
+        return due_on
 
 
 class BriefingForm(forms.Form):

@@ -53,6 +53,26 @@ def default_deadline(period: Period) -> datetime.date:
     return period.end + datetime.timedelta(days=DEFAULT_DEADLINE_DAYS)
 
 
+# A board sets a deadline days or weeks after the quarter; two years leaves room for a late one and still refuses
+# a mistyped year (31/12/9999 once made every center "on time" for ever).
+DEADLINE_MAX_YEARS = 2
+
+
+def deadline_problem(period: Period, due_on: datetime.date) -> str | None:
+    """Why a deadline cannot be set for a quarter's report, or None: the board's form and the service both ask."""
+    if due_on < period.start:
+        return _("Hạn nộp không được trước ngày đầu quý.")
+    last = period.end.replace(year=period.end.year + DEADLINE_MAX_YEARS)  # a quarter ends on the 30th or 31st
+    if due_on > last:
+        return _("Hạn nộp %(day)s quá xa: phải trong vòng %(n)s năm sau khi hết %(period)s (đến %(last)s).") % {
+            "day": due_on.strftime("%d/%m/%Y"),
+            "n": DEADLINE_MAX_YEARS,
+            "period": period.label,
+            "last": last.strftime("%d/%m/%Y"),
+        }
+    return None
+
+
 class CenterReport(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Đang soạn")

@@ -9,6 +9,10 @@ import datetime
 import re
 from dataclasses import dataclass
 
+# The years written down once, where classes are (courses may not import reports): a class date outside them is
+# refused on entry, so every class's period can be named here.
+from courses.validators import FIRST_REPORTING_YEAR, LAST_SUPPORTED_YEAR
+
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _KEY = re.compile(r"^(?P<year>\d{4})(?:-(?P<part>Q[1-4]|H[12]|9M))?$")
 
@@ -30,7 +34,7 @@ class Period:
         if not match:
             raise PeriodError(f"Kỳ báo cáo “{key}” không hợp lệ. Dùng dạng 2023-Q1, 2023-H1, 2023-9M hoặc 2023.")
         year = int(match["year"])
-        if not 2000 <= year <= 2100:
+        if not FIRST_REPORTING_YEAR <= year <= LAST_SUPPORTED_YEAR:
             raise PeriodError(f"Năm {year} nằm ngoài phạm vi báo cáo.")
         part = match["part"]
         if part is None:

@@ -21,17 +21,22 @@ from centers.scoping import Action, Scope
 from courses.history import change_note
 from courses.models import Course, Program
 from courses.services import figures_freeze, figures_thaw
+from courses.validators import VERSION_MISSING
 
 from . import aggregates, briefing, locking, selectors
 from .formatting import vn_int
-from .models import Briefing, CenterReport, Deadline, PlanLine, Transition, default_deadline
+from .models import Briefing, CenterReport, Deadline, PlanLine, Transition, deadline_problem, default_deadline
 from .periods import Period
 
 MAX_TEXT = 20_000
 
 
 def _stale(report: CenterReport, expected: int | None) -> None:
-    if expected is not None and report.version != expected:
+    """Refuse a save based on an older version of the report, or on none at all (a form that lost its version
+    field must not overwrite what someone else saved since); nothing is written."""
+    if expected is None:
+        raise ValidationError(VERSION_MISSING, code="conflict")
+    if report.version != expected:
         from courses.history import changes_since
 
         changed = "; ".join(f"{label}" for label, _old, _new in changes_since(report, expected)[:10])
@@ -91,7 +96,7 @@ def report_get_or_create(*, scope: Scope, center: Unit, period: Period) -> Cente
 
 @transaction.atomic
 def report_save(
-    *, scope: Scope, report: CenterReport, version: int | None, plan: dict[int, int] | None = None, **narrative
+    *, scope: Scope, report: CenterReport, version: int, plan: dict[int, int] | None = None, **narrative
 ) -> CenterReport:
     """Save the narrative and next quarter's plan (program id → planned classes) of a draft or returned report."""
     report = _locked_report(report.pk)
@@ -211,7 +216,7 @@ def report_check(*, report: CenterReport, today: datetime.date | None = None) ->
 
 
 @transaction.atomic
-def report_submit(*, scope: Scope, report: CenterReport, user=None, version: int | None = None) -> Check:
+def report_submit(*, scope: Scope, report: CenterReport, version: int, user=None) -> Check:
     report = _locked_report(report.pk)
     scope.require(Action.ENTER_DATA, report.center)
     _stale(report, version)
@@ -323,8 +328,9 @@ def deadline_set(*, scope: Scope, province: Unit, period: Period, due_on: dateti
     scope.require(Action.REVIEW, province)
     if province.kind != Unit.Kind.PROVINCE:
         raise PermissionDenied
-    if due_on < period.start:
-        raise ValidationError({"due_on": _("Hạn nộp không được trước ngày đầu quý.")})
+    problem = deadline_problem(period, due_on)
+    if problem:
+        raise ValidationError({"due_on": problem})
     deadline, _created = Deadline.objects.update_or_create(
         province=province,
         year=period.year,

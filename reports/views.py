@@ -158,8 +158,10 @@ def report_save(request, unit, period):
                 **form.narrative(),
             )
         if "submit" in request.POST:
+            # The version this request has just saved: a change by someone else in between is not submitted unseen.
+            saved = report.version
             report.refresh_from_db()
-            check = services.report_submit(scope=request.scope, report=report, user=request.user)
+            check = services.report_submit(scope=request.scope, report=report, version=saved, user=request.user)
             messages.success(request, _("Đã gửi báo cáo %(p)s tới Ban Tuyên giáo tỉnh.") % {"p": period.label})
             for warning in check.warnings:
                 messages.warning(request, warning)
@@ -249,7 +251,7 @@ def approve_many(request, unit, period):
 @require_POST
 def deadline_set(request, unit, period):
     province, period = _unit_period(request, unit, period, Action.REVIEW, quarter=True)
-    form = DeadlineForm(request.POST)
+    form = DeadlineForm(request.POST, period=period)
     if form.is_valid():
         try:
             services.deadline_set(
@@ -265,7 +267,8 @@ def deadline_set(request, unit, period):
         else:
             messages.success(request, _("Đã đặt hạn nộp báo cáo %(p)s.") % {"p": period.label})
     else:
-        messages.error(request, _("Hạn nộp không hợp lệ; ghi theo dạng dd/mm/yyyy."))
+        for message in form.errors["due_on"]:
+            messages.error(request, message)
     return redirect(report_url(province, period))
 
 

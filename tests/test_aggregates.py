@@ -50,7 +50,10 @@ def test_every_write_keeps_the_aggregates_exact(center, province, scope, center_
     services.results_record(
         scope=scope,
         course=course,
-        entries=[services.ResultEntry(e.pk, r, "") for e, r in zip(enrolments, ["gioi", "kha", "bo_hoc"], strict=True)],
+        entries=[
+            services.ResultEntry(e.pk, r, "", version=e.version)
+            for e, r in zip(enrolments, ["gioi", "kha", "bo_hoc"], strict=True)
+        ],
     )
     exact()
     services.enrolment_remove(scope=scope, enrolment=enrolments[2])
@@ -58,16 +61,19 @@ def test_every_write_keeps_the_aggregates_exact(center, province, scope, center_
     course = services.course_update(
         scope=scope,
         course=course,
+        version=course.version,
         start_date=datetime.date(2026, 5, 4),
         end_date=datetime.date(2026, 5, 8),
         co_organised=True,
         format="truc_tuyen",
     )
     exact()
-    services.learner_update(scope=scope, learner=learners[0], group="can_bo", ethnicity="Kinh")
+    services.learner_update(
+        scope=scope, learner=learners[0], version=learners[0].version, group="can_bo", ethnicity="Kinh"
+    )
     exact()
     same_as_raw(center)
-    services.course_cancel(scope=scope, course=course, reason="Không đủ học viên")
+    services.course_cancel(scope=scope, course=course, version=course.version, reason="Không đủ học viên")
     exact()
     assert selectors.rollup(unit=center, period=Period.parse("2026"), compare=False).total.classes == 0
 
@@ -187,12 +193,14 @@ def test_lecturers_are_counted_once_per_period_by_kind_through_every_change(cent
     exact()
     assert lecturers("2026") == {"chuyen_trach": 1, "kiem_chuc": 1, "bao_cao_vien": 0}
 
-    services.course_update(scope=scope, course=first, lecturers=[guest])  # the full-time lecturer taught only Q2
+    services.course_update(
+        scope=scope, course=first, version=first.version, lecturers=[guest]
+    )  # the full-time lecturer taught only Q2
     exact()
     assert lecturers("2026-Q1") == {"chuyen_trach": 0, "kiem_chuc": 1, "bao_cao_vien": 0}
     assert lecturers("2026-H1") == {"chuyen_trach": 1, "kiem_chuc": 1, "bao_cao_vien": 0}
 
-    services.course_cancel(scope=scope, course=second, reason="Không đủ học viên")
+    services.course_cancel(scope=scope, course=second, version=second.version, reason="Không đủ học viên")
     exact()
     assert lecturers("2026") == {"chuyen_trach": 0, "kiem_chuc": 1, "bao_cao_vien": 0}
     same_as_raw(center, "2026", "all")
@@ -288,7 +296,7 @@ def test_a_results_save_and_a_learner_added_to_the_same_class_at_once_both_go_th
     second_write_while_the_first_is_open(
         lambda: services.enrolment_add(scope=scope, course=course, learner=LearnerFactory(center=center)),
         lambda: services.results_record(
-            scope=scope, course=course, entries=[services.ResultEntry(enrolment.pk, "gioi")]
+            scope=scope, course=course, entries=[services.ResultEntry(enrolment.pk, "gioi", version=enrolment.version)]
         ),
         "the results save waits for the data stamp",
     )

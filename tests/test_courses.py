@@ -162,7 +162,9 @@ def test_cancelling_keeps_the_class_visible_and_counts_it_nowhere(login, center_
     course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
     EnrolmentFactory(course=course)
     client = login(center_user)
-    response = client.post(reverse("courses:course_cancel", args=[course.pk]), {"reason": "Không đủ học viên"})
+    response = client.post(
+        reverse("courses:course_cancel", args=[course.pk]), {"reason": "Không đủ học viên", "version": course.version}
+    )
     assert response.status_code == 302
     course.refresh_from_db()
     assert course.status == Course.Status.CANCELLED
@@ -174,7 +176,9 @@ def test_cancelling_keeps_the_class_visible_and_counts_it_nowhere(login, center_
 
 def test_cancelling_needs_a_reason(login, center_user, center):
     course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
-    response = login(center_user).post(reverse("courses:course_cancel", args=[course.pk]), {"reason": ""})
+    response = login(center_user).post(
+        reverse("courses:course_cancel", args=[course.pk]), {"reason": "", "version": course.version}
+    )
     assert response.status_code == 200
     course.refresh_from_db()
     assert course.status != Course.Status.CANCELLED

@@ -79,12 +79,15 @@ def test_the_figures_shown_follow_every_kind_of_write(
     learners = [LearnerFactory(center=center, group="doan_vien", ethnicity="Tày") for _ in range(3)]
     enrolments = [services.enrolment_add(scope=staff, course=course, learner=learner) for learner in learners]
     shown_equals_counted(province)
-    entries = [services.ResultEntry(e.pk, r, "") for e, r in zip(enrolments, ["gioi", "kha", "khong_dat"], strict=True)]
+    entries = [
+        services.ResultEntry(e.pk, r, "", version=e.version)
+        for e, r in zip(enrolments, ["gioi", "kha", "khong_dat"], strict=True)
+    ]
     services.results_record(scope=staff, course=course, entries=entries)
     shown_equals_counted(province)
 
     lecturer = services.lecturer_create(scope=staff, center=center, full_name="Trần Văn Giảng", kind="chuyen_trach")
-    course = services.course_update(scope=staff, course=course, lecturers=[lecturer])
+    course = services.course_update(scope=staff, course=course, version=course.version, lecturers=[lecturer])
     shown_equals_counted(province)
     services.lecturer_update(scope=staff, lecturer=lecturer, kind=Lecturer.Kind.REPORTER)
     second = LecturerFactory(center=center, kind=Lecturer.Kind.CONCURRENT)
@@ -108,20 +111,28 @@ def test_the_figures_shown_follow_every_kind_of_write(
 
     services.enrolment_remove(scope=staff, enrolment=enrolments[2])
     shown_equals_counted(province)
-    services.learner_update(scope=staff, learner=learners[0], group="can_bo", ethnicity="Kinh")
-    shown_equals_counted(province)
-    course = services.course_update(
-        scope=staff, course=course, start_date=datetime.date(2025, 5, 5), end_date=datetime.date(2025, 5, 9)
+    services.learner_update(
+        scope=staff, learner=learners[0], version=learners[0].version, group="can_bo", ethnicity="Kinh"
     )
     shown_equals_counted(province)
-    course = services.course_update(scope=staff, course=course, co_organised=True, format="truc_tuyen")
+    course = services.course_update(
+        scope=staff,
+        course=course,
+        version=course.version,
+        start_date=datetime.date(2025, 5, 5),
+        end_date=datetime.date(2025, 5, 9),
+    )
+    shown_equals_counted(province)
+    course = services.course_update(
+        scope=staff, course=course, version=course.version, co_organised=True, format="truc_tuyen"
+    )
     shown_equals_counted(province)
 
     # The organisation chain: a center moved to another province leaves this one's figures.
     other_center.parent = far_center.parent
     other_center.save()
     shown_equals_counted(province)
-    services.course_cancel(scope=staff, course=course, reason="Không đủ học viên")
+    services.course_cancel(scope=staff, course=course, version=course.version, reason="Không đủ học viên")
     shown_equals_counted(province)
     assert selectors.rollup(unit=province, period=Period.parse("2025"), basis="all").total.classes == 0
 

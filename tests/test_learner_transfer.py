@@ -80,7 +80,9 @@ def test_the_board_hands_a_learner_to_another_center_which_then_enrols_them(
     assert after.total.enrolments == before.total.enrolments + 1  # the new class only
     assert after.by_center[center.pk] == before.by_center[center.pk]
     services.results_record(  # the old center still corrects the result in its class
-        scope=Scope.for_user(center_user), course=old.course, entries=[services.ResultEntry(old.pk, "kha")]
+        scope=Scope.for_user(center_user),
+        course=old.course,
+        entries=[services.ResultEntry(old.pk, "kha", version=old.version)],
     )
     assert Enrolment.objects.get(pk=old.pk).result == "kha"
     call_command("check_aggregates", stdout=io.StringIO())
@@ -238,7 +240,12 @@ def test_the_address_of_a_refused_transfer_opened_again_leads_back_to_the_learne
 
 def test_the_service_records_who_moved_the_learner_without_a_request(board_user, other_center, attended):
     services.learner_transfer(
-        scope=Scope.for_user(board_user), learner=attended, to_center=other_center, reason="Chuyển", user=board_user
+        scope=Scope.for_user(board_user),
+        learner=attended,
+        version=attended.version,
+        to_center=other_center,
+        reason="Chuyển",
+        user=board_user,
     )
     record = attended.history.order_by("-history_id").first()
     assert record.history_user == board_user and record.history_change_reason == "Chuyển"

@@ -78,6 +78,13 @@ def report_of(center, year=2023, quarter=1):
     return CenterReport.objects.get(center=center, year=year, quarter=quarter)
 
 
+def version_of(center, period="2023-Q1") -> int:
+    """The version the report page's form sends back: the report's, or a new draft's 1."""
+    quarter = Period.parse(period)
+    report = CenterReport.objects.filter(center=center, year=quarter.year, quarter=quarter.index).first()
+    return report.version if report else 1
+
+
 def submitted(center, year=2023, quarter=1, at=None, by=None):
     at = at or timezone.now()
     return ReportFactory(
@@ -386,7 +393,7 @@ def test_the_center_report_page_shows_the_counted_figures(login, center_user, sc
 
 def test_the_plan_saved_on_the_report_page_is_the_next_quarters_target(login, center_user, scene, center):
     fields = {f"plan_{program(code).pk}": n for code, n in (("KND", "2"), ("DVM", "1"), ("CD", ""))}
-    login(center_user).post(url("save", center), fields)
+    login(center_user).post(url("save", center), {**fields, "version": version_of(center)})
     lines = PlanLine.objects.filter(report=report_of(center)).values_list("program__code", "planned_classes")
     assert sorted(lines) == [("DVM", 1), ("KND", 2)]
     q2 = selectors.rollup(unit=center, period=Period.parse("2023-Q2"), compare=False)
@@ -402,12 +409,12 @@ def test_opening_a_quarters_report_writes_nothing_until_the_first_save(login, ce
     assert "Chưa lập" in body and "Lưu nháp" in body  # the form is there, the report is not
     page(client, "report", center)
     assert not CenterReport.objects.filter(center=center).exists()
-    too_many = {f"plan_{program('KND').pk}": "-1", "achievements": "Mở đủ lớp."}
+    too_many = {f"plan_{program('KND').pk}": "-1", "achievements": "Mở đủ lớp.", "version": 1}
     response = client.post(url("save", center), too_many)
     assert response.status_code == 400
     assert "Số lớp dự kiến không được âm." in response.content.decode()
     assert not CenterReport.objects.filter(center=center).exists()  # refused input leaves no report behind
-    response = client.post(url("save", center), {"achievements": "Mở đủ lớp."}, follow=True)
+    response = client.post(url("save", center), {"achievements": "Mở đủ lớp.", "version": 1}, follow=True)
     assert "Đã lưu báo cáo." in response.content.decode()
     assert report_of(center).achievements == "Mở đủ lớp."
 
@@ -420,7 +427,8 @@ def ready(center):
 
 
 def submit(client, center, period="2023-Q1", **data):
-    return client.post(url("save", center, period), {"submit": "1", **data}, follow=True)
+    data = {"submit": "1", "version": version_of(center, period), **data}
+    return client.post(url("save", center, period), data, follow=True)
 
 
 def test_center_staff_submit_their_report(login, center_user, center, ready):
@@ -438,7 +446,9 @@ def test_center_staff_submit_their_report(login, center_user, center, ready):
 
 
 def test_saving_a_draft_does_not_submit(login, center_user, center, ready):
-    response = login(center_user).post(url("save", center), {"shortcomings": "Thiếu giảng viên."}, follow=True)
+    response = login(center_user).post(
+        url("save", center), {"shortcomings": "Thiếu giảng viên.", "version": 1}, follow=True
+    )
     assert "Đã lưu báo cáo." in response.content.decode()
     report = report_of(center)
     assert (report.status, report.shortcomings) == (CenterReport.Status.DRAFT, "Thiếu giảng viên.")
@@ -741,13 +751,15 @@ def test_an_approved_quarter_refuses_every_change_to_its_classes(center_user, bo
     scope = Scope.for_user(center_user)
     newcomer = LearnerFactory(center=center)
     attempts = [
-        lambda: course_services.course_update(scope=scope, course=ready, title="Tên mới"),
-        lambda: course_services.course_cancel(scope=scope, course=ready, reason="Nhập nhầm"),
+        lambda: course_services.course_update(scope=scope, course=ready, version=ready.version, title="Tên mới"),
+        lambda: course_services.course_cancel(scope=scope, course=ready, version=ready.version, reason="Nhập nhầm"),
         lambda: course_services.enrolment_add(scope=scope, course=ready, learner=newcomer),
         lambda: course_services.results_record(
             scope=scope,
             course=ready,
-            entries=[course_services.ResultEntry(e.pk, "trung_binh") for e in ready.enrolments.all()],
+            entries=[
+                course_services.ResultEntry(e.pk, "trung_binh", version=e.version) for e in ready.enrolments.all()
+            ],
         ),
         lambda: course_services.enrolment_remove(scope=scope, enrolment=ready.enrolments.first()),
         lambda: course_services.course_create(
@@ -798,7 +810,9 @@ def test_the_lock_is_shown_and_a_new_learner_is_not_written(login, center_user, 
 def test_moving_a_class_into_an_approved_quarter_is_refused(center_user, board_user, center, approved_q1):
     later = klass(center, "06/05/2023", "gioi")
     with pytest.raises(ValidationError) as error:
-        course_services.course_update(scope=Scope.for_user(center_user), course=later, start_date=day("06/03/2023"))
+        course_services.course_update(
+            scope=Scope.for_user(center_user), course=later, version=later.version, start_date=day("06/03/2023")
+        )
     assert_locked(error)
 
 
@@ -809,11 +823,16 @@ def test_classes_of_other_quarters_and_other_centers_stay_editable(
     april = klass(center, "03/04/2023", "", code="LCI-Q2")
     last_year = klass(center, "06/02/2022", "", code="LCI-2022")
     neighbour = klass(other_center, "06/02/2023", code="BX-01")
-    course_services.course_update(scope=scope, course=april, title="Đã sửa")
+    course_services.course_update(scope=scope, course=april, version=april.version, title="Đã sửa")
+    enrolment = last_year.enrolments.get()
     course_services.results_record(
-        scope=scope, course=last_year, entries=[course_services.ResultEntry(last_year.enrolments.get().pk, "kha")]
+        scope=scope,
+        course=last_year,
+        entries=[course_services.ResultEntry(enrolment.pk, "kha", version=enrolment.version)],
     )
-    course_services.course_update(scope=Scope.for_user(other_center_user), course=neighbour, title="Bát Xát sửa")
+    course_services.course_update(
+        scope=Scope.for_user(other_center_user), course=neighbour, version=neighbour.version, title="Bát Xát sửa"
+    )
     april.refresh_from_db()
     neighbour.refresh_from_db()
     assert (april.title, neighbour.title) == ("Đã sửa", "Bát Xát sửa")
@@ -823,7 +842,7 @@ def test_classes_of_other_quarters_and_other_centers_stay_editable(
 def test_after_unlocking_the_classes_can_be_edited_again(login, board_user, center_user, center, ready, approved_q1):
     login(board_user).post(url("unlock", center), {"reason": "Trung tâm cần bổ sung học viên."})
     scope = Scope.for_user(center_user)
-    course_services.course_update(scope=scope, course=ready, title="Đã sửa sau mở khóa")
+    course_services.course_update(scope=scope, course=ready, version=ready.version, title="Đã sửa sau mở khóa")
     course_services.enrolment_add(scope=scope, course=ready, learner=LearnerFactory(center=center))
     ready.refresh_from_db()
     assert ready.title == "Đã sửa sau mở khóa"

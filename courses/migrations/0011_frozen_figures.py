@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0008_courselecturer"),
+        ("courses", "0010_courselecturer"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("courses", "0007_learner_cccd_message"),
+        ("courses", "0009_bounds"),
     ]
 
     operations = [
