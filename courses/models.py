@@ -290,7 +290,12 @@ class Learner(models.Model):
 
     @property
     def masked_national_id(self) -> str:
-        return f"********{self.national_id[-4:]}" if self.national_id else ""
+        return mask_national_id(self.national_id)
+
+
+def mask_national_id(value: str | None) -> str:
+    """A CCCD as lists, rosters and history show it: its last four digits only ("********5444")."""
+    return f"********{value[-4:]}" if value else ""
 
 
 class EnrolmentQuerySet(models.QuerySet):
