@@ -1,5 +1,8 @@
 """What the pages show: a CCCD masked in every history, plain Vietnamese messages, files that follow every change."""
 
+import datetime
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -7,8 +10,9 @@ from django.urls import reverse
 from centers.scoping import Scope
 from courses import services
 from courses.models import Learner
+from reports.models import CenterReport
 
-from .factories import LearnerFactory
+from .factories import CourseFactory, EnrolmentFactory, LearnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +66,32 @@ def test_the_conflict_message_masks_the_cccd(cccd_changed, center_user):
     message = " ".join(caught.value.messages)
     assert OLD_CCCD not in message and NEW_CCCD not in message
     assert "“********5444” → “********5333”" in message
+
+
+# -- 2. "Lưu và gửi" refused by the checks: the draft is saved, and the form carries its new version ----------------
+def shown_version(page: str) -> str:
+    return re.search(r'name="version" value="(\d+)"', page).group(1)
+
+
+def test_a_refused_submission_says_the_draft_was_saved_and_the_next_save_goes_through(login, center_user, center):
+    course = CourseFactory(center=center, start_date=datetime.date(2023, 2, 6), code="LCI-09")
+    EnrolmentFactory(course=course, result="")  # a finished class with a result missing: submission is refused
+    client = login(center_user)
+    address = reverse("reports:save", args=["10-080", "2023-Q1"])
+    assert client.post(address, {"achievements": "Bản đầu."}).status_code == 302
+    report = CenterReport.objects.get(center=center)
+
+    response = client.post(address, {"submit": "1", "achievements": "Bản hai.", "version": report.version})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Đã lưu bản nháp; báo cáo chưa được gửi vì:" in page
+    assert "Lớp LCI-09 đã kết thúc nhưng còn 1 học viên chưa có kết quả." in page
+    report.refresh_from_db()
+    assert (report.status, report.achievements) == (CenterReport.Status.DRAFT, "Bản hai.")
+    assert shown_version(page) == str(report.version)
+
+    # The user edits the form as shown and saves it: no conflict with their own save.
+    response = client.post(address, {"achievements": "Bản ba.", "version": shown_version(page)}, follow=True)
+    assert "Đã lưu báo cáo." in response.content.decode()
+    report.refresh_from_db()
+    assert report.achievements == "Bản ba."
