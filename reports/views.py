@@ -242,7 +242,8 @@ def report_unlock(request, unit, period):
 @require_POST
 def approve_many(request, unit, period):
     province, period = _unit_period(request, unit, period, Action.REVIEW, quarter=True)
-    ids = [int(x) for x in request.POST.getlist("report") if x.isdigit()]
+    # A set: the same report ticked twice (two rows, a resent form) is approved once, not refused as missing.
+    ids = {int(x) for x in request.POST.getlist("report") if x.isascii() and x.isdigit()}
     reports = request.scope.filter(CenterReport.objects.filter(pk__in=ids, year=period.year, quarter=period.index))
     if len(ids) == 0:
         messages.error(request, _("Chưa chọn báo cáo nào."))

@@ -12,7 +12,7 @@ from courses import services
 from courses.models import Learner
 from reports.models import CenterReport
 
-from .factories import CourseFactory, EnrolmentFactory, LearnerFactory
+from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, ReportFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +95,15 @@ def test_a_refused_submission_says_the_draft_was_saved_and_the_next_save_goes_th
     assert "Đã lưu báo cáo." in response.content.decode()
     report.refresh_from_db()
     assert report.achievements == "Bản ba."
+
+
+# -- 6. one report posted twice to bulk approval is approved once ----------------------------------------------------
+def test_a_report_posted_twice_to_bulk_approval_is_approved_once(login, board_user, center):
+    report = ReportFactory(center=center, status=CenterReport.Status.SUBMITTED)
+    address = reverse("reports:approve_many", args=["10", "2023-Q1"])
+    response = login(board_user).post(address, {"report": [report.pk, report.pk]}, follow=True)
+    assert response.status_code == 200
+    assert "Đã phê duyệt 1 báo cáo." in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == CenterReport.Status.APPROVED
+    assert list(report.transitions.values_list("action", flat=True)) == ["approve"]
