@@ -41,7 +41,7 @@ from django.utils import timezone
 
 from centers.models import Unit
 
-from .models import DataStamp, FiguresEpoch, SharedFigure
+from .models import DataStamp, FiguresEpoch, QuarterAggregate, SharedFigure
 
 T = TypeVar("T")
 CACHE_ALIAS = "figures"
@@ -110,9 +110,16 @@ def _lock_and_raise(stamps: QuerySet) -> None:
 
 def touch_all_years(center_ids: Iterable[int]) -> None:
     """Raise every stamp of these centers (a lecturer's name and kind count in every year they taught), locked in
-    the same order as `touch`."""
+    the same order as `touch`.
+
+    The stamps of the years they have classes in are created first: a bulk load (seed_demo, loadgen) writes rows
+    and rebuilds the aggregates without a stamp, and a figure cached over years with no stamp would otherwise be
+    keyed the same before and after the change."""
+    center_ids = list(center_ids)
+    years = QuarterAggregate.objects.filter(center_id__in=center_ids).values_list("center_id", "year")
     with transaction.atomic(savepoint=False):
-        _lock_and_raise(DataStamp.objects.filter(center_id__in=list(center_ids)))
+        _stamps(set(years.distinct().order_by()))
+        _lock_and_raise(DataStamp.objects.filter(center_id__in=center_ids))
 
 
 def new_epoch() -> None:

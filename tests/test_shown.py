@@ -1,18 +1,24 @@
 """What the pages show: a CCCD masked in every history, plain Vietnamese messages, files that follow every change."""
 
 import datetime
+import io
 import re
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
 
 from centers.scoping import Scope
 from courses import services
-from courses.models import Learner
-from reports.models import CenterReport
+from courses.models import Course, Enrolment, Learner, Lecturer
+from courses.text import vietnamese_sort_key
+from reports import aggregates
+from reports.models import CenterReport, DataStamp
 
-from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, ReportFactory
+from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, ReportFactory, program
+from .helpers import committed
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +113,52 @@ def test_a_report_posted_twice_to_bulk_approval_is_approved_once(login, board_us
     report.refresh_from_db()
     assert report.status == CenterReport.Status.APPROVED
     assert list(report.transitions.values_list("action", flat=True)) == ["approve"]
+
+
+# -- 3. a lecturer renamed after a bulk load is renamed in the cached files ----------------------------------------
+def test_a_lecturer_renamed_after_a_bulk_load_is_renamed_in_the_exported_workbook(
+    login, board_user, center_user, center
+):
+    """Loaded as seed_demo and loadgen load: rows written in bulk (no signal, no stamp), then the aggregates
+    rebuilt. The workbook is cached on the stamps of the centers and years it shows."""
+    lecturer = Lecturer(center=center, full_name="Lê Thị Mai", kind=Lecturer.Kind.FULL_TIME, qualification="Thạc sĩ")
+    lecturer.sort_key = vietnamese_sort_key(lecturer.full_name)
+    (lecturer,) = Lecturer.objects.bulk_create([lecturer])
+    day = datetime.date(2023, 2, 6)
+    (course,) = Course.objects.bulk_create(
+        [
+            Course(
+                center=center,
+                program=program("KND"),
+                code="2023-KND-01",
+                title="Bồi dưỡng kết nạp Đảng khóa 1",
+                start_date=day,
+                end_date=day + datetime.timedelta(days=4),
+                format=Course.Format.IN_PERSON,
+                status=Course.Status.FINISHED,
+            )
+        ]
+    )
+    Course.lecturers.through.objects.bulk_create([Course.lecturers.through(course=course, lecturer=lecturer)])
+    (learner,) = Learner.objects.bulk_create(
+        [Learner(center=center, full_name="Trần Văn Bình", date_of_birth=datetime.date(1990, 1, 1))]
+    )
+    Enrolment.objects.bulk_create([Enrolment(course=course, learner=learner, result="gioi")])
+    CenterReport.objects.bulk_create(
+        [CenterReport(center=center, year=2023, quarter=1, status="approved", approved_at=timezone.now())]
+    )
+    aggregates.rebuild()
+    assert not DataStamp.objects.exists()  # as after a bulk load
+
+    client = login(board_user)
+
+    def lecturer_names() -> set:
+        with committed():  # the file is stored in the cache, as between two requests
+            response = client.get(reverse("reports:export_xlsx", args=["10", "2023-Q1"]))
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Giảng viên"]
+        return {value for row in sheet.iter_rows(values_only=True) for value in row if isinstance(value, str)}
+
+    assert "Lê Thị Mai" in lecturer_names()
+    services.lecturer_update(scope=Scope.for_user(center_user), lecturer=lecturer, full_name="Lê Thị Mai Anh")
+    names = lecturer_names()
+    assert "Lê Thị Mai Anh" in names and "Lê Thị Mai" not in names
