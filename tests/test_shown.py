@@ -1,8 +1,13 @@
 """What the pages show: a CCCD masked in every history, plain Vietnamese messages, files that follow every change."""
 
+import ast
+import dataclasses
 import datetime
+import hashlib
+import inspect
 import io
 import re
+import textwrap
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,10 +16,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from centers.scoping import Scope
+from courses import models as courses_models
 from courses import services
-from courses.models import Course, Enrolment, Learner, Lecturer
+from courses.models import COUNTING_VERSION, Course, Enrolment, Learner, Lecturer
 from courses.text import vietnamese_sort_key
-from reports import aggregates
+from reports import aggregates, figures_cache, selectors
 from reports.models import CenterReport, DataStamp
 
 from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, ReportFactory, program
@@ -162,3 +168,73 @@ def test_a_lecturer_renamed_after_a_bulk_load_is_renamed_in_the_exported_workboo
     services.lecturer_update(scope=Scope.for_user(center_user), lecturer=lecturer, full_name="Lê Thị Mai Anh")
     names = lecturer_names()
     assert "Lê Thị Mai Anh" in names and "Lê Thị Mai" not in names
+
+
+# -- 4. the counting rules' version changes with the rules ----------------------------------------------------------
+# Every cached figure and file, and every stored province figure, is keyed on courses.models.COUNTING_VERSION (not
+# on a hash of reports/*.py: that missed a rule changed in courses/, and dropped every figure for an edited
+# message). This is the code whose change must raise it: the rules in words, the code that counts, and the fields
+# of the classes the cache keeps (an old pickle lacks a new field). One explicit list; add to it what comes to count.
+COUNTING_CODE = [
+    courses_models,  # its docstring: the counting rules in words
+    courses_models.EnrolmentQuerySet.counted,
+    aggregates.RESULT_FIELDS,
+    aggregates._cells_filter,
+    aggregates.compute_quarters,
+    aggregates.compute_groups,
+    aggregates._center_years_filter,
+    aggregates._distinct_by_quarter_sets,
+    aggregates.compute_learners,
+    aggregates.compute_lecturers,
+    selectors.admitted_statuses,
+    selectors.counted_courses,
+    selectors.counted_enrolments,
+    selectors.basis_filter,
+    selectors.plan_filter,
+    selectors.count_parts,
+    selectors._plans,
+    selectors._count_in_planned_quarters,
+    selectors._raw_parts,
+    selectors.Figures,  # the cached classes: their fields only
+    selectors.ProgramFigures,
+    selectors.Part,
+    selectors.Rollup,
+]
+# (COUNTING_VERSION, the hash of COUNTING_CODE under it): both change together.
+COUNTED_UNDER = (1, "9d2bcd34e36663e9")
+
+
+def counting_hash() -> str:
+    """A hash of COUNTING_CODE's meaning: the syntax tree of each function (a comment or a reformatting leaves it
+    alone, a docstring does not), the module's docstring, a dict's items, a dataclass's field names. The syntax
+    tree's text is Python 3.11's (pyproject pins it; another version may print it differently)."""
+    digest = hashlib.sha256()
+    for item in COUNTING_CODE:
+        if inspect.ismodule(item):
+            text = item.__doc__
+        elif dataclasses.is_dataclass(item):
+            text = repr([field.name for field in dataclasses.fields(item)])
+        elif isinstance(item, dict):
+            text = repr(sorted(item.items()))
+        else:
+            text = ast.dump(ast.parse(textwrap.dedent(inspect.getsource(item))))
+        digest.update(text.encode())
+    return digest.hexdigest()[:16]
+
+
+def test_the_counting_version_changes_with_the_counting_rules():
+    version, digest = COUNTED_UNDER
+    now = counting_hash()
+    raised = max(COUNTING_VERSION, version + 1)
+    assert (COUNTING_VERSION, now) == (version, digest), (
+        f"the counting rules changed: raise COUNTING_VERSION (courses/models.py) and update this hash: "
+        f"COUNTED_UNDER = ({raised}, {now!r})"
+    )
+
+
+def test_every_cached_figure_is_keyed_on_the_counting_version(monkeypatch):
+    key = figures_cache._key("rollup", ("2025", "all"), [2025], "1.2.3")
+    version = figures_cache.version()
+    monkeypatch.setattr(figures_cache, "COUNTING_VERSION", COUNTING_VERSION + 1)
+    assert figures_cache._key("rollup", ("2025", "all"), [2025], "1.2.3") != key
+    assert figures_cache.version() != version
