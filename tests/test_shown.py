@@ -3,6 +3,7 @@
 import ast
 import dataclasses
 import datetime
+import gettext
 import hashlib
 import inspect
 import io
@@ -10,7 +11,9 @@ import re
 import textwrap
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -238,3 +241,90 @@ def test_every_cached_figure_is_keyed_on_the_counting_version(monkeypatch):
     monkeypatch.setattr(figures_cache, "COUNTING_VERSION", COUNTING_VERSION + 1)
     assert figures_cache._key("rollup", ("2025", "all"), [2025], "1.2.3") != key
     assert figures_cache.version() != version
+
+
+# -- 5. no English on the way: Django's messages, the CSRF page, 400, the results table ---------------------------
+def test_a_null_character_in_a_form_is_refused_in_vietnamese(login, center_user):
+    response = login(center_user).post(
+        reverse("courses:lecturer_create"), {"full_name": "Lê\x00Mai", "kind": "chuyen_trach"}
+    )
+    page = response.content.decode()
+    assert "Không được nhập ký tự rỗng (null)." in page
+    assert "Null characters" not in page
+    assert not Lecturer.objects.exists()
+
+
+def test_a_number_below_its_minimum_is_refused_in_plain_vietnamese(login, board_user, center):
+    """Django's own Vietnamese for any minimum ends "bằng với 1 ." (a stray space): corrected for every field."""
+    learner = LearnerFactory(center=center)
+    response = login(board_user).post(
+        reverse("courses:learner_transfer", args=[learner.pk]), {"to_center": "0", "reason": "Chuyển"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Đảm bảo giá trị này lớn hơn hoặc bằng 1." in page
+    assert "bằng với" not in page
+
+
+def test_a_form_refused_by_the_csrf_check_gets_a_vietnamese_page(center_user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(center_user)
+    response = client.post(reverse("reports:save", args=["10-080", "2023-Q1"]), {"achievements": "Mở đủ lớp."})
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "Biểu mẫu đã hết hạn, chưa có gì được ghi" in page
+    assert "CSRF" not in page and "Forbidden" not in page
+    assert not CenterReport.objects.exists()
+
+
+def test_a_bad_request_gets_a_vietnamese_page(client, db):
+    response = client.get("/", HTTP_HOST="ten-mien-la.example")  # a host the site does not serve: 400
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Yêu cầu không hợp lệ" in page and "Bad Request" not in page
+
+
+def test_the_compiled_translations_are_those_of_the_po_file():
+    """The .mo is committed (a fresh clone has no msgfmt): it must say what the .po says."""
+    folder = settings.BASE_DIR / "locale" / "vi" / "LC_MESSAGES"
+    with open(folder / "django.mo", "rb") as mo:
+        compiled = gettext.GNUTranslations(mo)._catalog
+    written = read_po(folder / "django.po")
+    assert written and {k: v for k, v in compiled.items() if k != ""} == written
+
+
+def read_po(path) -> dict:
+    """msgid (or (msgid, n) for plural forms) → msgstr of a .po file without fuzzy or obsolete entries."""
+    catalogue, entry, key = {}, {}, None
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        line = line.strip()
+        if not line:
+            if entry.get("msgid"):
+                if "msgid_plural" in entry:
+                    catalogue.update({(entry["msgid"], int(k[7:-1])): v for k, v in entry.items() if k[6:7] == "["})
+                else:
+                    catalogue[entry["msgid"]] = entry["msgstr"]
+            entry, key = {}, None
+        elif line.startswith('"'):
+            entry[key] += ast.literal_eval(line)
+        elif not line.startswith("#"):
+            key, _, text = line.partition(" ")
+            entry[key] = ast.literal_eval(text)
+    return catalogue
+
+
+def test_a_wrong_result_says_whose_cell_it_is(login, center_user, center):
+    course = CourseFactory(center=center, start_date=datetime.date(2023, 2, 6))
+    enrolment = EnrolmentFactory(course=course, learner=LearnerFactory(center=center, full_name="Nguyễn Văn A"))
+    data = {
+        "kq-TOTAL_FORMS": "1",
+        "kq-INITIAL_FORMS": "1",
+        "kq-0-enrolment": enrolment.pk,
+        "kq-0-version": enrolment.version,
+        "kq-0-result": "xyz",
+        "kq-0-certificate_no": "",
+    }
+    response = login(center_user).post(reverse("courses:course_results", args=[course.pk]), data, follow=True)
+    assert "Kết quả “xyz” của học viên Nguyễn Văn A không hợp lệ." in response.content.decode()
+    enrolment.refresh_from_db()
+    assert enrolment.result == ""
