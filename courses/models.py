@@ -26,8 +26,9 @@ from .text import SEARCH_KEY_LENGTH, SORT_KEY_LENGTH, clean_name, course_search_
 # The version of the counting rules above as the code applies them (EnrolmentQuerySet.counted; reports/aggregates.py
 # compute_*; reports/selectors.py's counting): part of the key of every cached figure and file, and of the stored
 # province figures (reports/figures_cache.py), so a deploy that raises it counts every figure again. Raise it with
-# any change to those rules, or to the fields of a class the cache keeps (reports/selectors.py Figures, Part...);
-# tests/test_shown.py keeps a hash of their source and fails until it is raised and the hash updated.
+# any change to those rules, or to what a cached value looks like (the fields of a class the cache keeps,
+# reports/selectors.py Figures, Part...; an exported file's layout, cached for the day): tests/test_shown.py keeps
+# a hash of the counting code and those fields, and fails until it is raised and the hash updated.
 COUNTING_VERSION = 1
 
 
