@@ -35,6 +35,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"  # in Vietnamese; Django's own page is in English
 
 INSTALLED_APPS = [
     "config.apps.AdminConfig",  # django.contrib.admin with the superusers-only site (config/admin.py)

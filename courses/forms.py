@@ -117,7 +117,7 @@ class CourseForm(VersionErrorsOnTop, forms.ModelForm):
         self.fields["lecturers"].widget = forms.CheckboxSelectMultiple(choices=self.fields["lecturers"].choices)
         self.fields["status"].choices = [c for c in Course.Status.choices if c[0] != Course.Status.CANCELLED]
         self.fields["planned_size"].widget.attrs.update({"min": 0, "max": MAX_CLASS_SIZE})
-        # Django's own Vietnamese message for this ends "bằng với 0 ." (a stray space): say it plainly.
+        # Plainer than the general "lớn hơn hoặc bằng 0" (locale/vi corrects Django's own for every field).
         self.fields["planned_size"].error_messages["min_value"] = _("Số học viên dự kiến không được là số âm.")
         share_validators(
             self,
@@ -296,9 +296,12 @@ class LearnerSearchForm(forms.Form):
 class ResultForm(forms.Form):
     enrolment = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**62)
     version = VersionField()  # each row's: a result changed by someone else since is not overwritten
-    result = forms.ChoiceField(
+    # Text drawn as a select, not a ChoiceField: a value not in the list reaches the service, which names the
+    # learner whose cell it is (a ChoiceField refuses the whole table without saying whose).
+    result = forms.CharField(
         label=_("Kết quả"),
-        choices=[("", _("Chưa có"))] + list(Enrolment.Result.choices),
+        widget=forms.Select(choices=[("", _("Chưa có"))] + list(Enrolment.Result.choices)),
+        max_length=100,
         required=False,
     )
     certificate_no = forms.CharField(label=_("Số giấy chứng nhận"), max_length=50, required=False)

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from centers.people import person_name
 
+from .models import mask_national_id
+
 ACTIONS = {"+": _("Tạo mới"), "~": _("Sửa"), "-": _("Xóa")}
 HIDDEN = {"version", "updated_at", "created_at", "name_key", "search_key", "sort_key", "id"}
 # What an approval keeps of the learner (courses.services.figures_freeze): bookkeeping of the approval, not an edit.
@@ -23,6 +25,13 @@ def change_note(text: str) -> str:
     history row's reason: cut to the column's length, with an ellipsis that says so."""
     text = " ".join(text.split())
     return text if len(text) <= REASON_LENGTH else text[: REASON_LENGTH - 1] + "…"
+
+
+# Fields every history shows masked, as the lists and rosters do: a diff is read by the center, the board and the
+# central level, and by a center the person has since left; the whole CCCD is on the learner's page only, to the
+# scope holding the record. Applied in `_display`, so the activity log, every history page and the "someone else
+# saved" message (changes_since) all mask it.
+MASKED = {"national_id": mask_national_id}
 
 
 @dataclass
@@ -38,6 +47,8 @@ class Entry:
 
 def _display(record, name: str) -> str:
     value = getattr(record, name, None)
+    if name in MASKED:
+        return MASKED[name](value) or "—"
     try:
         model_field = record.instance_type._meta.get_field(name)
     except Exception:  # a field of the history model only

@@ -453,7 +453,10 @@ def results_record(*, scope: Scope, course: Course, entries: Iterable[ResultEntr
         if enrolment is None:
             raise ValidationError(_("Danh sách lớp đã thay đổi; hãy tải lại trang."), code="conflict")
         if entry.result not in valid_results:
-            raise ValidationError(_("Kết quả “%(r)s” không hợp lệ.") % {"r": entry.result})
+            raise ValidationError(
+                _("Kết quả “%(r)s” của học viên %(name)s không hợp lệ.")
+                % {"r": entry.result, "name": enrolment.learner.full_name}
+            )
         if (enrolment.result, enrolment.certificate_no) == (entry.result, entry.certificate_no.strip()):
             continue
         if enrolment.version != entry.version:

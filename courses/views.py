@@ -270,7 +270,7 @@ def _roster_rows(enrolments: list[Enrolment], formset) -> list[RosterRow]:
         labels(Learner.Group.choices),
         labels(Enrolment.Result.choices),
     )
-    choices = list(labels(formset.form.base_fields["result"].choices).items())
+    choices = list(labels(formset.form.base_fields["result"].widget.choices).items())
     learner_url, remove_url = _url_of("courses:learner_detail"), _url_of("courses:enrolment_remove")
     options = {
         chosen: format_html_join(

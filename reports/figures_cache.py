@@ -30,7 +30,6 @@ import secrets
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import TypeVar
 
 from django.conf import settings
@@ -40,8 +39,9 @@ from django.db.models import BigIntegerField, Count, F, Func, Q, QuerySet, Subqu
 from django.utils import timezone
 
 from centers.models import Unit
+from courses.models import COUNTING_VERSION
 
-from .models import DataStamp, FiguresEpoch, SharedFigure
+from .models import DataStamp, FiguresEpoch, QuarterAggregate, SharedFigure
 
 T = TypeVar("T")
 CACHE_ALIAS = "figures"
@@ -110,9 +110,16 @@ def _lock_and_raise(stamps: QuerySet) -> None:
 
 def touch_all_years(center_ids: Iterable[int]) -> None:
     """Raise every stamp of these centers (a lecturer's name and kind count in every year they taught), locked in
-    the same order as `touch`."""
+    the same order as `touch`.
+
+    The stamps of the years they have classes in are created first: a bulk load (seed_demo, loadgen) writes rows
+    and rebuilds the aggregates without a stamp, and a figure cached over years with no stamp would otherwise be
+    keyed the same before and after the change."""
+    center_ids = list(center_ids)
+    years = QuarterAggregate.objects.filter(center_id__in=center_ids).values_list("center_id", "year")
     with transaction.atomic(savepoint=False):
-        _lock_and_raise(DataStamp.objects.filter(center_id__in=list(center_ids)))
+        _stamps(set(years.distinct().order_by()))
+        _lock_and_raise(DataStamp.objects.filter(center_id__in=center_ids))
 
 
 def new_epoch() -> None:
@@ -149,30 +156,20 @@ def _epoch() -> int:
 
 
 def version() -> str:
-    """What maintained province figures are valid for: the code that counts them (a deploy that changes it
+    """What maintained province figures are valid for: the counting rules' version (a deploy that raises it
     counts them again). Not the epoch: the one change of the organisation chain they depend on, a center moved
     to another province, counts both provinces again in its own transaction (reports/signals.py)."""
-    return CODE_VERSION
-
-
-def _code_version() -> str:
-    """The source of the code that computes and shapes cached values: a deploy that changes how a figure is
-    counted, or a cached class, starts new keys (the shared table outlives the processes that wrote it)."""
-    digest = hashlib.sha1()
-    for folder, pattern in ((Path(__file__).parent, "*.py"), (Path(__file__).parent / "exporters", "*.py")):
-        for path in sorted(folder.glob(pattern)):
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-CODE_VERSION = _code_version()
+    return str(COUNTING_VERSION)
 
 
 def _key(name: str, params: tuple, years: list[int], fingerprint: str) -> str:
     # A choice (Basis.APPROVED) keys as its value: the default basis and the same basis chosen in the page's
     # selector ("approved" from the query string) are one figure, not two.
     params = tuple(param.value if isinstance(param, enum.Enum) else param for param in params)
-    text = f"{CODE_VERSION}|{name}|{params!r}|{years}|{fingerprint}"
+    # The counting rules' version, not a hash of the source: an edit of a message or a page leaves every stored
+    # figure valid, and a change to the counting in courses/ as well as reports/ starts new keys (see
+    # courses.models.COUNTING_VERSION, and its test in tests/test_shown.py).
+    text = f"{COUNTING_VERSION}|{name}|{params!r}|{years}|{fingerprint}"
     return "figures:" + hashlib.sha1(text.encode()).hexdigest()
 
 

@@ -403,8 +403,9 @@ class ProvinceFigures(models.Model):
 
     Maintained like the other aggregates: each write that changes a figure computes its provinces' rows for
     the year again, in its own transaction, holding the province's lock (reports/aggregates.py); a center moved
-    to another province counts both again. A row counts only under the `version` it was computed for (the code
-    that counts): after a deploy that changes it, rows are counted again when first read."""
+    to another province counts both again. A row counts only under the `version` it was computed for (the
+    counting rules' version, courses.models.COUNTING_VERSION): after a deploy that raises it, rows are counted
+    again when first read."""
 
     province = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
     period = models.CharField(max_length=8)  # a period key: 2023-Q1, 2023-H1, 2023-9M, 2023

@@ -272,7 +272,8 @@ def reports_approve_many(*, scope: Scope, reports, user=None) -> int:
 
     In one order (center, quarter): each approval locks its report and its center's data stamp, and two boards
     approving overlapping lists at once must not wait for each other in a circle."""
-    reports = sorted(reports, key=lambda r: (r.center_id, r.year, r.quarter))
+    # Once each: a report listed twice would otherwise be refused the second time (already approved).
+    reports = sorted({report.pk: report for report in reports}.values(), key=lambda r: (r.center_id, r.year, r.quarter))
     for report in reports:
         report_approve(scope=scope, report=report, user=user)
     return len(reports)

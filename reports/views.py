@@ -157,24 +157,38 @@ def report_save(request, unit, period):
                 plan=form.plan(),
                 **form.narrative(),
             )
-        if "submit" in request.POST:
-            # The version this request has just saved: a change by someone else in between is not submitted unseen.
-            saved = report.version
-            report.refresh_from_db()
-            check = services.report_submit(scope=request.scope, report=report, version=saved, user=request.user)
-            messages.success(request, _("Đã gửi báo cáo %(p)s tới Ban Tuyên giáo tỉnh.") % {"p": period.label})
-            for warning in check.warnings:
-                messages.warning(request, warning)
-        else:
-            messages.success(request, _("Đã lưu báo cáo."))
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error.messages)
+        _add_errors(form, error)
         return _center_report(request, center, period, form=form, status=400)
+    if "submit" not in request.POST:
+        messages.success(request, _("Đã lưu báo cáo."))
+        return redirect(report_url(center, period))
+    try:
+        # The version this request has just saved: a change by someone else in between is not submitted unseen.
+        check = services.report_submit(scope=request.scope, report=report, version=report.version, user=request.user)
+    except ValidationError as error:
+        # The save above has committed: say so, and show the form again at the version just saved, or the next
+        # save would be refused as a conflict with the user's own save.
+        data = request.POST.copy()
+        data["version"] = str(report.version)
+        form = NarrativeForm(data, instance=report, programs=Program.objects.order_by("order"))
+        form.is_valid()
+        form.add_error(None, _("Đã lưu bản nháp; báo cáo chưa được gửi vì:"))
+        _add_errors(form, error)
+        return _center_report(request, center, period, form=form, status=400)
+    messages.success(request, _("Đã gửi báo cáo %(p)s tới Ban Tuyên giáo tỉnh.") % {"p": period.label})
+    for warning in check.warnings:
+        messages.warning(request, warning)
     return redirect(report_url(center, period))
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's refusal on the form: on the field it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
 
 
 def _review_post(request, unit, period, action):
@@ -229,7 +243,8 @@ def report_unlock(request, unit, period):
 @require_POST
 def approve_many(request, unit, period):
     province, period = _unit_period(request, unit, period, Action.REVIEW, quarter=True)
-    ids = [int(x) for x in request.POST.getlist("report") if x.isdigit()]
+    # A set: the same report ticked twice (two rows, a resent form) is approved once, not refused as missing.
+    ids = {int(x) for x in request.POST.getlist("report") if x.isascii() and x.isdigit()}
     reports = request.scope.filter(CenterReport.objects.filter(pk__in=ids, year=period.year, quarter=period.index))
     if len(ids) == 0:
         messages.error(request, _("Chưa chọn báo cáo nào."))

@@ -187,7 +187,7 @@ def test_after_a_deploy_that_changes_the_counting_provinces_are_counted_again_on
     for where in (center, far_center):
         CourseFactory(center=where, start_date=datetime.date(2025, 2, 3))
     period = Period.parse("2025")
-    monkeypatch.setattr(figures_cache, "CODE_VERSION", "new-code")  # every stored province figure is stale
+    monkeypatch.setattr(figures_cache, "COUNTING_VERSION", "new-code")  # every stored province figure is stale
     with committed():
         assert selectors.rollup(unit=central, period=period, basis="all", compare=False).total.classes == 2
     assert counted_parts == [sorted([province.pk, other_province.pk])]  # every province, at once
@@ -382,7 +382,7 @@ def test_a_stored_figure_that_no_longer_reads_is_counted_again(center):
 
 def test_the_keys_carry_the_version_of_the_code_that_computed_them(monkeypatch):
     key = figures_cache._key("rollup", ("2025", "all"), [2025], "1.2.3")
-    monkeypatch.setattr(figures_cache, "CODE_VERSION", "another")
+    monkeypatch.setattr(figures_cache, "COUNTING_VERSION", "another")
     assert figures_cache._key("rollup", ("2025", "all"), [2025], "1.2.3") != key
 
 
