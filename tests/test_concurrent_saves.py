@@ -179,10 +179,14 @@ def test_two_results_forms_saved_at_once_both_keep_their_results(
         course, enrolments = rosters[unit.pk]
 
         def save(round_no):
+            opened_at = dict(Enrolment.objects.filter(pk__in=enrolments).values_list("pk", "version"))  # the form's
             changed = services.results_record(
                 scope=scope,
                 course=course,
-                entries=[services.ResultEntry(pk, marks[round_no % 2], f"GCN-{round_no}") for pk in enrolments],
+                entries=[
+                    services.ResultEntry(pk, marks[round_no % 2], f"GCN-{round_no}", version=opened_at[pk])
+                    for pk in enrolments
+                ],
             )
             assert changed == len(enrolments)
 
