@@ -42,7 +42,9 @@ class Entry:
     subject: str
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field label, old, new)
     note: str = ""
-    reason: str = ""  # the reason a service gave for the change (a learner handed to another center)
+    # The reason a service gave for the change (a learner handed to another center); on a row that changed no field
+    # of its own, what changed (change_note: the class's lecturers, the report's plan), shown as the change itself.
+    reason: str = ""
 
 
 def _display(record, name: str) -> str:

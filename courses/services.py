@@ -129,6 +129,7 @@ def course_update(*, scope: Scope, course: Course, version: int, lecturers=None,
     _check_version(course, version)
     if course.is_cancelled:
         raise ValidationError(_("Lớp đã hủy, không sửa được."))
+    _history_baseline(course)
     if fields.get("status") == Course.Status.CANCELLED:
         raise ValidationError({"status": _("Dùng nút “Hủy lớp” để hủy lớp và ghi lý do.")})
     old_start = course.start_date
@@ -279,6 +280,7 @@ def learner_update(*, scope: Scope, learner: Learner, version: int, **fields) ->
     learner = Learner.objects.select_for_update(no_key=True).get(pk=learner.pk)
     scope.require(Action.ENTER_DATA, learner.center)
     _check_version(learner, version)
+    _history_baseline(learner)
     for name, value in fields.items():
         if name not in LEARNER_FIELDS:
             raise TypeError(name)
@@ -303,16 +305,17 @@ def transfer_targets(*, learner: Learner) -> QuerySet[Unit]:
     )
 
 
-def _history_baseline(learner: Learner) -> None:
-    """A learner loaded before the history began (a bulk load) gets its first record, dated when the learner was
+def _history_baseline(obj: Course | Learner) -> None:
+    """A class or learner loaded before the history began (a bulk load) gets its first record, dated when it was
     created and by nobody, so that the change about to be saved shows what it changed."""
-    if Learner.history.filter(id=learner.pk).exists():
+    history = type(obj).history
+    if history.filter(id=obj.pk).exists():
         return
-    learner._history_user, learner._history_date = None, learner.created_at
+    obj._history_user, obj._history_date = None, obj.created_at
     try:
-        Learner.history.bulk_history_create([learner])
+        history.bulk_history_create([obj])
     finally:  # the change saved next is the user's, now
-        del learner._history_user, learner._history_date
+        del obj._history_user, obj._history_date
 
 
 @transaction.atomic
