@@ -22,7 +22,7 @@ def test_the_login_page_is_vietnamese(client):
     body = response.content.decode()
     assert 'lang="vi"' in body
     assert "Đăng nhập" in body
-    assert "Tên đăng nhập" in body or "Tên người dùng" in body
+    assert "Tên đăng nhập" in body
 
 
 def test_a_wrong_password_gets_a_vietnamese_message(client, center_user):

@@ -173,7 +173,8 @@ def test_the_class_history_shows_who_changed_what(login, center_user, center):
     client.post(reverse("courses:course_edit", args=[course.pk]), class_post(course, title="Tên mới"))
     page = client.get(reverse("courses:course_history", args=[course.pk])).content.decode()
     assert "Tên lớp:</strong> Tên cũ → Tên mới" in page
-    assert "Hạnh Nguyễn Thị" in page or "Nguyễn Thị Hạnh" in page
+    assert "Nguyễn Thị Hạnh" in page  # family name first (centers.people.person_name)
+    assert "Hạnh Nguyễn Thị" not in page
 
 
 def test_a_second_save_is_refused_and_says_what_changed(login, center_user, center):
