@@ -2,8 +2,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from centers.periods import Period, PeriodError
 from reports import selectors
-from reports.periods import Period, PeriodError
 
 from .models import Unit
 

@@ -577,8 +577,8 @@ class DemoLoader:
         return self.rng.choice(["approved", "approved", "approved", "submitted", "draft"])
 
     def _load_reports(self, code: str, centers: list[Unit], plan: list[PlannedClass]) -> None:
+        from centers.periods import Period
         from reports.models import CenterReport, PlanLine, Transition, default_deadline
-        from reports.periods import Period
 
         rng = self.rng
         next_counts = defaultdict(int)

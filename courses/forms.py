@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Unit
-from reports.periods import Period, PeriodError
+from centers.periods import Period, PeriodError
 
 from .models import Course, Enrolment, Learner, Lecturer, Program
 from .text import normalise_cccd

@@ -3,10 +3,10 @@ ones to their fields (they leave the model's full_clean to the services), the wo
 cell, and the services' full_clean is the backstop for every other caller.
 
 Why bounds at all: a class dated 31/12/9999 was saved, and then every page or command that turned its date into a
-reporting period failed (reports/periods.py supports 2000-2100); a planned size of 10**10 overflowed PostgreSQL's
+reporting period failed (centers/periods.py supports 2000-2100); a planned size of 10**10 overflowed PostgreSQL's
 integer column (a 500) and was stored as is on SQLite.
 
-No database and no models here: reports/periods.py imports the reporting years from this module.
+No database and no models here. The reporting years live in centers/periods.py (the lowest layer).
 """
 
 from __future__ import annotations
@@ -18,14 +18,13 @@ from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from centers.periods import FIRST_REPORTING_DATE, LAST_SUPPORTED_YEAR
+
 from .text import CCCD_RE, clean_name
 
 # -- reporting dates -------------------------------------------------------------------------------------------
-# The years the period helper (reports/periods.py) turns into periods. Class dates must lie inside them, or the
+# The years the period helper (centers/periods.py) turns into periods. Class dates must lie inside them, or the
 # class's period cannot be named and every rollup over it fails.
-FIRST_REPORTING_YEAR = 2000
-LAST_SUPPORTED_YEAR = 2100
-FIRST_REPORTING_DATE = datetime.date(FIRST_REPORTING_YEAR, 1, 1)
 
 
 def last_reporting_date(today: datetime.date | None = None) -> datetime.date:

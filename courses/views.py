@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from centers.models import Unit
+from centers.periods import period_choices
 from centers.scoping import Action
 from reports import selectors
-from reports.periods import period_choices
 
 from . import services
 from .forms import (

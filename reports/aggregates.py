@@ -20,6 +20,7 @@ from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, When
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
 from centers.models import Unit
+from centers.periods import Period
 from courses.models import COUNTED_GROUP, COUNTED_LECTURER_KIND, Course, CourseLecturer, Enrolment, counted_minority_q
 
 from . import figures_cache
@@ -31,7 +32,6 @@ from .models import (
     ProvinceFigures,
     QuarterAggregate,
 )
-from .periods import Period
 
 Cell = tuple[int, int, int]  # (center id, year, quarter)
 RESULT_FIELDS = {

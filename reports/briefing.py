@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from centers.models import Unit
+from centers.periods import Period
 
 from . import figures_cache, selectors
 from .formatting import vn_int, vn_percent
 from .models import Briefing
-from .periods import Period
 from .selectors import Basis, Change, Rollup
 
 AREA_WORDS = [

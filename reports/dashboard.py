@@ -6,10 +6,10 @@ import time
 from dataclasses import dataclass
 
 from centers.models import Unit
+from centers.periods import Period
 from courses.models import Course, Enrolment
 
 from . import briefing, selectors
-from .periods import Period
 from .selectors import Change, Figures
 
 TREND_QUARTERS = 12

@@ -1,11 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from centers.periods import Period
 from courses.forms import DATE_WIDGET, VersionErrorsOnTop, VersionField
 from courses.models import Program
 
 from .models import CenterReport, deadline_problem
-from .periods import Period
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 

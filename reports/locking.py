@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from centers.models import Unit
 from centers.people import person_name
+from centers.periods import Period
 
 from .models import CenterReport
-from .periods import Period
 
 
 def quarter_lock_reason(*, center: Unit, day: datetime.date, for_reviewer: bool = False) -> str | None:

@@ -16,9 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from centers.models import Unit
+from centers.periods import Period
 from courses.models import Program
-
-from .periods import Period
 
 DEFAULT_DEADLINE_DAYS = 5
 

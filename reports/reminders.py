@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 
 from centers.models import Unit
+from centers.periods import Period
 
 from .models import CenterReport, Deadline, default_deadline
-from .periods import Period
 
 
 def overdue_centers(*, period: Period, today: datetime.date) -> list[tuple[Unit, datetime.date]]:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Unit
+from centers.periods import Period
 from courses.models import (
     COUNTED_GROUP,
     COUNTED_LECTURER_KIND,
@@ -39,7 +40,6 @@ from courses.text import roster_sort_key
 
 from . import figures_cache
 from .models import CenterReport, Deadline, PlanLine, default_deadline
-from .periods import Period
 
 logger = logging.getLogger(__name__)
 

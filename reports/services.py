@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from centers.models import Unit
+from centers.periods import Period
 from centers.scoping import Action, Scope
 from courses.history import change_note
 from courses.models import Course, Program
@@ -26,7 +27,6 @@ from courses.validators import VERSION_MISSING
 from . import aggregates, briefing, locking, selectors
 from .formatting import vn_int
 from .models import Briefing, CenterReport, Deadline, PlanLine, Transition, deadline_problem, default_deadline
-from .periods import Period
 
 MAX_TEXT = 20_000
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from centers.models import Unit
 from centers.people import person_name
+from centers.periods import Period, PeriodError, period_choices
 from centers.scoping import Action, unit_key
 from centers.views import home_unit
 from courses.models import Program
@@ -22,7 +23,6 @@ from courses.models import Program
 from . import briefing, selectors, services
 from .forms import BriefingForm, CommentForm, DeadlineForm, NarrativeForm, UnlockForm
 from .models import CenterReport, ExportLog
-from .periods import Period, PeriodError
 
 
 def _period(key: str) -> Period:
@@ -370,7 +370,6 @@ def dashboard(request, unit, period):
             url = reverse("reports:dashboard", args=[unit_key(unit), chosen.key])
             return redirect(f"{url}?so_lieu={basis}")
     from .dashboard import build
-    from .periods import period_choices
 
     context = build(unit=unit, period=period, basis=basis)
     today = timezone.localdate()

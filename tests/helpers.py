@@ -4,8 +4,8 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
+from centers.periods import Period
 from reports import figures_cache, selectors
-from reports.periods import Period
 
 
 def committed():

@@ -10,12 +10,12 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 from openpyxl import Workbook
 
+from centers.periods import Period
 from centers.scoping import Scope
 from courses import services
 from courses.models import Course, Enrolment
 from reports import selectors
 from reports.models import LecturerAggregate, ProvinceFigures, QuarterAggregate
-from reports.periods import Period
 
 from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, LecturerFactory, approve, program
 from .helpers import same_as_raw

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 
 from centers.models import Unit
+from centers.periods import Period
 from courses.models import Course, Enrolment
 from reports import selectors
-from reports.periods import Period
 
 from .factories import CourseFactory, EnrolmentFactory, approve, program
 

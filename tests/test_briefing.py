@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from centers.models import Staff, Unit, UnitName
+from centers.periods import Period
 from centers.scoping import unit_key
 from courses.models import Enrolment, Learner
 from reports import briefing, selectors
 from reports.models import Briefing, CenterReport, Deadline, PlanLine
-from reports.periods import Period
 from reports.selectors import Basis
 
 from .factories import (

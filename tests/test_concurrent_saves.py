@@ -19,13 +19,13 @@ import pytest
 from django.db import connection, connections
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
+from centers.periods import Period
 from centers.scoping import Scope
 from courses import services
 from courses.models import Course, Enrolment
 from reports import selectors
 from reports import services as report_services
 from reports.models import CenterReport
-from reports.periods import Period
 
 from .factories import CourseFactory, EnrolmentFactory, ReportFactory, program
 

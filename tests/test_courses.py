@@ -156,8 +156,8 @@ def test_moving_a_class_out_of_a_locked_quarter_is_refused(login, center_user, c
 
 
 def test_cancelling_keeps_the_class_visible_and_counts_it_nowhere(login, center_user, center):
+    from centers.periods import Period
     from reports import selectors
-    from reports.periods import Period
 
     course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
     EnrolmentFactory(course=course)

@@ -7,9 +7,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from centers.periods import Period
 from reports import selectors
 from reports.models import CenterReport
-from reports.periods import Period
 
 from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, approve, program
 from .helpers import page_queries as queries

@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from centers.models import Unit
+from centers.periods import Period
 from courses.models import Course, Enrolment, Learner
 from reports import selectors
-from reports.periods import Period
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 

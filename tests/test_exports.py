@@ -10,8 +10,8 @@ from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
+from centers.periods import Period
 from reports import selectors
-from reports.periods import Period
 
 from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, LecturerFactory, approve, program
 

@@ -8,13 +8,13 @@ from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from centers.periods import Period
 from centers.scoping import Scope
 from courses import services
 from courses.models import Lecturer
 from reports import aggregates, figures_cache, selectors
 from reports import services as report_services
 from reports.models import ProvinceFigures, SharedFigure
-from reports.periods import Period
 
 from .factories import (
     CourseFactory,

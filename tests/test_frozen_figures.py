@@ -9,12 +9,12 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from centers.periods import Period
 from centers.scoping import Scope
 from courses import services
 from courses.models import Learner, ethnic_minority_q
 from reports import aggregates, selectors
 from reports import services as report_services
-from reports.periods import Period
 
 from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, LecturerFactory, program
 

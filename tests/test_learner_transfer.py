@@ -11,11 +11,11 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from centers.periods import Period
 from centers.scoping import Scope
 from courses import services
 from courses.models import Enrolment, Learner
 from reports import selectors
-from reports.periods import Period
 
 from .factories import CenterFactory, CourseFactory, EnrolmentFactory, LearnerFactory
 from .test_courses import learner_post

@@ -4,10 +4,10 @@ import pytest
 from django.core.management import call_command
 
 from centers.models import Unit
+from centers.periods import Period
 from courses.models import Course, Enrolment
 from reports import selectors
 from reports.models import CenterReport
-from reports.periods import Period
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from reports.periods import Period, PeriodError
+from centers.periods import Period, PeriodError
 
 
 @pytest.mark.parametrize(

@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from centers.models import Unit
+from centers.periods import Period
 from centers.scoping import Scope, unit_key
 from courses import services as course_services
 from courses.models import Course, Learner
 from reports import briefing, selectors
 from reports.models import CenterReport, Deadline, PlanLine, Transition
-from reports.periods import Period
 from reports.selectors import Basis
 
 from .factories import CenterFactory, CourseFactory, EnrolmentFactory, LearnerFactory, ReportFactory, approve, program

@@ -23,6 +23,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from centers.models import Staff, Unit
+from centers.periods import Period
 from centers.scoping import Scope, unit_key
 from courses import services
 from courses.models import Course, Enrolment, Learner
@@ -32,7 +33,6 @@ from .. import aggregates, figures_cache, selectors
 from ..dashboard import warm
 from ..exporters.context import build_context
 from ..exporters.xlsx import RosterSheet, render_workbook
-from ..periods import Period
 
 BASELINE_SQL = """
     SELECT c.program_id, COUNT(DISTINCT c.id), COUNT(e.id)

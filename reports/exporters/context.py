@@ -13,10 +13,10 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from centers.models import Unit
+from centers.periods import Period
 from courses.models import Program
 
 from .. import briefing, figures_cache, selectors
-from ..periods import Period
 from ..selectors import Basis, ProgramFigures, Rollup
 
 

@@ -2,8 +2,8 @@
 
 from django.core.management.base import CommandError
 
+from centers.periods import Period, PeriodError
 from centers.scoping import unit_from_key
-from reports.periods import Period, PeriodError
 
 
 def unit_and_period(options):

@@ -6,10 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
 from centers.models import Staff, Unit
+from centers.periods import Period
 from centers.scoping import unit_key
 from courses.locking import lock_reason
 from courses.models import Course
-from reports.periods import Period
 
 PASSWORD = "Tai-thu@2026"
 

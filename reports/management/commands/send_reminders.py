@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from centers.models import Staff
-from reports.periods import Period, PeriodError
+from centers.periods import Period, PeriodError
 from reports.reminders import overdue_centers
 
 

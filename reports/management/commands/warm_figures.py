@@ -3,9 +3,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from centers.periods import Period, PeriodError
 from reports.dashboard import warm
 from reports.formatting import vn_decimal, vn_int
-from reports.periods import Period, PeriodError
 
 
 class Command(BaseCommand):

@@ -9,9 +9,11 @@ import datetime
 import re
 from dataclasses import dataclass
 
-# The years written down once, where classes are (courses may not import reports): a class date outside them is
-# refused on entry, so every class's period can be named here.
-from courses.validators import FIRST_REPORTING_YEAR, LAST_SUPPORTED_YEAR
+# The years this module turns into periods, written down once here (the lowest layer): courses/validators.py
+# refuses a class date outside them on entry, so every class's period can be named here.
+FIRST_REPORTING_YEAR = 2000
+LAST_SUPPORTED_YEAR = 2100
+FIRST_REPORTING_DATE = datetime.date(FIRST_REPORTING_YEAR, 1, 1)
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _KEY = re.compile(r"^(?P<year>\d{4})(?:-(?P<part>Q[1-4]|H[12]|9M))?$")
