@@ -174,3 +174,12 @@ def unit_from_key(key: str, queryset: QuerySet[Unit] | None = None) -> Unit | No
         parent_code, code = key.split("-", 1)
         return queryset.filter(parent__code=parent_code, code=code).exclude(kind=Unit.Kind.PROVINCE).first()
     return queryset.filter(code=key, kind__in=[Unit.Kind.CENTRAL, Unit.Kind.PROVINCE]).first()
+
+
+def home_unit(scope) -> Unit | None:
+    """The unit whose figures a user's home page shows: their center, their province, or the nation."""
+    if scope.unit is not None:
+        return scope.unit
+    if scope.is_national:
+        return Unit.objects.get(kind=Unit.Kind.CENTRAL, parent=None)
+    return None

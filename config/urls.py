@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from centers import views as center_views
+from reports import views as report_views
 
 urlpatterns = [
-    path("", center_views.home, name="home"),
+    path("", report_views.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("courses.urls")),

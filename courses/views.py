@@ -23,9 +23,8 @@ from django.views.decorators.http import require_POST
 from centers.models import Unit
 from centers.periods import period_choices
 from centers.scoping import Action
-from reports import selectors
 
-from . import services
+from . import roster, services
 from .forms import (
     CancelCourseForm,
     CourseFilterForm,
@@ -306,7 +305,7 @@ def _render_detail(request, course, enrolments, formset, search, found, learner_
             "rows": rows,
             # Not the formset: a template's first lookup of formset.x is formset["x"], which builds every form.
             "management_form": formset.management_form,
-            "totals": selectors.course_result_totals(course=course),
+            "totals": roster.result_totals(course=course),
             "search": search,
             "found": found,
             "learner_form": learner_form,

@@ -752,20 +752,6 @@ def landing_year(unit: Unit, *, today: datetime.date) -> int:
     return latest_year_with_data(centers=centers_of(unit), today=today, basis=default_basis(unit))
 
 
-def course_result_totals(*, course: Course) -> dict:
-    """Enrolments of one class by result (one grouped query), for the foot of the roster."""
-    rows = (
-        Enrolment.objects.filter(course=course, removed_at__isnull=True)
-        .values("result")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    counts = {row["result"]: row["n"] for row in rows}
-    totals = [(label, counts.get(value, 0)) for value, label in Enrolment.Result.choices]
-    totals.append(("Chưa có kết quả", counts.get("", 0)))
-    return {"by_result": totals, "total": sum(counts.values())}
-
-
 # What a center writes in its quarterly report, in the report's order.
 NOTE_FIELDS = ("achievements", "shortcomings", "causes", "proposals", "next_tasks")
 

@@ -16,13 +16,38 @@ from django.views.decorators.http import require_POST
 from centers.models import Unit
 from centers.people import person_name
 from centers.periods import Period, PeriodError, period_choices
-from centers.scoping import Action, unit_key
-from centers.views import home_unit
+from centers.scoping import Action, home_unit, unit_key
 from courses.models import Program
 
 from . import briefing, selectors, services
 from .forms import BriefingForm, CommentForm, DeadlineForm, NarrativeForm, UnlockForm
 from .models import CenterReport, ExportLog
+
+
+@login_required
+def home(request):
+    """The landing page for the user's level: what they may see, with the year's figures per unit."""
+    scope = request.scope
+    unit = home_unit(scope)
+    today = timezone.localdate()
+    try:
+        period = Period.parse(request.GET["ky"]) if request.GET.get("ky") else None
+    except PeriodError:
+        period = None
+    if period is None:
+        period = Period(selectors.landing_year(unit, today=today) if unit else today.year, "Y")
+    rollup = selectors.rollup(unit=unit, period=period, compare=False) if unit else None
+    rows = []
+    if rollup is not None:
+        if scope.is_national:
+            rows = [(province, figures) for province, figures, _ in rollup.by_province()]
+        else:
+            rows = [(center, rollup.by_center.get(center.pk, selectors.Figures())) for center in rollup.centers]
+    return render(
+        request,
+        "home.html",
+        {"period": period, "years": range(today.year, today.year - 6, -1), "rollup": rollup, "rows": rows},
+    )
 
 
 def _period(key: str) -> Period:
