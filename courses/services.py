@@ -28,23 +28,17 @@ from centers.scoping import Action, Scope
 from .history import REASON_LENGTH, change_note
 from .locking import lock_reason
 from .models import Course, CourseLecturer, Enrolment, Learner, Lecturer, ethnic_minority_q
+from .signals import bulk_written
 from .text import course_search_key, fold, name_key, normalise_cccd
 from .validators import VERSION_MISSING
 
 
-def _refresh(cells) -> None:
-    """Keep the reports' maintained aggregates exact after a bulk write, in this same transaction.
+def _written(touched: set[tuple[int, datetime.date]]) -> None:
+    """Tell the layers above (the reports' maintained aggregates) which (center id, class start date) pairs a bulk
+    write touched, in this same transaction.
 
-    Single-object saves refresh through reports/signals.py; bulk_create and bulk_update send no signals."""
-    from reports import aggregates
-
-    aggregates.refresh(cells)
-
-
-def _cell(center_id: int, day: datetime.date):
-    from reports.aggregates import cell
-
-    return cell(center_id, day)
+    Single-object saves reach reports/signals.py through the model signals; bulk_create and bulk_update send none."""
+    bulk_written.send(sender=Course, touched=touched)
 
 
 def _user(user):
@@ -480,7 +474,7 @@ def results_record(*, scope: Scope, course: Course, entries: Iterable[ResultEntr
         enrolment.version += 1
     bulk_update_with_history(changed, Enrolment, ["result", "certificate_no", "version"], batch_size=500)
     if changed:
-        _refresh([_cell(course.center_id, course.start_date)])
+        _written({(course.center_id, course.start_date)})
     return len(changed)
 
 
@@ -683,8 +677,8 @@ def workbook_import(*, scope: Scope, center: Unit, parsed, course: Course | None
         batch_size=500,
         default_user=_user(user),
     )
-    _refresh(
-        {_cell(center.pk, plan.courses_by_code[fold(item.course_code)].start_date) for item in plan.enrolments}
-        | {_cell(center.pk, row.start_date) for row in plan.new_classes}
+    _written(
+        {(center.pk, plan.courses_by_code[fold(item.course_code)].start_date) for item in plan.enrolments}
+        | {(center.pk, row.start_date) for row in plan.new_classes}
     )
     return summary

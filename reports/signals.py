@@ -1,13 +1,15 @@
 """Single-object saves of classes, enrolments and learners refresh the maintained aggregates of the cells they
-touch, in the same transaction (services, the admin, anything that calls save()). Bulk writes call
-reports.aggregates.refresh themselves. Changes to what else the figures read (report statuses, plans, lecturers,
-the organisation chain) raise the stamps behind the cached figures and count the provinces' figures again."""
+touch, in the same transaction (services, the admin, anything that calls save()). Bulk writes in
+courses/services.py send courses.signals.bulk_written, which refreshes the cells they touched here. Changes to
+what else the figures read (report statuses, plans, lecturers, the organisation chain) raise the stamps behind
+the cached figures and count the provinces' figures again."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from centers.models import Unit, UnitName
 from courses.models import Course, Enrolment, Learner, Lecturer, Program
+from courses.signals import bulk_written
 
 from . import aggregates, figures_cache
 from .models import CenterReport, LecturerAggregate, PlanLine
@@ -41,6 +43,12 @@ def _enrolment_changed(sender, instance, raw=False, **kwargs):
         course = Course.objects.filter(pk=instance.course_id).values_list("center_id", "start_date").first()
         if course:
             aggregates.refresh([aggregates.cell(*course)])
+
+
+@receiver(bulk_written)
+def _bulk_written(sender, touched, **kwargs):
+    """A bulk write in courses/services.py (no model signals): refresh the cells of the (center, day) pairs."""
+    aggregates.refresh({aggregates.cell(center_id, day) for center_id, day in touched})
 
 
 @receiver(pre_save, sender=Learner)
