@@ -25,6 +25,7 @@ from courses.models import COUNTED_GROUP, COUNTED_LECTURER_KIND, Course, CourseL
 
 from . import figures_cache
 from .models import (
+    RESULT_FIELDS,
     GroupAggregate,
     LearnerAggregate,
     LecturerAggregate,
@@ -32,16 +33,9 @@ from .models import (
     ProvinceFigures,
     QuarterAggregate,
 )
+from .selectors import Basis, Part, aggregate_rows, count_parts, province_centers
 
 Cell = tuple[int, int, int]  # (center id, year, quarter)
-RESULT_FIELDS = {
-    "gioi": "gioi",
-    "kha": "kha",
-    "trung_binh": "trung_binh",
-    "khong_dat": "khong_dat",
-    "bo_hoc": "bo_hoc",
-    "": "no_result",
-}
 COUNT_FIELDS = ["classes", "enrolments", *RESULT_FIELDS.values()]
 
 
@@ -290,16 +284,12 @@ def refresh_courses(courses: Iterable[Course]) -> None:
 
 # -- the province figures ------------------------------------------------------------------------------------
 def _province_combinations(year: int) -> list[tuple[Period, str]]:
-    from .selectors import Basis
-
     return [(period, basis) for period in Period.of_year(year) for basis in Basis.values]
 
 
 def _count_provinces(provinces: set[int], year: int) -> dict[tuple[Period, str], dict]:
     """(period, basis) → province id → part, for every period of the year, every basis and each of these
     provinces: one read of their centers' aggregates (6 queries), counted in Python."""
-    from .selectors import Part, aggregate_rows, count_parts, province_centers
-
     centers, partition = province_centers(provinces)
     rows = aggregate_rows(centers, year)
     counted = {}
@@ -307,36 +297,6 @@ def _count_provinces(provinces: set[int], year: int) -> dict[tuple[Period, str],
         parts = count_parts(rows, period, basis, partition)
         counted[(period, basis)] = {province_id: parts.get(province_id, Part()) for province_id in provinces}
     return counted
-
-
-def store_province_parts(parts: dict, *, version: str, replace: bool) -> None:
-    """Store province parts: {(period, basis): {province id: part}}.
-
-    `replace`: a write's rows, counted under the province's lock, replace whatever is there. Otherwise (a reader's)
-    they only fill in: stale rows (another version) go first, and a row present after that is a write's, kept."""
-    rows = []
-    for (period, basis), by_province in parts.items():
-        for province_id, part in by_province.items():
-            value = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
-            rows.append(
-                ProvinceFigures(province_id=province_id, period=period.key, basis=basis, version=version, part=value)
-            )
-    if not rows:
-        return
-    if replace:
-        ProvinceFigures.objects.bulk_create(
-            rows,
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=["province", "period", "basis"],
-            update_fields=["version", "part"],
-        )
-    else:
-        stale = Q(pk__in=[])
-        for row in rows:
-            stale |= Q(province_id=row.province_id, period=row.period, basis=row.basis)
-        ProvinceFigures.objects.filter(stale).exclude(version=version).delete()
-        ProvinceFigures.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
 
 
 def _write_provinces(provinces: set[tuple[int, int]]) -> None:
@@ -349,7 +309,7 @@ def _write_provinces(provinces: set[tuple[int, int]]) -> None:
     for province_id, year in provinces:
         by_year[year].add(province_id)
     for year, ids in sorted(by_year.items()):
-        store_province_parts(_count_provinces(ids, year), version=version, replace=True)
+        figures_cache.store_province_parts(_count_provinces(ids, year), version=version, replace=True)
 
 
 def _years_with_data(centers: QuerySet | None) -> set[int]:
@@ -382,7 +342,7 @@ def _rebuild_provinces() -> None:
     ProvinceFigures.objects.all().delete()
     provinces = set(Unit.objects.provinces().values_list("pk", flat=True))
     for year in sorted(_years_with_data(None)):
-        store_province_parts(_count_provinces(provinces, year), version=version, replace=True)
+        figures_cache.store_province_parts(_count_provinces(provinces, year), version=version, replace=True)
 
 
 def rebuild() -> None:

@@ -41,7 +41,7 @@ from django.utils import timezone
 from centers.models import Unit
 from courses.models import COUNTING_VERSION
 
-from .models import DataStamp, FiguresEpoch, QuarterAggregate, SharedFigure
+from .models import DataStamp, FiguresEpoch, ProvinceFigures, QuarterAggregate, SharedFigure
 
 T = TypeVar("T")
 CACHE_ALIAS = "figures"
@@ -312,3 +312,34 @@ def clear(*, shared: bool = False) -> None:
     _cache().clear()
     if shared:
         SharedFigure.objects.all().delete()
+
+
+# -- the maintained province figures (counted by reports/aggregates.py and reports/selectors.py) ------------
+def store_province_parts(parts: dict, *, version: str, replace: bool) -> None:
+    """Store province parts: {(period, basis): {province id: part}}.
+
+    `replace`: a write's rows, counted under the province's lock, replace whatever is there. Otherwise (a reader's)
+    they only fill in: stale rows (another version) go first, and a row present after that is a write's, kept."""
+    rows = []
+    for (period, basis), by_province in parts.items():
+        for province_id, part in by_province.items():
+            value = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
+            rows.append(
+                ProvinceFigures(province_id=province_id, period=period.key, basis=basis, version=version, part=value)
+            )
+    if not rows:
+        return
+    if replace:
+        ProvinceFigures.objects.bulk_create(
+            rows,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["province", "period", "basis"],
+            update_fields=["version", "part"],
+        )
+    else:
+        stale = Q(pk__in=[])
+        for row in rows:
+            stale |= Q(province_id=row.province_id, period=row.period, basis=row.basis)
+        ProvinceFigures.objects.filter(stale).exclude(version=version).delete()
+        ProvinceFigures.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)

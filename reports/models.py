@@ -242,6 +242,17 @@ class ExportLog(models.Model):
 
 
 # -- maintained aggregates (kept exact by reports/aggregates.py in every write's transaction) -----------------
+# A result's column in QuarterAggregate ("" = no result yet): read by the aggregates and by the selectors.
+RESULT_FIELDS = {
+    "gioi": "gioi",
+    "kha": "kha",
+    "trung_binh": "trung_binh",
+    "khong_dat": "khong_dat",
+    "bo_hoc": "bo_hoc",
+    "": "no_result",
+}
+
+
 class QuarterAggregate(models.Model):
     """Counted classes and enrolments of one center, program, quarter, co-organisation and format."""
 

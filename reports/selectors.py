@@ -39,7 +39,7 @@ from courses.models import (
 from courses.text import roster_sort_key
 
 from . import figures_cache
-from .models import CenterReport, Deadline, PlanLine, default_deadline
+from .models import RESULT_FIELDS, CenterReport, Deadline, PlanLine, default_deadline
 
 logger = logging.getLogger(__name__)
 
@@ -427,7 +427,6 @@ class AggregateRows:
 
 
 def aggregate_rows(centers_qs, year: int) -> AggregateRows:
-    from .aggregates import RESULT_FIELDS as result_fields
     from .models import GroupAggregate, LearnerAggregate, LecturerAggregate, QuarterAggregate
 
     def of(model):
@@ -447,7 +446,7 @@ def aggregate_rows(centers_qs, year: int) -> AggregateRows:
                 "format",
                 "classes",
                 "enrolments",
-                *result_fields.values(),
+                *RESULT_FIELDS.values(),
             )
         ),
         groups=list(of(GroupAggregate).values_list("center_id", "quarter", "group", "enrolments", "minority")),
@@ -465,9 +464,7 @@ def count_parts(rows: AggregateRows, period: Period, basis: str, partition: Part
 
     Which quarters count is decided per center: every quarter of the period, or (a basis on reports) those whose
     report has an admitted status; distinct learners and lecturers are read for exactly that set of quarters."""
-    from .aggregates import RESULT_FIELDS as result_fields
-
-    result_keys = list(result_fields)
+    result_keys = list(RESULT_FIELDS)
     full = sum(1 << (q.index - 1) for q in period.quarters())
     statuses = admitted_statuses(basis)
     admitted: dict[int, int] | None = None
@@ -568,11 +565,9 @@ def province_parts(centers: list[Unit], period: Period, basis: str) -> dict:
 def _store_province_parts(parts: dict, version: str) -> None:
     """Rows a reader counted: in place of stale ones, but never over a row a write stored meanwhile (counted
     under the province's lock, so newer than the reader's)."""
-    from .aggregates import store_province_parts
-
     try:
         with transaction.atomic():
-            store_province_parts(parts, version=version, replace=False)
+            figures_cache.store_province_parts(parts, version=version, replace=False)
     except DatabaseError:  # not kept: counted again at the next look; the page must not fail for it
         logger.exception("Không lưu được số liệu tổng hợp của tỉnh")
 
