@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from centers.models import Unit
 
 from .locking import lock_reason
+from .messages import cccd_elsewhere
 from .models import Course, Enrolment, Learner, Program
 from .text import fold, name_key
 from .workbook import CLASS_SHEET, LEARNER_SHEET, CellError, ClassRow, LearnerRow, ParsedWorkbook
@@ -199,8 +200,6 @@ def _plan_learners(plan: ImportPlan, parsed: ParsedWorkbook) -> None:
         if row.national_id:
             existing = by_cccd.get(row.national_id)
             if existing is not None and existing.center_id != center.pk:
-                from .services import cccd_elsewhere  # services imports this module
-
                 message = cccd_elsewhere(existing.center, center.parent_id)
                 _error(plan, LEARNER_SHEET, row.row, "Số CCCD", message[0].lower() + message[1:])
                 continue

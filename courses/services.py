@@ -26,7 +26,9 @@ from centers.models import Unit
 from centers.scoping import Action, Scope
 
 from .history import REASON_LENGTH, change_note
+from .importing import plan_import
 from .locking import lock_reason
+from .messages import cccd_elsewhere
 from .models import Course, CourseLecturer, Enrolment, Learner, Lecturer, ethnic_minority_q
 from .signals import bulk_written
 from .text import course_search_key, fold, name_key, normalise_cccd
@@ -206,23 +208,6 @@ def _cccd_taken(holder: Learner, center_id: int) -> str:
             "tạo mới."
         ) % {"name": holder.full_name}
     return cccd_elsewhere(holder.center, Unit.objects.filter(pk=center_id).values_list("parent_id", flat=True).first())
-
-
-def cccd_elsewhere(holder_center: Unit, province_id: int | None) -> str:
-    """The message for a CCCD held by another center: which board hands the record over (the user's own, or the
-    one of the province named), never the person's name."""
-    province = holder_center.parent
-    if province is not None and province.pk == province_id:
-        return _(
-            "Số CCCD này đã được đăng ký cho một học viên do đơn vị khác quản lý, nên không tạo được học viên mới với "
-            "số này. Nếu đúng là cùng một người đã chuyển về trung tâm, đề nghị Ban Tuyên giáo tỉnh chuyển hồ sơ học "
-            "viên về trung tâm (Ban tìm theo số CCCD ở mục Học viên); nếu nhập nhầm số, hãy kiểm tra lại."
-        )
-    return _(
-        "Số CCCD này đã được đăng ký cho một học viên do đơn vị khác quản lý (ở %(area)s), nên không tạo được học viên "
-        "mới với số này. Nếu đúng là cùng một người đã chuyển về trung tâm, đề nghị %(board)s chuyển hồ sơ học viên "
-        "về trung tâm; nếu nhập nhầm số, hãy kiểm tra lại."
-    ) % {"area": province.area_name if province else "", "board": province.name if province else ""}
 
 
 def _validate_learner(learner: Learner) -> None:
@@ -582,8 +567,6 @@ def workbook_import(*, scope: Scope, center: Unit, parsed, course: Course | None
     The plan is made again here, under the transaction, so the write matches the database as it is now.
     Returns the plan's summary: how many classes, learners, enrolments and results were written.
     """
-    from .importing import plan_import
-
     scope.require(Action.ENTER_DATA, center)
     if course is not None:
         course = Course.objects.select_for_update(no_key=True).get(pk=course.pk)
