@@ -81,9 +81,9 @@ loadtest: benchdb
 		AXES_FAILURE_LIMIT=1000 $(BIN)/gunicorn config.wsgi --workers $(WORKERS) --bind 127.0.0.1:$(LOAD_PORT) \
 		--pid /tmp/llct-gunicorn.pid --daemon --log-level warning --error-logfile /tmp/llct-gunicorn.log
 	@sleep 3
-	LOADTEST_PLAN=/tmp/llct-loadtest.json $(BIN)/locust -f reports/benchmarks/locustfile.py --headless -u 50 -r 2 \
+	LOADTEST_PLAN=/tmp/llct-loadtest.json $(BIN)/locust -f reports/demo/benchmarks/locustfile.py --headless -u 50 -r 2 \
 		-t 85s --reset-stats --host http://127.0.0.1:$(LOAD_PORT) --only-summary $(if $(WRITES),,--exclude-tags writes) \
-		--csv reports/benchmarks/results/loadtest$(if $(WRITES),-writes,); \
+		--csv reports/demo/benchmarks/results/loadtest$(if $(WRITES),-writes,); \
 		status=$$?; kill $$(cat /tmp/llct-gunicorn.pid); exit $$status
 
 clean:

@@ -46,7 +46,7 @@ def test_the_load_tests_users_can_sign_in_read_and_record_results(tmp_path, clie
     import json
 
     from courses.locking import lock_reason
-    from reports.benchmarks.pages import results_form
+    from reports.demo.benchmarks.pages import results_form
 
     call_command(
         "generate_load",
@@ -81,7 +81,7 @@ def test_the_load_tests_users_can_sign_in_read_and_record_results(tmp_path, clie
 def test_the_benchmark_runs_every_operation_on_small_data_and_its_figures_agree_with_the_baseline():
     """`make bench` on a tiny data set: every row of the table is there, with the runs asked for, and the
     maintained rollup gives the plain GROUP BY's figures (a benchmark of wrong figures would measure nothing)."""
-    from reports.benchmarks import run as bench
+    from reports.demo.benchmarks import run as bench
 
     call_command(
         "generate_load",

@@ -7,10 +7,10 @@ from django.db import connection
 from django.utils import timezone
 
 from config.startup import settle
-from reports.benchmarks import run as bench
+from reports.demo.benchmarks import run as bench
 from reports.formatting import vn_int
 
-RESULTS = Path(__file__).resolve().parents[2] / "benchmarks" / "results"
+RESULTS = Path(__file__).resolve().parents[2] / "demo" / "benchmarks" / "results"
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from reports.demo.loadgen import LoadGenerator
 from reports.formatting import vn_int
-from reports.loadgen import LoadGenerator
 
 
 class Command(BaseCommand):

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from centers.demo_units import PROVINCES, center_name
 from centers.models import Staff, Unit
+from courses.models import Course, Enrolment, Learner, Lecturer, Program
+from courses.services import figures_freeze
+from courses.text import course_search_key, name_key, vietnamese_sort_key
 from reports.formatting import vn_int
 
-from .models import Course, Enrolment, Learner, Lecturer, Program
-from .services import figures_freeze
-from .text import course_search_key, name_key, vietnamese_sort_key
+from .units import PROVINCES, center_name
 
 YEARS = (2022, 2023, 2024)
 DEMO_PASSWORD = "Llct@2026"

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from courses.demo import ADMIN_USER, DEMO_PASSWORD, DEMO_USERS, DemoLoader
+from reports.demo.loader import ADMIN_USER, DEMO_PASSWORD, DEMO_USERS, DemoLoader
 
 
 class Command(BaseCommand):

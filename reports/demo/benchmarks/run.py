@@ -28,11 +28,10 @@ from centers.scoping import Scope, unit_key
 from courses import services
 from courses.models import Course, Enrolment, Learner
 from courses.workbook import LEARNER_HEADERS, read_workbook
-
-from .. import aggregates, figures_cache, selectors
-from ..dashboard import warm
-from ..exporters.context import build_context
-from ..exporters.xlsx import RosterSheet, render_workbook
+from reports import aggregates, figures_cache, selectors
+from reports.dashboard import warm
+from reports.exporters.context import build_context
+from reports.exporters.xlsx import RosterSheet, render_workbook
 
 BASELINE_SQL = """
     SELECT c.program_id, COUNT(DISTINCT c.id), COUNT(e.id)

@@ -20,10 +20,9 @@ from django.utils import timezone
 from centers.models import Unit
 from courses.models import Course, Enrolment, Learner, Lecturer, Program
 from courses.text import course_search_key, name_key, vietnamese_sort_key
-
-from . import aggregates
-from .formatting import vn_int
-from .models import CenterReport, PlanLine
+from reports import aggregates
+from reports.formatting import vn_int
+from reports.models import CenterReport, PlanLine
 
 PROGRAM_WEIGHTS = {"KND": 14, "DVM": 13, "BTCB": 6, "DT": 10, "CD": 12, "NVTG": 3, "CNKT": 12, "TCLL": 4, "NQ": 26}
 PROGRAM_SIZE = {
