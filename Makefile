@@ -49,6 +49,7 @@ format: install
 
 test: install chromium
 	$(BIN)/ruff check .
+	$(BIN)/python .ci/layers.py
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest
 
