@@ -4,6 +4,12 @@ courses/services.py send courses.signals.bulk_written, which refreshes the cells
 what else the figures read (report statuses, plans, lecturers, the organisation chain) raise the stamps behind
 the cached figures and count the provinces' figures again."""
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -13,6 +19,61 @@ from courses.signals import bulk_written
 
 from . import aggregates, figures_cache
 from .models import CenterReport, LecturerAggregate, PlanLine
+
+
+@dataclass
+class _Pending:
+    cells: set = field(default_factory=set)
+    lecturer_years: set = field(default_factory=set)
+    changed_years: set = field(default_factory=set)
+
+
+_pending: ContextVar[_Pending | None] = ContextVar("figures_pending", default=None)
+
+
+@contextmanager
+def counting_once() -> Iterator[None]:
+    """Many writes counted once: inside, the receivers below only note what each save touched; on the way out the
+    cells, lecturer years and changed years are counted in one go, in one transaction. For code that saves rows one
+    by one in bulk (test fixtures, data loaders), never for a user's request: figures read inside are stale."""
+    if _pending.get() is not None:  # nested: the outer block counts
+        yield
+        return
+    pending = _Pending()
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    if pending.cells or pending.lecturer_years or pending.changed_years:
+        with transaction.atomic():
+            aggregates.refresh(pending.cells)
+            aggregates.refresh_lecturers(pending.lecturer_years)
+            aggregates.figures_changed(pending.changed_years)
+
+
+def _refresh(cells: Iterable) -> None:
+    pending = _pending.get()
+    if pending is None:
+        aggregates.refresh(cells)
+    else:
+        pending.cells.update(cell for cell in cells if cell is not None)
+
+
+def _refresh_lecturers(center_years: Iterable[tuple[int, int]]) -> None:
+    pending = _pending.get()
+    if pending is None:
+        aggregates.refresh_lecturers(center_years)
+    else:
+        pending.lecturer_years.update(center_years)
+
+
+def _figures_changed(center_years: Iterable[tuple[int, int]]) -> None:
+    pending = _pending.get()
+    if pending is None:
+        aggregates.figures_changed(center_years)
+    else:
+        pending.changed_years.update(center_years)
 
 
 def _stored(instance, raw: bool, *fields: str):
@@ -33,7 +94,7 @@ def _remember_course_cell(sender, instance, raw=False, **kwargs):
 def _course_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         now = aggregates.cell(instance.center_id, instance.start_date)
-        aggregates.refresh({getattr(instance, "_cell_before", None), now})
+        _refresh({getattr(instance, "_cell_before", None), now})
 
 
 @receiver(post_save, sender=Enrolment)
@@ -42,13 +103,13 @@ def _enrolment_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         course = Course.objects.filter(pk=instance.course_id).values_list("center_id", "start_date").first()
         if course:
-            aggregates.refresh([aggregates.cell(*course)])
+            _refresh([aggregates.cell(*course)])
 
 
 @receiver(bulk_written)
 def _bulk_written(sender, touched, **kwargs):
     """A bulk write in courses/services.py (no model signals): refresh the cells of the (center, day) pairs."""
-    aggregates.refresh({aggregates.cell(center_id, day) for center_id, day in touched})
+    _refresh({aggregates.cell(center_id, day) for center_id, day in touched})
 
 
 @receiver(pre_save, sender=Learner)
@@ -62,7 +123,7 @@ def _learner_changed(sender, instance, created=False, raw=False, **kwargs):
     if raw or created or instance._counted_before == (instance.group, instance.ethnicity):
         return
     cells = Course.objects.filter(enrolments__learner=instance).values_list("center_id", "start_date").distinct()
-    aggregates.refresh({aggregates.cell(center_id, day) for center_id, day in cells})
+    _refresh({aggregates.cell(center_id, day) for center_id, day in cells})
 
 
 # -- the stamps behind cached figures (reports/figures_cache.py) ---------------------------------------------------
@@ -84,12 +145,12 @@ def _report_saved(sender, instance, raw=False, **kwargs):
     if before == tuple(getattr(instance, name) for name in _ADMITTING):
         figures_cache.touch(pairs)
     else:  # new, or its status (or period) changed
-        aggregates.figures_changed(pairs | {before[:2]} if before else pairs)
+        _figures_changed(pairs | {before[:2]} if before else pairs)
 
 
 @receiver(post_delete, sender=CenterReport)
 def _report_deleted(sender, instance, **kwargs):
-    aggregates.figures_changed([(instance.center_id, instance.year)])
+    _figures_changed([(instance.center_id, instance.year)])
 
 
 @receiver(post_save, sender=PlanLine)
@@ -101,7 +162,7 @@ def _plan_changed(sender, instance, raw=False, **kwargs):
     report = CenterReport.objects.filter(pk=instance.report_id).values_list("center_id", "year", "quarter").first()
     if report:
         center_id, year, quarter = report
-        aggregates.figures_changed([(center_id, year), (center_id, year + 1 if quarter == 4 else year)])
+        _figures_changed([(center_id, year), (center_id, year + 1 if quarter == 4 else year)])
 
 
 @receiver(pre_save, sender=Lecturer)
@@ -128,7 +189,7 @@ def _lecturer_deleted(sender, instance, **kwargs):
 
 def _recount_lecturers(center_id: int) -> None:
     years = LecturerAggregate.objects.filter(center_id=center_id).values_list("year", flat=True).distinct()
-    aggregates.refresh_lecturers({(center_id, year) for year in years})
+    _refresh_lecturers({(center_id, year) for year in years})
 
 
 @receiver(m2m_changed, sender=Course.lecturers.through)
@@ -137,9 +198,9 @@ def _course_lecturers_changed(sender, instance, action, reverse, pk_set, **kwarg
         return
     if reverse:  # lecturer.courses changed: the classes are pk_set, or every class of the lecturer on clear
         courses = Course.objects.filter(pk__in=pk_set) if pk_set else Course.objects.filter(center=instance.center_id)
-        aggregates.refresh_lecturers({(c, d.year) for c, d in courses.values_list("center_id", "start_date")})
+        _refresh_lecturers({(c, d.year) for c, d in courses.values_list("center_id", "start_date")})
     else:
-        aggregates.refresh_lecturers([(instance.center_id, instance.start_date.year)])
+        _refresh_lecturers([(instance.center_id, instance.start_date.year)])
 
 
 @receiver(pre_save, sender=Unit)

@@ -28,6 +28,15 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """A fixture that saves dozens of rows counts the figures once, when it is done (not at each save)."""
+    from reports.signals import counting_once
+
+    with counting_once():
+        return (yield)
+
+
 @pytest.fixture
 def central(db):
     return central_unit()

@@ -315,3 +315,37 @@ def test_a_lecturer_deleted_is_no_longer_counted(center):
         selectors.rollup(unit=center, period=Period.parse("2026"), basis="all", compare=False).lecturers["chuyen_trach"]
         == 0
     )
+
+
+def test_saves_inside_counting_once_are_counted_together_when_it_ends(center, other_center, province):
+    """Fixtures and loaders save rows one by one; inside counting_once nothing is counted until the block ends,
+    then every touched quarter (two centers, two quarters, a moved class, a report approved) at once, exactly."""
+    from reports.signals import counting_once
+
+    with counting_once():
+        moved = CourseFactory(center=center, start_date=datetime.date(2026, 2, 3))
+        for where, day in ((center, datetime.date(2026, 2, 3)), (other_center, datetime.date(2026, 5, 4))):
+            EnrolmentFactory.create_batch(3, course=CourseFactory(center=where, start_date=day))
+        moved.start_date = datetime.date(2026, 8, 3)
+        moved.end_date = datetime.date(2026, 8, 7)
+        moved.save()
+        approve(center, 2026, 1)
+        assert not QuarterAggregate.objects.exists()  # nothing counted yet
+    assert (
+        QuarterAggregate.objects.filter(center=center).count()
+        and QuarterAggregate.objects.filter(center=other_center).count()
+    )
+    exact()
+    same_as_raw(province, "2026")
+    same_as_raw(province, "2026-Q1", basis=selectors.Basis.APPROVED)
+
+
+def test_a_failed_block_counts_nothing_and_leaves_the_next_saves_counted_at_once(center):
+    from reports.signals import counting_once
+
+    with pytest.raises(RuntimeError), transaction.atomic(), counting_once():
+        CourseFactory(center=center, start_date=datetime.date(2026, 2, 3))
+        raise RuntimeError("a save further on failed")
+    assert not Course.objects.exists() and not QuarterAggregate.objects.exists()
+    CourseFactory(center=center, start_date=datetime.date(2026, 2, 3))  # outside: counted at the save
+    assert QuarterAggregate.objects.filter(center=center, year=2026).exists()
