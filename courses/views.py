@@ -35,6 +35,7 @@ from .forms import (
     LecturerForm,
     ResultFormSet,
     UploadForm,
+    apply_errors,
 )
 from .importing import plan_import
 from .models import Course, Enrolment, ImportBatch, Learner, Lecturer, Program
@@ -53,15 +54,6 @@ def _id(value) -> int:
     if not text.isdigit() or len(text) > 18:
         raise Http404(_("Không tìm thấy dữ liệu."))
     return int(text)
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: field errors on their fields, the rest on top."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _own_center(request, action=Action.ENTER_DATA):

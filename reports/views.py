@@ -17,6 +17,7 @@ from centers.models import Unit
 from centers.people import person_name
 from centers.periods import Period, PeriodError, period_choices
 from centers.scoping import Action, home_unit, unit_key
+from courses.forms import apply_errors
 from courses.models import Program
 
 from . import briefing, selectors, services
@@ -183,7 +184,7 @@ def report_save(request, unit, period):
                 **form.narrative(),
             )
     except ValidationError as error:
-        _add_errors(form, error)
+        apply_errors(form, error)
         return _center_report(request, center, period, form=form, status=400)
     if "submit" not in request.POST:
         messages.success(request, _("Đã lưu báo cáo."))
@@ -199,21 +200,12 @@ def report_save(request, unit, period):
         form = NarrativeForm(data, instance=report, programs=Program.objects.order_by("order"))
         form.is_valid()
         form.add_error(None, _("Đã lưu bản nháp; báo cáo chưa được gửi vì:"))
-        _add_errors(form, error)
+        apply_errors(form, error)
         return _center_report(request, center, period, form=form, status=400)
     messages.success(request, _("Đã gửi báo cáo %(p)s tới Ban Tuyên giáo tỉnh.") % {"p": period.label})
     for warning in check.warnings:
         messages.warning(request, warning)
     return redirect(report_url(center, period))
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's refusal on the form: on the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _review_post(request, unit, period, action):
@@ -350,8 +342,7 @@ def briefing_page(request, unit, period):
                 messages.success(request, _("Đã lưu đoạn tổng hợp; bản này sẽ được dùng khi xuất báo cáo."))
                 return redirect(request.get_full_path())
         except ValidationError as error:
-            for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_errors(form, error)
     return render(
         request,
         "reports/briefing.html",
