@@ -24,7 +24,7 @@ from centers.models import Unit
 from centers.periods import period_choices
 from centers.scoping import Action
 
-from . import roster, services
+from . import roster, selectors, services
 from .forms import (
     CancelCourseForm,
     CourseFilterForm,
@@ -39,7 +39,7 @@ from .forms import (
 )
 from .importing import plan_import
 from .models import Course, Enrolment, ImportBatch, Learner, Lecturer, Program
-from .text import fold, normalise_cccd, roster_sort_key, search_words
+from .text import fold, normalise_cccd, roster_sort_key
 from .validators import VERSION_MISSING
 from .workbook import read_workbook, template_workbook
 
@@ -81,33 +81,11 @@ def course_list(request):
         centers=scope.centers().order_by("code"),
         period_choices=period_choices(range(2020, today.year + 1)),
     )
-    courses = scope.filter(Course.objects.select_related("center", "program"))
     if form.is_bound:
         form.is_valid()  # a value that is not valid is shown with its error; the valid ones still filter
-        data = form.cleaned_data
-        for word in search_words(data.get("q") or ""):  # every word, with or without diacritics
-            courses = courses.filter(search_key__contains=word)
-        if data.get("trung_tam"):
-            courses = courses.filter(center=data["trung_tam"])
-        if data.get("chuong_trinh"):
-            courses = courses.filter(program=data["chuong_trinh"])
-        if data.get("ky"):
-            courses = courses.filter(start_date__gte=data["ky"].start, start_date__lte=data["ky"].end)
-        if data.get("trang_thai"):
-            courses = courses.filter(status=data["trang_thai"])
-        if data.get("hinh_thuc"):
-            courses = courses.filter(format=data["hinh_thuc"])
-    page = Paginator(courses.order_by("-start_date", "code"), PAGE_SIZE).get_page(request.GET.get("trang"))
-    # Count enrolments for the page's classes only (one grouped query), not for every class in scope.
-    counts = dict(
-        Enrolment.objects.filter(course__in=[c.pk for c in page], removed_at__isnull=True)
-        .values("course_id")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("course_id", "n")
-    )
-    for course in page:
-        course.n_enrolments = counts.get(course.pk, 0)
+    courses = selectors.course_list(scope, form.cleaned_data if form.is_bound else {})
+    page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("trang"))
+    selectors.with_enrolment_counts(page)
     query = request.GET.copy()
     query.pop("trang", None)
     return render(

@@ -1,6 +1,8 @@
 """The pieces the views are glue around: the data basis parser, the form-errors helper, the export service, the
 class-list selector and the import services (the batch recorded in the import's own transaction)."""
 
+import datetime
+
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
@@ -8,6 +10,7 @@ from django.http import Http404
 
 from centers.periods import Period
 from centers.scoping import Scope
+from courses import selectors as course_selectors
 from courses.forms import apply_errors
 from reports import services as report_services
 from reports.forms import parse_basis
@@ -89,3 +92,34 @@ def test_the_export_service_refuses_a_unit_outside_the_scope(center_user, provin
             scope=Scope.for_user(center_user), unit=far_center, period=Period.parse("2023"), fmt="xlsx"
         )
     assert not ExportLog.objects.exists()
+
+
+# -- the class list ------------------------------------------------------------------------------------------------
+def test_the_class_list_selector_filters_within_the_scope(board_user, center, other_center, far_center):
+
+    from tests.factories import CourseFactory, EnrolmentFactory, program
+
+    a = CourseFactory(
+        center=center, code="A", title="Lớp A", program=program("KND"), start_date=datetime.date(2023, 2, 1)
+    )
+    b = CourseFactory(center=other_center, code="B", title="Lớp B", start_date=datetime.date(2023, 5, 1))
+    CourseFactory(center=far_center, code="C", title="Lớp C", start_date=datetime.date(2023, 5, 1))
+    scope = Scope.for_user(board_user)
+
+    def codes(**filters):
+        return [c.code for c in course_selectors.course_list(scope, filters)]
+
+    assert codes() == ["B", "A"]  # newest first, the other province's class never
+    assert codes(trung_tam=center) == ["A"]
+    assert codes(ky=Period.parse("2023-Q2")) == ["B"]
+    assert codes(q="a", chuong_trinh=program("KND")) == ["A"]
+    assert codes(q="") == ["B", "A"]
+
+    EnrolmentFactory(course=a)
+    removed = EnrolmentFactory(course=a)
+    removed.removed_at = datetime.datetime(2023, 3, 1, tzinfo=datetime.UTC)
+    removed.save()
+    courses = list(course_selectors.course_list(scope, {}))
+    course_selectors.with_enrolment_counts(courses)
+    assert {c.code: c.n_enrolments for c in courses} == {"A": 1, "B": 0}
+    assert b.pk in {c.pk for c in courses}
