@@ -17,6 +17,8 @@ from reports.forms import parse_basis
 from reports.models import ExportLog
 from reports.selectors import Basis
 
+from .factories import CourseFactory, EnrolmentFactory, program
+
 pytestmark = pytest.mark.django_db
 
 
@@ -96,9 +98,6 @@ def test_the_export_service_refuses_a_unit_outside_the_scope(center_user, provin
 
 # -- the class list ------------------------------------------------------------------------------------------------
 def test_the_class_list_selector_filters_within_the_scope(board_user, center, other_center, far_center):
-
-    from tests.factories import CourseFactory, EnrolmentFactory, program
-
     a = CourseFactory(
         center=center, code="A", title="Lớp A", program=program("KND"), start_date=datetime.date(2023, 2, 1)
     )
