@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -37,11 +36,11 @@ from .forms import (
     UploadForm,
     apply_errors,
 )
-from .importing import plan_import
+from .importing import plan_batch
 from .models import Course, Enrolment, ImportBatch, Learner, Lecturer, Program
 from .text import fold, normalise_cccd, roster_sort_key
 from .validators import VERSION_MISSING
-from .workbook import read_workbook, template_workbook
+from .workbook import template_workbook
 
 PAGE_SIZE = 50
 
@@ -396,7 +395,6 @@ def _import_flow(request, *, center, course=None):
     """Upload → preview (nothing written) → confirm (all written in one transaction, or nothing)."""
     scope = request.scope
     kind = ImportBatch.Kind.ROSTER if course else ImportBatch.Kind.CENTER
-    roster = course is not None
     form = UploadForm()
     plan = batch = None
     if request.method == "POST" and "confirm" in request.POST:
@@ -405,21 +403,13 @@ def _import_flow(request, *, center, course=None):
             pk=_id(request.POST.get("batch")),
             action=Action.ENTER_DATA,
         )
-        parsed = read_workbook(bytes(batch.content), roster=roster)
         try:
-            applied = services.workbook_import(
-                scope=scope, center=center, parsed=parsed, course=course, user=request.user
-            )
+            s = services.import_confirm(scope=scope, batch=batch, user=request.user)
         except ValidationError as error:
             for message in error.messages[:20]:
                 messages.error(request, message)
-            plan = plan_import(center=center, parsed=parsed, course=course)
+            plan = plan_batch(batch)
         else:
-            batch.status = ImportBatch.Status.APPLIED
-            batch.applied_at = timezone.now()
-            batch.summary = applied
-            batch.save(update_fields=["status", "applied_at", "summary"])
-            s = batch.summary
             messages.success(
                 request,
                 _("Đã ghi: %(c)s lớp mới, %(l)s học viên mới, %(e)s lượt học viên mới, %(r)s kết quả cập nhật.")
@@ -430,19 +420,13 @@ def _import_flow(request, *, center, course=None):
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            content = upload.read()
-            parsed = read_workbook(content, roster=roster)
-            plan = plan_import(center=center, parsed=parsed, course=course)
-            batch = ImportBatch.objects.create(
+            plan, batch = services.import_upload(
+                scope=scope,
                 center=center,
+                content=upload.read(),
+                filename=upload.name,
                 course=course,
-                kind=kind,
-                filename=upload.name[:255],
-                content=content if plan.ok else b"",  # a rejected file is not kept, only its summary
-                sha256=hashlib.sha256(content).hexdigest(),
-                summary=plan.summary(),
-                uploaded_by=request.user,
-                status=ImportBatch.Status.PENDING if plan.ok else ImportBatch.Status.REJECTED,
+                user=request.user,
             )
     return render(
         request,
