@@ -698,7 +698,11 @@ def import_confirm(*, scope: Scope, batch: ImportBatch, user=None) -> dict:
     """Write a pending upload and mark its batch applied, in the one transaction of the write: a refused or failed
     write leaves nothing written and the batch pending; a batch is applied once (a second confirmation, a double
     click, is refused). Returns what was written (`workbook_import`'s summary), also kept on the batch."""
-    batch = ImportBatch.objects.select_for_update().select_related("center", "course").get(pk=batch.pk)
+    batch = (
+        ImportBatch.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("center", "course")
+        .get(pk=batch.pk)
+    )
     scope.require(Action.ENTER_DATA, batch.center)
     if batch.status != ImportBatch.Status.PENDING:
         raise ValidationError(_("Tệp này đã được xử lý; hãy tải tệp lên lại nếu cần ghi thêm."))
