@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +35,17 @@ def share_validators(form: forms.BaseForm, **validators) -> None:
     service (the backstop) is reached."""
     for name, field_validators in validators.items():
         form.fields[name].validators.extend(field_validators)
+
+
+def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on a form: field errors on their fields, the rest above the form.
+
+    The one mapping from a refusal to form errors, for every app's views (reports' views use it too)."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
 
 
 class VersionField(forms.IntegerField):

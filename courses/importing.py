@@ -14,9 +14,9 @@ from centers.models import Unit
 
 from .locking import lock_reason
 from .messages import cccd_elsewhere
-from .models import Course, Enrolment, Learner, Program
+from .models import Course, Enrolment, ImportBatch, Learner, Program
 from .text import fold, name_key
-from .workbook import CLASS_SHEET, LEARNER_SHEET, CellError, ClassRow, LearnerRow, ParsedWorkbook
+from .workbook import CLASS_SHEET, LEARNER_SHEET, CellError, ClassRow, LearnerRow, ParsedWorkbook, read_workbook
 
 
 @dataclass
@@ -100,6 +100,12 @@ def plan_import(*, center: Unit, parsed: ParsedWorkbook, course: Course | None =
     sheets = [CLASS_SHEET, LEARNER_SHEET]
     plan.errors.sort(key=lambda e: (sheets.index(e.sheet) if e.sheet in sheets else -1, e.row or 0))
     return plan
+
+
+def plan_batch(batch: ImportBatch) -> ImportPlan:
+    """The plan of an uploaded batch's file, as the database is now (what confirming it would write)."""
+    parsed = read_workbook(bytes(batch.content), roster=batch.course_id is not None)
+    return plan_import(center=batch.center, parsed=parsed, course=batch.course)
 
 
 def _error(plan, sheet, row, column, message):

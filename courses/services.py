@@ -12,6 +12,7 @@ it, so it cannot wait in a circle with this write for the data stamps both raise
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -26,13 +27,14 @@ from centers.models import Unit
 from centers.scoping import Action, Scope
 
 from .history import REASON_LENGTH, change_note
-from .importing import plan_import
+from .importing import ImportPlan, plan_import
 from .locking import lock_reason
 from .messages import cccd_elsewhere
-from .models import Course, CourseLecturer, Enrolment, Learner, Lecturer, ethnic_minority_q
+from .models import Course, CourseLecturer, Enrolment, ImportBatch, Learner, Lecturer, ethnic_minority_q
 from .signals import bulk_written
 from .text import course_search_key, fold, name_key, normalise_cccd
 from .validators import VERSION_MISSING
+from .workbook import read_workbook
 
 
 def _written(touched: set[tuple[int, datetime.date]]) -> None:
@@ -665,3 +667,49 @@ def workbook_import(*, scope: Scope, center: Unit, parsed, course: Course | None
         | {(center.pk, row.start_date) for row in plan.new_classes}
     )
     return summary
+
+
+# -- the upload page: upload (preview, nothing of the file written), then confirm -------------------------------------
+@transaction.atomic
+def import_upload(
+    *, scope: Scope, center: Unit, content: bytes, filename: str, course: Course | None = None, user=None
+) -> tuple[ImportPlan, ImportBatch]:
+    """Read and match an uploaded workbook (its classes and learners are not written) and record the upload: a batch
+    pending confirmation, or rejected with the summary of its errors (a rejected file's content is not kept).
+    `course`: the class page's upload of its roster (only the learners' sheet is read)."""
+    scope.require(Action.ENTER_DATA, center)
+    plan = plan_import(center=center, parsed=read_workbook(content, roster=course is not None), course=course)
+    batch = ImportBatch.objects.create(
+        center=center,
+        course=course,
+        kind=ImportBatch.Kind.ROSTER if course is not None else ImportBatch.Kind.CENTER,
+        filename=filename[:255],
+        content=content if plan.ok else b"",
+        sha256=hashlib.sha256(content).hexdigest(),
+        summary=plan.summary(),
+        uploaded_by=user if user and user.is_authenticated else None,
+        status=ImportBatch.Status.PENDING if plan.ok else ImportBatch.Status.REJECTED,
+    )
+    return plan, batch
+
+
+@transaction.atomic
+def import_confirm(*, scope: Scope, batch: ImportBatch, user=None) -> dict:
+    """Write a pending upload and mark its batch applied, in the one transaction of the write: a refused or failed
+    write leaves nothing written and the batch pending; a batch is applied once (a second confirmation, a double
+    click, is refused). Returns what was written (`workbook_import`'s summary), also kept on the batch."""
+    batch = (
+        ImportBatch.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("center", "course")
+        .get(pk=batch.pk)
+    )
+    scope.require(Action.ENTER_DATA, batch.center)
+    if batch.status != ImportBatch.Status.PENDING:
+        raise ValidationError(_("Tệp này đã được xử lý; hãy tải tệp lên lại nếu cần ghi thêm."))
+    parsed = read_workbook(bytes(batch.content), roster=batch.course_id is not None)
+    applied = workbook_import(scope=scope, center=batch.center, parsed=parsed, course=batch.course, user=user)
+    batch.status = ImportBatch.Status.APPLIED
+    batch.applied_at = timezone.now()
+    batch.summary = applied
+    batch.save(update_fields=["status", "applied_at", "summary"])
+    return applied

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -24,7 +23,7 @@ from centers.models import Unit
 from centers.periods import period_choices
 from centers.scoping import Action
 
-from . import roster, services
+from . import roster, selectors, services
 from .forms import (
     CancelCourseForm,
     CourseFilterForm,
@@ -35,12 +34,13 @@ from .forms import (
     LecturerForm,
     ResultFormSet,
     UploadForm,
+    apply_errors,
 )
-from .importing import plan_import
+from .importing import plan_batch
 from .models import Course, Enrolment, ImportBatch, Learner, Lecturer, Program
-from .text import fold, normalise_cccd, roster_sort_key, search_words
+from .text import fold, normalise_cccd, roster_sort_key
 from .validators import VERSION_MISSING
-from .workbook import read_workbook, template_workbook
+from .workbook import template_workbook
 
 PAGE_SIZE = 50
 
@@ -53,15 +53,6 @@ def _id(value) -> int:
     if not text.isdigit() or len(text) > 18:
         raise Http404(_("Không tìm thấy dữ liệu."))
     return int(text)
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: field errors on their fields, the rest on top."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _own_center(request, action=Action.ENTER_DATA):
@@ -89,33 +80,11 @@ def course_list(request):
         centers=scope.centers().order_by("code"),
         period_choices=period_choices(range(2020, today.year + 1)),
     )
-    courses = scope.filter(Course.objects.select_related("center", "program"))
     if form.is_bound:
         form.is_valid()  # a value that is not valid is shown with its error; the valid ones still filter
-        data = form.cleaned_data
-        for word in search_words(data.get("q") or ""):  # every word, with or without diacritics
-            courses = courses.filter(search_key__contains=word)
-        if data.get("trung_tam"):
-            courses = courses.filter(center=data["trung_tam"])
-        if data.get("chuong_trinh"):
-            courses = courses.filter(program=data["chuong_trinh"])
-        if data.get("ky"):
-            courses = courses.filter(start_date__gte=data["ky"].start, start_date__lte=data["ky"].end)
-        if data.get("trang_thai"):
-            courses = courses.filter(status=data["trang_thai"])
-        if data.get("hinh_thuc"):
-            courses = courses.filter(format=data["hinh_thuc"])
-    page = Paginator(courses.order_by("-start_date", "code"), PAGE_SIZE).get_page(request.GET.get("trang"))
-    # Count enrolments for the page's classes only (one grouped query), not for every class in scope.
-    counts = dict(
-        Enrolment.objects.filter(course__in=[c.pk for c in page], removed_at__isnull=True)
-        .values("course_id")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("course_id", "n")
-    )
-    for course in page:
-        course.n_enrolments = counts.get(course.pk, 0)
+    courses = selectors.course_list(scope, form.cleaned_data if form.is_bound else {})
+    page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("trang"))
+    selectors.with_enrolment_counts(page)
     query = request.GET.copy()
     query.pop("trang", None)
     return render(
@@ -426,7 +395,6 @@ def _import_flow(request, *, center, course=None):
     """Upload → preview (nothing written) → confirm (all written in one transaction, or nothing)."""
     scope = request.scope
     kind = ImportBatch.Kind.ROSTER if course else ImportBatch.Kind.CENTER
-    roster = course is not None
     form = UploadForm()
     plan = batch = None
     if request.method == "POST" and "confirm" in request.POST:
@@ -435,21 +403,13 @@ def _import_flow(request, *, center, course=None):
             pk=_id(request.POST.get("batch")),
             action=Action.ENTER_DATA,
         )
-        parsed = read_workbook(bytes(batch.content), roster=roster)
         try:
-            applied = services.workbook_import(
-                scope=scope, center=center, parsed=parsed, course=course, user=request.user
-            )
+            s = services.import_confirm(scope=scope, batch=batch, user=request.user)
         except ValidationError as error:
             for message in error.messages[:20]:
                 messages.error(request, message)
-            plan = plan_import(center=center, parsed=parsed, course=course)
+            plan = plan_batch(batch)
         else:
-            batch.status = ImportBatch.Status.APPLIED
-            batch.applied_at = timezone.now()
-            batch.summary = applied
-            batch.save(update_fields=["status", "applied_at", "summary"])
-            s = batch.summary
             messages.success(
                 request,
                 _("Đã ghi: %(c)s lớp mới, %(l)s học viên mới, %(e)s lượt học viên mới, %(r)s kết quả cập nhật.")
@@ -460,19 +420,13 @@ def _import_flow(request, *, center, course=None):
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            content = upload.read()
-            parsed = read_workbook(content, roster=roster)
-            plan = plan_import(center=center, parsed=parsed, course=course)
-            batch = ImportBatch.objects.create(
+            plan, batch = services.import_upload(
+                scope=scope,
                 center=center,
+                content=upload.read(),
+                filename=upload.name,
                 course=course,
-                kind=kind,
-                filename=upload.name[:255],
-                content=content if plan.ok else b"",  # a rejected file is not kept, only its summary
-                sha256=hashlib.sha256(content).hexdigest(),
-                summary=plan.summary(),
-                uploaded_by=request.user,
-                status=ImportBatch.Status.PENDING if plan.ok else ImportBatch.Status.REJECTED,
+                user=request.user,
             )
     return render(
         request,

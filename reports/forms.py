@@ -6,8 +6,16 @@ from courses.forms import DATE_WIDGET, VersionErrorsOnTop, VersionField
 from courses.models import Program
 
 from .models import CenterReport, deadline_problem
+from .selectors import Basis, default_basis
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
+
+
+def parse_basis(value, unit) -> str:
+    """The data basis a `?so_lieu=` value asks for (a value of `Basis`); missing or unknown: the unit's default.
+
+    The one reading of the parameter, for the dashboard, the briefing and the exports alike."""
+    return value if value in Basis.values else default_basis(unit)
 
 
 PLAN_ERRORS = {

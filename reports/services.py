@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import IO, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -25,8 +26,19 @@ from courses.services import figures_freeze, figures_thaw
 from courses.validators import VERSION_MISSING
 
 from . import aggregates, briefing, locking, selectors
+from .exporters.context import build_context
+from .exporters.files import CONTENT_TYPES, export_content, export_filename
 from .formatting import vn_int
-from .models import Briefing, CenterReport, Deadline, PlanLine, Transition, deadline_problem, default_deadline
+from .models import (
+    Briefing,
+    CenterReport,
+    Deadline,
+    ExportLog,
+    PlanLine,
+    Transition,
+    deadline_problem,
+    default_deadline,
+)
 
 MAX_TEXT = 20_000
 
@@ -405,3 +417,25 @@ def lock_reason_for(*, center: Unit, period: Period, for_reviewer: bool = False)
     if not period.is_quarter:
         return None
     return locking.quarter_lock_reason(center=center, day=period.start, for_reviewer=for_reviewer)
+
+
+# -- exports ---------------------------------------------------------------------------------------------------
+class ExportFile(NamedTuple):
+    filename: str
+    content_type: str
+    file: IO[bytes]  # at its start; the caller closes it (FileResponse does, after sending)
+
+
+def report_export(
+    *, scope: Scope, unit: Unit, period: Period, fmt: str, basis: str | None = None, roster: bool = False, user=None
+) -> ExportFile:
+    """A unit's report for a period as an xlsx or docx file, recorded in the export log (who took which unit's
+    figures, and whether with the learners' personal data). `roster` (the learners' list) only goes with xlsx."""
+    if fmt not in CONTENT_TYPES:
+        raise ValueError(f"unknown export format {fmt!r}")
+    scope.require(Action.VIEW, unit)
+    roster = roster and fmt == "xlsx"
+    ctx = build_context(unit=unit, period=period, basis=basis)
+    ExportLog.objects.create(user=user, unit=unit, period_key=period.key, format=fmt, roster=roster)
+    content = export_content(ctx, fmt=fmt, roster=roster)
+    return ExportFile(export_filename(ctx, fmt=fmt, roster=roster), CONTENT_TYPES[fmt], content)

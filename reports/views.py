@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,10 +17,11 @@ from centers.models import Unit
 from centers.people import person_name
 from centers.periods import Period, PeriodError, period_choices
 from centers.scoping import Action, home_unit, unit_key
+from courses.forms import apply_errors
 from courses.models import Program
 
 from . import briefing, selectors, services
-from .forms import BriefingForm, CommentForm, DeadlineForm, NarrativeForm, UnlockForm
+from .forms import BriefingForm, CommentForm, DeadlineForm, NarrativeForm, UnlockForm, parse_basis
 from .models import CenterReport, ExportLog
 
 
@@ -183,7 +184,7 @@ def report_save(request, unit, period):
                 **form.narrative(),
             )
     except ValidationError as error:
-        _add_errors(form, error)
+        apply_errors(form, error)
         return _center_report(request, center, period, form=form, status=400)
     if "submit" not in request.POST:
         messages.success(request, _("Đã lưu báo cáo."))
@@ -199,21 +200,12 @@ def report_save(request, unit, period):
         form = NarrativeForm(data, instance=report, programs=Program.objects.order_by("order"))
         form.is_valid()
         form.add_error(None, _("Đã lưu bản nháp; báo cáo chưa được gửi vì:"))
-        _add_errors(form, error)
+        apply_errors(form, error)
         return _center_report(request, center, period, form=form, status=400)
     messages.success(request, _("Đã gửi báo cáo %(p)s tới Ban Tuyên giáo tỉnh.") % {"p": period.label})
     for warning in check.warnings:
         messages.warning(request, warning)
     return redirect(report_url(center, period))
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's refusal on the form: on the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _review_post(request, unit, period, action):
@@ -317,8 +309,7 @@ def briefing_page(request, unit, period):
     unit, period = _unit_period(request, unit, period)
     scope = request.scope
     can_edit = unit.kind == Unit.Kind.PROVINCE and scope.can(Action.REVIEW, unit)
-    basis = request.GET.get("so_lieu") if request.GET.get("so_lieu") in selectors.Basis.values else None
-    basis = basis or selectors.default_basis(unit)
+    basis = parse_basis(request.GET.get("so_lieu"), unit)
     text, edited, outdated = briefing.current(unit=unit, period=period, basis=basis)
     form = BriefingForm(initial={"text": text})
     if request.method == "POST":
@@ -350,8 +341,7 @@ def briefing_page(request, unit, period):
                 messages.success(request, _("Đã lưu đoạn tổng hợp; bản này sẽ được dùng khi xuất báo cáo."))
                 return redirect(request.get_full_path())
         except ValidationError as error:
-            for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_errors(form, error)
     return render(
         request,
         "reports/briefing.html",
@@ -383,9 +373,7 @@ def dashboard(request, unit, period):
     unit, period = _unit_period(request, unit, period)
     if unit.kind not in (Unit.Kind.CENTER, Unit.Kind.PROVINCE, Unit.Kind.CENTRAL):
         raise Http404
-    basis = request.GET.get("so_lieu")
-    if basis not in selectors.Basis.values:
-        basis = selectors.default_basis(unit)
+    basis = parse_basis(request.GET.get("so_lieu"), unit)
     if request.GET.get("ky") and request.GET["ky"] != period.key:
         try:
             chosen = Period.parse(request.GET["ky"])
@@ -413,52 +401,20 @@ def dashboard(request, unit, period):
 
 
 # -- exports -------------------------------------------------------------------------------------------------
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-# A file on another basis than the unit's own, or with the roster, is named apart: saved side by side, the
-# approved-only figures and the ones with drafts must not overwrite each other.
-BASIS_SLUGS = {selectors.Basis.APPROVED: "da-duyet", selectors.Basis.SUBMITTED: "da-gui", selectors.Basis.ALL: "tat-ca"}
-
-
-def _export_name(unit, period, basis, *, roster: bool, fmt: str) -> str:
-    parts = ["bao-cao", unit_key(unit), period.key]
-    if basis != selectors.default_basis(unit):
-        parts.append(BASIS_SLUGS[basis])
-    if roster:
-        parts.append("danh-sach")
-    return "-".join(parts) + f".{fmt}"
-
-
 def _export(request, unit, period, fmt):
-    import io
-    import tempfile
-
-    from django.http import FileResponse
-
-    from .exporters.context import build_context, cached_file
-    from .exporters.docx import render_docx
-    from .exporters.xlsx import render_workbook
-
     unit, period = _unit_period(request, unit, period)
     if unit.kind not in (Unit.Kind.CENTER, Unit.Kind.PROVINCE, Unit.Kind.CENTRAL):
         raise Http404
-    basis = request.GET.get("so_lieu")
-    if basis not in selectors.Basis.values:
-        basis = None
-    ctx = build_context(unit=unit, period=period, basis=basis)
-    roster = fmt == "xlsx" and request.GET.get("danh_sach") == "1"
-    name = _export_name(unit, period, ctx.basis, roster=roster, fmt=fmt)
-    ExportLog.objects.create(user=request.user, unit=unit, period_key=period.key, format=fmt, roster=roster)
-    if roster:
-        # A temporary file keeps a 130.000-row roster out of memory while it is written and sent.
-        target = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it after sending
-        render_workbook(ctx, target, roster=True)
-        target.seek(0)
-    else:
-        target = io.BytesIO(cached_file(ctx, fmt, render_workbook if fmt == "xlsx" else render_docx))
-    return FileResponse(target, as_attachment=True, filename=name, content_type=XLSX if fmt == "xlsx" else DOCX)
+    export = services.report_export(
+        scope=request.scope,
+        unit=unit,
+        period=period,
+        fmt=fmt,
+        basis=parse_basis(request.GET.get("so_lieu"), unit),
+        roster=request.GET.get("danh_sach") == "1",
+        user=request.user,
+    )
+    return FileResponse(export.file, as_attachment=True, filename=export.filename, content_type=export.content_type)
 
 
 @login_required

@@ -1,9 +1,8 @@
-"""Reading (and the blank template of) the classes-and-learners workbook.
+"""Opening an uploaded file safely: what is not a plain .xlsx, or is too big or too strange for openpyxl to parse
+in reasonable time and memory, is refused before openpyxl sees it (the container check and a streamed scan of every
+XML part); then a sheet's rows are read after its headers are checked, and cells that cannot be data are named.
 
-This module only parses and checks the shape of a file: sheets, headers, cell types. It knows nothing of
-the database; `courses/importing.py` matches the rows against existing records and `courses/services.py`
-writes them. Every problem becomes a message in Vietnamese naming the sheet, row and column.
-"""
+Every problem becomes a message in Vietnamese naming the sheet, row and column (`ParsedWorkbook.error`)."""
 
 from __future__ import annotations
 
@@ -16,44 +15,11 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
-from django.core.exceptions import ValidationError
-from openpyxl import Workbook, load_workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
-from openpyxl.worksheet.datavalidation import DataValidation
 
-from .models import Course, Enrolment, Learner
-from .text import clean_name, fold, normalise_cccd
-from .validators import CCCD_MESSAGE, cccd_problem, validate_birth_date, validate_class_date
+from ..text import clean_name, fold
+from .layout import MAX_BYTES, MAX_ROWS, ParsedWorkbook
 
-CLASS_SHEET = "Lớp học"
-LEARNER_SHEET = "Học viên"
-CLASS_HEADERS = [
-    "Mã lớp",
-    "Tên lớp",
-    "Mã chương trình",
-    "Ngày bắt đầu",
-    "Ngày kết thúc",
-    "Hình thức",
-    "Phối hợp Trường Chính trị",
-    "Địa điểm",
-]
-LEARNER_HEADERS = [
-    "Mã lớp",
-    "Họ và tên",
-    "Ngày sinh",
-    "Giới tính",
-    "Dân tộc",
-    "Đối tượng",
-    "Đảng viên",
-    "Đơn vị công tác",
-    "Số CCCD",
-    "Kết quả",
-]
-MAX_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 20_000
 # Rows scanned per sheet, blank ones included, before the file is refused (a sheet "with a million rows").
 MAX_SCANNED_ROWS = 60_000
 MAX_UNCOMPRESSED = 150 * 1024 * 1024
@@ -69,7 +35,6 @@ MAX_PART_BYTES = 40 * 1024 * 1024  # one XML part, uncompressed: openpyxl holds 
 MAX_CELL_CHARS = 32_767  # Excel's own limit
 
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_DATE_TEXT = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _CHUNK = 256 * 1024  # must not exceed MAX_TEXT_RUN (see _scan_part)
 _PREFIX = rb"<(?:[A-Za-z_][\w.-]*:)?"  # a tag, with or without a namespace prefix
 # Start tags of rows and cells, with or without a namespace prefix (counted with bytes.count: no allocation).
@@ -109,94 +74,8 @@ _EXCEL_ERRORS = {
 }
 
 
-@dataclass(frozen=True)
-class CellError:
-    sheet: str
-    row: int | None
-    column: str | None  # header text
-    message: str
-
-    def __str__(self) -> str:
-        where = []
-        if self.sheet:
-            where.append(f"Trang “{self.sheet}”")
-        if self.row:
-            where.append(f"dòng {self.row}")
-        if self.column:
-            where.append(f"cột “{self.column}”")
-        return (", ".join(where) + ": " if where else "") + self.message
-
-
-@dataclass
-class ClassRow:
-    row: int
-    code: str
-    title: str
-    program_code: str
-    start_date: datetime.date | None
-    end_date: datetime.date | None
-    format: str
-    co_organised: bool
-    location: str
-
-
-@dataclass
-class LearnerRow:
-    row: int
-    class_code: str
-    full_name: str
-    date_of_birth: datetime.date | None
-    gender: str
-    ethnicity: str
-    group: str
-    party_status: str
-    workplace: str
-    national_id: str | None
-    result: str
-
-    @property
-    def identity(self) -> tuple:
-        """Who the row is: the CCCD when given, else the folded name and date of birth."""
-        if self.national_id:
-            return ("cccd", self.national_id)
-        return ("name", fold(self.full_name), self.date_of_birth)
-
-
-@dataclass
-class ParsedWorkbook:
-    classes: list[ClassRow] = field(default_factory=list)
-    learners: list[LearnerRow] = field(default_factory=list)
-    errors: list[CellError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def error(self, message: str, sheet: str = "", row: int | None = None, column: str | None = None) -> None:
-        self.errors.append(CellError(sheet, row, column, message))
-
-
-def _choices(enum, extra: dict[str, str] | None = None) -> dict[str, str]:
-    mapping = {fold(label): value for value, label in enum.choices}
-    mapping.update({fold(value): value for value in enum.values})
-    mapping.update(extra or {})
-    return mapping
-
-
-FORMATS = _choices(Course.Format)
-GENDERS = _choices(Learner.Gender)
-GROUPS = _choices(Learner.Group, {"hoc sinh sinh vien": "hoc_sinh", "hssv": "hoc_sinh", "sinh vien": "hoc_sinh"})
-PARTY = _choices(
-    Learner.PartyStatus,
-    {"du bi": "du_bi", "chinh thuc": "chinh_thuc", "khong": "quan_chung", "": "quan_chung"},
-)
-RESULTS = _choices(Enrolment.Result, {"": "", "tb": "trung_binh", "chua co": ""})
-YES = {"co", "x", "1", "true", "dung", "yes"}
-NO = {"", "khong", "0", "false", "sai", "no"}
-
-
 # -- cells ---------------------------------------------------------------------------------------------
-def _text(value) -> str:
+def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -206,80 +85,11 @@ def _text(value) -> str:
     return clean_name(str(value))
 
 
-def _date(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 120_000:
-        return from_excel(value).date()
-    match = _DATE_TEXT.match(_text(value))
-    if match:
-        day, month, year = (int(x) for x in match.groups())
-        try:
-            return datetime.date(year, month, day)
-        except ValueError:
-            pass
-    raise ValueError("Ngày không hợp lệ; ghi theo dạng dd/mm/yyyy, ví dụ 06/02/2023.")
-
-
-def _checked(validator):
-    """A cell parser that also applies one of the model's validators (courses/validators.py), its message kept."""
-
-    def parse(value) -> datetime.date:
-        day = _date(value)
-        try:
-            validator(day)
-        except ValidationError as error:
-            text = " ".join(error.messages)  # after "…, cột Ngày sinh: ", as the sheet's other messages read
-            raise ValueError(text[:1].lower() + text[1:]) from error
-        return day
-
-    return parse
-
-
-_class_date = _checked(validate_class_date)
-_birth_date = _checked(validate_birth_date)
-
-
-def _choice(value, mapping: dict[str, str], allowed) -> str:
-    """The stored value for a label; `allowed` (a list, or the enum whose labels to list) only goes in the message."""
-    key = fold(_text(value))
-    if key in mapping:
-        return mapping[key]
-    labels = allowed if isinstance(allowed, list) else _labels(allowed)
-    raise ValueError(f"Giá trị “{_text(value)}” không hợp lệ; chọn một trong: {', '.join(labels)}.")
-
-
-def _labels(enum) -> list[str]:
-    return [str(label) for label in enum.labels]
-
-
-def _cccd(value) -> str | None:
-    if value is None or _text(value) == "":
-        return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if isinstance(value, float) and not value.is_integer():  # also inf and nan
-            raise ValueError(f"Số CCCD “{_text(value)}” phải gồm đúng 12 chữ số.")
-        # Excel drops the leading zero of a CCCD typed as a number (every CCCD starts with 0).
-        text = str(int(value))
-        text = text.zfill(12) if len(text) == 11 else text
-    else:
-        # The one normalisation (courses.text): full-width digits → 0-9, spaces and invisible characters out.
-        text = normalise_cccd(_text(value)) or ""
-    problem = cccd_problem(text)
-    if problem == str(CCCD_MESSAGE):
-        raise ValueError(f"Số CCCD “{_short(_text(value))}” phải gồm đúng 12 chữ số.")
-    if problem:
-        raise ValueError(f"Số CCCD “{_short(_text(value))}”: {problem}")
-    return text
-
-
-def _number(n: int) -> str:
+def thousands(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def _short(value, limit: int = 40) -> str:
+def shortened(value, limit: int = 40) -> str:
     """A cell's text for a message: cut, and with characters that cannot be shown replaced."""
     text = _BAD_CHAR.sub("?", str(getattr(value, "text", value)))
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -314,7 +124,7 @@ def _cell_problem(value, formula=None) -> str | None:
     if value is None:
         if formula is not None:
             return (
-                f"ô có công thức “{_short(formula)}” nhưng tệp không lưu kết quả tính; hãy mở tệp bằng Excel, "
+                f"ô có công thức “{shortened(formula)}” nhưng tệp không lưu kết quả tính; hãy mở tệp bằng Excel, "
                 "lưu lại rồi tải lên (hoặc dán giá trị thay cho công thức)."
             )
         return None
@@ -324,13 +134,13 @@ def _cell_problem(value, formula=None) -> str | None:
     if stripped in _EXCEL_ERRORS:
         return f"ô có lỗi công thức “{stripped}”; hãy sửa công thức hoặc ghi giá trị."
     if stripped.startswith("="):
-        return f"ô ghi “{_short(stripped)}” như một công thức; hãy ghi giá trị, không ghi công thức."
+        return f"ô ghi “{shortened(stripped)}” như một công thức; hãy ghi giá trị, không ghi công thức."
     if len(value) > MAX_CELL_CHARS:
-        return f"ô dài quá {_number(MAX_CELL_CHARS)} ký tự."
+        return f"ô dài quá {thousands(MAX_CELL_CHARS)} ký tự."
     fixed = _unmangled(value) or _unmangled(clean_name(value))
     if fixed:
         return (
-            f"chữ bị lỗi mã hóa (“{_short(clean_name(value))}”, có lẽ là “{_short(clean_name(fixed))}”); "
+            f"chữ bị lỗi mã hóa (“{shortened(clean_name(value))}”, có lẽ là “{shortened(clean_name(fixed))}”); "
             "hãy gõ lại bằng bảng mã Unicode."
         )
     bad = _BAD_CHAR.search(value)
@@ -360,7 +170,7 @@ class _Part:
 
 
 @dataclass
-class _Source:
+class Source:
     """A sheet to read: its cached values, its formulas (only when it has some) and its merged ranges."""
 
     values: object
@@ -373,7 +183,7 @@ def _fault(parsed: ParsedWorkbook, sheet: str, text: str) -> None:
     parsed.error(("trang " if sheet else "Tệp ") + text, sheet)
 
 
-def _check_container(data: bytes, parsed: ParsedWorkbook) -> dict[str, _Part] | None:
+def check_container(data: bytes, parsed: ParsedWorkbook) -> dict[str, _Part] | None:
     """Refuse what is not a plain .xlsx or is too big to read; returns the scanned sheets (name → part)."""
     if len(data) > MAX_BYTES:
         parsed.error(f"Tệp lớn hơn {MAX_BYTES // (1024 * 1024)} MB; hãy chia thành nhiều tệp nhỏ hơn.")
@@ -530,11 +340,11 @@ def _scan_part(archive, info, part: _Part, is_sheet: bool, limit: int) -> str | 
             if is_sheet:
                 part.rows += sum(chunk.count(tag) for tag in _ROW_TAGS)
                 if part.rows > MAX_SCANNED_ROWS + 1:
-                    return f"có quá nhiều dòng (trên {_number(MAX_SCANNED_ROWS)} dòng, kể cả dòng trống)."
+                    return f"có quá nhiều dòng (trên {thousands(MAX_SCANNED_ROWS)} dòng, kể cả dòng trống)."
                 part.cells += sum(chunk.count(tag) for tag in _CELL_TAGS)
                 if part.cells > MAX_SHEET_CELLS:
                     return (
-                        f"có quá nhiều ô (trên {_number(MAX_SHEET_CELLS)} ô, kể cả ô trống có định dạng); "
+                        f"có quá nhiều ô (trên {thousands(MAX_SHEET_CELLS)} ô, kể cả ô trống có định dạng); "
                         "hãy xóa các dòng, cột thừa rồi lưu lại."
                     )
                 part.formulas = part.formulas or any(tag in window for tag in _FORMULA_TAGS)
@@ -562,7 +372,7 @@ def _is_utf8(decoder, chunk: bytes, final: bool = False) -> bool:
     return True
 
 
-def _read_sheet(source: _Source, sheet: str, headers: list[str], parsed: ParsedWorkbook):
+def read_sheet(source: Source, sheet: str, headers: list[str], parsed: ParsedWorkbook):
     """Yield (row number, values) for the non-empty data rows of a sheet, after checking its headers."""
     width = len(headers)
     if source.merges:
@@ -584,7 +394,7 @@ def _read_sheet(source: _Source, sheet: str, headers: list[str], parsed: ParsedW
     else:
         rows = ((values, None) for values in rows)
     first = next(rows, None)
-    found = [_text(_unescape(v)) for v in (first[0] if first else ())]
+    found = [cell_text(_unescape(v)) for v in (first[0] if first else ())]
     found += [""] * (width - len(found))
     bad_header = False
     for index, expected in enumerate(headers):
@@ -593,14 +403,14 @@ def _read_sheet(source: _Source, sheet: str, headers: list[str], parsed: ParsedW
         if fold(got) != fold(expected):
             bad_header = True
             if got:
-                parsed.error(f"cột {letter} phải có tiêu đề “{expected}”, tệp ghi “{_short(got)}”.", sheet, 1)
+                parsed.error(f"cột {letter} phải có tiêu đề “{expected}”, tệp ghi “{shortened(got)}”.", sheet, 1)
             else:
                 parsed.error(f"thiếu cột “{expected}” (cột {letter}).", sheet, 1)
     for index in range(width, len(found)):
         if found[index]:
             bad_header = True
             parsed.error(
-                f"cột {get_column_letter(index + 1)} “{_short(found[index])}” không có trong mẫu; hãy xóa cột này.",
+                f"cột {get_column_letter(index + 1)} “{shortened(found[index])}” không có trong mẫu; hãy xóa cột này.",
                 sheet,
                 1,
             )
@@ -612,7 +422,7 @@ def _read_sheet(source: _Source, sheet: str, headers: list[str], parsed: ParsedW
     for number, (values, formulas) in enumerate(rows, start=2):
         scanned += 1
         if scanned > MAX_SCANNED_ROWS:
-            parsed.error(f"trang có quá nhiều dòng (trên {_number(MAX_SCANNED_ROWS)} dòng, kể cả dòng trống).", sheet)
+            parsed.error(f"trang có quá nhiều dòng (trên {thousands(MAX_SCANNED_ROWS)} dòng, kể cả dòng trống).", sheet)
             return
         values, formulas = values[:width], formulas[:width] if formulas else ()
         if all(v is None for v in values) and all(f is None for f in formulas):
@@ -624,236 +434,14 @@ def _read_sheet(source: _Source, sheet: str, headers: list[str], parsed: ParsedW
             for i, value in enumerate(values)
             if (problem := _cell_problem(value, formulas[i] if value is None else None))
         ]
-        if not problems and all(v is None or _text(v) == "" for v in values):
+        if not problems and all(v is None or cell_text(v) == "" for v in values):
             continue  # blank rows are skipped
         data_rows += 1
         if data_rows > MAX_ROWS:
-            parsed.error(f"quá {_number(MAX_ROWS)} dòng dữ liệu; hãy chia thành nhiều tệp.", sheet)
+            parsed.error(f"quá {thousands(MAX_ROWS)} dòng dữ liệu; hãy chia thành nhiều tệp.", sheet)
             return
         if problems:  # the row is not read further: its other messages would only repeat these
             for header, problem in problems:
                 parsed.error(problem, sheet, number, header)
             continue
         yield number, values
-
-
-def _cell(parsed, sheet, row, header, func, value, default=None):
-    try:
-        return func(value)
-    except ValueError as error:
-        parsed.error(str(error), sheet, row, header)
-        return default
-
-
-def _required(parsed, sheet, row, header, value) -> str:
-    text = _text(value)
-    if not text:
-        parsed.error("không được để trống.", sheet, row, header)
-    return text
-
-
-def _parse_classes(source: _Source, parsed: ParsedWorkbook) -> None:
-    h = CLASS_HEADERS
-    seen = {}
-    for row, v in _read_sheet(source, CLASS_SHEET, h, parsed):
-        code = _required(parsed, CLASS_SHEET, row, h[0], v[0])
-        title = _required(parsed, CLASS_SHEET, row, h[1], v[1])
-        program_code = _required(parsed, CLASS_SHEET, row, h[2], v[2]).upper()
-        start = _cell(parsed, CLASS_SHEET, row, h[3], _class_date, v[3])
-        end = _cell(parsed, CLASS_SHEET, row, h[4], _class_date, v[4])
-        fmt = _cell(
-            parsed,
-            CLASS_SHEET,
-            row,
-            h[5],
-            lambda x: _choice(x, FORMATS, Course.Format),
-            v[5] or "Trực tiếp",
-        )
-        co_org_text = fold(_text(v[6]))
-        if co_org_text not in YES | NO:
-            parsed.error("ghi “Có” hoặc để trống.", CLASS_SHEET, row, h[6])
-        if start and end and end < start:
-            parsed.error("ngày kết thúc trước ngày bắt đầu.", CLASS_SHEET, row, h[4])
-        if len(code) > 30:
-            parsed.error("mã lớp dài quá 30 ký tự.", CLASS_SHEET, row, h[0])
-        if len(title) > 255:
-            parsed.error("tên lớp dài quá 255 ký tự.", CLASS_SHEET, row, h[1])
-        if code and fold(code) in seen:
-            parsed.error(f"mã lớp “{code}” trùng với dòng {seen[fold(code)]}.", CLASS_SHEET, row, h[0])
-        seen.setdefault(fold(code), row)
-        parsed.classes.append(
-            ClassRow(row, code, title, program_code, start, end, fmt or "", co_org_text in YES, _text(v[7])[:255])
-        )
-
-
-def _parse_learners(source: _Source, parsed: ParsedWorkbook) -> None:
-    h = LEARNER_HEADERS
-    seen: dict[tuple, int] = {}
-    names_by_cccd: dict[str, tuple[str, int]] = {}
-    for row, v in _read_sheet(source, LEARNER_SHEET, h, parsed):
-        class_code = _text(v[0])
-        full_name = _required(parsed, LEARNER_SHEET, row, h[1], v[1])
-        dob = _cell(parsed, LEARNER_SHEET, row, h[2], _birth_date, v[2]) if _text(v[2]) else None
-        gender = _cell(parsed, LEARNER_SHEET, row, h[3], lambda x: _choice(x, GENDERS, ["Nam", "Nữ"]), v[3])
-        ethnicity = _text(v[4]) or Learner.MAJORITY_ETHNICITY
-        group = _cell(
-            parsed,
-            LEARNER_SHEET,
-            row,
-            h[5],
-            lambda x: _choice(x, GROUPS, Learner.Group),
-            v[5] or "Nhân dân",
-        )
-        party = _cell(
-            parsed,
-            LEARNER_SHEET,
-            row,
-            h[6],
-            lambda x: _choice(x, PARTY, ["Quần chúng", "Dự bị", "Chính thức"]),
-            v[6],
-        )
-        national_id = _cell(parsed, LEARNER_SHEET, row, h[8], _cccd, v[8])
-        result = _cell(parsed, LEARNER_SHEET, row, h[9], lambda x: _choice(x, RESULTS, Enrolment.Result), v[9])
-        if len(full_name) > 150:
-            parsed.error("họ và tên dài quá 150 ký tự.", LEARNER_SHEET, row, h[1])
-        if len(ethnicity) > 50:
-            parsed.error("tên dân tộc dài quá 50 ký tự.", LEARNER_SHEET, row, h[4])
-        learner = LearnerRow(
-            row,
-            class_code,
-            full_name,
-            dob,
-            gender or "",
-            ethnicity,
-            group or "",
-            party or "quan_chung",
-            _text(v[7])[:255],
-            national_id,
-            result or "",
-        )
-        if national_id:
-            other = names_by_cccd.get(national_id)
-            if other and fold(other[0]) != fold(full_name):
-                parsed.error(
-                    f"số CCCD {national_id} đã ghi cho “{other[0]}” ở dòng {other[1]}.",
-                    LEARNER_SHEET,
-                    row,
-                    h[8],
-                )
-            names_by_cccd.setdefault(national_id, (full_name, row))
-        key = (fold(class_code), learner.identity)
-        if full_name and key in seen:
-            parsed.error(f"học viên “{full_name}” trùng với dòng {seen[key]} trong cùng lớp.", LEARNER_SHEET, row, h[1])
-        seen.setdefault(key, row)
-        parsed.learners.append(learner)
-
-
-def read_workbook(data: bytes, *, roster: bool = False) -> ParsedWorkbook:
-    """Parse an uploaded workbook. `roster=True`: only the "Học viên" sheet is read (a class page upload).
-
-    Never raises: whatever the bytes, the result is a ParsedWorkbook, its problems in `errors`.
-    """
-    parsed = ParsedWorkbook()
-    parts = _check_container(data, parsed)
-    if parts is None:
-        return parsed
-    workbook = formulas = None
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        names = workbook.sheetnames
-        expected = [CLASS_SHEET, LEARNER_SHEET]
-        extra = [n for n in names if n not in expected]
-        if extra:
-            parsed.error(
-                "Tệp có trang tính không thuộc mẫu: "
-                + ", ".join(f"“{_short(n)}”" for n in extra)
-                + f". Mẫu chỉ có hai trang “{CLASS_SHEET}” và “{LEARNER_SHEET}”."
-            )
-        required = [LEARNER_SHEET] if roster else expected
-        missing = [n for n in required if n not in names]
-        if missing:
-            parsed.error("Tệp thiếu trang tính: " + ", ".join(f"“{n}”" for n in missing) + ".")
-        if parsed.errors:
-            return parsed
-        sources = {}
-        for name in required:
-            part = parts.get(name)
-            # Formulas are read (a second, lighter pass) only to name the cells whose value Excel did not save.
-            if part is None or part.formulas:
-                formulas = formulas or load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-            sources[name] = _Source(
-                workbook[name],
-                formulas[name] if formulas is not None and (part is None or part.formulas) else None,
-                part.merges if part is not None else [],
-            )
-            for ws in (sources[name].values, sources[name].formulas):
-                if ws is not None:
-                    ws.reset_dimensions()  # openpyxl drops the rows below a <dimension> that lies; read them all
-        if not roster:
-            _parse_classes(sources[CLASS_SHEET], parsed)
-        _parse_learners(sources[LEARNER_SHEET], parsed)
-        if not parsed.errors and not parsed.classes and not parsed.learners:
-            parsed.error("Tệp không có dòng dữ liệu nào.")
-    except Exception:  # openpyxl raises many kinds of errors on broken files, a malformed sheet part in a valid zip
-        parsed.error("Tệp bị hỏng hoặc không đúng định dạng .xlsx, không đọc được.")
-    finally:
-        for book in (workbook, formulas):
-            if book is not None:
-                book.close()
-    return parsed
-
-
-# -- the template --------------------------------------------------------------------------------------
-def template_workbook(programs) -> bytes:
-    """The blank workbook users fill in: the two sheets with the exact headers, lists and formats."""
-    workbook = Workbook()
-    classes = workbook.active
-    classes.title = CLASS_SHEET
-    learners = workbook.create_sheet(LEARNER_SHEET)
-    thin = Side(style="thin", color="999999")
-    notes = {
-        "Mã chương trình": "Một trong: " + ", ".join(f"{p.code} ({p.name})" for p in programs),
-        "Ngày bắt đầu": "dd/mm/yyyy",
-        "Ngày kết thúc": "dd/mm/yyyy",
-        "Ngày sinh": "dd/mm/yyyy",
-        "Số CCCD": "12 chữ số, có thể để trống",
-        "Kết quả": "Để trống nếu lớp chưa kết thúc",
-        "Mã lớp": "Mã lớp ghi ở trang “Lớp học” hoặc mã lớp đã có trên hệ thống",
-    }
-    lists = {
-        "Hình thức": [str(x) for x in Course.Format.labels],
-        "Phối hợp Trường Chính trị": ["Có", "Không"],
-        "Giới tính": ["Nam", "Nữ"],
-        "Đối tượng": [str(x) for x in Learner.Group.labels],
-        "Đảng viên": ["Quần chúng", "Dự bị", "Chính thức"],
-        "Kết quả": [str(x) for x in Enrolment.Result.labels],
-        "Mã chương trình": [p.code for p in programs],
-    }
-    widths = {"Tên lớp": 45, "Họ và tên": 28, "Đơn vị công tác": 32, "Địa điểm": 30, "Mã chương trình": 16}
-    for ws, headers in ((classes, CLASS_HEADERS), (learners, LEARNER_HEADERS)):
-        for index, header in enumerate(headers, start=1):
-            cell = ws.cell(row=1, column=index, value=header)
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="F2DCDB")
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
-            cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-            letter = get_column_letter(index)
-            ws.column_dimensions[letter].width = widths.get(header, 18)
-            if header in notes:
-                cell.comment = Comment(notes[header], "Hệ thống báo cáo LLCT")
-            column_range = f"{letter}2:{letter}{MAX_ROWS + 1}"
-            if header in lists:
-                validation = DataValidation(type="list", formula1='"' + ",".join(lists[header]) + '"', allow_blank=True)
-                validation.error = "Chọn một giá trị trong danh sách."
-                ws.add_data_validation(validation)
-                validation.add(column_range)
-            if header.startswith("Ngày"):
-                for row in range(2, 502):
-                    ws.cell(row=row, column=index).number_format = "DD/MM/YYYY"
-            if header == "Số CCCD":
-                for row in range(2, 502):
-                    ws.cell(row=row, column=index).number_format = "@"
-        ws.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

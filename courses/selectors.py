@@ -1,0 +1,49 @@
+"""Reads of courses' records for the pages (the counting rules and rollups are reports' selectors)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from django.db.models import Count, QuerySet
+
+from centers.scoping import Scope
+
+from .models import Course, Enrolment
+from .text import search_words
+
+
+def course_list(scope: Scope, filters: Mapping) -> QuerySet[Course]:
+    """The classes in the scope that match the list's filters, newest first.
+
+    `filters` is the cleaned data of `CourseFilterForm` (a missing or empty value does not filter): `q` (every
+    word in the code or title, with or without diacritics), `trung_tam`, `chuong_trinh`, `ky` (a Period: the
+    class starts in it), `trang_thai`, `hinh_thuc`."""
+    courses = scope.filter(Course.objects.select_related("center", "program"))
+    for word in search_words(filters.get("q") or ""):
+        courses = courses.filter(search_key__contains=word)
+    if filters.get("trung_tam"):
+        courses = courses.filter(center=filters["trung_tam"])
+    if filters.get("chuong_trinh"):
+        courses = courses.filter(program=filters["chuong_trinh"])
+    if filters.get("ky"):
+        courses = courses.filter(start_date__gte=filters["ky"].start, start_date__lte=filters["ky"].end)
+    if filters.get("trang_thai"):
+        courses = courses.filter(status=filters["trang_thai"])
+    if filters.get("hinh_thuc"):
+        courses = courses.filter(format=filters["hinh_thuc"])
+    return courses.order_by("-start_date", "code")
+
+
+def with_enrolment_counts(courses: Iterable[Course]) -> None:
+    """Set `n_enrolments` (enrolments not removed) on each of a page's classes: one grouped query for the page,
+    not a count over every class in scope."""
+    courses = list(courses)
+    counts = dict(
+        Enrolment.objects.filter(course__in=[c.pk for c in courses], removed_at__isnull=True)
+        .values("course_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("course_id", "n")
+    )
+    for course in courses:
+        course.n_enrolments = counts.get(course.pk, 0)
