@@ -13,6 +13,8 @@ LOAD_PORT ?= 8765
 # Sync workers: cores + 1. The pages are CPU-bound (templates, figures), so more workers only queue on the cores:
 # on 2 cores, 5 workers gave p95 570 ms, 3 workers 320-370 ms, 2 workers 860 ms (24/11, same load).
 WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+# The suite runs on every core (pytest-xdist: one test database per worker); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= $(shell nproc)
 
 .PHONY: install chromium run serve migrate demo test lint format clean backup restore bench benchdb loadtest
 
@@ -51,7 +53,7 @@ test: install chromium
 	$(BIN)/ruff check .
 	$(BIN)/python .ci/layers.py
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # Backup and restore: pg_dump / pg_restore on PostgreSQL, a consistent file copy on SQLite.
 backup: install
