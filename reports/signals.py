@@ -11,8 +11,8 @@ from centers.models import Unit, UnitName
 from courses.models import Course, Enrolment, Learner, Lecturer, Program
 from courses.signals import bulk_written
 
-from . import aggregates, figures_cache
-from .models import CenterReport, LecturerAggregate, PlanLine
+from .figures import cache, maintained
+from .models import CenterReport, LecturerAggregate, PlanLine, planned_quarter
 
 
 def _stored(instance, raw: bool, *fields: str):
@@ -25,15 +25,15 @@ def _stored(instance, raw: bool, *fields: str):
 @receiver(pre_save, sender=Course)
 def _remember_course_cell(sender, instance, raw=False, **kwargs):
     before = _stored(instance, raw, "center_id", "start_date")
-    instance._cell_before = aggregates.cell(*before) if before else None
+    instance._cell_before = maintained.cell(*before) if before else None
 
 
 @receiver(post_save, sender=Course)
 @receiver(post_delete, sender=Course)
 def _course_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        now = aggregates.cell(instance.center_id, instance.start_date)
-        aggregates.refresh({getattr(instance, "_cell_before", None), now})
+        now = maintained.cell(instance.center_id, instance.start_date)
+        maintained.refresh({getattr(instance, "_cell_before", None), now})
 
 
 @receiver(post_save, sender=Enrolment)
@@ -42,13 +42,13 @@ def _enrolment_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         course = Course.objects.filter(pk=instance.course_id).values_list("center_id", "start_date").first()
         if course:
-            aggregates.refresh([aggregates.cell(*course)])
+            maintained.refresh([maintained.cell(*course)])
 
 
 @receiver(bulk_written)
 def _bulk_written(sender, touched, **kwargs):
     """A bulk write in courses/services.py (no model signals): refresh the cells of the (center, day) pairs."""
-    aggregates.refresh({aggregates.cell(center_id, day) for center_id, day in touched})
+    maintained.refresh({maintained.cell(center_id, day) for center_id, day in touched})
 
 
 @receiver(pre_save, sender=Learner)
@@ -62,10 +62,10 @@ def _learner_changed(sender, instance, created=False, raw=False, **kwargs):
     if raw or created or instance._counted_before == (instance.group, instance.ethnicity):
         return
     cells = Course.objects.filter(enrolments__learner=instance).values_list("center_id", "start_date").distinct()
-    aggregates.refresh({aggregates.cell(center_id, day) for center_id, day in cells})
+    maintained.refresh({maintained.cell(center_id, day) for center_id, day in cells})
 
 
-# -- the stamps behind cached figures (reports/figures_cache.py) ---------------------------------------------------
+# -- the stamps behind cached figures (reports/cache.py) ---------------------------------------------------
 _ADMITTING = ("center_id", "year", "quarter", "status")  # what of a report decides the quarters a basis admits
 
 
@@ -82,14 +82,14 @@ def _report_saved(sender, instance, raw=False, **kwargs):
         return
     before, pairs = instance._admitting_before, {(instance.center_id, instance.year)}
     if before == tuple(getattr(instance, name) for name in _ADMITTING):
-        figures_cache.touch(pairs)
+        cache.touch(pairs)
     else:  # new, or its status (or period) changed
-        aggregates.figures_changed(pairs | {before[:2]} if before else pairs)
+        maintained.figures_changed(pairs | {before[:2]} if before else pairs)
 
 
 @receiver(post_delete, sender=CenterReport)
 def _report_deleted(sender, instance, **kwargs):
-    aggregates.figures_changed([(instance.center_id, instance.year)])
+    maintained.figures_changed([(instance.center_id, instance.year)])
 
 
 @receiver(post_save, sender=PlanLine)
@@ -101,7 +101,7 @@ def _plan_changed(sender, instance, raw=False, **kwargs):
     report = CenterReport.objects.filter(pk=instance.report_id).values_list("center_id", "year", "quarter").first()
     if report:
         center_id, year, quarter = report
-        aggregates.figures_changed([(center_id, year), (center_id, year + 1 if quarter == 4 else year)])
+        maintained.figures_changed([(center_id, year), (center_id, planned_quarter(year, quarter)[0])])
 
 
 @receiver(pre_save, sender=Lecturer)
@@ -115,20 +115,20 @@ def _lecturer_saved(sender, instance, raw=False, created=False, **kwargs):
     """Lecturers are counted by kind in every year they taught; their names show in the exports."""
     if raw:
         return
-    figures_cache.touch_all_years([instance.center_id])
+    cache.touch_all_years([instance.center_id])
     if not created and instance._kind_before != instance.kind:
         _recount_lecturers(instance.center_id)
 
 
 @receiver(post_delete, sender=Lecturer)
 def _lecturer_deleted(sender, instance, **kwargs):
-    figures_cache.touch_all_years([instance.center_id])
+    cache.touch_all_years([instance.center_id])
     _recount_lecturers(instance.center_id)
 
 
 def _recount_lecturers(center_id: int) -> None:
     years = LecturerAggregate.objects.filter(center_id=center_id).values_list("year", flat=True).distinct()
-    aggregates.refresh_lecturers({(center_id, year) for year in years})
+    maintained.refresh_lecturers({(center_id, year) for year in years})
 
 
 @receiver(m2m_changed, sender=Course.lecturers.through)
@@ -137,9 +137,9 @@ def _course_lecturers_changed(sender, instance, action, reverse, pk_set, **kwarg
         return
     if reverse:  # lecturer.courses changed: the classes are pk_set, or every class of the lecturer on clear
         courses = Course.objects.filter(pk__in=pk_set) if pk_set else Course.objects.filter(center=instance.center_id)
-        aggregates.refresh_lecturers({(c, d.year) for c, d in courses.values_list("center_id", "start_date")})
+        maintained.refresh_lecturers({(c, d.year) for c, d in courses.values_list("center_id", "start_date")})
     else:
-        aggregates.refresh_lecturers([(instance.center_id, instance.start_date.year)])
+        maintained.refresh_lecturers([(instance.center_id, instance.start_date.year)])
 
 
 @receiver(pre_save, sender=Unit)
@@ -152,7 +152,7 @@ def _remember_parent(sender, instance, raw=False, **kwargs):
 def _unit_saved(sender, instance, raw=False, created=False, **kwargs):
     """A center moved to another province: both provinces' maintained figures are counted again."""
     if not raw and not created and instance._parent_before != instance.parent_id:
-        aggregates.recount_provinces({instance._parent_before, instance.parent_id})
+        maintained.recount_provinces({instance._parent_before, instance.parent_id})
 
 
 @receiver(post_save, sender=Unit)
@@ -164,4 +164,4 @@ def _unit_saved(sender, instance, raw=False, created=False, **kwargs):
 def _structure_changed(sender, raw=False, **kwargs):
     """Which centers make up a unit, and the programs' order: rare changes that reach every figure."""
     if not raw:
-        figures_cache.new_epoch()
+        cache.new_epoch()

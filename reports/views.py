@@ -19,7 +19,10 @@ from centers.periods import Period, PeriodError, period_choices
 from centers.scoping import Action, home_unit, unit_key
 from courses.models import Program
 
-from . import briefing, selectors, services
+from . import briefing, services
+from .figures import completeness, counting
+from .figures.basis import Basis, default_basis
+from .figures.types import Figures
 from .forms import BriefingForm, CommentForm, DeadlineForm, NarrativeForm, UnlockForm
 from .models import CenterReport, ExportLog
 
@@ -35,14 +38,14 @@ def home(request):
     except PeriodError:
         period = None
     if period is None:
-        period = Period(selectors.landing_year(unit, today=today) if unit else today.year, "Y")
-    rollup = selectors.rollup(unit=unit, period=period, compare=False) if unit else None
+        period = Period(counting.landing_year(unit, today=today) if unit else today.year, "Y")
+    rollup = counting.rollup(unit=unit, period=period, compare=False) if unit else None
     rows = []
     if rollup is not None:
         if scope.is_national:
             rows = [(province, figures) for province, figures, _ in rollup.by_province()]
         else:
-            rows = [(center, rollup.by_center.get(center.pk, selectors.Figures())) for center in rollup.centers]
+            rows = [(center, rollup.by_center.get(center.pk, Figures())) for center in rollup.centers]
     return render(
         request,
         "home.html",
@@ -89,8 +92,8 @@ def report(request, unit, period):
     if unit.kind == Unit.Kind.PROVINCE:
         return _province_completeness(request, unit, period)
     if unit.kind == Unit.Kind.CENTRAL:
-        rows = selectors.national_completeness(period=period)
-        total = selectors.ProvinceCompleteness.total(rows)
+        rows = completeness.national_completeness(period=period)
+        total = completeness.ProvinceCompleteness.total(rows)
         context = {"unit": unit, "period": period, "rows": rows, "total": total}
         return render(request, "reports/national_completeness.html", context)
     raise Http404
@@ -111,7 +114,7 @@ def _center_report(request, center, period, form=None, status=200):
     # Opening a quarter writes nothing: the report is created by its first save (a blank draft until then).
     report, draft = _report_or_draft(center, period)
     can_enter = scope.can(Action.ENTER_DATA, center)
-    rollup = selectors.rollup(unit=center, period=period, basis=selectors.Basis.ALL)
+    rollup = counting.rollup(unit=center, period=period, basis=Basis.ALL)
     plan = {line.program_id: line.planned_classes for line in report.plan.all()} if report else {}
     editable = can_enter and draft.is_editable_by_center
     if form is None and editable:
@@ -143,7 +146,7 @@ def _center_report(request, center, period, form=None, status=200):
 
 
 def _province_completeness(request, province, period, deadline_form=None):
-    table = selectors.completeness(province=province, period=period)
+    table = completeness.completeness(province=province, period=period)
     return render(
         request,
         "reports/completeness.html",
@@ -153,7 +156,7 @@ def _province_completeness(request, province, period, deadline_form=None):
             "table": table,
             "can_review": request.scope.can(Action.REVIEW, province),
             "deadline_form": deadline_form or DeadlineForm(initial={"due_on": table.deadline}),
-            "statuses": [(key, label) for key, label in selectors.STATUS_LABELS.items()],
+            "statuses": [(key, label) for key, label in completeness.STATUS_LABELS.items()],
         },
     )
 
@@ -317,8 +320,8 @@ def briefing_page(request, unit, period):
     unit, period = _unit_period(request, unit, period)
     scope = request.scope
     can_edit = unit.kind == Unit.Kind.PROVINCE and scope.can(Action.REVIEW, unit)
-    basis = request.GET.get("so_lieu") if request.GET.get("so_lieu") in selectors.Basis.values else None
-    basis = basis or selectors.default_basis(unit)
+    basis = request.GET.get("so_lieu") if request.GET.get("so_lieu") in Basis.values else None
+    basis = basis or default_basis(unit)
     text, edited, outdated = briefing.current(unit=unit, period=period, basis=basis)
     form = BriefingForm(initial={"text": text})
     if request.method == "POST":
@@ -363,7 +366,7 @@ def briefing_page(request, unit, period):
             "outdated": outdated,
             "form": form,
             "can_edit": can_edit,
-            "basis_label": selectors.Basis(basis).label,
+            "basis_label": Basis(basis).label,
         },
     )
 
@@ -374,7 +377,7 @@ def dashboard_index(request):
     unit = home_unit(request.scope)
     if unit is None:
         raise Http404
-    year = selectors.landing_year(unit, today=timezone.localdate())
+    year = counting.landing_year(unit, today=timezone.localdate())
     return redirect(reverse("reports:dashboard", args=[unit_key(unit), str(year)]))
 
 
@@ -384,8 +387,8 @@ def dashboard(request, unit, period):
     if unit.kind not in (Unit.Kind.CENTER, Unit.Kind.PROVINCE, Unit.Kind.CENTRAL):
         raise Http404
     basis = request.GET.get("so_lieu")
-    if basis not in selectors.Basis.values:
-        basis = selectors.default_basis(unit)
+    if basis not in Basis.values:
+        basis = default_basis(unit)
     if request.GET.get("ky") and request.GET["ky"] != period.key:
         try:
             chosen = Period.parse(request.GET["ky"])
@@ -403,7 +406,7 @@ def dashboard(request, unit, period):
             "unit": unit,
             "period": period,
             "basis": basis,
-            "basis_choices": selectors.Basis.choices,
+            "basis_choices": Basis.choices,
             "period_choices": period_choices(range(2020, today.year + 1)),
             "can_edit_briefing": unit.kind == Unit.Kind.PROVINCE and request.scope.can(Action.REVIEW, unit),
             "parent": unit.parent if unit.parent and request.scope.can_see(unit.parent) else None,
@@ -419,12 +422,12 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # A file on another basis than the unit's own, or with the roster, is named apart: saved side by side, the
 # approved-only figures and the ones with drafts must not overwrite each other.
-BASIS_SLUGS = {selectors.Basis.APPROVED: "da-duyet", selectors.Basis.SUBMITTED: "da-gui", selectors.Basis.ALL: "tat-ca"}
+BASIS_SLUGS = {Basis.APPROVED: "da-duyet", Basis.SUBMITTED: "da-gui", Basis.ALL: "tat-ca"}
 
 
 def _export_name(unit, period, basis, *, roster: bool, fmt: str) -> str:
     parts = ["bao-cao", unit_key(unit), period.key]
-    if basis != selectors.default_basis(unit):
+    if basis != default_basis(unit):
         parts.append(BASIS_SLUGS[basis])
     if roster:
         parts.append("danh-sach")
@@ -445,7 +448,7 @@ def _export(request, unit, period, fmt):
     if unit.kind not in (Unit.Kind.CENTER, Unit.Kind.PROVINCE, Unit.Kind.CENTRAL):
         raise Http404
     basis = request.GET.get("so_lieu")
-    if basis not in selectors.Basis.values:
+    if basis not in Basis.values:
         basis = None
     ctx = build_context(unit=unit, period=period, basis=basis)
     roster = fmt == "xlsx" and request.GET.get("danh_sach") == "1"
