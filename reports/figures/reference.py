@@ -50,7 +50,7 @@ _PLANNED_BIT = models.Case(
 
 def _plans(parts: dict, centers_qs, period: Period, admitted, partition: Partition) -> dict[int, int]:
     """Plans (a small raw table) into the parts; returns center id → which of the period's quarters had a plan
-    (bits 1, 2, 4, 8). Shared by both ways of counting."""
+    (bits 1, 2, 4, 8)."""
     plans = PlanLine.objects.filter(plan_filter(centers=centers_qs, period=period, admitted=admitted))
     planned: dict[int, int] = {}
     # Two narrow groupings (centers, programs) rather than one per center and program (thousands of rows).
