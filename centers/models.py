@@ -123,7 +123,11 @@ class Unit(models.Model):
         return None
 
     def is_active_on(self, day: datetime.date) -> bool:
-        return self.active_from <= day and (self.active_to is None or self.active_to >= day)
+        return self.is_active_between(day, day)
+
+    def is_active_between(self, start: datetime.date, end: datetime.date) -> bool:
+        """Active on at least one day of [start, end]: `UnitQuerySet.active_between` for one unit."""
+        return self.active_from <= end and (self.active_to is None or self.active_to >= start)
 
     def name_on(self, day: datetime.date) -> str:
         """The name the unit had on a day: past periods show the unit as it was."""

@@ -211,7 +211,7 @@ SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Cached figures (reports/figures_cache.py) are keyed on data stamps read from the database, so a process-local
+# Cached figures (reports/figures/cache.py) are keyed on data stamps read from the database, so a process-local
 # cache is exact; each worker keeps its own.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},

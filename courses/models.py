@@ -1,6 +1,6 @@
 """Programs, classes (lớp), learners, enrolments and lecturers.
 
-Counting rules (the one place they are written down; reports/selectors.py applies them):
+Counting rules (the one place they are written down; reports/figures/ applies them):
 - a class counts in the period its start date falls in;
 - a cancelled class counts nowhere;
 - enrolments ("lượt học viên") count per class: one person in two classes is two enrolments;
@@ -55,12 +55,13 @@ def ethnic_minority_q(path: str = "") -> Q:
     return ~Q(**{f"{path}ethnicity": ""}) & ~Q(**{f"{path}ethnicity__iexact": MAJORITY_ETHNICITY})
 
 
-# The version of the counting rules above as the code applies them (EnrolmentQuerySet.counted; reports/aggregates.py
-# compute_*; reports/selectors.py's counting): part of the key of every cached figure and file, and of the stored
-# province figures (reports/figures_cache.py), so a deploy that raises it counts every figure again. Raise it with
-# any change to those rules, or to what a cached value looks like (the fields of a class the cache keeps,
-# reports/selectors.py Figures, Part...; an exported file's layout, cached for the day): tests/test_shown.py keeps
-# a hash of the counting code and those fields, and fails until it is raised and the hash updated.
+# The version of the counting rules above as the code applies them (counted_course_q, EnrolmentQuerySet.counted;
+# reports/figures/maintained.py compute_*; reports/figures/counting.py and reference.py): part of the key of every
+# cached figure and file, and of the stored province figures (reports/figures/), so a deploy that raises it counts
+# every figure again. Raise it with any change to those rules, or to what a cached value looks like (the fields of a
+# class the cache keeps, reports/figures/types.py; an exported file's layout, cached for the day):
+# tests/test_shown.py keeps a hash of the counting code and those fields, and fails until it is raised and the hash
+# updated.
 COUNTING_VERSION = 2
 
 
@@ -150,6 +151,12 @@ class Lecturer(models.Model):
         return self.retired_on is None
 
 
+class CourseQuerySet(models.QuerySet):
+    def counted(self):
+        """Classes that count in figures (`counted_course_q`)."""
+        return self.filter(counted_course_q())
+
+
 class Course(models.Model):
     """A class (lớp) run by one district center."""
 
@@ -205,6 +212,8 @@ class Course(models.Model):
     # Code and title without diacritics, for the class list's search (set on every save; bulk loads set it too).
     search_key = models.CharField(_("khóa tìm kiếm"), max_length=SEARCH_KEY_LENGTH, editable=False, default="")
 
+    objects = CourseQuerySet.as_manager()
+
     history = HistoricalRecords()
 
     class Meta:
@@ -251,6 +260,12 @@ class Course(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+
+def counted_course_q(path: str = "") -> Q:
+    """Classes (at `path`: "course__" from an enrolment or a lecturer's link) that count in figures: a cancelled
+    class counts nowhere. The one place the rule is written in code."""
+    return ~Q(**{f"{path}status": Course.Status.CANCELLED})
 
 
 class CourseLecturer(models.Model):
@@ -388,7 +403,7 @@ def mask_national_id(value: str | None) -> str:
 class EnrolmentQuerySet(models.QuerySet):
     def counted(self):
         """Enrolments that count in figures: not removed, and in a class that is not cancelled."""
-        return self.filter(removed_at__isnull=True).exclude(course__status=Course.Status.CANCELLED)
+        return self.filter(counted_course_q("course__"), removed_at__isnull=True)
 
 
 class Enrolment(models.Model):

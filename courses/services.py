@@ -6,7 +6,7 @@ messages that the forms show as they are.
 
 Rows read for a version check are locked FOR NO KEY UPDATE: a concurrent write that only references the row
 (an enrolment added to the class, which PostgreSQL checks with a key-share lock at commit) does not wait for
-it, so it cannot wait in a circle with this write for the data stamps both raise (reports/figures_cache.py).
+it, so it cannot wait in a circle with this write for the data stamps both raise (reports/figures/cache.py).
 """
 
 from __future__ import annotations

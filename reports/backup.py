@@ -85,7 +85,7 @@ def restore(path: Path) -> None:
 
 def _forget_cached_figures() -> None:
     """Figures cached before the restore describe another database: start a new epoch."""
-    from .figures_cache import new_epoch
+    from .figures.cache import new_epoch
 
     try:
         with transaction.atomic():

@@ -11,11 +11,14 @@ from typing import NamedTuple
 
 from centers.models import Unit
 from centers.periods import Period
+from courses.models import Enrolment
 
-from . import figures_cache, selectors
+from . import selectors
+from .figures import cache, completeness, counting
+from .figures.basis import Basis, admitted_statuses, centers_of, default_basis
+from .figures.types import RESULTS, Change, Rollup
 from .formatting import vn_int, vn_percent
 from .models import Briefing
-from .selectors import Basis, Change, Rollup
 
 AREA_WORDS = [
     (Unit.AreaKind.RURAL_DISTRICT, "huyện"),
@@ -68,16 +71,16 @@ def comparison(rollup: Rollup) -> str:
     return text
 
 
-def _basis_note(rollup: Rollup, rate: selectors.ReportingRate | None) -> str:
+def _basis_note(rollup: Rollup, rate: completeness.ReportingRate | None) -> str:
     """What the figures of a province or the country stand on, when it is not every report: those not yet approved
     (or sent) are left out, and a comparison with a whole year-earlier period would read as a fall."""
     unit, period, basis = rollup.unit, rollup.period, rollup.basis
     if unit.kind == Unit.Kind.CENTER:
         return ""
     notes = [] if basis == Basis.APPROVED else ["số liệu gồm cả báo cáo chưa được phê duyệt"]
-    statuses = selectors.admitted_statuses(basis)
+    statuses = admitted_statuses(basis)
     if statuses is not None:
-        rate = rate or selectors.reporting_rate(unit=unit, period=period, centers=rollup.centers)
+        rate = rate or completeness.reporting_rate(unit=unit, period=period, centers=rollup.centers)
         counted = sum(status in statuses for status in rate.statuses.values())
         if counted < rate.expected:
             done = "đã được phê duyệt" if basis == Basis.APPROVED else "đã gửi"
@@ -88,7 +91,7 @@ def _basis_note(rollup: Rollup, rate: selectors.ReportingRate | None) -> str:
     return f" ({'; '.join(notes)})" if notes else ""
 
 
-def figures_paragraph(rollup: Rollup, rate: selectors.ReportingRate | None = None) -> str:
+def figures_paragraph(rollup: Rollup, rate: completeness.ReportingRate | None = None) -> str:
     """The figures of the period in the boards' words; `rate`: the period's reporting rate, when the caller has it."""
     period, total = rollup.period, rollup.total
     who = subject(rollup)
@@ -114,12 +117,8 @@ def figures_paragraph(rollup: Rollup, rate: selectors.ReportingRate | None = Non
     if total.finished_enrolments:
         shares = [
             f"{label.lower()} {vn_percent(total.results[key] / total.finished_enrolments)}"
-            for key, label in (
-                ("gioi", "Giỏi"),
-                ("kha", "Khá"),
-                ("trung_binh", "Trung bình"),
-                ("khong_dat", "Không đạt"),
-            )
+            for key, label in RESULTS
+            if key != Enrolment.Result.DROPPED  # a drop-out is not a grade: counted as finished, not listed
         ]
         text += (
             f" Trong {vn_int(total.finished_enrolments)} lượt học viên đã có kết quả, xếp loại "
@@ -184,10 +183,10 @@ def generate(*, unit: Unit, period: Period, basis: str | None = None, rollup: Ro
     """The whole briefing: the figures paragraph, then the centers' shortcomings and proposals.
 
     Cached like the figures it is written from (the period and a year earlier; reports' text is stamped too)."""
-    basis = rollup.basis if rollup is not None else basis or selectors.default_basis(unit)
-    return figures_cache.cached(
+    basis = rollup.basis if rollup is not None else basis or default_basis(unit)
+    return cache.cached(
         "briefing",
-        centers=selectors.centers_of(unit),
+        centers=centers_of(unit),
         years=[period.year - 1, period.year],
         params=(unit.pk, period.key, basis),
         compute=lambda: _generate(unit, period, basis, rollup, rate),
@@ -195,7 +194,7 @@ def generate(*, unit: Unit, period: Period, basis: str | None = None, rollup: Ro
 
 
 def _generate(unit: Unit, period: Period, basis: str, rollup: Rollup | None, rate) -> str:
-    rollup = rollup or selectors.rollup(unit=unit, period=period, basis=basis)
+    rollup = rollup or counting.rollup(unit=unit, period=period, basis=basis)
     sections = [figures_paragraph(rollup, rate)]
     points = written_points(unit=unit, period=period, basis=basis, fields=("shortcomings", "proposals"))
     for heading, attribute in (("Tồn tại, hạn chế:", "shortcomings"), ("Đề xuất, kiến nghị:", "proposals")):
@@ -222,7 +221,7 @@ def current(
     """The briefing in use on a data basis: board staff's edit while the generated text it started from is still
     the generated text; else (no edit, a regenerated version, or an edit the figures or the centers' points have
     changed under since) the generated text, so that no page or file shows figures that are no longer true."""
-    basis = rollup.basis if rollup is not None else basis or selectors.default_basis(unit)
+    basis = rollup.basis if rollup is not None else basis or default_basis(unit)
     versions = Briefing.objects.filter(unit=unit, period_key=period.key, basis=basis)
     version = versions.select_related("edited_by").first()
     if version is not None and not version.is_generated and not version.based_on:

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 from centers.models import Unit
 from centers.periods import Period
-from courses.models import Course, Enrolment
+from courses.models import Course
 
-from . import briefing, selectors
-from .selectors import Change, Figures
+from . import briefing
+from .figures import completeness, counting
+from .figures.basis import admitted_statuses, default_basis
+from .figures.types import RESULTS, Change, Figures
 
 TREND_QUARTERS = 12
 
@@ -45,11 +47,11 @@ def rate_change(now: float | None, before: float | None) -> Change | None:
 
 
 def build(*, unit: Unit, period: Period, basis: str) -> dict:
-    rollup = selectors.rollup(unit=unit, period=period, basis=basis)
-    rate = selectors.reporting_rate(unit=unit, period=period, centers=rollup.centers)
-    rate_before = selectors.reporting_rate(unit=unit, period=period.year_earlier(), centers=rollup.centers)
+    rollup = counting.rollup(unit=unit, period=period, basis=basis)
+    rate = completeness.reporting_rate(unit=unit, period=period, centers=rollup.centers)
+    rate_before = completeness.reporting_rate(unit=unit, period=period.year_earlier(), centers=rollup.centers)
     last = period.quarters()[-1]
-    series = selectors.quarterly_series(
+    series = counting.quarterly_series(
         unit=unit, last=last, count=TREND_QUARTERS + 4, basis=basis, centers=rollup.centers
     )
     total, previous = rollup.total, rollup.previous.total
@@ -87,7 +89,7 @@ def build(*, unit: Unit, period: Period, basis: str) -> dict:
                 Row(province, figures, before, reported / expected if expected else None, f"{reported}/{expected}")
             )
     else:
-        statuses = selectors.admitted_statuses(basis)
+        statuses = admitted_statuses(basis)
         rows = [
             Row(
                 center,
@@ -115,7 +117,6 @@ def build(*, unit: Unit, period: Period, basis: str) -> dict:
         return values[-TREND_QUARTERS:], values[:TREND_QUARTERS]
 
     (classes, classes_before), (enrolments, enrolments_before) = plotted("classes"), plotted("enrolments")
-    results = [key for key, _ in Enrolment.Result.choices]
     charts = {
         "programs": {
             "labels": [line.program.code for line in rollup.by_program.values()],
@@ -138,7 +139,7 @@ def build(*, unit: Unit, period: Period, basis: str) -> dict:
             "labels": [line.program.code for line in rollup.by_program.values()],
             "series": [
                 {"label": str(label), "data": [line.results[key] for line in rollup.by_program.values()]}
-                for key, label in Enrolment.Result.choices
+                for key, label in RESULTS
             ],
         },
         "formats": {
@@ -154,7 +155,7 @@ def build(*, unit: Unit, period: Period, basis: str) -> dict:
         "rate": rate,
         "charts": charts,
         "trend": list(zip(trend, year_before, strict=True)),
-        "results_keys": results,
+        "results": RESULTS,
         "format_rows": [(str(label), *rollup.by_format[value]) for value, label in Course.Format.choices],
         "briefing_text": text,
         "briefing_lead": text.split("\n\n", 1)[0],
@@ -176,9 +177,9 @@ def warm(*, today, period: Period | None = None, centers: bool = False, progress
         units += list(Unit.objects.centers().order_by("parent__code", "code"))
     done = []
     for unit in units:
-        at = period or Period(selectors.landing_year(unit, today=today), "Y")
+        at = period or Period(counting.landing_year(unit, today=today), "Y")
         started = time.perf_counter()
-        build(unit=unit, period=at, basis=selectors.default_basis(unit))
+        build(unit=unit, period=at, basis=default_basis(unit))
         done.append((unit, at, (time.perf_counter() - started) * 1000))
         if progress:
             progress(*done[-1])

@@ -5,8 +5,8 @@ from centers.periods import Period
 from courses.forms import DATE_WIDGET, VersionErrorsOnTop, VersionField
 from courses.models import Program
 
+from .figures.basis import Basis, default_basis
 from .models import CenterReport, deadline_problem
-from .selectors import Basis, default_basis
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 

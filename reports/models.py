@@ -1,12 +1,13 @@
 """Quarterly reports of the centers, their approval trail, deadlines, and the edited briefings.
 
 A center's report holds only what people write (narrative, next quarter's plan); its figures are always
-computed from the classes by reports/selectors.py, never typed again.
+computed from the classes by reports/figures/, never typed again.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 
 from django.conf import settings
 from django.db import models
@@ -50,6 +51,16 @@ class Deadline(models.Model):
 
 def default_deadline(period: Period) -> datetime.date:
     return period.end + datetime.timedelta(days=DEFAULT_DEADLINE_DAYS)
+
+
+def deadlines(period: Period, provinces=None) -> dict[int, datetime.date]:
+    """Province id → the deadline of its centers' reports for a quarter: the one its board set, else the default
+    (for any province asked for, set or not). `provinces`: ids to read (all when None). One query."""
+    rows = Deadline.objects.filter(year=period.year, quarter=period.index)
+    if provinces is not None:
+        rows = rows.filter(province_id__in=provinces)
+    found = dict(rows.values_list("province_id", "due_on"))
+    return defaultdict(lambda: default_deadline(period), found)
 
 
 # A board sets a deadline days or weeks after the quarter; two years leaves room for a late one and still refuses
@@ -139,6 +150,23 @@ class CenterReport(models.Model):
     @property
     def is_editable_by_center(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+# Submitted or approved counts as reported: the reporting rate, completeness and reminders.
+REPORTED_STATUSES = (CenterReport.Status.SUBMITTED, CenterReport.Status.APPROVED)
+
+
+def planned_quarter(year: int, quarter: int) -> tuple[int, int]:
+    """The (year, quarter) a plan written in this quarter's report is for: the next quarter (the next year's first
+    after a fourth). The one rule; `PLANNED_QUARTER` says it in SQL."""
+    return (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+
+
+# The quarter (1-4) a plan line is for, from its report's quarter (`planned_quarter`), in SQL.
+PLANNED_QUARTER = models.Case(
+    *(models.When(report__quarter=q, then=planned_quarter(0, q)[1]) for q in range(1, 5)),
+    output_field=models.IntegerField(),
+)
 
 
 class PlanLine(models.Model):
@@ -241,8 +269,8 @@ class ExportLog(models.Model):
         return f"{self.user} · {self.unit} · {self.period_key}.{self.format}"
 
 
-# -- maintained aggregates (kept exact by reports/aggregates.py in every write's transaction) -----------------
-# A result's column in QuarterAggregate ("" = no result yet): read by the aggregates and by the selectors.
+# -- maintained aggregates (kept exact by reports/figures/maintained.py in every write's transaction) -----------------
+# A result's column in QuarterAggregate ("" = no result yet): read by the maintained tables' upkeep and by the counting.
 RESULT_FIELDS = {
     "gioi": "gioi",
     "kha": "kha",
@@ -351,7 +379,7 @@ class LecturerAggregate(models.Model):
         return f"{self.center_id} {self.year} quý {self.quarters:04b} {self.kind}: {self.lecturers}"
 
 
-# -- what the cached figures were computed from (reports/figures_cache.py) -----------------------------------
+# -- what the cached figures were computed from (reports/figures/cache.py) -----------------------------------
 class DataStamp(models.Model):
     """A counter per center and year, raised in the same transaction as every write that changes a figure of that
     center in that year: classes, enrolments, results, learners' groups, reports' status, plans, lecturers.
@@ -390,7 +418,7 @@ class FiguresEpoch(models.Model):
 
 
 class SharedFigure(models.Model):
-    """A cached figure every worker process shares, and that a restart keeps (reports/figures_cache.py): the
+    """A cached figure every worker process shares, and that a restart keeps (reports/figures/cache.py): the
     second level behind each process's memory. Keyed on what the figure was computed from, so never stale;
     rows not read for a day are pruned (`stored_at` is renewed when a row half a day old is read)."""
 
@@ -407,12 +435,12 @@ class SharedFigure(models.Model):
 
 
 class ProvinceFigures(models.Model):
-    """Every figure of one province's centers for one period and basis: the rollup part (reports/selectors.py's
+    """Every figure of one province's centers for one period and basis: the rollup part (reports/figures/types.py's
     `Part`, pickled) that the national and provincial rollups add up, so they read 63 rows, not the centers'
     aggregates.
 
     Maintained like the other aggregates: each write that changes a figure computes its provinces' rows for
-    the year again, in its own transaction, holding the province's lock (reports/aggregates.py); a center moved
+    the year again, in its own transaction, holding the province's lock (reports/figures/maintained.py); a center moved
     to another province counts both again. A row counts only under the `version` it was computed for (the
     counting rules' version, courses.models.COUNTING_VERSION): after a deploy that raises it, rows are counted
     again when first read."""

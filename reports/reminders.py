@@ -7,23 +7,23 @@ import datetime
 from centers.models import Unit
 from centers.periods import Period
 
-from .models import CenterReport, Deadline, default_deadline
+from .models import REPORTED_STATUSES, CenterReport, deadlines
 
 
 def overdue_centers(*, period: Period, today: datetime.date) -> list[tuple[Unit, datetime.date]]:
     """Centers active in the quarter, past their province's deadline, whose report is not submitted or approved."""
-    deadlines = {d.province_id: d.due_on for d in Deadline.objects.filter(year=period.year, quarter=period.index)}
+    due = deadlines(period)
     done = set(
         CenterReport.objects.filter(
             year=period.year,
             quarter=period.index,
-            status__in=[CenterReport.Status.SUBMITTED, CenterReport.Status.APPROVED],
+            status__in=REPORTED_STATUSES,
         ).values_list("center_id", flat=True)
     )
     overdue = []
     centers = Unit.objects.centers().active_between(period.start, period.end).select_related("parent")
     for center in centers.order_by("parent__code", "code"):
-        deadline = deadlines.get(center.parent_id, default_deadline(period))
+        deadline = due[center.parent_id]
         if today > deadline and center.pk not in done:
             overdue.append((center, deadline))
     return overdue

@@ -25,20 +25,13 @@ from courses.models import Course, Program
 from courses.services import figures_freeze, figures_thaw
 from courses.validators import VERSION_MISSING
 
-from . import aggregates, briefing, locking, selectors
+from . import briefing, locking, selectors
 from .exporters.context import build_context
 from .exporters.files import CONTENT_TYPES, export_content, export_filename
+from .figures import counting, maintained
+from .figures.basis import Basis, default_basis
 from .formatting import vn_int
-from .models import (
-    Briefing,
-    CenterReport,
-    Deadline,
-    ExportLog,
-    PlanLine,
-    Transition,
-    deadline_problem,
-    default_deadline,
-)
+from .models import Briefing, CenterReport, Deadline, ExportLog, PlanLine, Transition, deadline_problem
 
 MAX_TEXT = 20_000
 
@@ -180,8 +173,8 @@ def report_check(*, report: CenterReport, today: datetime.date | None = None) ->
     period = report.period
     check = Check()
     finished = (
-        Course.objects.filter(center=report.center, start_date__gte=period.start, start_date__lte=period.end)
-        .exclude(status=Course.Status.CANCELLED)
+        Course.objects.counted()
+        .filter(center=report.center, start_date__gte=period.start, start_date__lte=period.end)
         .filter(Q(status=Course.Status.FINISHED) | Q(end_date__lt=today))
         .annotate(
             n=Count("enrolments", filter=Q(enrolments__removed_at__isnull=True)),
@@ -197,7 +190,7 @@ def report_check(*, report: CenterReport, today: datetime.date | None = None) ->
                 _("Lớp %(c)s đã kết thúc nhưng còn %(n)s học viên chưa có kết quả.")
                 % {"c": course.code, "n": vn_int(course.missing)}
             )
-    figures = selectors.rollup(unit=report.center, period=period, basis=selectors.Basis.ALL)
+    figures = counting.rollup(unit=report.center, period=period, basis=Basis.ALL)
     for attribute, label in (("classes", _("Số lớp")), ("enrolments", _("Số lượt học viên"))):
         change = figures.change(attribute)
         if (
@@ -328,8 +321,8 @@ def report_unlock(*, scope: Scope, report: CenterReport, reason: str, user=None)
     # Open again, the quarter counts its learners and lecturers as they are now: count it again.
     figures_thaw(quarters=[_quarter_of(report)])
     period = report.period
-    aggregates.refresh([aggregates.cell(report.center_id, period.start)])
-    aggregates.refresh_lecturers([(report.center_id, report.year)])
+    maintained.refresh([maintained.cell(report.center_id, period.start)])
+    maintained.refresh_lecturers([(report.center_id, report.year)])
     report.refresh_from_db()
     _record(report, Transition.Action.UNLOCK, before, user, reason.strip())
     return report
@@ -353,11 +346,6 @@ def deadline_set(*, scope: Scope, province: Unit, period: Period, due_on: dateti
     return deadline
 
 
-def deadline_for(*, province: Unit, period: Period) -> datetime.date:
-    row = Deadline.objects.filter(province=province, year=period.year, quarter=period.index).first()
-    return row.due_on if row else default_deadline(period)
-
-
 # -- briefings ---------------------------------------------------------------------------------------------------
 def _require_briefing_editor(scope: Scope, unit: Unit) -> None:
     scope.require(Action.REVIEW, unit)
@@ -366,8 +354,8 @@ def _require_briefing_editor(scope: Scope, unit: Unit) -> None:
 
 
 def _briefing_basis(unit: Unit, basis: str | None) -> str:
-    basis = basis or selectors.default_basis(unit)
-    if basis not in selectors.Basis.values:
+    basis = basis or default_basis(unit)
+    if basis not in Basis.values:
         raise ValidationError(_("Cơ sở số liệu không hợp lệ."))
     return basis
 

@@ -17,8 +17,8 @@ from centers.models import Unit, UnitName
 from courses.models import Course, Enrolment, Learner, Lecturer, Program
 from courses.signals import bulk_written
 
-from . import aggregates, figures_cache
-from .models import CenterReport, LecturerAggregate, PlanLine
+from .figures import cache, maintained
+from .models import CenterReport, LecturerAggregate, PlanLine, planned_quarter
 
 
 @dataclass
@@ -47,15 +47,15 @@ def counting_once() -> Iterator[None]:
         _pending.reset(token)
     if pending.cells or pending.lecturer_years or pending.changed_years:
         with transaction.atomic():
-            aggregates.refresh(pending.cells)
-            aggregates.refresh_lecturers(pending.lecturer_years)
-            aggregates.figures_changed(pending.changed_years)
+            maintained.refresh(pending.cells)
+            maintained.refresh_lecturers(pending.lecturer_years)
+            maintained.figures_changed(pending.changed_years)
 
 
 def _refresh(cells: Iterable) -> None:
     pending = _pending.get()
     if pending is None:
-        aggregates.refresh(cells)
+        maintained.refresh(cells)
     else:
         pending.cells.update(cell for cell in cells if cell is not None)
 
@@ -63,7 +63,7 @@ def _refresh(cells: Iterable) -> None:
 def _refresh_lecturers(center_years: Iterable[tuple[int, int]]) -> None:
     pending = _pending.get()
     if pending is None:
-        aggregates.refresh_lecturers(center_years)
+        maintained.refresh_lecturers(center_years)
     else:
         pending.lecturer_years.update(center_years)
 
@@ -71,7 +71,7 @@ def _refresh_lecturers(center_years: Iterable[tuple[int, int]]) -> None:
 def _figures_changed(center_years: Iterable[tuple[int, int]]) -> None:
     pending = _pending.get()
     if pending is None:
-        aggregates.figures_changed(center_years)
+        maintained.figures_changed(center_years)
     else:
         pending.changed_years.update(center_years)
 
@@ -86,14 +86,14 @@ def _stored(instance, raw: bool, *fields: str):
 @receiver(pre_save, sender=Course)
 def _remember_course_cell(sender, instance, raw=False, **kwargs):
     before = _stored(instance, raw, "center_id", "start_date")
-    instance._cell_before = aggregates.cell(*before) if before else None
+    instance._cell_before = maintained.cell(*before) if before else None
 
 
 @receiver(post_save, sender=Course)
 @receiver(post_delete, sender=Course)
 def _course_changed(sender, instance, raw=False, **kwargs):
     if not raw:
-        now = aggregates.cell(instance.center_id, instance.start_date)
+        now = maintained.cell(instance.center_id, instance.start_date)
         _refresh({getattr(instance, "_cell_before", None), now})
 
 
@@ -103,13 +103,13 @@ def _enrolment_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         course = Course.objects.filter(pk=instance.course_id).values_list("center_id", "start_date").first()
         if course:
-            _refresh([aggregates.cell(*course)])
+            _refresh([maintained.cell(*course)])
 
 
 @receiver(bulk_written)
 def _bulk_written(sender, touched, **kwargs):
     """A bulk write in courses/services.py (no model signals): refresh the cells of the (center, day) pairs."""
-    _refresh({aggregates.cell(center_id, day) for center_id, day in touched})
+    _refresh({maintained.cell(center_id, day) for center_id, day in touched})
 
 
 @receiver(pre_save, sender=Learner)
@@ -123,10 +123,10 @@ def _learner_changed(sender, instance, created=False, raw=False, **kwargs):
     if raw or created or instance._counted_before == (instance.group, instance.ethnicity):
         return
     cells = Course.objects.filter(enrolments__learner=instance).values_list("center_id", "start_date").distinct()
-    _refresh({aggregates.cell(center_id, day) for center_id, day in cells})
+    _refresh({maintained.cell(center_id, day) for center_id, day in cells})
 
 
-# -- the stamps behind cached figures (reports/figures_cache.py) ---------------------------------------------------
+# -- the stamps behind cached figures (reports/figures/cache.py) ---------------------------------------------------
 _ADMITTING = ("center_id", "year", "quarter", "status")  # what of a report decides the quarters a basis admits
 
 
@@ -143,7 +143,7 @@ def _report_saved(sender, instance, raw=False, **kwargs):
         return
     before, pairs = instance._admitting_before, {(instance.center_id, instance.year)}
     if before == tuple(getattr(instance, name) for name in _ADMITTING):
-        figures_cache.touch(pairs)
+        cache.touch(pairs)
     else:  # new, or its status (or period) changed
         _figures_changed(pairs | {before[:2]} if before else pairs)
 
@@ -162,7 +162,7 @@ def _plan_changed(sender, instance, raw=False, **kwargs):
     report = CenterReport.objects.filter(pk=instance.report_id).values_list("center_id", "year", "quarter").first()
     if report:
         center_id, year, quarter = report
-        _figures_changed([(center_id, year), (center_id, year + 1 if quarter == 4 else year)])
+        _figures_changed([(center_id, year), (center_id, planned_quarter(year, quarter)[0])])
 
 
 @receiver(pre_save, sender=Lecturer)
@@ -176,14 +176,14 @@ def _lecturer_saved(sender, instance, raw=False, created=False, **kwargs):
     """Lecturers are counted by kind in every year they taught; their names show in the exports."""
     if raw:
         return
-    figures_cache.touch_all_years([instance.center_id])
+    cache.touch_all_years([instance.center_id])
     if not created and instance._kind_before != instance.kind:
         _recount_lecturers(instance.center_id)
 
 
 @receiver(post_delete, sender=Lecturer)
 def _lecturer_deleted(sender, instance, **kwargs):
-    figures_cache.touch_all_years([instance.center_id])
+    cache.touch_all_years([instance.center_id])
     _recount_lecturers(instance.center_id)
 
 
@@ -213,7 +213,7 @@ def _remember_parent(sender, instance, raw=False, **kwargs):
 def _unit_saved(sender, instance, raw=False, created=False, **kwargs):
     """A center moved to another province: both provinces' maintained figures are counted again."""
     if not raw and not created and instance._parent_before != instance.parent_id:
-        aggregates.recount_provinces({instance._parent_before, instance.parent_id})
+        maintained.recount_provinces({instance._parent_before, instance.parent_id})
 
 
 @receiver(post_save, sender=Unit)
@@ -225,4 +225,4 @@ def _unit_saved(sender, instance, raw=False, created=False, **kwargs):
 def _structure_changed(sender, raw=False, **kwargs):
     """Which centers make up a unit, and the programs' order: rare changes that reach every figure."""
     if not raw:
-        figures_cache.new_epoch()
+        cache.new_epoch()

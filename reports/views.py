@@ -20,7 +20,10 @@ from centers.scoping import Action, home_unit, unit_key
 from courses.forms import apply_errors
 from courses.models import Program
 
-from . import briefing, selectors, services
+from . import briefing, services
+from .figures import completeness, counting
+from .figures.basis import Basis
+from .figures.types import Figures
 from .forms import BriefingForm, CommentForm, DeadlineForm, NarrativeForm, UnlockForm, parse_basis
 from .models import CenterReport, ExportLog
 
@@ -36,14 +39,14 @@ def home(request):
     except PeriodError:
         period = None
     if period is None:
-        period = Period(selectors.landing_year(unit, today=today) if unit else today.year, "Y")
-    rollup = selectors.rollup(unit=unit, period=period, compare=False) if unit else None
+        period = Period(counting.landing_year(unit, today=today) if unit else today.year, "Y")
+    rollup = counting.rollup(unit=unit, period=period, compare=False) if unit else None
     rows = []
     if rollup is not None:
         if scope.is_national:
             rows = [(province, figures) for province, figures, _ in rollup.by_province()]
         else:
-            rows = [(center, rollup.by_center.get(center.pk, selectors.Figures())) for center in rollup.centers]
+            rows = [(center, rollup.by_center.get(center.pk, Figures())) for center in rollup.centers]
     return render(
         request,
         "home.html",
@@ -90,8 +93,8 @@ def report(request, unit, period):
     if unit.kind == Unit.Kind.PROVINCE:
         return _province_completeness(request, unit, period)
     if unit.kind == Unit.Kind.CENTRAL:
-        rows = selectors.national_completeness(period=period)
-        total = selectors.ProvinceCompleteness.total(rows)
+        rows = completeness.national_completeness(period=period)
+        total = completeness.ProvinceCompleteness.total(rows)
         context = {"unit": unit, "period": period, "rows": rows, "total": total}
         return render(request, "reports/national_completeness.html", context)
     raise Http404
@@ -112,7 +115,7 @@ def _center_report(request, center, period, form=None, status=200):
     # Opening a quarter writes nothing: the report is created by its first save (a blank draft until then).
     report, draft = _report_or_draft(center, period)
     can_enter = scope.can(Action.ENTER_DATA, center)
-    rollup = selectors.rollup(unit=center, period=period, basis=selectors.Basis.ALL)
+    rollup = counting.rollup(unit=center, period=period, basis=Basis.ALL)
     plan = {line.program_id: line.planned_classes for line in report.plan.all()} if report else {}
     editable = can_enter and draft.is_editable_by_center
     if form is None and editable:
@@ -144,7 +147,7 @@ def _center_report(request, center, period, form=None, status=200):
 
 
 def _province_completeness(request, province, period, deadline_form=None):
-    table = selectors.completeness(province=province, period=period)
+    table = completeness.completeness(province=province, period=period)
     return render(
         request,
         "reports/completeness.html",
@@ -154,7 +157,7 @@ def _province_completeness(request, province, period, deadline_form=None):
             "table": table,
             "can_review": request.scope.can(Action.REVIEW, province),
             "deadline_form": deadline_form or DeadlineForm(initial={"due_on": table.deadline}),
-            "statuses": [(key, label) for key, label in selectors.STATUS_LABELS.items()],
+            "statuses": [(key, label) for key, label in completeness.STATUS_LABELS.items()],
         },
     )
 
@@ -353,7 +356,7 @@ def briefing_page(request, unit, period):
             "outdated": outdated,
             "form": form,
             "can_edit": can_edit,
-            "basis_label": selectors.Basis(basis).label,
+            "basis_label": Basis(basis).label,
         },
     )
 
@@ -364,7 +367,7 @@ def dashboard_index(request):
     unit = home_unit(request.scope)
     if unit is None:
         raise Http404
-    year = selectors.landing_year(unit, today=timezone.localdate())
+    year = counting.landing_year(unit, today=timezone.localdate())
     return redirect(reverse("reports:dashboard", args=[unit_key(unit), str(year)]))
 
 
@@ -391,7 +394,7 @@ def dashboard(request, unit, period):
             "unit": unit,
             "period": period,
             "basis": basis,
-            "basis_choices": selectors.Basis.choices,
+            "basis_choices": Basis.choices,
             "period_choices": period_choices(range(2020, today.year + 1)),
             "can_edit_briefing": unit.kind == Unit.Kind.PROVINCE and request.scope.can(Action.REVIEW, unit),
             "parent": unit.parent if unit.parent and request.scope.can_see(unit.parent) else None,

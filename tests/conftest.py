@@ -145,8 +145,8 @@ def browser(monkeypatch):
 @pytest.fixture(autouse=True)
 def _fresh_figures_cache():
     """Each test rolls its database back, stamps included: cached figures must not outlive it."""
-    from reports import figures_cache
+    from reports.figures import cache
 
-    figures_cache.clear()
+    cache.clear()
     yield
-    figures_cache.clear()
+    cache.clear()

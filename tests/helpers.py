@@ -5,7 +5,8 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from centers.periods import Period
-from reports import figures_cache, selectors
+from reports.figures import cache, counting
+from reports.figures.basis import Basis
 
 
 def committed():
@@ -20,17 +21,17 @@ def page_queries(client, address: str, *, cached: bool = False) -> int:
     with committed():
         assert client.get(address).status_code in (200, 302)
     if not cached:
-        figures_cache.clear(shared=True)
+        cache.clear(shared=True)
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(address).status_code in (200, 302)
     return len(ctx)
 
 
-def same_as_raw(unit, key="2026", basis=selectors.Basis.ALL):
+def same_as_raw(unit, key="2026", basis=Basis.ALL):
     """The rollup the app shows (maintained aggregates, cached) equals raw counting, this period and a year earlier."""
     with committed():
-        fast = selectors.rollup(unit=unit, period=Period.parse(key), basis=basis)
-    raw = selectors.rollup(unit=unit, period=Period.parse(key), basis=basis, raw=True)
+        fast = counting.rollup(unit=unit, period=Period.parse(key), basis=basis)
+    raw = counting.rollup(unit=unit, period=Period.parse(key), basis=basis, raw=True)
     for a, b in ((fast, raw), (fast.previous, raw.previous)):
         assert a.total == b.total, key
         assert a.by_center == b.by_center, key

@@ -8,13 +8,14 @@ from django.core.management import call_command
 from centers.models import Unit
 from centers.periods import Period
 from courses.models import Course, Enrolment
-from reports import selectors
+from reports.figures import counting
+from reports.figures.basis import Basis
 
 from .factories import CourseFactory, EnrolmentFactory, approve, program
 
 
 def figures(unit):
-    rollup = selectors.rollup(unit=unit, period=Period.parse("2023"), basis=selectors.Basis.APPROVED)
+    rollup = counting.rollup(unit=unit, period=Period.parse("2023"), basis=Basis.APPROVED)
     return (
         rollup.total.classes,
         rollup.total.enrolments,

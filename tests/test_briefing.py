@@ -15,9 +15,10 @@ from centers.models import Staff, Unit, UnitName
 from centers.periods import Period
 from centers.scoping import unit_key
 from courses.models import Enrolment, Learner
-from reports import briefing, selectors
+from reports import briefing
+from reports.figures import counting, maintained
+from reports.figures.basis import Basis
 from reports.models import Briefing, CenterReport, Deadline, PlanLine
-from reports.selectors import Basis
 
 from .factories import (
     CenterFactory,
@@ -70,7 +71,7 @@ def fill(course, *results):
 
 
 def paragraph(unit, key="2023-Q1", basis=None):
-    return briefing.figures_paragraph(selectors.rollup(unit=unit, period=Period.parse(key), basis=basis))
+    return briefing.figures_paragraph(counting.rollup(unit=unit, period=Period.parse(key), basis=basis))
 
 
 def briefing_url(unit, period="2023-Q1"):
@@ -378,9 +379,8 @@ def test_an_edit_the_figures_changed_under_gives_way_to_the_generated_text_and_s
     CenterReport.objects.filter(center=center).update(status="draft")  # unlocked to add a class, approved again
     open_classes(center, 1, start="07/02/2023")
     CenterReport.objects.filter(center=center).update(status="approved")
-    from reports import aggregates
 
-    aggregates.figures_changed([(center.pk, 2023)])  # the raw status update above bypasses the signals
+    maintained.figures_changed([(center.pk, 2023)])  # the raw status update above bypasses the signals
     text, version, outdated = briefing.current(unit=province, period=Q1_2023)
     assert outdated and version.text == edited and "đã mở 3 lớp" in text and "Ban đánh giá thêm" not in text
     body = client.get(dashboard).content.decode()
@@ -400,9 +400,8 @@ def test_an_edit_from_the_browser_keeps_its_sections_in_the_word_report(login, b
     open_classes(center, 2)
     approve_all(center, years=(2023,))
     CenterReport.objects.filter(center=center, year=2023).update(shortcomings="Thiếu giảng viên kiêm chức.")
-    from reports import aggregates
 
-    aggregates.figures_changed([(center.pk, 2023)])
+    maintained.figures_changed([(center.pk, 2023)])
     client = login(board_user)
     generated = briefing.generate(unit=province, period=Q1_2023)
     assert "Tồn tại, hạn chế:" in generated

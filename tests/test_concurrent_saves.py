@@ -23,8 +23,8 @@ from centers.periods import Period
 from centers.scoping import Scope
 from courses import services
 from courses.models import Course, Enrolment
-from reports import selectors
 from reports import services as report_services
+from reports.figures import counting
 from reports.models import CenterReport
 
 from .factories import CourseFactory, EnrolmentFactory, ReportFactory, program
@@ -152,7 +152,7 @@ def test_two_centers_creating_classes_at_once_both_keep_them(
             unit.pk: sorted(Course.objects.filter(center=unit).values_list("code", flat=True))
             for unit in (center, other_center)
         }
-        total = selectors.rollup(unit=province, period=Period.parse("2026-Q1"), basis="all", compare=False).total
+        total = counting.rollup(unit=province, period=Period.parse("2026-Q1"), basis="all", compare=False).total
         return codes, total.classes
 
     codes, classes = in_own_connection(settings, saved)

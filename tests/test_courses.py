@@ -157,7 +157,7 @@ def test_moving_a_class_out_of_a_locked_quarter_is_refused(login, center_user, c
 
 def test_cancelling_keeps_the_class_visible_and_counts_it_nowhere(login, center_user, center):
     from centers.periods import Period
-    from reports import selectors
+    from reports.figures import counting
 
     course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
     EnrolmentFactory(course=course)
@@ -170,7 +170,7 @@ def test_cancelling_keeps_the_class_visible_and_counts_it_nowhere(login, center_
     assert course.status == Course.Status.CANCELLED
     assert course.cancel_reason == "Không đủ học viên"
     assert course.code in client.get(reverse("courses:course_list")).content.decode()
-    totals = selectors.rollup(unit=center, period=Period.parse("2026"), compare=False).total
+    totals = counting.rollup(unit=center, period=Period.parse("2026"), compare=False).total
     assert (totals.classes, totals.enrolments) == (0, 0)
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from centers.periods import Period
-from reports import selectors
+from reports.figures import counting
 from reports.models import CenterReport
 
 from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, approve, program
@@ -48,7 +48,7 @@ def data(center, other_center, far_center):
 
 def test_province_cards_equal_the_rollup(login, board_user, province, data):
     body = login(board_user).get(url("10", "2023-Q1")).content.decode()
-    rollup = selectors.rollup(unit=province, period=Period.parse("2023-Q1"))
+    rollup = counting.rollup(unit=province, period=Period.parse("2023-Q1"))
     assert card(body, "classes") == str(rollup.total.classes) == "3"
     assert card(body, "enrolments") == str(rollup.total.enrolments) == "4"
     assert card(body, "learners") == str(rollup.total.learners) == "3"

@@ -11,7 +11,7 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from centers.periods import Period
-from reports import selectors
+from reports.figures import counting
 
 from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, LecturerFactory, approve, program
 
@@ -55,7 +55,7 @@ def test_the_workbook_has_the_sheets_and_the_dashboard_figures(login, board_user
     assert response["Content-Disposition"] == 'attachment; filename="bao-cao-10-2023-Q1.xlsx"'
     wb = load_workbook(io.BytesIO(content))
     assert wb.sheetnames == SHEETS
-    rollup = selectors.rollup(unit=province, period=Period.parse("2023-Q1"))
+    rollup = counting.rollup(unit=province, period=Period.parse("2023-Q1"))
     summary = rows(wb["Tổng hợp"])
     assert summary[0][0] == "TỔNG HỢP KẾT QUẢ CÔNG TÁC GIÁO DỤC LÝ LUẬN CHÍNH TRỊ"
     assert summary[2][0] == "Kỳ báo cáo: quý I/2023"

@@ -12,8 +12,9 @@ from centers.periods import Period
 from centers.scoping import Scope
 from courses import services
 from courses.models import Lecturer
-from reports import aggregates, figures_cache, selectors
 from reports import services as report_services
+from reports.figures import cache, completeness, counting, maintained
+from reports.figures.basis import Basis, centers_of, default_basis
 from reports.models import ProvinceFigures, SharedFigure
 
 from .factories import (
@@ -34,13 +35,13 @@ def shown_equals_counted(province):
     """Every basis, a year and its quarters, and the quarterly trend, as the app shows them to the province and to
     the central level (whose figures are the provinces' cached parts), equal raw counting."""
     for unit in (province, central_unit()):
-        for basis in selectors.Basis.values:
+        for basis in Basis.values:
             for key in ("2025", "2025-Q1", "2025-Q2"):
                 same_as_raw(unit, key, basis)
             with committed():
-                series = selectors.quarterly_series(unit=unit, last=Period.parse("2025-Q4"), count=4, basis=basis)
+                series = counting.quarterly_series(unit=unit, last=Period.parse("2025-Q4"), count=4, basis=basis)
             for point in series:
-                raw = selectors.rollup(unit=unit, period=point.period, basis=basis, compare=False, raw=True)
+                raw = counting.rollup(unit=unit, period=point.period, basis=basis, compare=False, raw=True)
                 assert (point.classes, point.enrolments) == (raw.total.classes, raw.total.enrolments), point.period
 
 
@@ -49,7 +50,7 @@ def cache_levels(request, monkeypatch):
     """Both levels, as one worker sees them; or the shared table alone, as a worker that did not compute the
     figures (another process, or after a restart) sees them."""
     if request.param == "shared table only":
-        monkeypatch.setattr(figures_cache, "_cache", lambda: DummyCache("figures", {}))
+        monkeypatch.setattr(cache, "_cache", lambda: DummyCache("figures", {}))
     return request.param
 
 
@@ -134,16 +135,16 @@ def test_the_figures_shown_follow_every_kind_of_write(
     shown_equals_counted(province)
     services.course_cancel(scope=staff, course=course, version=course.version, reason="Không đủ học viên")
     shown_equals_counted(province)
-    assert selectors.rollup(unit=province, period=Period.parse("2025"), basis="all").total.classes == 0
+    assert counting.rollup(unit=province, period=Period.parse("2025"), basis="all").total.classes == 0
 
 
 def test_a_second_look_reads_the_cache(center):
     EnrolmentFactory(course=CourseFactory(center=center, start_date=datetime.date(2025, 2, 3)))
     period = Period.parse("2025")
     with CaptureQueriesContext(connection) as cold, committed():
-        first = selectors.rollup(unit=center, period=period)
+        first = counting.rollup(unit=center, period=period)
     with CaptureQueriesContext(connection) as warm:
-        second = selectors.rollup(unit=center, period=period)
+        second = counting.rollup(unit=center, period=period)
     assert second.total == first.total and second.total.enrolments == 1
     assert second.unit == center and [c.pk for c in second.centers] == [center.pk]
     assert len(warm) < len(cold) // 2, (len(warm), len(cold))
@@ -153,13 +154,13 @@ def test_a_second_look_reads_the_cache(center):
 def counted_parts(monkeypatch):
     """The parts (province ids) each rollup computes rather than reads from the cache, one list per computation."""
     computed = []
-    original = selectors._aggregate_parts
+    original = counting._aggregate_parts
 
     def spy(centers_qs, period, basis, partition):
         computed.append(sorted(set(centers_qs.values_list("parent_id", flat=True))))
         return original(centers_qs, period, basis, partition)
 
-    monkeypatch.setattr(selectors, "_aggregate_parts", spy)
+    monkeypatch.setattr(counting, "_aggregate_parts", spy)
     return computed
 
 
@@ -170,11 +171,11 @@ def test_writes_keep_their_provinces_figures_and_the_nation_only_reads_them(
         CourseFactory(center=where, start_date=datetime.date(2025, 2, 3))
     period = Period.parse("2025")
     with committed():
-        assert selectors.rollup(unit=central, period=period, basis="all", compare=False).total.classes == 2
+        assert counting.rollup(unit=central, period=period, basis="all", compare=False).total.classes == 2
     assert counted_parts == []  # each write counted its province's figures again, in its transaction
 
     EnrolmentFactory(course=CourseFactory(center=far_center, start_date=datetime.date(2025, 5, 5)))
-    national = selectors.rollup(unit=central, period=period, basis="all", compare=False)
+    national = counting.rollup(unit=central, period=period, basis="all", compare=False)
     assert counted_parts == []
     assert (national.total.classes, national.total.enrolments) == (3, 1)
     assert national.part_totals[other_province.pk].classes == 2 and national.part_totals[province.pk].classes == 1
@@ -187,15 +188,15 @@ def test_after_a_deploy_that_changes_the_counting_provinces_are_counted_again_on
     for where in (center, far_center):
         CourseFactory(center=where, start_date=datetime.date(2025, 2, 3))
     period = Period.parse("2025")
-    monkeypatch.setattr(figures_cache, "COUNTING_VERSION", "new-code")  # every stored province figure is stale
+    monkeypatch.setattr(cache, "COUNTING_VERSION", "new-code")  # every stored province figure is stale
     with committed():
-        assert selectors.rollup(unit=central, period=period, basis="all", compare=False).total.classes == 2
+        assert counting.rollup(unit=central, period=period, basis="all", compare=False).total.classes == 2
     assert counted_parts == [sorted([province.pk, other_province.pk])]  # every province, at once
     assert ProvinceFigures.objects.filter(period="2025", basis="all", version="new-code").count() == 2
 
     counted_parts.clear()  # stored: neither the nation nor a province counts again
-    assert selectors.rollup(unit=central, period=period, basis="all", compare=False).total.classes == 2
-    assert selectors.rollup(unit=other_province, period=period, basis="all", compare=False).total.classes == 1
+    assert counting.rollup(unit=central, period=period, basis="all", compare=False).total.classes == 2
+    assert counting.rollup(unit=other_province, period=period, basis="all", compare=False).total.classes == 1
     assert counted_parts == []
 
 
@@ -209,39 +210,39 @@ def test_a_center_moved_to_another_province_takes_its_figures_along_in_the_same_
     other_center.save()  # no class written: the organisation chain alone changed
     counted_parts.clear()
     for key, lao_cai, ha_tinh in (("2025", 0, 3), ("2025-Q2", 0, 1), ("2024", 1, 0)):
-        national = selectors.rollup(unit=central, period=Period.parse(key), basis="all", compare=False)
+        national = counting.rollup(unit=central, period=Period.parse(key), basis="all", compare=False)
         assert national.part_totals[province.pk].classes == lao_cai
         assert national.part_totals[other_province.pk].classes == ha_tinh
-        shown = selectors.rollup(unit=other_province, period=Period.parse(key), basis="all", compare=False)
+        shown = counting.rollup(unit=other_province, period=Period.parse(key), basis="all", compare=False)
         assert shown.total.classes == ha_tinh
     assert counted_parts == []  # read, not counted: the save counted both provinces again
-    assert not aggregates.differences()
+    assert not maintained.differences()
 
 
 def test_figures_computed_in_a_transaction_that_rolls_back_are_not_kept(center):
     course = CourseFactory(center=center, start_date=datetime.date(2025, 2, 3))
     period = Period.parse("2025")
     with committed():
-        assert selectors.rollup(unit=center, period=period, compare=False).total.classes == 1
+        assert counting.rollup(unit=center, period=period, compare=False).total.classes == 1
 
     class Abandon(Exception):
         pass
 
     with pytest.raises(Abandon), committed(), transaction.atomic():
         CourseFactory(center=center, start_date=datetime.date(2025, 3, 3))
-        assert selectors.rollup(unit=center, period=period, compare=False).total.classes == 2
+        assert counting.rollup(unit=center, period=period, compare=False).total.classes == 2
         raise Abandon
     # The next committed write raises the same stamp the abandoned one did: its figures must not come back.
     with committed():
         EnrolmentFactory(course=course)
-        assert selectors.rollup(unit=center, period=period, compare=False).total.classes == 1
+        assert counting.rollup(unit=center, period=period, compare=False).total.classes == 1
 
 
 def test_a_new_epoch_drops_every_cached_figure(center):
     CourseFactory(center=center, start_date=datetime.date(2025, 2, 3))
-    before = figures_cache.fingerprint(centers=selectors.centers_of(center), years=[2025])
-    figures_cache.new_epoch()
-    assert figures_cache.fingerprint(centers=selectors.centers_of(center), years=[2025]) != before
+    before = cache.fingerprint(centers=centers_of(center), years=[2025])
+    cache.new_epoch()
+    assert cache.fingerprint(centers=centers_of(center), years=[2025]) != before
 
 
 def test_the_program_order_shown_follows_the_catalogue(center):
@@ -249,11 +250,11 @@ def test_the_program_order_shown_follows_the_catalogue(center):
         CourseFactory(center=center, program=program(code), start_date=datetime.date(2025, 2, 3))
     period = Period.parse("2025")
     with committed():
-        assert list(selectors.rollup(unit=center, period=period).by_program)[:2] == ["KND", "NQ"]
+        assert list(counting.rollup(unit=center, period=period).by_program)[:2] == ["KND", "NQ"]
     knd = program("KND")
     knd.order = 99
     knd.save()
-    assert list(selectors.rollup(unit=center, period=period).by_program)[:2] == ["NQ", "KND"]
+    assert list(counting.rollup(unit=center, period=period).by_program)[:2] == ["NQ", "KND"]
 
 
 def test_the_generated_briefing_follows_the_centers_reports(center, province, center_user):
@@ -275,20 +276,20 @@ def test_the_reporting_rate_follows_submissions(center, other_center, province, 
     staff = Scope.for_user(center_user)
     period = Period.parse("2025-Q1")
     with committed():
-        assert selectors.reporting_rate(unit=province, period=period).reported == 0
+        assert completeness.reporting_rate(unit=province, period=period).reported == 0
     report = report_services.report_get_or_create(scope=staff, center=center, period=period)
     report_services.report_submit(scope=staff, report=report, version=report.version)
-    rate = selectors.reporting_rate(unit=province, period=period)
+    rate = completeness.reporting_rate(unit=province, period=period)
     assert (rate.reported, rate.expected) == (1, 2)
 
 
 def test_the_centers_listed_follow_a_rename(center, province):
     period = Period.parse("2025")
     with committed():
-        assert [c.name for c in selectors.rollup(unit=province, period=period, compare=False).centers] == [center.name]
+        assert [c.name for c in counting.rollup(unit=province, period=period, compare=False).centers] == [center.name]
     center.name = "Trung tâm chính trị thị xã Sa Pa"
     center.save()
-    names = [c.name for c in selectors.rollup(unit=province, period=period, compare=False).centers]
+    names = [c.name for c in counting.rollup(unit=province, period=period, compare=False).centers]
     assert names == ["Trung tâm chính trị thị xã Sa Pa"]
 
 
@@ -297,16 +298,16 @@ def test_a_restarted_worker_reads_the_figures_another_computed(central, center, 
     EnrolmentFactory(course=CourseFactory(center=far_center, start_date=datetime.date(2025, 5, 5)))
     period = Period.parse("2025")
     with committed():
-        first = selectors.rollup(unit=central, period=period, basis="all")
+        first = counting.rollup(unit=central, period=period, basis="all")
     assert SharedFigure.objects.exists()
-    figures_cache.clear()  # this process's memory, as a restart empties it; the shared table stays
+    cache.clear()  # this process's memory, as a restart empties it; the shared table stays
     counted_parts.clear()
     with CaptureQueriesContext(connection) as restarted:
-        again = selectors.rollup(unit=central, period=period, basis="all")
+        again = counting.rollup(unit=central, period=period, basis="all")
     assert counted_parts == []  # nothing counted again: read from the shared table
     assert (again.total.classes, again.total.enrolments) == (first.total.classes, first.total.enrolments) == (2, 1)
     assert not any("aggregate" in q["sql"] for q in restarted.captured_queries)
-    figures_cache.clear(shared=True)
+    cache.clear(shared=True)
     assert not SharedFigure.objects.exists()
 
 
@@ -316,9 +317,9 @@ def test_shared_figures_older_than_a_day_are_pruned(center, monkeypatch):
     SharedFigure.objects.create(
         key="figures:recent", value=b"x", stored_at=timezone.now() - datetime.timedelta(hours=2)
     )
-    monkeypatch.setattr(figures_cache, "_pruned_at", -float("inf"))
+    monkeypatch.setattr(cache, "_pruned_at", -float("inf"))
     with committed():
-        selectors.rollup(unit=center, period=Period.parse("2025"))
+        counting.rollup(unit=center, period=Period.parse("2025"))
     keys = set(SharedFigure.objects.values_list("key", flat=True))
     assert "figures:recent" in keys and "figures:old" not in keys and len(keys) > 1
 
@@ -329,20 +330,20 @@ def test_a_shared_figure_still_read_is_kept_past_a_day(center, monkeypatch):
     CourseFactory(center=center, start_date=datetime.date(2025, 2, 3))
     period = Period.parse("2025")
     with committed():
-        selectors.rollup(unit=center, period=period, compare=False)
+        counting.rollup(unit=center, period=period, compare=False)
     read_keys = set(SharedFigure.objects.values_list("key", flat=True))
     written = timezone.now() - datetime.timedelta(hours=23)
     SharedFigure.objects.update(stored_at=written)
     SharedFigure.objects.create(key="figures:unread", value=b"x", stored_at=written)
-    figures_cache.clear()  # a worker whose memory lacks them reads the shared table
+    cache.clear()  # a worker whose memory lacks them reads the shared table
     with committed():
-        assert selectors.rollup(unit=center, period=period, compare=False).total.classes == 1
+        assert counting.rollup(unit=center, period=period, compare=False).total.classes == 1
     assert not SharedFigure.objects.filter(key__in=read_keys, stored_at__lte=written).exists()
     # Two hours later the pruning runs (a figure of another year is stored): the unread row goes, the read ones stay.
-    monkeypatch.setattr(figures_cache, "_pruned_at", -float("inf"))
-    monkeypatch.setattr(figures_cache.timezone, "now", lambda: written + datetime.timedelta(hours=25))
+    monkeypatch.setattr(cache, "_pruned_at", -float("inf"))
+    monkeypatch.setattr(cache.timezone, "now", lambda: written + datetime.timedelta(hours=25))
     with committed():
-        selectors.rollup(unit=center, period=Period.parse("2024"), compare=False)
+        counting.rollup(unit=center, period=Period.parse("2024"), compare=False)
     keys = set(SharedFigure.objects.values_list("key", flat=True))
     assert "figures:unread" not in keys and read_keys <= keys
 
@@ -350,10 +351,10 @@ def test_a_shared_figure_still_read_is_kept_past_a_day(center, monkeypatch):
 def test_a_shared_figure_read_recently_is_not_written_again(center):
     CourseFactory(center=center, start_date=datetime.date(2025, 2, 3))
     with committed():
-        selectors.rollup(unit=center, period=Period.parse("2025"), compare=False)
-    figures_cache.clear()
+        counting.rollup(unit=center, period=Period.parse("2025"), compare=False)
+    cache.clear()
     with CaptureQueriesContext(connection) as ctx, committed():
-        selectors.rollup(unit=center, period=Period.parse("2025"), compare=False)
+        counting.rollup(unit=center, period=Period.parse("2025"), compare=False)
     assert not any(q["sql"].startswith("UPDATE") for q in ctx.captured_queries)
 
 
@@ -365,25 +366,25 @@ def test_a_figure_the_shared_table_refuses_is_still_shown(center, monkeypatch):
 
     monkeypatch.setattr(SharedFigure.objects, "bulk_create", refuse)
     with committed():
-        assert selectors.rollup(unit=center, period=Period.parse("2025")).total.classes == 1
+        assert counting.rollup(unit=center, period=Period.parse("2025")).total.classes == 1
     assert not SharedFigure.objects.exists()
-    assert selectors.rollup(unit=center, period=Period.parse("2025")).total.classes == 1
+    assert counting.rollup(unit=center, period=Period.parse("2025")).total.classes == 1
 
 
 def test_a_stored_figure_that_no_longer_reads_is_counted_again(center):
     """An entry written by other code (a deploy under way) that does not unpickle is a miss, not a broken page."""
     CourseFactory(center=center, start_date=datetime.date(2025, 2, 3))
     with committed():
-        assert selectors.rollup(unit=center, period=Period.parse("2025")).total.classes == 1
+        assert counting.rollup(unit=center, period=Period.parse("2025")).total.classes == 1
     SharedFigure.objects.update(value=b"not a pickle")
-    figures_cache.clear()
-    assert selectors.rollup(unit=center, period=Period.parse("2025")).total.classes == 1
+    cache.clear()
+    assert counting.rollup(unit=center, period=Period.parse("2025")).total.classes == 1
 
 
 def test_the_keys_carry_the_version_of_the_code_that_computed_them(monkeypatch):
-    key = figures_cache._key("rollup", ("2025", "all"), [2025], "1.2.3")
-    monkeypatch.setattr(figures_cache, "COUNTING_VERSION", "another")
-    assert figures_cache._key("rollup", ("2025", "all"), [2025], "1.2.3") != key
+    key = cache._key("rollup", ("2025", "all"), [2025], "1.2.3")
+    monkeypatch.setattr(cache, "COUNTING_VERSION", "another")
+    assert cache._key("rollup", ("2025", "all"), [2025], "1.2.3") != key
 
 
 def test_warm_figures_leaves_nothing_for_a_user_to_count(central, province, center, far_center, counted_parts):
@@ -398,13 +399,13 @@ def test_warm_figures_leaves_nothing_for_a_user_to_count(central, province, cent
     CourseFactory(center=center, start_date=datetime.date(2025, 2, 3), status="finished")
     CourseFactory(center=center, start_date=datetime.date(2026, 2, 3))  # a draft quarter: boards open on 2025
     approve(center, 2025, 1)
-    figures_cache.clear(shared=True)
+    cache.clear(shared=True)
     out = io.StringIO()
     with committed():
         call_command("warm_figures", stdout=out)
     assert "Đã tính sẵn 3 trang tổng quan" in out.getvalue()  # the nation and both provinces
     assert f"{province.name}, năm 2025" in out.getvalue()
-    figures_cache.clear()
+    cache.clear()
     counted_parts.clear()
     with CaptureQueriesContext(connection) as ctx, committed():
         context = build(unit=province, period=Period.parse("2025"), basis="approved")
@@ -440,8 +441,8 @@ def test_the_default_basis_and_the_same_basis_chosen_share_their_figures(provinc
     approve(center, 2025, 1)
     period = Period.parse("2025")
     with committed():
-        first = selectors.rollup(unit=province, period=period, basis=selectors.default_basis(province))
+        first = counting.rollup(unit=province, period=period, basis=default_basis(province))
     counted_parts.clear()
-    again = selectors.rollup(unit=province, period=period, basis="approved")
+    again = counting.rollup(unit=province, period=period, basis="approved")
     assert counted_parts == []
     assert again.total.classes == first.total.classes == 1

@@ -15,7 +15,7 @@ from centers.periods import Period
 from centers.scoping import Scope
 from courses import services
 from courses.models import Enrolment, Learner
-from reports import selectors
+from reports.figures import counting
 
 from .factories import CenterFactory, CourseFactory, EnrolmentFactory, LearnerFactory
 from .test_courses import learner_post
@@ -48,7 +48,7 @@ def attended(center):
 def test_the_board_hands_a_learner_to_another_center_which_then_enrols_them(
     login, board_user, center, other_center, center_user, other_center_user, province, attended
 ):
-    before = selectors.rollup(unit=province, period=Period.parse("2026"), basis="all")
+    before = counting.rollup(unit=province, period=Period.parse("2026"), basis="all")
     response = transfer(login(board_user), attended, other_center)
     assert response.status_code == 302 and response["Location"] == reverse("courses:learner_detail", args=[attended.pk])
     attended.refresh_from_db()
@@ -76,7 +76,7 @@ def test_the_board_hands_a_learner_to_another_center_which_then_enrols_them(
     assert "Học viên nay do Trung tâm chính trị huyện Bát Xát quản lý" in old_view
     assert CCCD not in old_view and f"********{CCCD[-4:]}" in old_view  # as its rosters show it
     assert "Lịch sử thay đổi" not in old_view and "Chuyển công tác" not in old_view
-    after = selectors.rollup(unit=province, period=Period.parse("2026"), basis="all")
+    after = counting.rollup(unit=province, period=Period.parse("2026"), basis="all")
     assert after.total.enrolments == before.total.enrolments + 1  # the new class only
     assert after.by_center[center.pk] == before.by_center[center.pk]
     services.results_record(  # the old center still corrects the result in its class

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from centers.models import Unit
 from centers.periods import Period
 from courses.models import Course, Enrolment
-from reports import selectors
+from reports.figures import counting
 from reports.models import CenterReport
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +37,8 @@ def test_generate_load_fills_every_table_in_proportion_and_keeps_aggregates_exac
     assert set(CenterReport.objects.values_list("status", flat=True)) <= {"approved", "submitted", "returned", "draft"}
     call_command("check_aggregates", stdout=io.StringIO())
     central = Unit.objects.get(kind=Unit.Kind.CENTRAL)
-    fast = selectors.rollup(unit=central, period=Period.parse("2023"), basis="all")
-    raw = selectors.rollup(unit=central, period=Period.parse("2023"), basis="all", raw=True)
+    fast = counting.rollup(unit=central, period=Period.parse("2023"), basis="all")
+    raw = counting.rollup(unit=central, period=Period.parse("2023"), basis="all", raw=True)
     assert fast.total == raw.total and fast.total.classes == 2 * 2 * 8
 
 
@@ -109,7 +109,7 @@ def test_the_benchmark_runs_every_operation_on_small_data_and_its_figures_agree_
 
     year = Period.parse("2022")
     central = Unit.objects.get(kind=Unit.Kind.CENTRAL)
-    figures = selectors.rollup(unit=central, period=year, basis="all")
+    figures = counting.rollup(unit=central, period=year, basis="all")
     baseline = bench._baseline(year)
     assert figures.total.classes == sum(row[1] for row in baseline)
     assert figures.total.enrolments == sum(row[2] for row in baseline)

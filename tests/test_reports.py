@@ -16,9 +16,10 @@ from centers.periods import Period
 from centers.scoping import Scope, unit_key
 from courses import services as course_services
 from courses.models import Course, Learner
-from reports import briefing, selectors
+from reports import briefing
+from reports.figures import completeness, counting
+from reports.figures.basis import Basis
 from reports.models import CenterReport, Deadline, PlanLine, Transition
-from reports.selectors import Basis
 
 from .factories import CenterFactory, CourseFactory, EnrolmentFactory, LearnerFactory, ReportFactory, approve, program
 from .helpers import page_queries as count_queries
@@ -62,7 +63,7 @@ def take_off(enrolment):
 
 
 def totals(unit, key, basis=None, compare=False):
-    figures = selectors.rollup(unit=unit, period=Period.parse(key), basis=basis, compare=compare).total
+    figures = counting.rollup(unit=unit, period=Period.parse(key), basis=basis, compare=compare).total
     return figures.classes, figures.enrolments, figures.learners
 
 
@@ -175,13 +176,13 @@ def test_national_figures_add_up_every_center(scene, central, key, expected):
 
 
 def test_the_nation_lists_provinces_with_their_year_earlier_figures(scene, central, province, other_province):
-    rollup = selectors.rollup(unit=central, period=Q1_2023, basis=Basis.ALL)
+    rollup = counting.rollup(unit=central, period=Q1_2023, basis=Basis.ALL)
     rows = {p.code: (now.classes, now.enrolments, before.classes) for p, now, before in rollup.by_province()}
     assert rows == {"10": (3, 8, 3), "42": (1, 2, 0)}
 
 
 def test_cancelled_classes_and_removed_enrolments_count_nowhere(scene, center):
-    rollup = selectors.rollup(unit=center, period=Q1_2023, compare=False)
+    rollup = counting.rollup(unit=center, period=Q1_2023, compare=False)
     assert rollup.by_program["KND"].classes == 1  # K1 only: K3 was cancelled
     assert rollup.by_program["KND"].enrolments == 3  # Dũng was taken off K1's roster
     assert rollup.total.results["gioi"] == 1
@@ -195,7 +196,7 @@ def test_a_class_counts_in_the_quarter_its_start_date_falls_in(center):
 
 
 def test_figures_by_program_separate_own_and_co_organised_classes(scene, center):
-    rollup = selectors.rollup(unit=center, period=Q1_2023, compare=False)
+    rollup = counting.rollup(unit=center, period=Q1_2023, compare=False)
     knd, dvm = rollup.by_program["KND"], rollup.by_program["DVM"]
     assert list(rollup.by_program) == ["KND", "DVM"]
     assert (knd.classes, knd.own_classes, knd.co_organised_classes, knd.enrolments) == (1, 1, 0, 3)
@@ -204,18 +205,18 @@ def test_figures_by_program_separate_own_and_co_organised_classes(scene, center)
 
 
 def test_results_and_completion_rate(scene, center):
-    q1 = selectors.rollup(unit=center, period=Q1_2023, compare=False).total
+    q1 = counting.rollup(unit=center, period=Q1_2023, compare=False).total
     assert q1.results == {"gioi": 1, "kha": 1, "trung_binh": 1, "khong_dat": 1, "bo_hoc": 0, "": 1}
     assert q1.finished_enrolments == 4  # Em has no result yet
     assert q1.completion_rate == pytest.approx(3 / 4)
-    h1 = selectors.rollup(unit=center, period=Period.parse("2023-H1"), compare=False).total
+    h1 = counting.rollup(unit=center, period=Period.parse("2023-H1"), compare=False).total
     assert (h1.passed, h1.finished_enrolments) == (4, 6)  # Giang dropped out: finished, not passed
     assert h1.completion_rate == pytest.approx(4 / 6)
 
 
 def test_no_results_yet_means_no_completion_rate(center):
     klass(center, "10/01/2023", "", "")
-    assert selectors.rollup(unit=center, period=Q1_2023, compare=False).total.completion_rate is None
+    assert counting.rollup(unit=center, period=Q1_2023, compare=False).total.completion_rate is None
 
 
 def plan(report, **classes):
@@ -226,13 +227,13 @@ def plan(report, **classes):
 def test_the_plan_written_in_the_quarter_before_is_the_target(scene, center):
     plan(ReportFactory(center=center, year=2022, quarter=4), KND=2, DVM=2)
     plan(ReportFactory(center=center, year=2023, quarter=1), KND=3)
-    q1 = selectors.rollup(unit=center, period=Q1_2023, compare=False)
+    q1 = counting.rollup(unit=center, period=Q1_2023, compare=False)
     assert q1.total.planned_classes == 4
     assert q1.total.plan_fulfilment == pytest.approx(2 / 4)
     assert (q1.by_program["KND"].planned_classes, q1.by_program["DVM"].planned_classes) == (2, 2)
-    q2 = selectors.rollup(unit=center, period=Period.parse("2023-Q2"), compare=False).total
+    q2 = counting.rollup(unit=center, period=Period.parse("2023-Q2"), compare=False).total
     assert (q2.classes, q2.planned_classes, q2.plan_fulfilment) == (1, 3, pytest.approx(1 / 3))
-    h1 = selectors.rollup(unit=center, period=Period.parse("2023-H1"), compare=False).total
+    h1 = counting.rollup(unit=center, period=Period.parse("2023-H1"), compare=False).total
     assert (h1.classes, h1.planned_classes) == (3, 7)
 
 
@@ -243,7 +244,7 @@ def test_a_quarter_without_a_plan_is_left_out_of_the_fulfilment(scene, center, p
     plan(ReportFactory(center=center, year=2023, quarter=1), KND=2)
     plan(ReportFactory(center=center, year=2023, quarter=2), CD=1)
     for unit in (center, province):
-        year = selectors.rollup(unit=unit, period=Period.parse("2023"), basis=Basis.ALL, compare=False, raw=raw)
+        year = counting.rollup(unit=unit, period=Period.parse("2023"), basis=Basis.ALL, compare=False, raw=raw)
         figures = year.by_center[center.pk]
         assert (figures.classes, figures.classes_in_planned_quarters, figures.planned_classes) == (5, 2, 3)
         assert figures.plan_fulfilment == pytest.approx(2 / 3)
@@ -254,17 +255,17 @@ def test_a_quarter_without_a_plan_is_left_out_of_the_fulfilment(scene, center, p
 
 
 def test_no_plan_means_no_fulfilment(scene, center):
-    assert selectors.rollup(unit=center, period=Q1_2023, compare=False).total.plan_fulfilment is None
+    assert counting.rollup(unit=center, period=Q1_2023, compare=False).total.plan_fulfilment is None
 
 
 def test_the_year_earlier_comparison(scene, center, other_center, province):
-    rollup = selectors.rollup(unit=center, period=Q1_2023)
+    rollup = counting.rollup(unit=center, period=Q1_2023)
     classes, enrolments = rollup.change("classes"), rollup.change("enrolments")
     assert (classes.current, classes.previous, classes.diff, classes.ratio, classes.word) == (2, 1, 1, 1.0, "tăng")
     assert (enrolments.diff, enrolments.ratio) == (3, 1.5)
-    fewer = selectors.rollup(unit=other_center, period=Q1_2023).change("classes")
+    fewer = counting.rollup(unit=other_center, period=Q1_2023).change("classes")
     assert (fewer.diff, fewer.ratio, fewer.word) == (-1, -0.5, "giảm")
-    whole = selectors.rollup(unit=province, period=Q1_2023, basis=Basis.ALL)
+    whole = counting.rollup(unit=province, period=Q1_2023, basis=Basis.ALL)
     same = whole.change("classes")
     assert (same.current, same.previous, same.diff, same.ratio, same.word) == (3, 3, 0, 0.0, "bằng")
     assert whole.center_change(center.pk, "classes").diff == 1
@@ -274,21 +275,21 @@ def test_the_year_earlier_comparison(scene, center, other_center, province):
 def test_a_center_that_did_not_exist_a_year_earlier_has_no_ratio(scene, province):
     new = CenterFactory(parent=province, code="089", active_from=datetime.date(2023, 1, 1))
     klass(new, "06/02/2023", "gioi")
-    rollup = selectors.rollup(unit=new, period=Q1_2023)
+    rollup = counting.rollup(unit=new, period=Q1_2023)
     change = rollup.change("classes")
     assert (change.current, change.previous, change.diff, change.ratio, change.word) == (1, 0, 1, None, "tăng")
-    whole = selectors.rollup(unit=province, period=Q1_2023, basis=Basis.ALL)
+    whole = counting.rollup(unit=province, period=Q1_2023, basis=Basis.ALL)
     assert whole.center_change(new.pk, "classes").ratio is None
 
 
 def test_without_comparison_there_is_no_change(scene, center):
-    assert selectors.rollup(unit=center, period=Q1_2023, compare=False).change("classes") is None
+    assert counting.rollup(unit=center, period=Q1_2023, compare=False).change("classes") is None
 
 
 def test_the_default_basis_is_everything_for_a_center_and_approved_data_above(center, province, central):
-    assert selectors.rollup(unit=center, period=Q1_2023).basis == Basis.ALL
-    assert selectors.rollup(unit=province, period=Q1_2023).basis == Basis.APPROVED
-    assert selectors.rollup(unit=central, period=Q1_2023).basis == Basis.APPROVED
+    assert counting.rollup(unit=center, period=Q1_2023).basis == Basis.ALL
+    assert counting.rollup(unit=province, period=Q1_2023).basis == Basis.APPROVED
+    assert counting.rollup(unit=central, period=Q1_2023).basis == Basis.APPROVED
 
 
 def test_the_basis_switch(scene, center, other_center, far_center, province, central):
@@ -315,17 +316,17 @@ def test_the_basis_admits_each_quarter_of_a_longer_period_on_its_own(scene, cent
 
 def test_the_plan_follows_the_basis(scene, center, province):
     plan(ReportFactory(center=center, year=2022, quarter=4), KND=4)
-    assert selectors.rollup(unit=province, period=Q1_2023, compare=False).total.planned_classes == 0
+    assert counting.rollup(unit=province, period=Q1_2023, compare=False).total.planned_classes == 0
     approve(center, 2023, 1)
-    total = selectors.rollup(unit=province, period=Q1_2023, compare=False).total
+    total = counting.rollup(unit=province, period=Q1_2023, compare=False).total
     assert (total.classes, total.planned_classes, total.plan_fulfilment) == (2, 4, 0.5)
 
 
 def test_the_year_earlier_figures_follow_the_same_basis(scene, center, province):
     approve(center, 2023, 1)
-    assert selectors.rollup(unit=province, period=Q1_2023).change("classes").previous == 0
+    assert counting.rollup(unit=province, period=Q1_2023).change("classes").previous == 0
     approve(center, 2022, 1)
-    change = selectors.rollup(unit=province, period=Q1_2023).change("classes")
+    change = counting.rollup(unit=province, period=Q1_2023).change("classes")
     assert (change.current, change.previous, change.ratio) == (2, 1, 1.0)
 
 
@@ -347,12 +348,12 @@ def test_a_province_rollup_costs_the_same_queries_with_more_data(scene, center, 
 
     def queries():
         with CaptureQueriesContext(connection) as ctx:
-            selectors.rollup(unit=province, period=Period.parse("2023-H1"))
+            counting.rollup(unit=province, period=Period.parse("2023-H1"))
         return len(ctx)
 
     small = queries()
     grow(province)
-    assert selectors.rollup(unit=province, period=Q1_2023).total.classes == 12
+    assert counting.rollup(unit=province, period=Q1_2023).total.classes == 12
     assert queries() == small
 
 
@@ -396,7 +397,7 @@ def test_the_plan_saved_on_the_report_page_is_the_next_quarters_target(login, ce
     login(center_user).post(url("save", center), {**fields, "version": version_of(center)})
     lines = PlanLine.objects.filter(report=report_of(center)).values_list("program__code", "planned_classes")
     assert sorted(lines) == [("DVM", 1), ("KND", 2)]
-    q2 = selectors.rollup(unit=center, period=Period.parse("2023-Q2"), compare=False)
+    q2 = counting.rollup(unit=center, period=Period.parse("2023-Q2"), compare=False)
     assert (q2.total.classes, q2.total.planned_classes, q2.total.plan_fulfilment) == (1, 3, pytest.approx(1 / 3))
     assert q2.by_program["KND"].planned_classes == 2
     body = page(login(center_user), "report", center, "2023-Q2")
@@ -872,7 +873,7 @@ def season(province, center, other_center):
 
 
 def test_completeness_statuses_and_rate(season, province, center, other_center):
-    table = selectors.completeness(province=province, period=Q1_2023)
+    table = completeness.completeness(province=province, period=Q1_2023)
     statuses = {row.center.code: row.status for row in table.rows}
     assert statuses == {
         "080": "approved",
@@ -889,7 +890,7 @@ def test_completeness_statuses_and_rate(season, province, center, other_center):
 
 
 def test_on_time_against_the_default_deadline(season, province):
-    table = selectors.completeness(province=province, period=Q1_2023)
+    table = completeness.completeness(province=province, period=Q1_2023)
     assert table.deadline == datetime.date(2023, 4, 5)
     on_time = {row.center.code: row.on_time for row in table.rows}
     assert on_time == {"080": True, "082": False, "083": None, "084": True, "085": None}
@@ -918,13 +919,13 @@ def test_a_deadline_set_by_the_board(login, board_user, season, province):
     assert "Đã đặt hạn nộp báo cáo quý I/2023." in response.content.decode()
     deadline = Deadline.objects.get(province=province, year=2023, quarter=1)
     assert (deadline.due_on, deadline.set_by) == (datetime.date(2023, 4, 10), board_user)
-    table = selectors.completeness(province=province, period=Q1_2023)
+    table = completeness.completeness(province=province, period=Q1_2023)
     assert table.deadline == datetime.date(2023, 4, 10)
     assert table.late == 0
     assert "10/04/2023" in response.content.decode()
 
     login(board_user).post(url("deadline", province), {"due_on": "02/04/2023"})
-    table = selectors.completeness(province=province, period=Q1_2023)
+    table = completeness.completeness(province=province, period=Q1_2023)
     assert {row.center.code: row.on_time for row in table.rows if row.on_time is not None} == {
         "080": False,
         "082": False,
@@ -957,24 +958,24 @@ def test_a_center_retired_before_the_quarter_is_not_expected_so_the_rate_stays_w
     approve(retired, 2023, 1)  # a stray report of a center that no longer existed
     submitted(center)
     submitted(other_center)
-    table = selectors.completeness(province=province, period=Q1_2023)
+    table = completeness.completeness(province=province, period=Q1_2023)
     assert (table.expected, table.reported, table.rate) == (2, 2, 1.0)
     stray = next(row for row in table.rows if row.center == retired)
     assert not stray.expected and not stray.counts
-    [lao_cai] = [row for row in selectors.national_completeness(period=Q1_2023) if row.province == province]
+    [lao_cai] = [row for row in completeness.national_completeness(period=Q1_2023) if row.province == province]
     assert (lao_cai.expected, lao_cai.reported, lao_cai.approved, lao_cai.rate) == (2, 2, 0, 1.0)
 
 
 def test_a_center_retired_during_the_quarter_is_still_expected(province, center):
     CenterFactory(parent=province, code="087", active_to=datetime.date(2023, 2, 15))
     submitted(center)
-    table = selectors.completeness(province=province, period=Q1_2023)
+    table = completeness.completeness(province=province, period=Q1_2023)
     assert (table.expected, table.reported) == (2, 1)
 
 
 def test_national_completeness_per_province(season, province, other_province, far_center, login, central_user):
     approve(far_center, 2023, 1)
-    rows = {row.province.code: row for row in selectors.national_completeness(period=Q1_2023)}
+    rows = {row.province.code: row for row in completeness.national_completeness(period=Q1_2023)}
     assert (rows["10"].expected, rows["10"].reported, rows["10"].approved) == (5, 2, 1)
     assert rows["10"].rate == pytest.approx(0.4)
     assert (rows["42"].expected, rows["42"].reported, rows["42"].approved, rows["42"].rate) == (1, 1, 1, 1.0)

@@ -15,9 +15,9 @@ from courses import selectors as course_selectors
 from courses.forms import apply_errors
 from courses.models import Course, Enrolment, ImportBatch, Learner
 from reports import services as report_services
+from reports.figures.basis import Basis
 from reports.forms import parse_basis
 from reports.models import ExportLog
-from reports.selectors import Basis
 
 from .factories import CourseFactory, EnrolmentFactory, program
 

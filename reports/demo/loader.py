@@ -276,10 +276,10 @@ class DemoLoader:
             self._load_province(central, province_code, spec)
         self._load_users()
         self._sign_lao_cai_approvals()
-        from reports import aggregates
+        from reports.figures import maintained
 
         self.progress("Tính bảng tổng hợp...")
-        aggregates.rebuild()
+        maintained.rebuild()
 
     # -- units ------------------------------------------------------------------------------------
     def _load_province(self, central: Unit, code: str, spec) -> None:

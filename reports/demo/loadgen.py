@@ -20,7 +20,7 @@ from django.utils import timezone
 from centers.models import Unit
 from courses.models import Course, Enrolment, Learner, Lecturer, Program
 from courses.text import course_search_key, name_key, vietnamese_sort_key
-from reports import aggregates
+from reports.figures import maintained
 from reports.formatting import vn_int
 from reports.models import CenterReport, PlanLine
 
@@ -342,7 +342,7 @@ class LoadGenerator:
                 cursor.execute(statement)
         self.progress("Tính bảng tổng hợp...")
         self._analyze()  # the aggregates' grouped reads need the planner to know the loaded tables' sizes
-        aggregates.rebuild()
+        maintained.rebuild()
         self._analyze()
         return counts
 

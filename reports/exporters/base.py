@@ -34,7 +34,6 @@ def day_month_year_dates() -> None:
 
 
 TEXT = "@"
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 _thin = Side(style="thin", color="808080")
 BORDER = Border(top=_thin, bottom=_thin, left=_thin, right=_thin)
@@ -66,10 +65,6 @@ class Sheet:
 
     def notes(self) -> list[str]:
         return []
-
-
-def is_formula_like(value) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
 class Renderer:

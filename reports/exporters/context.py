@@ -16,8 +16,10 @@ from centers.models import Unit
 from centers.periods import Period
 from courses.models import Program
 
-from .. import briefing, figures_cache, selectors
-from ..selectors import Basis, ProgramFigures, Rollup
+from .. import briefing
+from ..figures import cache, completeness, counting
+from ..figures.basis import Basis, centers_of, default_basis
+from ..figures.types import ProgramFigures, Rollup
 
 
 @dataclass
@@ -54,7 +56,7 @@ class ExportContext:
     period: Period
     basis: str
     rollup: Rollup
-    rate: selectors.ReportingRate
+    rate: completeness.ReportingRate
     briefing_text: str
     points: dict[str, list[str]]  # achievements, causes, next tasks → a line a point (briefing.written_points)
     made_on: datetime.date
@@ -76,10 +78,10 @@ class ExportContext:
 
 
 def build_context(*, unit: Unit, period: Period, basis: str | None = None) -> ExportContext:
-    basis = basis or selectors.default_basis(unit)
-    rollup = selectors.rollup(unit=unit, period=period, basis=basis)
+    basis = basis or default_basis(unit)
+    rollup = counting.rollup(unit=unit, period=period, basis=basis)
     prefetch_related_objects(rollup.centers, "former_names")  # the centers' names of the time, in one query
-    rate = selectors.reporting_rate(unit=unit, period=period, centers=rollup.centers)
+    rate = completeness.reporting_rate(unit=unit, period=period, centers=rollup.centers)
     text = briefing.current(unit=unit, period=period, basis=basis, rollup=rollup, rate=rate).text
     return ExportContext(
         unit=unit,
@@ -117,9 +119,9 @@ def cached_file(ctx: ExportContext, fmt: str, render: Callable[[ExportContext, i
         render(ctx, target)
         return target.getvalue()
 
-    return figures_cache.cached(
+    return cache.cached(
         "export",
-        centers=selectors.centers_of(ctx.unit),
+        centers=centers_of(ctx.unit),
         years=[ctx.period.year - 1, ctx.period.year],
         params=params,
         compute=compute,

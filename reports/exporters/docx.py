@@ -13,8 +13,8 @@ from docx.shared import Cm, Pt, RGBColor
 
 from centers.models import Unit
 
+from ..figures.types import Change
 from ..formatting import vn_int, vn_percent
-from ..selectors import Change
 from .context import ExportContext
 
 FONT = "Times New Roman"

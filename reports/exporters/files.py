@@ -7,7 +7,7 @@ import tempfile
 
 from centers.scoping import unit_key
 
-from ..selectors import Basis, default_basis
+from ..figures.basis import Basis, default_basis
 from .context import ExportContext, cached_file
 from .docx import render_docx
 from .xlsx import render_workbook

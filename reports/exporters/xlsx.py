@@ -5,16 +5,10 @@ from __future__ import annotations
 from courses.models import Enrolment, Learner, Lecturer
 
 from .. import selectors
+from ..figures.types import RESULTS, Change, Figures
 from ..formatting import vn_percent
-from ..selectors import Change, Figures
 from .base import DATE, INTEGER, PERCENT, Column, Renderer, Sheet
 from .context import ExportContext
-
-RESULTS = list(Enrolment.Result.choices)
-
-
-def _change_ratio(change: Change):
-    return change.ratio if change.ratio is not None else None
 
 
 class SummarySheet(Sheet):
@@ -50,7 +44,7 @@ class SummarySheet(Sheet):
                 before.classes,
                 before.enrolments,
                 change.diff,
-                _change_ratio(change),
+                change.ratio,
                 now.planned_classes,
             ]
 
@@ -66,7 +60,7 @@ class SummarySheet(Sheet):
             previous.classes,
             previous.enrolments,
             change.diff,
-            _change_ratio(change),
+            change.ratio,
             total.planned_classes,
         ]
 
@@ -223,7 +217,7 @@ class NotesSheet(Sheet):
 
 GROUP_LABELS = dict(Learner.Group.choices)
 GENDER_LABELS = dict(Learner.Gender.choices)
-RESULT_LABELS = dict(Enrolment.Result.choices)
+RESULT_LABELS = dict(RESULTS)
 
 
 class RosterSheet(Sheet):

@@ -28,10 +28,11 @@ from centers.scoping import Scope, unit_key
 from courses import services
 from courses.models import Course, Enrolment, Learner
 from courses.workbook import LEARNER_HEADERS, read_workbook
-from reports import aggregates, figures_cache, selectors
+from reports import selectors
 from reports.dashboard import warm
 from reports.exporters.context import build_context
 from reports.exporters.xlsx import RosterSheet, render_workbook
+from reports.figures import cache, counting, maintained
 
 BASELINE_SQL = """
     SELECT c.program_id, COUNT(DISTINCT c.id), COUNT(e.id)
@@ -87,14 +88,14 @@ def _cache_states(center: Unit, year: int) -> list[tuple[str, Callable[[], objec
     stay, a center moved to another province having counted its two provinces again in its own save)."""
 
     def reorganised():
-        figures_cache.new_epoch()
-        figures_cache.clear(shared=True)
+        cache.new_epoch()
+        cache.clear(shared=True)
 
     return [
-        ("after a write in one center", lambda: aggregates.figures_changed([(center.pk, year)])),
+        ("after a write in one center", lambda: maintained.figures_changed([(center.pk, year)])),
         ("cached, no write since", None),
-        ("restarted worker", figures_cache.clear),
-        ("nothing cached", lambda: figures_cache.clear(shared=True)),
+        ("restarted worker", cache.clear),
+        ("nothing cached", lambda: cache.clear(shared=True)),
         ("after a change of the organisation chain", reorganised),
     ]
 
@@ -105,7 +106,7 @@ def _write_upkeep(center: Unit, year: int) -> Row:
 
     def write():
         with transaction.atomic():
-            aggregates.refresh([(center.pk, year, 2)])
+            maintained.refresh([(center.pk, year, 2)])
             transaction.set_rollback(True)
 
     times, queries = _measure(write, 20)
@@ -166,12 +167,12 @@ def run(*, runs: int = 20, heavy_runs: int = 5, import_rows: int = 5000, progres
     base, _ = _measure(lambda: _baseline(year), runs)
     for label, before in _cache_states(written, year.year):
         times, queries = _measure(
-            lambda: selectors.rollup(unit=central, period=year, basis="approved"), runs, before=before
+            lambda: counting.rollup(unit=central, period=year, basis="approved"), runs, before=before
         )
         rows.append(_row(f"national annual rollup ({year.label}), {label}", times, queries, statistics.median(base)))
-    # The same figures (both years, every breakdown, distinct learners and lecturers) without the aggregates.
+    # The same figures (both years, every breakdown, distinct learners and lecturers) without the maintained tables.
     times, queries = _measure(
-        lambda: selectors.rollup(unit=central, period=year, basis="approved", raw=True), heavy_runs
+        lambda: counting.rollup(unit=central, period=year, basis="approved", raw=True), heavy_runs
     )
     rows.append(
         _row(
@@ -187,7 +188,7 @@ def run(*, runs: int = 20, heavy_runs: int = 5, import_rows: int = 5000, progres
 
     progress("warm_figures")
     today = datetime.date.today()
-    for label, before in (("nothing cached", lambda: figures_cache.clear(shared=True)), ("all cached", None)):
+    for label, before in (("nothing cached", lambda: cache.clear(shared=True)), ("all cached", None)):
         times, queries = _measure(lambda: warm(today=today), heavy_runs, before=before)
         rows.append(_row(f"warm_figures: the nation's and every province's landing dashboard, {label}", times, queries))
 
@@ -197,7 +198,7 @@ def run(*, runs: int = 20, heavy_runs: int = 5, import_rows: int = 5000, progres
     base, _ = _measure(lambda: _baseline(quarter, province), runs)
     for label, before in _cache_states(written, quarter.year):
         times, queries = _measure(
-            lambda: selectors.rollup(unit=province, period=quarter, basis="approved"), runs, before=before
+            lambda: counting.rollup(unit=province, period=quarter, basis="approved"), runs, before=before
         )
         rows.append(
             _row(f"province quarterly rollup ({quarter.label}), {label}", times, queries, statistics.median(base))

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from reports import briefing
+from reports.figures.basis import Basis
 from reports.management.commands._arguments import unit_and_period
-from reports.selectors import Basis
 
 
 class Command(BaseCommand):

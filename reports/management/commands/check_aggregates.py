@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports import aggregates
+from reports.figures import maintained
 from reports.formatting import vn_decimal
 
 
@@ -15,10 +15,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         if options["rebuild"]:
-            aggregates.rebuild()
+            maintained.rebuild()
             self.stdout.write(f"Đã tính lại bảng tổng hợp trong {vn_decimal(time.monotonic() - started)} giây.")
             return
-        found = aggregates.differences()
+        found = maintained.differences()
         if found:
             for line in found:
                 self.stdout.write(line)

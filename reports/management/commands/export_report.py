@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from reports.exporters.context import build_context
 from reports.exporters.docx import render_docx
 from reports.exporters.xlsx import render_workbook
+from reports.figures.basis import Basis
 from reports.management.commands._arguments import unit_and_period
-from reports.selectors import Basis
 
 
 class Command(BaseCommand):

@@ -33,8 +33,8 @@ class Command(BaseCommand):
         center, open_courses, newest = centers[0], [], None
         for candidate in centers:
             recent = (
-                Course.objects.filter(center=candidate, enrolments__isnull=False)
-                .exclude(status=Course.Status.CANCELLED)
+                Course.objects.counted()
+                .filter(center=candidate, enrolments__isnull=False)
                 .distinct()
                 .order_by("-start_date")[:200]
             )

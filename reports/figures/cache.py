@@ -5,7 +5,7 @@ transaction (`touch`): the maintained aggregates' refresh does it for classes, e
 learners; reports/signals.py for report statuses, plans and lecturers. Rare changes that reach everything
 (the organisation chain, the program catalogue, a rebuild or a restore) replace the epoch token (`new_epoch`).
 `touch` first locks the stamps of the centers' provinces (rows of the same table, never raised): the write that
-holds them counts the provinces' maintained figures (reports/aggregates.py).
+holds them counts the provinces' maintained figures (reports/figures/maintained.py).
 
 A cached value is keyed on what it was computed from: the epoch token, and the count and sum of the stamps
 of the centers and years it read. Stamps only grow, so once a change has committed, every key that covers it
@@ -41,7 +41,7 @@ from django.utils import timezone
 from centers.models import Unit
 from courses.models import COUNTING_VERSION
 
-from .models import DataStamp, FiguresEpoch, ProvinceFigures, QuarterAggregate, SharedFigure
+from ..models import DataStamp, FiguresEpoch, ProvinceFigures, QuarterAggregate, SharedFigure
 
 T = TypeVar("T")
 CACHE_ALIAS = "figures"
@@ -314,7 +314,7 @@ def clear(*, shared: bool = False) -> None:
         SharedFigure.objects.all().delete()
 
 
-# -- the maintained province figures (counted by reports/aggregates.py and reports/selectors.py) ------------
+# -- the maintained province figures (counted by reports/figures/maintained.py and counting.py) --------------
 def store_province_parts(parts: dict, *, version: str, replace: bool) -> None:
     """Store province parts: {(period, basis): {province id: part}}.
 

@@ -1,11 +1,12 @@
-"""The maintained aggregates behind the rollups, kept exact inside every write's own transaction.
+"""The maintained tables behind every figure, kept exact inside every write's own transaction.
 
-Write services call `refresh(cells)` with the (center, year, quarter) cells their write touched; the rows of
-those cells are recomputed from the raw tables (the reference counting, reports/selectors.py's rules) and
-replaced; then the figures of their provinces for those years (`ProvinceFigures`: every period and basis),
-counted from those rows while the province's lock is held. Other changes the figures read (a report's status, a
-plan) call `figures_changed`. `rebuild()` recomputes everything (bulk loads); `differences()` compares the
-tables with a fresh computation (`manage.py check_aggregates`).
+Write services (and reports/signals.py) call `refresh(cells)` with the (center, year, quarter) cells their write
+touched; the rows of those cells are counted again from the raw tables (the rules of courses/models.py) and
+replaced: QuarterAggregate, GroupAggregate, LearnerAggregate, LecturerAggregate. Then the figures of their
+provinces for those years (`ProvinceFigures`: every period and basis), counted from those rows
+(reports/figures/counting.py) while the province's lock is held. Other changes the figures read (a report's
+status, a plan) call `figures_changed`. `rebuild()` recomputes everything (bulk loads); `differences()` compares
+the tables with a fresh computation (`manage.py check_aggregates`).
 """
 
 from __future__ import annotations
@@ -21,10 +22,17 @@ from django.db.models.functions import ExtractQuarter, ExtractYear
 
 from centers.models import Unit
 from centers.periods import Period
-from courses.models import COUNTED_GROUP, COUNTED_LECTURER_KIND, Course, CourseLecturer, Enrolment, counted_minority_q
+from courses.models import (
+    COUNTED_GROUP,
+    COUNTED_LECTURER_KIND,
+    Course,
+    CourseLecturer,
+    Enrolment,
+    counted_course_q,
+    counted_minority_q,
+)
 
-from . import figures_cache
-from .models import (
+from ..models import (
     RESULT_FIELDS,
     GroupAggregate,
     LearnerAggregate,
@@ -32,8 +40,12 @@ from .models import (
     PlanLine,
     ProvinceFigures,
     QuarterAggregate,
+    planned_quarter,
 )
-from .selectors import Basis, Part, aggregate_rows, count_parts, province_centers
+from . import cache
+from .basis import Basis
+from .counting import aggregate_rows, count_parts, province_centers
+from .types import Part
 
 Cell = tuple[int, int, int]  # (center id, year, quarter)
 COUNT_FIELDS = ["classes", "enrolments", *RESULT_FIELDS.values()]
@@ -43,10 +55,6 @@ def cell(center_id: int, day: datetime.date) -> Cell:
     """The aggregate cell a class of this center starting on this day counts in."""
     quarter = Period.quarter_of(day)
     return (center_id, quarter.year, quarter.index)
-
-
-def cell_of(course: Course) -> Cell:
-    return cell(course.center_id, course.start_date)
 
 
 def _cells_filter(cells: set[Cell] | None, path: str = "") -> Q:
@@ -75,8 +83,8 @@ def compute_quarters(cells: set[Cell] | None) -> dict[tuple, dict[str, int]]:
     """(center, year, quarter, program, co_organised, format) → counts, from courses and enrolments (2 queries)."""
     rows: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNT_FIELDS, 0))
     courses = (
-        Course.objects.filter(_cells_filter(cells))
-        .exclude(status=Course.Status.CANCELLED)
+        Course.objects.counted()
+        .filter(_cells_filter(cells))
         .annotate(y=ExtractYear("start_date"), q=ExtractQuarter("start_date"))
         .values("center_id", "y", "q", "program_id", "co_organised", "format")
         .annotate(n=Count("id"))
@@ -173,11 +181,9 @@ def compute_learners(center_years: set[tuple[int, int]] | None) -> dict[tuple, i
 def compute_lecturers(center_years: set[tuple[int, int]] | None) -> dict[tuple, int]:
     """(center, year, set of quarters as bits, kind) → distinct lecturers who taught a class that is not cancelled
     in any of those quarters (one query)."""
-    taught = (
-        CourseLecturer.objects.filter(_center_years_filter(center_years, "course"))
-        .exclude(course__status=Course.Status.CANCELLED)
-        .annotate(counted_kind=COUNTED_LECTURER_KIND)
-    )
+    taught = CourseLecturer.objects.filter(
+        _center_years_filter(center_years, "course"), counted_course_q("course__")
+    ).annotate(counted_kind=COUNTED_LECTURER_KIND)
     return _distinct_by_quarter_sets(taught, "course", "lecturer_id", "counted_kind")
 
 
@@ -255,7 +261,7 @@ def refresh(cells: Iterable[Cell]) -> None:
     cells = {cell for cell in cells if cell is not None}
     if cells:
         with transaction.atomic(savepoint=False):  # a save outside a transaction: stamp and rows commit together
-            provinces = figures_cache.touch((center_id, year) for center_id, year, _ in cells)
+            provinces = cache.touch((center_id, year) for center_id, year, _ in cells)
             _write(cells)
             _write_provinces(provinces)
 
@@ -266,7 +272,7 @@ def refresh_lecturers(center_years: Iterable[tuple[int, int]]) -> None:
     center_years = {(int(c), int(y)) for c, y in center_years if c is not None and y is not None}
     if center_years:
         with transaction.atomic(savepoint=False):
-            provinces = figures_cache.touch(center_years)  # first: the lock (see refresh)
+            provinces = cache.touch(center_years)  # first: the lock (see refresh)
             _write_lecturers(center_years)
             _write_provinces(provinces)
 
@@ -275,11 +281,7 @@ def figures_changed(center_years: Iterable[tuple[int, int]]) -> None:
     """What else the figures read changed for these centers and years (a report's status, a plan): their stamps
     are raised and their provinces' figures counted again. Call it inside the write's transaction."""
     with transaction.atomic(savepoint=False):
-        _write_provinces(figures_cache.touch(center_years))
-
-
-def refresh_courses(courses: Iterable[Course]) -> None:
-    refresh(cell_of(course) for course in courses)
+        _write_provinces(cache.touch(center_years))
 
 
 # -- the province figures ------------------------------------------------------------------------------------
@@ -301,15 +303,15 @@ def _count_provinces(provinces: set[int], year: int) -> dict[tuple[Period, str],
 
 def _write_provinces(provinces: set[tuple[int, int]]) -> None:
     """Count again the figures of these (province, year) pairs, every period and basis (the provinces' locks
-    are held: see figures_cache.touch)."""
+    are held: see cache.touch)."""
     if not provinces:
         return
-    version = figures_cache.version()
+    version = cache.version()
     by_year: dict[int, set[int]] = defaultdict(set)
     for province_id, year in provinces:
         by_year[year].add(province_id)
     for year, ids in sorted(by_year.items()):
-        figures_cache.store_province_parts(_count_provinces(ids, year), version=version, replace=True)
+        cache.store_province_parts(_count_provinces(ids, year), version=version, replace=True)
 
 
 def _years_with_data(centers: QuerySet | None) -> set[int]:
@@ -319,7 +321,8 @@ def _years_with_data(centers: QuerySet | None) -> set[int]:
     if centers is not None:
         quarters, plans = quarters.filter(center__in=centers), plans.filter(report__center__in=centers)
     years = set(quarters.values_list("year", flat=True).distinct().order_by())
-    return years | {y + 1 for y in plans.values_list("report__year", flat=True).distinct().order_by()}
+    written = plans.values_list("report__year", "report__quarter").distinct().order_by()
+    return years | {planned_quarter(year, quarter)[0] for year, quarter in written}
 
 
 def recount_provinces(province_ids: Iterable[int]) -> None:
@@ -333,22 +336,22 @@ def recount_provinces(province_ids: Iterable[int]) -> None:
     years |= {Period.parse(key).year for key in stored.distinct()}
     province_years = {(pid, year) for pid in province_ids for year in years}
     with transaction.atomic(savepoint=False):
-        figures_cache.lock_provinces(province_years)
+        cache.lock_provinces(province_years)
         _write_provinces(province_years)
 
 
 def _rebuild_provinces() -> None:
-    version = figures_cache.version()
+    version = cache.version()
     ProvinceFigures.objects.all().delete()
     provinces = set(Unit.objects.provinces().values_list("pk", flat=True))
     for year in sorted(_years_with_data(None)):
-        figures_cache.store_province_parts(_count_provinces(provinces, year), version=version, replace=True)
+        cache.store_province_parts(_count_provinces(provinces, year), version=version, replace=True)
 
 
 def rebuild() -> None:
     """Recompute every aggregate (after bulk loads)."""
     _write(None)
-    figures_cache.new_epoch()
+    cache.new_epoch()
     _rebuild_provinces()
 
 
@@ -384,7 +387,7 @@ def differences(limit: int = 50) -> list[str]:
 def _province_differences() -> list[str]:
     """Province figures stored under the current version that differ from a count of the aggregates now (rows
     of another version are not read, so not compared)."""
-    version = figures_cache.version()
+    version = cache.version()
     stored: dict[int, dict] = defaultdict(dict)
     for province_id, period, basis, part in ProvinceFigures.objects.filter(version=version).values_list(
         "province_id", "period", "basis", "part"

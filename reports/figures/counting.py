@@ -1,0 +1,404 @@
+"""Figures counted from the maintained tables (reports/figures/maintained.py): the rollup of a unit and period,
+the quarterly series, the year a unit's pages open on.
+
+`aggregate_rows` reads a set of centers' rows of one year (6 queries) and `count_parts` counts any period and
+basis of that year from them in Python, cut in parts (a province's centers, or one part): the maintained province
+figures are counted this way, under the province's lock, by every write. `rollup(raw=True)` counts the raw rows
+instead (reports/figures/reference.py), the oracle the maintained tables are checked against.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import logging
+import pickle
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import DatabaseError, transaction
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
+
+from centers.models import Unit
+from centers.periods import Period
+from courses.models import Course, Learner, Lecturer, Program
+
+from ..models import (
+    PLANNED_QUARTER,
+    RESULT_FIELDS,
+    CenterReport,
+    GroupAggregate,
+    LearnerAggregate,
+    LecturerAggregate,
+    PlanLine,
+    ProvinceFigures,
+    QuarterAggregate,
+)
+from . import cache
+from .basis import Basis, admitted_statuses, centers_of, default_basis
+from .reference import raw_parts
+from .types import Figures, Part, Partition, ProgramFigures, Rollup, finish_parts
+
+logger = logging.getLogger(__name__)
+
+
+def rollup(*, unit: Unit, period: Period, basis: str | None = None, compare: bool = True, raw: bool = False) -> Rollup:
+    """Every figure of a unit for a period (and the same period a year earlier), in a fixed number of queries.
+
+    A province's and the nation's figures add up the maintained province figures (one row per province); a
+    center's come from its maintained aggregates, cached on its stamps; `raw=True` counts the classes and
+    enrolments themselves (the reference implementation the aggregates are checked against)."""
+    basis = basis or default_basis(unit)
+    centers_qs = centers_of(unit)
+    centers = unit_centers(unit)
+    programs = {p.pk: p for p in Program.objects.all()}
+
+    def compute(at: Period) -> Rollup:
+        if raw:
+            parts = raw_parts(centers_qs, at, basis, Partition(centers, by_province=False, only=unit.pk))
+            figures = _merge(at, basis, programs, parts)
+        elif unit.kind in (Unit.Kind.CENTRAL, Unit.Kind.PROVINCE):
+            parts = province_parts(centers, at, basis)
+            if unit.kind == Unit.Kind.PROVINCE:  # its own centers' part, under its own id
+                parts = {unit.pk: parts.get(unit.pk, Part())}
+            figures = _merge(at, basis, programs, parts)
+        else:
+            # Everything a period's figures read is stamped with the period's year (a first quarter's plan too).
+            figures = cached_parts(
+                "rollup",
+                unit=unit,
+                centers=centers,
+                years=[at.year],
+                params=(at.key, basis),
+                count=lambda subset, partition: _aggregate_parts(subset, at, basis, partition),
+                merge=lambda parts: _merge(at, basis, programs, parts),
+            )
+        figures.unit, figures.centers = unit, centers  # attached, not cached: names may change, figures may not
+        return figures
+
+    current = compute(period)
+    if compare:
+        current.previous = compute(period.year_earlier())
+    return current
+
+
+def unit_centers(unit: Unit) -> list[Unit]:
+    """The centers of a unit with their provinces, in order; cached until a unit changes (the country's 693 centers
+    cost 13 ms to load, 6 ms to unpickle; with their former names prefetched, 27 ms: callers that show names of
+    the time prefetch them on the copy they got)."""
+    return cache.per_epoch(
+        "centers",
+        params=(unit.pk,),
+        compute=lambda: list(centers_of(unit).prefetch_related("parent").order_by("parent__code", "code")),
+    )
+
+
+def cached_parts(name: str, *, unit: Unit, centers: list[Unit], years, params: tuple, count, merge):
+    """merge({part key: value}) of a figure computed in parts, each from the cache unless a write since raised one
+    of its centers' stamps; `count(centers queryset, partition)` counts the parts that are not.
+
+    A national figure is cut by province, and a province's own figure is the same part (one cache entry): after
+    a write in one center, the next look at the country counts that center's province again, nothing else."""
+    centers_qs = centers_of(unit)
+    partition = Partition(centers, by_province=unit.kind == Unit.Kind.CENTRAL, only=unit.pk)
+
+    def fresh(missing: list) -> dict:
+        subset = centers_qs if len(missing) == len(partition.keys) else centers_qs.filter(parent_id__in=missing)
+        parts = count(subset, partition)
+        return {key: parts[key] for key in missing}
+
+    return cache.cached_parts(
+        name,
+        centers=centers_qs,
+        part=partition.lookup() if partition.by_province else None,
+        keys=partition.keys,
+        years=years,
+        params=params,
+        compute=fresh,
+        merge=merge,
+    )
+
+
+@dataclass
+class AggregateRows:
+    """The maintained aggregates' rows of a set of centers for one year, and what decides which of them a basis
+    admits (report statuses) and the plans: everything the rollups of the year's periods count, in 6 queries."""
+
+    quarters: list  # (center, quarter, program, co-organised, format, classes, enrolments, *results)
+    groups: list  # (center, quarter, learner group, enrolments, of which ethnic minority)
+    learners: list  # (center, set of quarters as bits, distinct learners)
+    lecturers: list  # (center, set of quarters as bits, lecturer kind, distinct lecturers)
+    reports: list  # (center, quarter, status) of the year
+    plans: list  # (center, target quarter, program, planned classes): written in the report of the quarter before
+
+
+def aggregate_rows(centers_qs, year: int) -> AggregateRows:
+
+    def of(model):
+        return model.objects.filter(center__in=centers_qs, year=year).order_by()
+
+    plans = PlanLine.objects.filter(
+        Q(report__year=year - 1, report__quarter=4) | Q(report__year=year, report__quarter__lt=4),
+        report__center__in=centers_qs,
+    ).annotate(target=PLANNED_QUARTER)
+    return AggregateRows(
+        quarters=list(
+            of(QuarterAggregate).values_list(
+                "center_id",
+                "quarter",
+                "program_id",
+                "co_organised",
+                "format",
+                "classes",
+                "enrolments",
+                *RESULT_FIELDS.values(),
+            )
+        ),
+        groups=list(of(GroupAggregate).values_list("center_id", "quarter", "group", "enrolments", "minority")),
+        learners=list(of(LearnerAggregate).values_list("center_id", "quarters", "learners")),
+        lecturers=list(of(LecturerAggregate).values_list("center_id", "quarters", "kind", "lecturers")),
+        reports=list(
+            CenterReport.objects.filter(center__in=centers_qs, year=year).values_list("center_id", "quarter", "status")
+        ),
+        plans=list(plans.order_by().values_list("report__center_id", "target", "program_id", "planned_classes")),
+    )
+
+
+def count_parts(rows: AggregateRows, period: Period, basis: str, partition: Partition) -> dict:
+    """The parts of a rollup of `period` (a period of the rows' year) on a basis, from the aggregates' rows.
+
+    Which quarters count is decided per center: every quarter of the period, or (a basis on reports) those whose
+    report has an admitted status; distinct learners and lecturers are read for exactly that set of quarters."""
+    result_keys = list(RESULT_FIELDS)
+    full = sum(1 << (q.index - 1) for q in period.quarters())
+    statuses = admitted_statuses(basis)
+    admitted: dict[int, int] | None = None
+    if statuses is not None:
+        admitted = defaultdict(int)
+        for center_id, quarter, status in rows.reports:
+            if status in statuses:
+                admitted[center_id] |= 1 << (quarter - 1) & full
+
+    def admits(center_id: int) -> int:
+        return full if admitted is None else admitted.get(center_id, 0)
+
+    parts: dict = defaultdict(Part)
+    of_center = partition.of_center
+    planned: dict[int, int] = defaultdict(int)  # center → the period's quarters that had a plan
+    for center_id, target, program_id, n in rows.plans:
+        bit = 1 << (target - 1)
+        if admits(center_id) & bit:
+            part = parts[of_center[center_id]]
+            part.center(center_id).planned_classes += n
+            part.program(program_id).planned_classes += n
+            if n > 0:
+                planned[center_id] |= bit
+    for center_id, quarter, program_id, co_organised, form, classes, enrolments, *results in rows.quarters:
+        bit = 1 << (quarter - 1)
+        if not admits(center_id) & bit:
+            continue
+        part = parts[of_center[center_id]]
+        figures, line = part.center(center_id), part.program(program_id)
+        figures.classes += classes
+        figures.enrolments += enrolments
+        line.classes += classes
+        line.enrolments += enrolments
+        if planned.get(center_id, 0) & bit:
+            figures.classes_in_planned_quarters += classes
+        if co_organised:
+            figures.co_organised_classes += classes
+            figures.co_organised_enrolments += enrolments
+        else:
+            line.own_classes += classes
+        for key, n in zip(result_keys, results, strict=True):
+            figures.results[key] += n
+            line.results[key] += n
+        cell = part.by_format[form]
+        cell[0] += classes
+        cell[1] += enrolments
+    for center_id, quarter, group, n, minority in rows.groups:
+        if admits(center_id) & 1 << (quarter - 1):
+            cell = parts[of_center[center_id]].by_group.setdefault(group, [0, 0])
+            cell[0] += n
+            cell[1] += minority
+    # A learner, and a lecturer, belongs to one center: distinct counts add up across centers.
+    for center_id, quarters, n in rows.learners:
+        if quarters == admits(center_id) and quarters:
+            parts[of_center[center_id]].center(center_id).learners += n
+    for center_id, quarters, kind, n in rows.lecturers:
+        if quarters == admits(center_id) and quarters:
+            lecturers = parts[of_center[center_id]].lecturers
+            lecturers[kind] = lecturers.get(kind, 0) + n
+    finish_parts(parts)
+    return parts
+
+
+def _aggregate_parts(centers_qs, period: Period, basis: str, partition: Partition) -> dict:
+    return count_parts(aggregate_rows(centers_qs, period.year), period, basis, partition)
+
+
+def province_centers(province_ids) -> tuple[QuerySet[Unit], Partition]:
+    """The centers of these provinces, and their partition by province."""
+    centers = Unit.objects.centers().filter(parent_id__in=province_ids)
+    return centers, Partition(list(centers.only("id", "parent_id")), by_province=True)
+
+
+def province_parts(centers: list[Unit], period: Period, basis: str) -> dict:
+    """Province id → its part of a rollup, read from the maintained province figures (one query); a province
+    whose row is missing or was counted under another version (an earlier deploy) is counted from the
+    aggregates, all such at once, and stored once this transaction commits."""
+    version = cache.version()
+    provinces = sorted({center.parent_id for center in centers if center.parent_id is not None})
+    stored = ProvinceFigures.objects.filter(province_id__in=provinces, period=period.key, basis=basis)
+    parts = {}
+    for province_id, row_version, part in stored.values_list("province_id", "version", "part"):
+        if row_version == version:
+            with contextlib.suppress(Exception):  # a row that no longer unpickles is counted again
+                parts[province_id] = pickle.loads(part)
+    missing = [province_id for province_id in provinces if province_id not in parts]
+    if missing:
+        subset, partition = province_centers(missing)
+        counted = _aggregate_parts(subset, period, basis, partition)
+        fresh = {(period, basis): {province_id: counted[province_id] for province_id in missing}}
+        parts.update(fresh[(period, basis)])
+        transaction.on_commit(lambda: _store_province_parts(fresh, version))
+    return parts
+
+
+def _store_province_parts(parts: dict, version: str) -> None:
+    """Rows a reader counted: in place of stale ones, but never over a row a write stored meanwhile (counted
+    under the province's lock, so newer than the reader's)."""
+    try:
+        with transaction.atomic():
+            cache.store_province_parts(parts, version=version, replace=False)
+    except DatabaseError:  # not kept: counted again at the next look; the page must not fail for it
+        logger.exception("Không lưu được số liệu tổng hợp của tỉnh")
+
+
+# The quarter a plan line is for, as a bit, from the quarter of the report it is written in (the quarter before).
+
+
+def _merge(period: Period, basis: str, programs: dict, parts: dict) -> Rollup:
+    """The rollup from its parts: centers side by side, everything else added up (unit and centers attached by
+    the caller)."""
+    by_center: dict[int, Figures] = {}
+    by_program: dict[str, ProgramFigures] = {}
+    by_format = {value: [0, 0] for value in Course.Format.values}
+    by_group = {value: [0, 0] for value in Learner.Group.values}
+    lecturers = dict.fromkeys(Lecturer.Kind.values, 0)
+    total = Figures()
+    for part in parts.values():
+        total.add(part.total)
+        by_center.update(part.by_center)
+        for program_id, line in part.by_program.items():
+            program = programs[program_id]
+            by_program.setdefault(program.code, ProgramFigures(program)).add(line)
+        for into, source in ((by_format, part.by_format), (by_group, part.by_group)):
+            for key, (a, b) in source.items():
+                cell = into.setdefault(key, [0, 0])
+                cell[0] += a
+                cell[1] += b
+        for kind, n in part.lecturers.items():
+            lecturers[kind] = lecturers.get(kind, 0) + n
+    ordered = dict(sorted(by_program.items(), key=lambda item: (item[1].program.order, item[0])))
+    return Rollup(
+        unit=None,
+        period=period,
+        basis=basis,
+        total=total,
+        by_center=by_center,
+        by_program=ordered,
+        by_format={k: tuple(v) for k, v in by_format.items()},
+        by_group={k: tuple(v) for k, v in by_group.items()},
+        lecturers=lecturers,
+        centers=[],
+        part_totals={key: part.total for key, part in parts.items()},
+    )
+
+
+# -- smaller reads ------------------------------------------------------------------------------------------
+def latest_year_with_data(*, centers: QuerySet[Unit], today: datetime.date, basis: str = Basis.ALL) -> int:
+    """The most recent year (not after today) in which any of `centers` opened a class that the basis admits: on
+    approved data, a draft class of this year does not make it the year to open on."""
+    statuses = admitted_statuses(basis)
+    if statuses is None:
+        latest = (
+            Course.objects.counted()
+            .filter(center__in=centers, start_date__lte=today)
+            .aggregate(m=Max("start_date"))["m"]
+        )
+        return latest.year if latest else today.year
+    opened = QuarterAggregate.objects.filter(
+        center_id=OuterRef("center_id"), year=OuterRef("year"), quarter=OuterRef("quarter"), classes__gt=0
+    )
+    reports = CenterReport.objects.filter(center__in=centers, status__in=statuses, year__lte=today.year)
+    # Newest first, stopping at the first match (the report index is read from its newest year down).
+    return reports.filter(Exists(opened)).order_by("-year").values_list("year", flat=True).first() or today.year
+
+
+def landing_year(unit: Unit, *, today: datetime.date) -> int:
+    """The year a unit's home page and dashboard open on (and `warm_figures` counts ahead of them): the latest
+    with data on the unit's default basis."""
+    return latest_year_with_data(centers=centers_of(unit), today=today, basis=default_basis(unit))
+
+
+@dataclass
+class QuarterPoint:
+    period: Period
+    classes: int
+    enrolments: int
+
+
+def quarterly_series(
+    *, unit: Unit, last: Period, count: int, basis: str | None = None, centers: list[Unit] | None = None
+) -> list[QuarterPoint]:
+    """Classes and enrolments per quarter for the `count` quarters ending with `last`, from the aggregates.
+
+    `centers`: the unit's centers (`unit_centers`) when the caller has them already."""
+    basis = basis or default_basis(unit)
+    quarters = [last]
+    while len(quarters) < count:
+        quarters.insert(0, quarters[0].previous_quarter())
+    years = range(quarters[0].year, quarters[-1].year + 1)
+    return cached_parts(
+        "quarterly_series",
+        unit=unit,
+        centers=centers if centers is not None else unit_centers(unit),
+        years=years,
+        params=(last.key, count, basis),
+        count=lambda subset, partition: _quarterly_parts(subset, years, basis, partition),
+        merge=lambda parts: _add_quarters(parts, quarters),
+    )
+
+
+def _add_quarters(parts: dict, quarters: list[Period]) -> list[QuarterPoint]:
+    totals: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for part in parts.values():
+        for key, (classes, enrolments) in part.items():
+            totals[key][0] += classes
+            totals[key][1] += enrolments
+    return [QuarterPoint(q, *totals[(q.year, q.index)]) for q in quarters]
+
+
+def _quarterly_parts(centers_qs, years: range, basis: str, partition: Partition) -> dict:
+    """Part → {(year, quarter): [classes, enrolments]} over whole years, admitted quarters only (two queries)."""
+    admitted, statuses = None, admitted_statuses(basis)
+    if statuses is not None:
+        admitted = set(
+            CenterReport.objects.filter(
+                center__in=centers_qs, year__gte=years[0], year__lte=years[-1], status__in=statuses
+            ).values_list("center_id", "year", "quarter")
+        )
+    parts: dict = defaultdict(dict)
+    rows = (
+        QuarterAggregate.objects.filter(center__in=centers_qs, year__gte=years[0], year__lte=years[-1])
+        .values_list("center_id", "year", "quarter")
+        .annotate(c=Sum("classes"), e=Sum("enrolments"))
+        .order_by()
+    )
+    for center_id, year, quarter, classes, enrolments in rows:
+        if admitted is None or (center_id, year, quarter) in admitted:
+            cell = parts[partition.of_center[center_id]].setdefault((year, quarter), [0, 0])
+            cell[0] += classes
+            cell[1] += enrolments
+    return parts

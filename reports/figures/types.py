@@ -1,0 +1,214 @@
+"""The values figures are made of, with no counting in them: `Figures` (one set of centers, one period),
+`ProgramFigures`, `Change` (a figure against the same period a year earlier), `Rollup` (every figure of a unit and
+period), and the `Part`s a rollup is counted in with their `Partition` (by province, or one part).
+
+Instances are cached and stored (reports/figures/cache.py): their fields are part of the counting version
+(courses.models.COUNTING_VERSION; tests/test_shown.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from centers.models import Unit
+from centers.periods import Period
+from courses.models import Course, Enrolment, Learner, Lecturer, Program
+
+from .basis import Basis
+
+# The results, in the order every page, briefing and export lists them ("" last: no result yet).
+RESULTS = list(Enrolment.Result.choices)
+RESULT_KEYS = [value for value, _ in RESULTS] + [""]
+
+
+@dataclass
+class Figures:
+    """The figures of one set of centers (or one center) for one period."""
+
+    classes: int = 0
+    enrolments: int = 0
+    learners: int = 0
+    co_organised_classes: int = 0
+    co_organised_enrolments: int = 0
+    planned_classes: int = 0
+    classes_in_planned_quarters: int = 0  # measured against the plan: classes of quarters with no plan left out
+    results: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RESULT_KEYS, 0))
+
+    @property
+    def result_counts(self) -> list[tuple[str, int]]:
+        """(label, enrolments) of each result, in the order of RESULTS (those with no result yet left out)."""
+        return [(label, self.results[key]) for key, label in RESULTS]
+
+    @property
+    def finished_enrolments(self) -> int:
+        return sum(n for key, n in self.results.items() if key)
+
+    @property
+    def passed(self) -> int:
+        return sum(self.results[key] for key in Enrolment.PASSING)
+
+    @property
+    def completion_rate(self) -> float | None:
+        """(giỏi + khá + trung bình) over enrolments that have a result."""
+        finished = self.finished_enrolments
+        return self.passed / finished if finished else None
+
+    @property
+    def plan_fulfilment(self) -> float | None:
+        """Classes opened in the quarters that had a plan, over the plan: a year whose first quarter had none
+        measures the other three quarters' classes against their plans."""
+        return self.classes_in_planned_quarters / self.planned_classes if self.planned_classes else None
+
+    def add(self, other: Figures) -> None:
+        for name in (
+            "classes",
+            "enrolments",
+            "learners",
+            "co_organised_classes",
+            "co_organised_enrolments",
+            "planned_classes",
+            "classes_in_planned_quarters",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for key, n in other.results.items():
+            self.results[key] += n
+
+
+@dataclass
+class ProgramFigures:
+    program: Program
+    classes: int = 0
+    own_classes: int = 0  # not co-organised with the provincial school: the briefing's program lines
+    enrolments: int = 0
+    planned_classes: int = 0
+    results: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RESULT_KEYS, 0))
+
+    @property
+    def co_organised_classes(self) -> int:
+        return self.classes - self.own_classes
+
+    def add(self, other: ProgramFigures) -> None:
+        for name in ("classes", "own_classes", "enrolments", "planned_classes"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for key, n in other.results.items():
+            self.results[key] = self.results.get(key, 0) + n
+
+
+@dataclass
+class Change:
+    current: float
+    previous: float
+
+    @property
+    def diff(self) -> float:
+        return self.current - self.previous
+
+    @property
+    def ratio(self) -> float | None:
+        """The change as a fraction of the year-earlier figure; None when there was nothing to compare."""
+        return self.diff / self.previous if self.previous else None
+
+    @property
+    def word(self) -> str:
+        return "tăng" if self.diff > 0 else "giảm" if self.diff < 0 else "bằng"
+
+
+@dataclass
+class Rollup:
+    unit: Unit
+    period: Period
+    basis: str
+    total: Figures
+    by_center: dict[int, Figures]
+    by_program: dict[str, ProgramFigures]
+    by_format: dict[str, tuple[int, int]]  # format → (classes, enrolments)
+    by_group: dict[str, tuple[int, int]]  # learner group → (enrolments, of which ethnic minority)
+    lecturers: dict[str, int]  # lecturer kind → distinct lecturers who taught in the period
+    centers: list[Unit]
+    previous: Rollup | None = None
+    part_totals: dict = field(default_factory=dict)  # part key (a province, for the nation) → its total
+
+    def change(self, attribute: str) -> Change | None:
+        if self.previous is None:
+            return None
+        return Change(getattr(self.total, attribute), getattr(self.previous.total, attribute))
+
+    def center_change(self, center_id: int, attribute: str) -> Change | None:
+        if self.previous is None:
+            return None
+        current = self.by_center.get(center_id, Figures())
+        previous = self.previous.by_center.get(center_id, Figures())
+        return Change(getattr(current, attribute), getattr(previous, attribute))
+
+    @property
+    def basis_label(self) -> str:
+        return str(Basis(self.basis).label)
+
+    @property
+    def has_data(self) -> bool:
+        return self.total.classes > 0
+
+    def by_province(self) -> list[tuple[Unit, Figures, Figures]]:
+        """(province, figures, year-earlier figures) for the national level: the totals of its parts, or summed
+        from the centers where the rollup was counted whole (raw)."""
+        provinces = {center.parent_id: center.parent for center in self.centers}
+
+        def totals(rollup: Rollup | None) -> dict[int, Figures]:
+            if rollup is None:
+                return {}
+            if set(provinces) <= set(rollup.part_totals):
+                return rollup.part_totals
+            summed: dict[int, Figures] = defaultdict(Figures)
+            for center in self.centers:
+                summed[center.parent_id].add(rollup.by_center.get(center.pk, Figures()))
+            return summed
+
+        now, before = totals(self), totals(self.previous)
+        rows = [(p, now.get(pk, Figures()), before.get(pk, Figures())) for pk, p in provinces.items()]
+        return sorted(rows, key=lambda row: row[0].code)
+
+
+@dataclass
+class Part:
+    """The figures of one part of a rollup: one province's centers, or one center. A class, a learner and a
+    lecturer belong to one center, so the parts' figures add up to the whole (`_merge`)."""
+
+    by_center: dict[int, Figures] = field(default_factory=dict)
+    by_program: dict[int, ProgramFigures] = field(default_factory=dict)  # by program id; attached when merged
+    by_format: dict[str, list[int]] = field(default_factory=lambda: {v: [0, 0] for v in Course.Format.values})
+    by_group: dict[str, list[int]] = field(default_factory=lambda: {v: [0, 0] for v in Learner.Group.values})
+    lecturers: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Lecturer.Kind.values, 0))
+    total: Figures = field(default_factory=Figures)  # of by_center, once counted: merging adds 63, not 693
+
+    def center(self, center_id: int) -> Figures:
+        return self.by_center.setdefault(center_id, Figures())
+
+    def program(self, program_id: int) -> ProgramFigures:
+        return self.by_program.setdefault(program_id, ProgramFigures(program=None))
+
+
+class Partition:
+    """Which part each center, and each row of a grouped query, belongs to: its province (a national rollup,
+    grouped by the center's parent), or the one part `only` (a province's or a center's own rollup)."""
+
+    def __init__(self, centers: list[Unit], *, by_province: bool, only=None):
+        self.by_province, self.only = by_province, only
+        self.of_center = {c.pk: c.parent_id if by_province else only for c in centers}
+        self.keys = sorted(set(self.of_center.values())) if by_province else [only]
+
+    def lookup(self, path: str = "") -> str:
+        return f"{path}__center__parent_id" if path else "center__parent_id"
+
+    def fields(self, path: str = "") -> list[str]:
+        return [self.lookup(path)] if self.by_province else []
+
+    def of(self, row: dict, path: str = ""):
+        return row[self.lookup(path)] if self.by_province else self.only
+
+
+def finish_parts(parts: dict) -> None:
+    """Each part's total, once: shared by both ways of counting."""
+    for part in parts.values():
+        for figures in part.by_center.values():
+            part.total.add(figures)
