@@ -1,0 +1,261 @@
+"""The account pages: the person's own (profile, password, sessions, "Quên mật khẩu?") and the managers' (list,
+create, edit, deactivate, lockouts, temporary passwords). Glue only: the scope decides who sees what
+(centers/scoping.py), centers/accounts.py writes."""
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import accounts
+from .forms import AccountFilterForm, AccountForm, UnitPasswordResetForm
+from .models import AccountEvent, Assignment, SignIn, Staff
+
+
+def _apply(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+# -- everyone's own account -----------------------------------------------------------------------------------------
+@login_required
+def profile(request):
+    staff = Staff.objects.select_related("unit").filter(user=request.user).first()
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "staff": staff,
+            "sign_ins": SignIn.objects.filter(user=request.user)[:10],
+            "assignments": Assignment.objects.filter(user=request.user).select_related("unit"),
+        },
+    )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # saves, and keeps this session signed in (update_session_auth_hash)
+        accounts.password_changed(self.request.user, keep_session=self.request.session.session_key)
+        messages.success(self.request, _("Đã đổi mật khẩu. Các phiên đăng nhập khác đã được đăng xuất."))
+        return response
+
+
+@login_required
+@require_POST
+def end_other_sessions(request):
+    count = accounts.end_other_sessions(request.user, request.session.session_key)
+    update_session_auth_hash(request, request.user)
+    messages.success(request, _("Đã đăng xuất %(count)s phiên đăng nhập khác.") % {"count": count})
+    return redirect("accounts:profile")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    form_class = UnitPasswordResetForm
+    email_template_name = "accounts/mail/password_reset.txt"
+    html_email_template_name = "accounts/mail/password_reset.html"
+    subject_template_name = "accounts/mail/password_reset.subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        accounts.password_changed(form.user, kind=AccountEvent.Kind.PASSWORD_SET)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+# -- the managers' pages ------------------------------------------------------------------------------------------
+@login_required
+def account_list(request):
+    scope = request.scope
+    form = AccountFilterForm(request.GET or None, scope=scope)
+    rows = accounts.accounts(scope)
+    if form.is_valid():
+        rows = accounts.search(rows, form.cleaned_data["q"])
+        if form.cleaned_data["unit"]:
+            rows = rows.filter(unit=form.cleaned_data["unit"])
+        state = form.cleaned_data["state"]
+        if state == "active":
+            rows = rows.filter(user__is_active=True)
+        elif state == "inactive":
+            rows = rows.filter(user__is_active=False)
+        elif state == "locked":
+            rows = rows.filter(locked=True)
+    rows = rows.order_by("unit__kind", "unit__parent__code", "unit__code", "user__first_name", "user__last_name")
+    page = Paginator(rows, 50).get_page(request.GET.get("trang"))
+    query = request.GET.copy()
+    query.pop("trang", None)
+    return render(
+        request,
+        "accounts/account_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "can_create": scope.manageable_units().exists()},
+    )
+
+
+@login_required
+def account_create(request):
+    scope = request.scope
+    if scope.level is None:
+        return redirect("home")
+    if not scope.manageable_units().exists():
+        raise PermissionDenied(_("Tài khoản của đồng chí không có quyền tạo tài khoản."))
+    form = AccountForm(request.POST or None, scope=scope)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = accounts.create_account(scope, request.user, form.cleaned_data, base_url=_base_url(request))
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            if result.temporary_password:
+                return _show_password(request, result.user, result.temporary_password)
+            messages.success(
+                request,
+                _("Đã tạo tài khoản %(username)s và gửi thư có liên kết đặt mật khẩu đến %(email)s.")
+                % {"username": result.user.username, "email": result.user.email},
+            )
+            return redirect("accounts:account_detail", result.user.pk)
+    return render(request, "accounts/account_form.html", {"form": form, "title": _("Tạo tài khoản")})
+
+
+def _show_password(request, user, password):
+    staff = Staff.objects.select_related("unit").get(user=user)
+    return render(request, "accounts/temporary_password.html", {"staff": staff, "password": password})
+
+
+@login_required
+def account_detail(request, pk):
+    scope = request.scope
+    staff = accounts.account(scope, pk)
+    return render(
+        request,
+        "accounts/account_detail.html",
+        {
+            "staff": staff,
+            "account": staff.user,
+            "can_manage": scope.can_manage_accounts(staff.unit),
+            "assignments": Assignment.objects.filter(user=staff.user).select_related("unit", "created_by"),
+            "events": accounts.events(scope, user=staff.user),
+            "sign_ins": SignIn.objects.filter(user=staff.user)[:5],
+        },
+    )
+
+
+@login_required
+def account_edit(request, pk):
+    scope = request.scope
+    staff = accounts.account(scope, pk, manage=True)
+    user = staff.user
+    initial = {
+        "last_name": user.last_name,
+        "first_name": user.first_name,
+        "email": user.email,
+        "phone": staff.phone,
+        "position": staff.position,
+        "unit": staff.unit,
+        "manages_accounts": staff.manages_accounts,
+    }
+    form = AccountForm(request.POST or None, initial=initial, scope=scope, staff=staff)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = accounts.update_account(scope, request.user, staff, form.cleaned_data)
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            messages.success(request, _("Đã lưu.") if changed else _("Không có gì thay đổi."))
+            return redirect("accounts:account_detail", user.pk)
+    return render(
+        request,
+        "accounts/account_form.html",
+        {"form": form, "title": _("Sửa tài khoản %(username)s") % {"username": user.username}, "staff": staff},
+    )
+
+
+def _action(request, pk, do, done: str):
+    staff = accounts.account(request.scope, pk, manage=True)
+    try:
+        do(staff)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("accounts:account_detail", staff.user_id)
+
+
+@login_required
+@require_POST
+def account_deactivate(request, pk):
+    return _action(
+        request,
+        pk,
+        lambda s: accounts.deactivate(request.scope, request.user, s),
+        _("Đã khóa tài khoản: người dùng không đăng nhập được nữa; dữ liệu và lịch sử vẫn được giữ."),
+    )
+
+
+@login_required
+@require_POST
+def account_reactivate(request, pk):
+    return _action(
+        request, pk, lambda s: accounts.reactivate(request.scope, request.user, s), _("Đã mở lại tài khoản.")
+    )
+
+
+@login_required
+@require_POST
+def account_unlock(request, pk):
+    return _action(
+        request, pk, lambda s: accounts.lift_lockout(request.scope, request.user, s), _("Đã gỡ khóa đăng nhập.")
+    )
+
+
+@login_required
+@require_POST
+def account_send_link(request, pk):
+    return _action(
+        request,
+        pk,
+        lambda s: accounts.send_password_link(request.scope, request.user, s, base_url=_base_url(request)),
+        _("Đã gửi thư có liên kết đặt mật khẩu."),
+    )
+
+
+@login_required
+@require_POST
+def account_temporary_password(request, pk):
+    staff = accounts.account(request.scope, pk, manage=True)
+    try:
+        password = accounts.issue_temporary_password(request.scope, request.user, staff)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(reverse("accounts:account_detail", args=[staff.user_id]))
+    return _show_password(request, staff.user, password)
