@@ -383,3 +383,14 @@ def test_a_new_center_is_offered_only_when_active(login, manager, province):
     retired = CenterFactory(parent=province, active_to=datetime.date(2020, 1, 1), area_name="huyện Cũ")
     page = login(manager).get(reverse("accounts:account_create")).content.decode()
     assert retired.name not in page and province.name in page
+
+
+def test_board_staff_not_marked_as_managers_only_see_the_accounts(login, board_user, center_user):
+    client = login(board_user)
+    assert client.get(reverse("accounts:account_detail", args=[center_user.pk])).status_code == 200
+    assert client.get(reverse("accounts:account_edit", args=[center_user.pk])).status_code == 403
+    assert client.post(reverse("accounts:account_deactivate", args=[center_user.pk])).status_code == 403
+    assert client.post(reverse("accounts:account_temporary_password", args=[center_user.pk])).status_code == 403
+    center_user.refresh_from_db()
+    assert center_user.is_active and center_user.check_password(PASSWORD)
+    assert not AccountEvent.objects.exists()
