@@ -20,6 +20,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
@@ -30,8 +31,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from .account_workbook import COLUMNS, letter
 from .models import AccountEvent, Assignment, SignIn, Staff, Unit
 from .people import fold, person_name
+from .scoping import unit_from_key
 
 User = get_user_model()
 Kind = AccountEvent.Kind
@@ -214,52 +217,114 @@ class Result:
     temporary_password: str | None = None
 
 
+def _new_account_errors(scope, data: dict) -> dict:
+    unit = data.get("unit")
+    errors = _check_details(data) | _check_unit(scope, unit, bool(data.get("manages_accounts")))
+    delivery = data.get("delivery") or "link"
+    if delivery not in ("link", "temporary"):
+        errors["delivery"] = _("Cách trao mật khẩu phải là “Gửi liên kết” hoặc “Mật khẩu tạm thời”.")
+    elif delivery == "link" and not (data.get("email") or "").strip():
+        errors.setdefault("email", _("Cần địa chỉ thư điện tử để gửi liên kết đặt mật khẩu."))
+    return errors
+
+
+def _write_account(by, data: dict, base_url: str) -> Result:
+    """Inside a transaction: the user, its Staff, its open assignment and the events; the mail on commit."""
+    unit = data["unit"]
+    manages = bool(data.get("manages_accounts"))
+    password = temporary_password() if data.get("delivery") == "temporary" else None
+    user = User(
+        username=data["username"].strip(),
+        first_name=data["first_name"].strip(),
+        last_name=(data.get("last_name") or "").strip(),
+        email=(data.get("email") or "").strip(),
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    user.staff = Staff.objects.create(
+        user=user,
+        unit=unit,
+        phone=(data.get("phone") or "").strip(),
+        position=(data.get("position") or "").strip(),
+        manages_accounts=manages,
+        must_change_password=bool(password),
+    )
+    Assignment.objects.create(user=user, unit=unit, started_on=timezone.localdate(), created_by=by)
+    detail = f"{unit.name} – {user.staff.role.label}" + (" – quản lý tài khoản" if manages else "")
+    _event(user, Kind.CREATED, by, detail)
+    if password:
+        _event(user, Kind.TEMPORARY_PASSWORD, by)
+    else:
+        _event(user, Kind.LINK_SENT, by, user.email)
+        _mail_link_on_commit(user, base_url, "welcome")
+    return Result(user, password)
+
+
 def create_account(scope, by, data: dict, *, base_url: str) -> Result:
     """A new account in a unit the manager manages. data: username, last_name, first_name, email, phone, position,
     unit, manages_accounts, delivery ("link": a one-time link to set the password by email, valid
     PASSWORD_RESET_TIMEOUT; "temporary": a temporary password shown once, to be changed at the first sign-in)."""
-    unit = data.get("unit")
-    manages = bool(data.get("manages_accounts"))
-    errors = _check_details(data) | _check_unit(scope, unit, manages)
-    delivery = data.get("delivery") or "link"
-    if delivery == "link" and not (data.get("email") or "").strip():
-        errors.setdefault("email", _("Cần địa chỉ thư điện tử để gửi liên kết đặt mật khẩu."))
+    data = {**data, "delivery": data.get("delivery") or "link"}
+    errors = _new_account_errors(scope, data)
     if errors:
         raise ValidationError(errors)
-    password = temporary_password() if delivery == "temporary" else None
     with transaction.atomic():
-        user = User(
-            username=data["username"].strip(),
-            first_name=data["first_name"].strip(),
-            last_name=(data.get("last_name") or "").strip(),
-            email=(data.get("email") or "").strip(),
-        )
-        if password:
-            user.set_password(password)
-        else:
-            user.set_unusable_password()
-        user.save()
-        user.staff = Staff.objects.create(
-            user=user,
-            unit=unit,
-            phone=(data.get("phone") or "").strip(),
-            position=(data.get("position") or "").strip(),
-            manages_accounts=manages,
-            must_change_password=bool(password),
-        )
-        Assignment.objects.create(user=user, unit=unit, started_on=timezone.localdate(), created_by=by)
-        _event(
-            user,
-            Kind.CREATED,
-            by,
-            f"{unit.name} – {user.staff.role.label}" + (" – quản lý tài khoản" if manages else ""),
-        )
-        if password:
-            _event(user, Kind.TEMPORARY_PASSWORD, by)
-        else:
-            _event(user, Kind.LINK_SENT, by, user.email)
-            _mail_link_on_commit(user, base_url, "welcome")
-    return Result(user, password)
+        return _write_account(by, data, base_url)
+
+
+# -- many accounts from a workbook (centers/account_workbook.py reads it) ---------------------------------------------
+@dataclass
+class RowProblem:
+    row: int
+    column: str  # the column's letter and heading: "A (Tên đăng nhập)"
+    message: str
+
+
+def plan_accounts(scope, rows: list[dict]) -> tuple[list[dict], list[RowProblem]]:
+    """Every problem of every row, by row and column (the same checks as one account, and duplicates within the
+    file); the rows with their units resolved."""
+    columns = {name: f"{letter(i)} ({label})" for i, (name, label) in enumerate(COLUMNS)}
+    problems, planned = [], []
+    seen_usernames, seen_emails = {}, {}
+    units = scope.manageable_units()
+    for row in rows:
+        data = {**row, "delivery": row.get("delivery") or ("link" if row.get("email") else "temporary")}
+        unit = unit_from_key(row.get("unit", ""), units) if row.get("unit") else None
+        data["unit"] = unit
+        errors = _new_account_errors(scope, data)
+        if row.get("unit") and unit is None:
+            errors["unit"] = _(
+                "Mã đơn vị “%(code)s” không có trong phạm vi quản lý của đồng chí (xem trang “Đơn vị”)."
+            ) % {"code": row["unit"]}
+        if row.get("email") and "email" not in errors:
+            try:
+                validate_email(row["email"])
+            except ValidationError:
+                errors["email"] = _("Địa chỉ thư điện tử “%(email)s” không hợp lệ.") % {"email": row["email"]}
+        for key, seen, name in (
+            (row.get("username", ""), seen_usernames, "username"),
+            (row.get("email", ""), seen_emails, "email"),
+        ):
+            if key and key.lower() in seen and name not in errors:
+                errors[name] = _("Trùng với dòng %(row)s của tệp.") % {"row": seen[key.lower()]}
+            elif key:
+                seen.setdefault(key.lower(), row["row"])
+        for name, message in errors.items():
+            problems.append(RowProblem(row["row"], columns.get(name, ""), str(message)))
+        planned.append(data)
+    return planned, problems
+
+
+def create_accounts(scope, by, rows: list[dict], *, base_url: str) -> list[Result]:
+    """All the workbook's accounts in one transaction, or none: any problem raises, listing every one."""
+    planned, problems = plan_accounts(scope, rows)
+    if problems:
+        raise ValidationError([_("Dòng %(row)s, cột %(column)s: %(message)s") % p.__dict__ for p in problems])
+    with transaction.atomic():
+        return [_write_account(by, data, base_url) for data in planned]
 
 
 def update_account(scope, by, staff: Staff, data: dict) -> list[str]:

@@ -81,3 +81,7 @@ class UnitPasswordResetForm(PasswordResetForm):
         super().send_mail(
             subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name
         )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Tệp Excel (.xlsx) theo mẫu"))

@@ -2,19 +2,22 @@
 create, edit, deactivate, lockouts, temporary passwords). Glue only: the scope decides who sees what
 (centers/scoping.py), centers/accounts.py writes."""
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import accounts
-from .forms import AccountFilterForm, AccountForm, UnitPasswordResetForm
+from . import account_workbook, accounts
+from .forms import AccountFilterForm, AccountForm, UnitPasswordResetForm, UploadForm
 from .models import AccountEvent, Assignment, SignIn, Staff
 
 
@@ -123,10 +126,7 @@ def account_list(request):
 @login_required
 def account_create(request):
     scope = request.scope
-    if scope.level is None:
-        return redirect("home")
-    if not scope.manageable_units().exists():
-        raise PermissionDenied(_("Tài khoản của đồng chí không có quyền tạo tài khoản."))
+    _require_manager(scope)
     form = AccountForm(request.POST or None, scope=scope)
     if request.method == "POST" and form.is_valid():
         try:
@@ -259,3 +259,68 @@ def account_temporary_password(request, pk):
             messages.error(request, message)
         return redirect(reverse("accounts:account_detail", args=[staff.user_id]))
     return _show_password(request, staff.user, password)
+
+
+# -- many accounts from a workbook ----------------------------------------------------------------------------------
+IMPORT_KEY = "account_import"
+
+
+def _require_manager(scope):
+    if scope.level is None or not scope.manageable_units().exists():
+        raise PermissionDenied(_("Tài khoản của đồng chí không có quyền tạo tài khoản."))
+
+
+@login_required
+def account_import_template(request):
+    _require_manager(request.scope)
+    units = request.scope.manageable_units().select_related("parent").order_by("kind", "code")
+    response = HttpResponse(
+        account_workbook.template(units),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="mau-tao-tai-khoan.xlsx"'
+    return response
+
+
+@login_required
+def account_import(request):
+    """Upload → preview with every problem by row and column (nothing written) → confirm (all or nothing)."""
+    scope = request.scope
+    _require_manager(scope)
+    form = UploadForm()
+    context = {"form": form}
+    status = 200
+    if request.method == "POST" and "confirm" in request.POST:
+        stored = request.session.get(IMPORT_KEY)
+        if not stored or stored.get("token") != request.POST.get("token"):
+            messages.error(request, _("Bản xem trước đã hết hạn hoặc đã được ghi. Hãy tải tệp lên lại."))
+            return redirect("accounts:account_import")
+        try:
+            results = accounts.create_accounts(scope, request.user, stored["rows"], base_url=_base_url(request))
+        except ValidationError as error:
+            context["problems"] = error.messages
+            status = 400
+        else:
+            del request.session[IMPORT_KEY]
+            return render(request, "accounts/import_done.html", {"results": results})
+    elif request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            read = account_workbook.read(form.cleaned_data["file"].read())
+            if read.problems:
+                context["problems"] = read.problems
+                status = 400
+            else:
+                planned, problems = accounts.plan_accounts(scope, read.rows)
+                context["planned"] = planned
+                if problems:
+                    context["row_problems"] = problems
+                    status = 400
+                else:
+                    token = secrets.token_urlsafe(16)
+                    request.session[IMPORT_KEY] = {"token": token, "rows": read.rows}
+                    context["token"] = token
+        else:
+            status = 400
+    return render(request, "accounts/import.html", context, status=status)

@@ -75,6 +75,8 @@ CASES = {
     "accounts:password_reset_complete": [("get", lambda o: [], PUBLIC, None)],
     "accounts:account_list": [("get", lambda o: [], ANY, None)],
     "accounts:account_create": [("get", lambda o: [], MANAGERS, None)],
+    "accounts:account_import": [("get", lambda o: [], MANAGERS, None)],
+    "accounts:account_import_template": [("get", lambda o: [], MANAGERS, None)],
     "accounts:account_detail": [
         ("get", lambda o: [o["account"]], VIEW, None),
         ("get", lambda o: [o["board_account"]], PROVINCE, None),
