@@ -22,7 +22,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Concat
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -50,7 +51,7 @@ def accounts(scope) -> QuerySet[Staff]:
     if scope.level is None:
         return Staff.objects.none()
     locked = AccessAttempt.objects.filter(
-        username=OuterRef("user__username"),
+        Q(username=OuterRef("user__username")) | Q(username=Concat(OuterRef("user__username"), Value("#2fa"))),
         failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
         attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
     )
@@ -117,7 +118,7 @@ def activity_rows(scope, limit: int = 100) -> list[LogRow]:
 
 def is_locked(user) -> bool:
     return AccessAttempt.objects.filter(
-        username=user.username,
+        username__in=[user.username, f"{user.username}#2fa"],
         failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
         attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
     ).exists()
@@ -416,7 +417,7 @@ def lift_lockout(scope, by, staff: Staff) -> int:
     """Clear the login throttle's failures for this username (from every address)."""
     _require_manage(scope, staff.unit)
     with transaction.atomic():
-        count = axes_reset(username=staff.user.username)
+        count = axes_reset(username=staff.user.username) + axes_reset(username=f"{staff.user.username}#2fa")
         _event(staff.user, Kind.LOCKOUT_LIFTED, by)
     return count
 

@@ -10,5 +10,7 @@ class CentersConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from .accounts import record_sign_in
+        from .two_factor import on_login
 
         user_logged_in.connect(record_sign_in, dispatch_uid="centers.record_sign_in")
+        user_logged_in.connect(on_login, dispatch_uid="centers.two_factor_on_login")

@@ -7,6 +7,8 @@ urlpatterns = [
     path("tai-khoan/", views.profile, name="profile"),
     path("doi-mat-khau/", views.PasswordChangeView.as_view(), name="password_change"),
     path("tai-khoan/dang-xuat-noi-khac/", views.end_other_sessions, name="end_other_sessions"),
+    path("tai-khoan/dang-nhap-hai-buoc/", views.two_factor, name="two_factor"),
+    path("dang-nhap/ma-xac-thuc/", views.two_factor_verify, name="two_factor_verify"),
     path("quen-mat-khau/", views.PasswordResetView.as_view(), name="password_reset"),
     path("quen-mat-khau/da-gui/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path("dat-mat-khau/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
@@ -21,5 +23,6 @@ urlpatterns = [
     path("can-bo/<int:pk>/mo-lai/", views.account_reactivate, name="account_reactivate"),
     path("can-bo/<int:pk>/go-khoa-dang-nhap/", views.account_unlock, name="account_unlock"),
     path("can-bo/<int:pk>/gui-lien-ket/", views.account_send_link, name="account_send_link"),
+    path("can-bo/<int:pk>/tat-hai-buoc/", views.account_two_factor_off, name="account_two_factor_off"),
     path("can-bo/<int:pk>/mat-khau-tam/", views.account_temporary_password, name="account_temporary_password"),
 ]

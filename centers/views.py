@@ -5,7 +5,7 @@ create, edit, deactivate, lockouts, temporary passwords). Glue only: the scope d
 import secrets
 
 from django.contrib import messages
-from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import account_workbook, accounts
+from . import two_factor as two_factor_service
 from .forms import AccountFilterForm, AccountForm, UnitPasswordResetForm, UploadForm
 from .models import AccountEvent, Assignment, SignIn, Staff
 
@@ -43,6 +44,7 @@ def profile(request):
         {
             "staff": staff,
             "sign_ins": SignIn.objects.filter(user=request.user)[:10],
+            "two_factor": two_factor_service.is_enabled(request.user),
             "assignments": Assignment.objects.filter(user=request.user).select_related("unit"),
         },
     )
@@ -164,6 +166,7 @@ def account_detail(request, pk):
             "assignments": Assignment.objects.filter(user=staff.user).select_related("unit", "created_by"),
             "events": accounts.events(scope, user=staff.user),
             "sign_ins": SignIn.objects.filter(user=staff.user)[:5],
+            "two_factor": two_factor_service.is_enabled(staff.user),
         },
     )
 
@@ -324,3 +327,76 @@ def account_import(request):
         else:
             status = 400
     return render(request, "accounts/import.html", context, status=status)
+
+
+# -- two-step sign-in -----------------------------------------------------------------------------------------------
+@login_required
+def two_factor(request):
+    """Turn two steps on (scan the QR code, confirm with a code), see how many recovery codes are left, get new ones,
+    turn two steps off (with the password)."""
+    user = request.user
+    enabled = two_factor_service.is_enabled(user)
+    context = {"enabled": enabled, "required": two_factor_service.required_of(user)}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "enable" and not enabled:
+                context["codes"] = two_factor_service.enable(request, user, request.POST.get("code", ""))
+                context["enabled"] = True
+                messages.success(request, _("Đã bật đăng nhập hai bước."))
+            elif action == "codes" and enabled:
+                context["codes"] = two_factor_service.new_recovery_codes(user)
+                messages.success(request, _("Đã tạo mã dự phòng mới; các mã cũ không còn dùng được."))
+            elif action == "disable" and enabled:
+                if not user.check_password(request.POST.get("password", "")):
+                    raise ValidationError(_("Mật khẩu không đúng."))
+                two_factor_service.disable(user, user)
+                messages.success(request, _("Đã tắt đăng nhập hai bước."))
+                return redirect("accounts:two_factor")
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    if not context["enabled"]:  # the QR code of a key kept until confirmed, so a reload shows the same one
+        device = two_factor_service.pending_device(user)
+        context["qr"] = two_factor_service.qr_data_uri(device)
+        context["secret"] = two_factor_service.secret(device)
+    else:
+        context["codes_left"] = two_factor_service.recovery_codes_left(user)
+    return render(request, "accounts/two_factor.html", context)
+
+
+@login_required
+def two_factor_verify(request):
+    """The second step of a sign-in."""
+    if not request.session.get(two_factor_service.PENDING):
+        return redirect("home")
+    user = request.user
+    if two_factor_service.is_locked(request, user):
+        logout(request)
+        return render(request, "registration/locked.html", status=429)
+    if request.method == "POST":
+        device = two_factor_service.verify(request, user, request.POST.get("code", ""))
+        if device is not None:
+            if device.__class__.__name__ == "StaticDevice":
+                left = two_factor_service.recovery_codes_left(user)
+                messages.warning(
+                    request, _("Đã dùng một mã dự phòng; còn %(n)s mã. Nên tạo mã mới khi còn ít.") % {"n": left}
+                )
+            return redirect("home")
+        if two_factor_service.is_locked(request, user):
+            logout(request)
+            return render(request, "registration/locked.html", status=429)
+        messages.error(request, _("Mã không đúng hoặc đã dùng."))
+    return render(request, "accounts/two_factor_verify.html")
+
+
+@login_required
+@require_POST
+def account_two_factor_off(request, pk):
+    """A manager turns off two steps for someone who lost their phone and their recovery codes."""
+    return _action(
+        request,
+        pk,
+        lambda s: two_factor_service.disable(s.user, request.user, _("Do cán bộ quản lý tài khoản tắt")),
+        _("Đã tắt đăng nhập hai bước của tài khoản này."),
+    )

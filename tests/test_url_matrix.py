@@ -68,6 +68,8 @@ CASES = {
     "login": [("get", lambda o: [], PUBLIC, None)],
     "accounts:profile": [("get", lambda o: [], ANY, None)],
     "accounts:password_change": [("get", lambda o: [], ANY, None)],
+    "accounts:two_factor": [("get", lambda o: [], ANY, None)],
+    "accounts:two_factor_verify": [("get", lambda o: [], ANY, None)],
     "accounts:end_other_sessions": [("post", lambda o: [], ANY, {})],
     "accounts:password_reset": [("get", lambda o: [], PUBLIC, None)],
     "accounts:password_reset_done": [("get", lambda o: [], PUBLIC, None)],
@@ -89,6 +91,7 @@ CASES = {
     "accounts:account_reactivate": [("post", lambda o: [o["board_account"]], PROVINCE, {})],
     "accounts:account_unlock": [("post", lambda o: [o["account"]], MANAGE_CENTER_ACCOUNT, {})],
     "accounts:account_send_link": [("post", lambda o: [o["board_account"]], PROVINCE, {})],
+    "accounts:account_two_factor_off": [("post", lambda o: [o["account"]], MANAGE_CENTER_ACCOUNT, {})],
     "accounts:account_temporary_password": [("post", lambda o: [o["account"]], MANAGE_CENTER_ACCOUNT, {})],
     "logout": [("post", lambda o: [], dict.fromkeys(ROLES, LOGIN), None)],  # everyone lands on the login page
     "courses:course_list": [("get", lambda o: [], ANY, None)],
