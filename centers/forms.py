@@ -72,6 +72,10 @@ class UnitPasswordResetForm(PasswordResetForm):
     """Django's reset form; the mail (plain text and HTML) names the person's unit. As Django's, it answers the same
     whether or not the address belongs to an account, and sends nothing to inactive accounts."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Thư điện tử")  # Django's Vietnamese says "Email"
+
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
     ):

@@ -133,7 +133,7 @@ def test_changing_ones_password_checks_the_old_one_and_the_validators(client, ce
     sign_in(client, "trungtam")
     url = reverse("accounts:password_change")
     wrong = client.post(url, {"old_password": "sai", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
-    assert "Mật khẩu cũ không chính xác" in wrong.content.decode()
+    assert "Mật khẩu cũ không đúng. Vui lòng nhập lại." in wrong.content.decode()
     weak = client.post(url, {"old_password": PASSWORD, "new_password1": "trungtam", "new_password2": "trungtam"})
     assert "Mật khẩu quá giống với" in weak.content.decode() or "quá ngắn" in weak.content.decode()
     center_user.refresh_from_db()
