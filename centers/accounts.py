@@ -448,11 +448,16 @@ def send_password_link(scope, by, staff: Staff, *, base_url: str) -> None:
 
 
 # -- the person's own account ---------------------------------------------------------------------------------------
-def password_changed(user, *, kind=Kind.PASSWORD_CHANGED, keep_session: str | None = None) -> None:
+def password_changed(
+    user, *, kind=Kind.PASSWORD_CHANGED, keep_session: str | None = None, old_key: str | None = None
+) -> None:
     """After the person set a new password themselves (change form or emailed link): the temporary flag goes, the
-    change is logged, and the other sessions end."""
+    change is logged, and the other sessions end. The session kept got a new key (`old_key` before): its sign-in
+    follows it, so that a later "sign out the other sessions" elsewhere still reaches it."""
     staff = Staff.objects.filter(user=user).select_related("unit").first()
     with transaction.atomic():
+        if keep_session and old_key:
+            SignIn.objects.filter(user=user, session_key=old_key).update(session_key=keep_session)
         if staff is not None:
             if staff.must_change_password:
                 staff.must_change_password = False

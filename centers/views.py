@@ -5,7 +5,7 @@ create, edit, deactivate, lockouts, temporary passwords). Glue only: the scope d
 import secrets
 
 from django.contrib import messages
-from django.contrib.auth import logout, update_session_auth_hash
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -55,8 +55,9 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):
-        response = super().form_valid(form)  # saves, and keeps this session signed in (update_session_auth_hash)
-        accounts.password_changed(self.request.user, keep_session=self.request.session.session_key)
+        old_key = self.request.session.session_key
+        response = super().form_valid(form)  # saves, and keeps this session signed in under a new key
+        accounts.password_changed(self.request.user, keep_session=self.request.session.session_key, old_key=old_key)
         messages.success(self.request, _("Đã đổi mật khẩu. Các phiên đăng nhập khác đã được đăng xuất."))
         return response
 
@@ -65,7 +66,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @require_POST
 def end_other_sessions(request):
     count = accounts.end_other_sessions(request.user, request.session.session_key)
-    update_session_auth_hash(request, request.user)
     messages.success(request, _("Đã đăng xuất %(count)s phiên đăng nhập khác.") % {"count": count})
     return redirect("accounts:profile")
 

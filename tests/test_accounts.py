@@ -394,3 +394,18 @@ def test_board_staff_not_marked_as_managers_only_see_the_accounts(login, board_u
     center_user.refresh_from_db()
     assert center_user.is_active and center_user.check_password(PASSWORD)
     assert not AccountEvent.objects.exists()
+
+
+def test_after_a_password_change_this_session_can_still_be_signed_out_from_elsewhere(center_user):
+    here = Client()
+    sign_in(here, "trungtam")
+    here.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert here.get(reverse("accounts:profile")).status_code == 200
+    there = Client()
+    sign_in(there, "trungtam", NEW_PASSWORD)
+    there.post(reverse("accounts:end_other_sessions"))
+    assert here.get(reverse("accounts:profile"))["Location"].startswith(reverse("login"))
+    assert there.get(reverse("accounts:profile")).status_code == 200
