@@ -36,6 +36,7 @@ DELIVERY_LABELS = ["Gửi liên kết", "Mật khẩu tạm thời"]
 MAX_BYTES = 2 * 1024 * 1024
 MAX_UNCOMPRESSED = 40 * 1024 * 1024
 MAX_ROWS = 500
+MAX_SCANNED_ROWS = 5_000  # blank rows included: a sheet of a million empty formatted rows is refused, not read
 MAX_CELL = 255
 
 
@@ -136,6 +137,12 @@ def read(content: bytes) -> ReadWorkbook:
             )
             return result
         for number, values in enumerate(rows, start=2):
+            if number > MAX_SCANNED_ROWS:
+                result.problems.append(
+                    _("Trang “%(sheet)s” dài quá %(n)s dòng: hãy xóa các dòng trống thừa ở cuối.")
+                    % {"sheet": sheet.title, "n": MAX_SCANNED_ROWS}
+                )
+                return result
             values = [_text(v) for v in values[: len(COLUMNS)]]
             if not any(values):
                 continue

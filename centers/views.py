@@ -156,16 +156,17 @@ def _show_password(request, user, password):
 def account_detail(request, pk):
     scope = request.scope
     staff = accounts.account(scope, pk)
+    can_manage = scope.can_manage_accounts(staff.unit)
     return render(
         request,
         "accounts/account_detail.html",
         {
             "staff": staff,
             "account": staff.user,
-            "can_manage": scope.can_manage_accounts(staff.unit),
+            "can_manage": can_manage,
             "assignments": Assignment.objects.filter(user=staff.user).select_related("unit", "created_by"),
-            "events": accounts.events(scope, user=staff.user),
-            "sign_ins": SignIn.objects.filter(user=staff.user)[:5],
+            # The audit is for those who manage the account (and the person it is about).
+            "events": accounts.events(scope, user=staff.user) if can_manage or staff.user == request.user else None,
             "two_factor": two_factor_service.is_enabled(staff.user),
         },
     )

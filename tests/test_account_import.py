@@ -168,3 +168,13 @@ def test_only_account_managers_may_import(login, center_user, board_user):
         assert upload(client, GOOD).status_code == 403
         assert client.get(reverse("accounts:account_import_template")).status_code == 403
     assert not User.objects.filter(username="tt.an").exists()
+
+
+def test_too_many_rows_are_refused_before_they_are_read(login, manager, center):
+    client = login(manager)
+    before = counts()
+    many = [[f"tk{n}", "Nguyễn", "An", "", "", "", "10-080", "Mật khẩu tạm thời"] for n in range(501)]
+    assert "Mỗi lần nhập tối đa 500 tài khoản" in upload(client, many).content.decode()
+    blank_tail = [[None] * 8 for _ in range(5_100)] + [["tk", "Nguyễn", "An", "", "", "", "10-080", ""]]
+    assert "dài quá 5000 dòng" in upload(client, blank_tail).content.decode()
+    assert nothing_written(before)

@@ -409,3 +409,14 @@ def test_after_a_password_change_this_session_can_still_be_signed_out_from_elsew
     there.post(reverse("accounts:end_other_sessions"))
     assert here.get(reverse("accounts:profile"))["Location"].startswith(reverse("login"))
     assert there.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_the_audit_of_an_account_is_shown_to_its_managers_not_to_colleagues(login, manager, center_user, center):
+    create(login(manager), unit=center.pk)
+    colleague = User.objects.get(username="nguyenvana")
+    assert (
+        "Nhật ký tài khoản"
+        in login(manager).get(reverse("accounts:account_detail", args=[colleague.pk])).content.decode()
+    )
+    seen_by_center = login(center_user).get(reverse("accounts:account_detail", args=[colleague.pk])).content.decode()
+    assert "Nguyễn Văn An" in seen_by_center and "Nhật ký tài khoản" not in seen_by_center
