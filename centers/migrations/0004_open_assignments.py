@@ -1,7 +1,15 @@
+import re
+import unicodedata
+
 from django.db import migrations
 from django.utils import timezone
 
-from centers.people import fold
+
+def fold(text):
+    """centers.people.fold as it was when this migration was written (a migration keeps its own copy)."""
+    text = unicodedata.normalize("NFD", str(text or "")).replace("đ", "d").replace("Đ", "D")
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return re.sub(r"\s+", " ", text).strip().lower()
 
 
 def open_assignments(apps, schema_editor):
