@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class CentersConfig(AppConfig):
     name = "centers"
     verbose_name = _("Đơn vị và cán bộ")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .accounts import record_sign_in
+        from .two_factor import on_login
+
+        user_logged_in.connect(record_sign_in, dispatch_uid="centers.record_sign_in")
+        user_logged_in.connect(on_login, dispatch_uid="centers.two_factor_on_login")

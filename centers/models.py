@@ -11,9 +11,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .people import person_name
+from .people import fold, person_name
 
 
 class UnitQuerySet(models.QuerySet):
@@ -187,6 +188,16 @@ class Staff(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="staff")
     position = models.CharField(_("chức vụ"), max_length=150, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    manages_accounts = models.BooleanField(
+        _("quản lý tài khoản"),
+        default=False,
+        help_text=_("Cán bộ Ban Tuyên giáo tỉnh được giao quản lý tài khoản của Ban và các trung tâm trong tỉnh."),
+    )
+    # Name, username and email without diacritics, for the account list's search (kept by Staff.save).
+    search_key = models.CharField(max_length=300, blank=True, editable=False)
+    must_change_password = models.BooleanField(
+        _("phải đổi mật khẩu"), default=False, help_text=_("Mật khẩu tạm thời: phải đổi ở lần đăng nhập tới.")
+    )
 
     class Meta:
         verbose_name = _("cán bộ sử dụng")
@@ -194,6 +205,12 @@ class Staff(models.Model):
 
     def __str__(self):
         return f"{person_name(self.user)} ({self.unit})"
+
+    def save(self, *args, **kwargs):
+        self.search_key = fold(f"{person_name(self.user)} {self.user.username} {self.user.email}")[:300]
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_key"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         if self.unit_id and self.unit.kind not in self.ROLE_BY_KIND:
@@ -204,3 +221,103 @@ class Staff(models.Model):
     @property
     def role(self) -> "Staff.Role":
         return self.ROLE_BY_KIND[self.unit.kind]
+
+
+class Assignment(models.Model):
+    """Which unit an account served in, and when. A move to another unit ends the open assignment with a date and
+    opens a new one; assignments are never deleted (Staff holds the current unit, this the history)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="assignments")
+    started_on = models.DateField(_("từ ngày"))
+    ended_on = models.DateField(_("đến ngày"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi nhận"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("quá trình công tác")
+        verbose_name_plural = _("quá trình công tác")
+        ordering = ["user", "-started_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=Q(ended_on__isnull=True), name="one_open_assignment"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="assignment_ended_after_started",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} ({self.started_on:%d/%m/%Y} - {self.ended_on or ''})"
+
+
+class AccountEvent(models.Model):
+    """A change to an account, with who made it and when (centers/accounts.py writes them)."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Tạo tài khoản")
+        UPDATED = "updated", _("Sửa thông tin")
+        UNIT_CHANGED = "unit", _("Chuyển đơn vị")
+        ROLE_CHANGED = "role", _("Đổi quyền quản lý tài khoản")
+        DEACTIVATED = "deactivated", _("Khóa tài khoản")
+        REACTIVATED = "reactivated", _("Mở lại tài khoản")
+        LINK_SENT = "link_sent", _("Gửi liên kết đặt mật khẩu")
+        TEMPORARY_PASSWORD = "temporary_password", _("Cấp mật khẩu tạm thời")
+        PASSWORD_CHANGED = "password_changed", _("Đổi mật khẩu")
+        PASSWORD_SET = "password_set", _("Đặt lại mật khẩu qua liên kết")
+        LOCKOUT_LIFTED = "lockout_lifted", _("Gỡ khóa đăng nhập")
+        SESSIONS_ENDED = "sessions_ended", _("Đăng xuất các phiên khác")
+        TWO_FACTOR_ON = "2fa_on", _("Bật xác thực hai bước")
+        TWO_FACTOR_OFF = "2fa_off", _("Tắt xác thực hai bước")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), on_delete=models.PROTECT, related_name="account_events"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("lúc"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("thao tác"), max_length=24, choices=Kind.choices)
+    detail = models.CharField(_("chi tiết"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("nhật ký tài khoản")
+        verbose_name_plural = _("nhật ký tài khoản")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()} {self.user}"
+
+
+class SignIn(models.Model):
+    """One sign-in: shown on the profile page, and the session it opened (to sign out the other sessions)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), on_delete=models.PROTECT, related_name="sign_ins"
+    )
+    at = models.DateTimeField(_("lúc"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    user_agent = models.CharField(_("trình duyệt"), max_length=255, blank=True)
+    session_key = models.CharField(max_length=40, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("lần đăng nhập")
+        verbose_name_plural = _("lần đăng nhập")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"], name="signin_user_at")]
+
+    def __str__(self):
+        return f"{self.user} {self.at:%d/%m/%Y %H:%M}"

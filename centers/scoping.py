@@ -34,6 +34,10 @@ class Scope:
     level: str | None  # a Staff.Role value, "admin" for a superuser without a unit, None for nobody
     unit: Unit | None = None
     _center_ids: frozenset = field(default=frozenset(), compare=False, repr=False)
+    # Board staff whom their board marks as account managers (Staff.manages_accounts).
+    manages_accounts: bool = field(default=False, compare=False)
+    # A temporary password: every page but the password change sends the user there (centers.middleware).
+    must_change_password: bool = field(default=False, compare=False)
 
     # -- construction -----------------------------------------------------------------------------
     @classmethod
@@ -42,7 +46,12 @@ class Scope:
             return cls(level=None)
         staff = Staff.objects.select_related("unit", "unit__parent").filter(user=user).first()
         if staff is not None:
-            return cls(level=staff.role, unit=staff.unit)
+            return cls(
+                level=staff.role,
+                unit=staff.unit,
+                manages_accounts=staff.manages_accounts,
+                must_change_password=staff.must_change_password,
+            )
         if user.is_superuser:
             return cls(level="admin")
         return cls(level=None)
@@ -111,6 +120,8 @@ class Scope:
 
     # -- what may be done -------------------------------------------------------------------------
     def can(self, action: Action, unit: Unit) -> bool:
+        if action is Action.MANAGE_ACCOUNTS:
+            return self.can_manage_accounts(unit)
         if not self.can_see(unit):
             return False
         if action is Action.VIEW:
@@ -121,11 +132,53 @@ class Scope:
             return self.is_board and (unit.pk == self.unit.pk or unit.parent_id == self.unit.pk)
         if action is Action.TRANSFER:  # of the records a center holds: the province's board, never the center itself
             return self.is_board and unit.parent_id == self.unit.pk
-        if action is Action.MANAGE_ACCOUNTS:
-            return (self.is_board and unit.parent_id == self.unit.pk) or (
-                self.level == Staff.Role.CENTRAL and unit.kind == Unit.Kind.PROVINCE
-            )
         return False
+
+    # -- accounts ---------------------------------------------------------------------------------
+    # Whose accounts may be seen: those of the units the user sees, and for a board also those of the centers its
+    # province took over in a reorganisation (a center of elsewhere merged into one of its centers). Who may manage
+    # them: central staff the provincial boards' accounts; a board's account managers their board's and its
+    # centers'. Center staff see who has access to their center and manage nothing.
+    def account_unit_filter(self, path: str = "") -> Q:
+        prefix = f"{path}__" if path else ""
+        if self.is_board:
+            return self.unit_filter(path) | Q(**{f"{prefix}merged_into__parent_id": self.unit.pk})
+        return self.unit_filter(path)
+
+    def account_units(self) -> QuerySet[Unit]:
+        return Unit.objects.filter(self.account_unit_filter()).select_related("parent")
+
+    def can_see_accounts_of(self, unit: Unit) -> bool:
+        if self.can_see(unit):
+            return True
+        return self.is_board and unit.merged_into_id is not None and unit.merged_into.parent_id == self.unit.pk
+
+    def can_manage_accounts(self, unit: Unit) -> bool:
+        if unit is None or not self.can_see_accounts_of(unit):
+            return False
+        if self.level == Staff.Role.CENTRAL:
+            return unit.kind == Unit.Kind.PROVINCE
+        if self.is_board and self.manages_accounts:
+            return unit.kind in (Unit.Kind.PROVINCE, Unit.Kind.CENTER)  # its own board, its centers (seen above)
+        return False
+
+    def manageable_units(self) -> QuerySet[Unit]:
+        """The units a manager may put an account in: central staff the provinces, a board's managers their board
+        and its active centers."""
+        if self.level == Staff.Role.CENTRAL:
+            return Unit.objects.provinces().filter(active_to__isnull=True)
+        if self.is_board and self.manages_accounts:
+            return Unit.objects.filter(
+                Q(pk=self.unit.pk) | Q(parent_id=self.unit.pk, kind=Unit.Kind.CENTER, active_to__isnull=True)
+            )
+        return Unit.objects.none()
+
+    def require_accounts(self, unit: Unit, *, manage: bool) -> None:
+        """For an account's unit: 404 when its accounts are outside the scope, 403 when seen but not managed."""
+        if not self.can_see_accounts_of(unit):
+            raise Http404(_("Không tìm thấy tài khoản hoặc tài khoản không thuộc phạm vi của đồng chí."))
+        if manage and not self.can_manage_accounts(unit):
+            raise PermissionDenied(_("Tài khoản của đồng chí không có quyền quản lý tài khoản này."))
 
     def require(self, action: Action, unit: Unit) -> None:
         """404 outside the scope, 403 inside it when the action is not the user's."""

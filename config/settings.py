@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "centers",
     "courses",
     "reports",
@@ -67,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "centers.middleware.ScopeMiddleware",
     "centers.middleware.SessionKeepAlive",
+    "centers.middleware.AccountGate",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
     # Axes last: it turns a locked-out login into the lockout page.
@@ -202,8 +206,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
+# Mail (password links, reminders): the console backend prints messages in the demo; production sets SMTP from the
+# environment (README: DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and the EMAIL_* below).
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "baocao-llct@localhost")
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 20
+# Two-step sign-in (an authenticator app, centers/two_factor.py): optional for everyone; DJANGO_TWO_FACTOR_REQUIRED=1
+# requires it of central and board staff (they are sent to set it up at their next sign-in).
+TWO_FACTOR_REQUIRED = env_bool("DJANGO_TWO_FACTOR_REQUIRED", False)
+OTP_TOTP_ISSUER = "Báo cáo LLCT"
+
+# A link to set or reset a password works once, for 72 hours (Django's token: it changes with the password).
+PASSWORD_RESET_TIMEOUT = 72 * 60 * 60
 
 SESSION_COOKIE_AGE = 30 * 60
 # Idle sessions end after 30 minutes: centers.middleware.SessionKeepAlive renews the session at most once a

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", report_views.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("centers.urls")),
     path("", include("courses.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from centers.accounts import activity_rows as account_activity
 from centers.models import Unit
 from centers.people import person_name
 from centers.periods import Period, PeriodError, period_choices
@@ -473,5 +474,6 @@ def activity(request):
             " kèm danh sách học viên" if export.roster else ""
         )
         rows.append(Entry(export.at, person_name(export.user), "Xuất báo cáo", what))
+    rows += account_activity(scope)  # account changes, for those who manage the accounts
     rows.sort(key=lambda e: e.when, reverse=True)
     return render(request, "history.html", {"title": _("Nhật ký hoạt động"), "rows": rows[:300], "activity": True})

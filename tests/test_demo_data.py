@@ -55,6 +55,11 @@ def test_demo_data_gives_the_published_figures_and_loads_once():
     assert not Enrolment.objects.filter(course__status=Course.Status.FINISHED, result="").exists()
     assert Course.objects.filter(status=Course.Status.CANCELLED).exists()
     assert get_user_model().objects.get(username="trungtam.laocai").check_password("Llct@2026")
+    # The demo board's staff manage the accounts of the board and its centers; every demo account has its unit's
+    # assignment.
+    board = get_user_model().objects.get(username="bantuyengiao.laocai")
+    assert board.staff.manages_accounts and board.assignments.get().unit.code == "10"
+    assert not get_user_model().objects.get(username="trungtam.laocai").staff.manages_accounts
 
     # A second run keeps what is there.
     counts = (Course.objects.count(), Learner.objects.count(), Enrolment.objects.count())

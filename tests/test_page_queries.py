@@ -8,10 +8,19 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from centers.models import AccountEvent, SignIn
 from courses.models import Course
 from reports.models import CenterReport, ExportLog, PlanLine
 
-from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, LecturerFactory, ReportFactory, program
+from .factories import (
+    CourseFactory,
+    EnrolmentFactory,
+    LearnerFactory,
+    LecturerFactory,
+    ReportFactory,
+    StaffFactory,
+    program,
+)
 from .helpers import page_queries
 from .test_url_matrix import CASES, OK
 
@@ -31,7 +40,9 @@ def pages(role):
 
 
 @pytest.fixture
-def objects(center):
+def objects(center, board_user):
+    board_user.staff.manages_accounts = True  # as in the URL matrix: the board's staff manage its accounts
+    board_user.staff.save()
     course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
     learner = LearnerFactory(center=center)
     EnrolmentFactory(course=course, learner=learner)
@@ -42,6 +53,8 @@ def objects(center):
         "learner": learner,
         "lecturer": LecturerFactory(center=center),
         "report": report,
+        "account": StaffFactory(unit=center).user,
+        "board_account": StaffFactory(unit=center.parent).user,
     }
 
 
@@ -75,6 +88,14 @@ def grow(objects, center, other_center, user, half: int):
         report.save()
     for fmt in ("xlsx", "docx"):
         ExportLog.objects.create(user=user, unit=center, period_key="2026", format=fmt)
+    for where in (center, other_center, center.parent):  # accounts, their sign-ins and their changes
+        for _ in range(3):
+            account = StaffFactory(unit=where).user
+            SignIn.objects.create(user=account, ip_address="10.0.0.1")
+            AccountEvent.objects.create(user=account, unit=where, by=user, kind=AccountEvent.Kind.CREATED)
+    for kind in (AccountEvent.Kind.UPDATED, AccountEvent.Kind.LOCKOUT_LIFTED):
+        AccountEvent.objects.create(user=objects["account"], unit=center, by=user, kind=kind)
+        SignIn.objects.create(user=objects["account"], ip_address="10.0.0.2")
 
 
 @pytest.mark.parametrize("role", ROLES)

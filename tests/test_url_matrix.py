@@ -9,7 +9,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from reports.models import CenterReport
 
-from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, LecturerFactory, ReportFactory
+from .factories import (
+    CourseFactory,
+    EnrolmentFactory,
+    LearnerFactory,
+    LecturerFactory,
+    ReportFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +37,17 @@ PROVINCE_REVIEW = expect(404, 404, OK, 404, 403)
 NATIONAL = expect(404, 404, 404, 404, OK)
 ANY = expect(OK, OK, OK, OK, OK)  # pages filtered by the scope (lists, home)
 CENTER_STAFF = expect(OK, OK, 403, 403, 403)  # pages for entering one's own center's data
+PUBLIC = {**ANY, "anonymous": OK}  # the login page and "Quên mật khẩu?"
+# Accounts (the board's staff are its account managers here, see `objects`): a center's account is managed by its
+# province's board, a board's account by the board's managers and by central staff.
+MANAGE_CENTER_ACCOUNT = expect(403, 404, OK, 404, 403)
+MANAGERS = expect(403, 403, OK, 403, OK)  # pages of the account managers (the other board has none)
 
 
 @pytest.fixture
-def objects(center):
+def objects(center, province, board_user):
+    board_user.staff.manages_accounts = True
+    board_user.staff.save()
     course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
     enrolment = EnrolmentFactory(course=course)
     report = ReportFactory(center=center, year=2026, quarter=3, status=CenterReport.Status.SUBMITTED)
@@ -42,13 +57,42 @@ def objects(center):
         "learner": LearnerFactory(center=center).pk,
         "lecturer": LecturerFactory(center=center).pk,
         "report": report.pk,
+        "account": StaffFactory(unit=center, user=UserFactory(email="canbo.tt@example.vn")).user.pk,
+        "board_account": StaffFactory(unit=province, user=UserFactory(email="canbo.ban@example.vn")).user.pk,
     }
 
 
 # name → [(method, args from objects, expectations, POST data)]
 CASES = {
     "home": [("get", lambda o: [], ANY, None)],
-    "login": [("get", lambda o: [], {**ANY, "anonymous": OK}, None)],
+    "login": [("get", lambda o: [], PUBLIC, None)],
+    "accounts:profile": [("get", lambda o: [], ANY, None)],
+    "accounts:password_change": [("get", lambda o: [], ANY, None)],
+    "accounts:two_factor": [("get", lambda o: [], ANY, None)],
+    "accounts:two_factor_verify": [("get", lambda o: [], ANY, None)],
+    "accounts:end_other_sessions": [("post", lambda o: [], ANY, {})],
+    "accounts:password_reset": [("get", lambda o: [], PUBLIC, None)],
+    "accounts:password_reset_done": [("get", lambda o: [], PUBLIC, None)],
+    "accounts:password_reset_confirm": [("get", lambda o: ["MQ", "bad-token"], PUBLIC, None)],
+    "accounts:password_reset_complete": [("get", lambda o: [], PUBLIC, None)],
+    "accounts:account_list": [("get", lambda o: [], ANY, None)],
+    "accounts:account_create": [("get", lambda o: [], MANAGERS, None)],
+    "accounts:account_import": [("get", lambda o: [], MANAGERS, None)],
+    "accounts:account_import_template": [("get", lambda o: [], MANAGERS, None)],
+    "accounts:account_detail": [
+        ("get", lambda o: [o["account"]], VIEW, None),
+        ("get", lambda o: [o["board_account"]], PROVINCE, None),
+    ],
+    "accounts:account_edit": [
+        ("get", lambda o: [o["account"]], MANAGE_CENTER_ACCOUNT, None),
+        ("get", lambda o: [o["board_account"]], PROVINCE, None),
+    ],
+    "accounts:account_deactivate": [("post", lambda o: [o["account"]], MANAGE_CENTER_ACCOUNT, {})],
+    "accounts:account_reactivate": [("post", lambda o: [o["board_account"]], PROVINCE, {})],
+    "accounts:account_unlock": [("post", lambda o: [o["account"]], MANAGE_CENTER_ACCOUNT, {})],
+    "accounts:account_send_link": [("post", lambda o: [o["board_account"]], PROVINCE, {})],
+    "accounts:account_two_factor_off": [("post", lambda o: [o["account"]], MANAGE_CENTER_ACCOUNT, {})],
+    "accounts:account_temporary_password": [("post", lambda o: [o["account"]], MANAGE_CENTER_ACCOUNT, {})],
     "logout": [("post", lambda o: [], dict.fromkeys(ROLES, LOGIN), None)],  # everyone lands on the login page
     "courses:course_list": [("get", lambda o: [], ANY, None)],
     "courses:course_create": [("get", lambda o: [], CENTER_STAFF, None)],

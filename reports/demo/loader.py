@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from centers.models import Staff, Unit
+from centers.models import Assignment, Staff, Unit
 from courses.models import Course, Enrolment, Learner, Lecturer, Program
 from courses.services import figures_freeze
 from courses.text import course_search_key, name_key, vietnamese_sort_key
@@ -559,7 +559,14 @@ class DemoLoader:
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
-            Staff.objects.update_or_create(user=user, defaults={"unit": unit_from_key(key), "position": position})
+            unit = unit_from_key(key)
+            # The demo board's staff manage the accounts of the board and its centers (Staff.manages_accounts).
+            Staff.objects.update_or_create(
+                user=user,
+                defaults={"unit": unit, "position": position, "manages_accounts": unit.kind == Unit.Kind.PROVINCE},
+            )
+            if not Assignment.objects.filter(user=user, ended_on__isnull=True).exists():
+                Assignment.objects.create(user=user, unit=unit, started_on=datetime.date(2022, 1, 1))
         admin, created = User.objects.get_or_create(
             username=ADMIN_USER, defaults={"is_staff": True, "is_superuser": True, "first_name": "Quản trị"}
         )
