@@ -14,8 +14,8 @@ def person_name(user) -> str:
 
 
 def fold(text: str) -> str:
-    """Lower case, no diacritics, đ → d, single spaces: "nguyen van a" finds "Nguyễn Văn A". (The same folding as
-    courses.text.fold, which centers may not import.)"""
+    """Lower case, no diacritics, đ → d, single spaces: "nguyen van a" finds "Nguyễn Văn A". Every search key and
+    search of the app folds with this one function (courses/text.py re-exports it)."""
     text = unicodedata.normalize("NFD", str(text or "")).replace("đ", "d").replace("Đ", "D")
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     return _SPACES.sub(" ", text).strip().lower()

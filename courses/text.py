@@ -4,17 +4,12 @@ import functools
 import re
 import unicodedata
 
+from centers.people import fold  # the one folding of names and search words: accounts (centers) use it too
+
 _SPACES = re.compile(r"\s+")
 # Characters that show nothing: soft hyphen, zero-width spaces and joiners, direction marks and overrides, word
 # joiner, byte-order mark. A name pasted from a chat or a PDF brings them along; a name made only of them is blank.
 _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]+")
-
-
-def fold(text: str) -> str:
-    """Lower case, no diacritics, đ → d, single spaces."""
-    text = unicodedata.normalize("NFD", str(text or "")).replace("đ", "d").replace("Đ", "D")
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    return _SPACES.sub(" ", text).strip().lower()
 
 
 def clean_name(text: str) -> str:
