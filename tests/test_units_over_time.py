@@ -2,14 +2,21 @@
 communes, wards and special zones it serves; the boards' names and the wording of a period follow its dates."""
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from docx import Document
 
-from centers.models import ServedCommune, Unit
+from centers import wording
+from centers.models import ServedCommune, Unit, UnitName
+from centers.periods import Period
+from reports import briefing
+from reports.figures import counting
 
-from .factories import CenterFactory
+from .factories import CenterFactory, CourseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +73,66 @@ def test_a_commune_center_records_the_communes_it_serves_with_dates(province):
         ServedCommune(
             center=CenterFactory(parent=province), kind="xa", name="A", code="1", active_from=datetime.date(2025, 7, 1)
         ).full_clean()
+
+
+# == the wording of a period =================================================================================
+@pytest.fixture
+def merged_board(province):
+    """Lào Cai's board as it is today, its name before the merger kept with its days."""
+    UnitName.objects.create(
+        unit=province, name="Ban Tuyên giáo Tỉnh ủy Lào Cai", valid_from=province.active_from, valid_to=MERGED_EVE
+    )
+    province.name = "Ban Tuyên giáo và Dân vận Tỉnh ủy Lào Cai"
+    province.save()
+    return province
+
+
+MERGED_EVE = datetime.date(2025, 2, 28)
+
+
+def paragraph(unit, key):
+    return briefing.figures_paragraph(counting.rollup(unit=unit, period=Period.parse(key)))
+
+
+def test_the_wording_is_dated_and_configurable(settings):
+    assert wording.on(datetime.date(2025, 6, 30)).board == "Ban Tuyên giáo và Dân vận"
+    assert (
+        wording.on(datetime.date(2025, 6, 30)).centers_of({Unit.AreaKind.TOWN}) == "các trung tâm chính trị cấp thị xã"
+    )
+    assert (
+        wording.on(datetime.date(2025, 7, 1)).centers_of({Unit.AreaKind.TOWN}) == "các trung tâm chính trị xã, phường"
+    )
+    assert wording.on(datetime.date(2024, 12, 31)).provincial_board == "Ban Tuyên giáo tỉnh"
+    settings.UNIT_WORDING_RULES = [(datetime.date(2026, 1, 1), {"centers": "các trung tâm", "center_level": "commune"})]
+    assert wording.on(datetime.date(2025, 12, 31)).centers_of(set()) == "các trung tâm chính trị cấp huyện"
+    assert wording.on(datetime.date(2026, 1, 1)).centers_of(set()) == "các trung tâm"
+
+
+def test_a_2026_briefing_speaks_of_the_commune_level_centers_and_a_2023_one_as_before(
+    merged_board, center, other_center, central
+):
+    CourseFactory(center=center, start_date=datetime.date(2026, 2, 9), end_date=datetime.date(2026, 2, 13))
+    assert paragraph(merged_board, "2026-Q1").startswith("Quý I/2026, các trung tâm chính trị xã, phường ")
+    assert paragraph(merged_board, "2023-Q1").startswith("Quý I/2023, các trung tâm chính trị cấp huyện, thành phố ")
+    assert paragraph(central, "2026").startswith("Năm 2026, các trung tâm chính trị xã, phường trên toàn quốc ")
+    assert paragraph(central, "2024").startswith("Năm 2024, các trung tâm chính trị cấp huyện trên toàn quốc ")
+    # A center is named as it was: its own name, whatever the period.
+    assert paragraph(center, "2026-Q1").startswith(f"Quý I/2026, {center.name} đã mở 1 lớp")
+
+
+def test_the_word_report_is_headed_by_the_board_as_it_was_named_in_the_period(login, board_user, merged_board):
+    client = login(board_user)
+    for period, body, code in (("2023-Q1", "BAN TUYÊN GIÁO", "BTG"), ("2026-Q1", "BAN TUYÊN GIÁO VÀ DÂN VẬN", "BTGDV")):
+        response = client.get(reverse("reports:export_docx", args=["10", period]))
+        assert response.status_code == 200
+        doc = Document(io.BytesIO(b"".join(response.streaming_content)))
+        header = doc.tables[0]
+        assert header.cell(0, 0).text == "TỈNH ỦY LÀO CAI"
+        assert header.cell(1, 0).paragraphs[0].text == body
+        assert f"-BC/{code}" in header.cell(1, 0).text
+
+
+def test_the_central_board_is_named_as_it_was(central):
+    assert central.name_on(datetime.date(2024, 12, 31)) == "Ban Tuyên giáo Trung ương"
+    assert central.name_on(datetime.date(2026, 1, 1)) == "Ban Tuyên giáo và Dân vận Trung ương"
+    assert wording.issuing_body(central, datetime.date(2026, 1, 1)) == "Ban Tuyên giáo và Dân vận"
