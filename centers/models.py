@@ -234,6 +234,12 @@ class UnitName(models.Model):
         return f"{self.name} ({self.valid_from:%d/%m/%Y} - {self.valid_to:%d/%m/%Y})"
 
 
+class ServedCommuneQuerySet(models.QuerySet):
+    def active_between(self, start: datetime.date, end: datetime.date):
+        """Communes served on at least one day of [start, end]."""
+        return self.filter(active_from__lte=end).filter(Q(active_to__isnull=True) | Q(active_to__gte=start))
+
+
 class ServedCommune(models.Model):
     """A commune, ward or special zone a commune-level center serves, with its official code and the days it was
     served (Quy định 360-QĐ/TW: one center, several communes). Communes are merged and renamed too: a change
@@ -256,6 +262,8 @@ class ServedCommune(models.Model):
     code = models.CharField(_("mã đơn vị hành chính"), max_length=16, help_text=_("Mã 5 chữ số, ví dụ “11311”."))
     active_from = models.DateField(_("từ ngày"))
     active_to = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    objects = ServedCommuneQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("xã, phường, đặc khu được phục vụ")

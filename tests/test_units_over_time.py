@@ -13,6 +13,7 @@ from docx import Document
 from centers import wording
 from centers.models import ServedCommune, Unit, UnitName
 from centers.periods import Period
+from centers.scoping import unit_key
 from reports import briefing
 from reports.figures import counting
 
@@ -136,3 +137,52 @@ def test_the_central_board_is_named_as_it_was(central):
     assert central.name_on(datetime.date(2024, 12, 31)) == "Ban Tuyên giáo Trung ương"
     assert central.name_on(datetime.date(2026, 1, 1)) == "Ban Tuyên giáo và Dân vận Trung ương"
     assert wording.issuing_body(central, datetime.date(2026, 1, 1)) == "Ban Tuyên giáo và Dân vận"
+
+
+# == the pages of a period ===================================================================================
+def test_the_dashboard_and_the_completeness_table_name_the_board_and_centers_as_in_the_period(
+    login, board_user, merged_board, center
+):
+    UnitName.objects.create(
+        unit=center,
+        name="Trung tâm Bồi dưỡng chính trị thành phố Lào Cai",
+        valid_from=center.active_from,
+        valid_to=datetime.date(2023, 12, 31),
+    )
+    client = login(board_user)
+
+    def page(name, key):
+        response = client.get(reverse(name, args=[unit_key(merged_board), key]))
+        assert response.status_code == 200
+        return response.content.decode().split("<main", 1)[1]  # the page, not the bar (the user's unit today)
+
+    for name, key in (("reports:dashboard", "2026-Q1"), ("reports:report", "2026-Q1")):
+        body = page(name, key)
+        assert "Ban Tuyên giáo và Dân vận Tỉnh ủy Lào Cai" in body and center.name in body, name
+        assert "Trung tâm Bồi dưỡng chính trị" not in body, name
+    for name, key in (("reports:dashboard", "2023-Q1"), ("reports:report", "2023-Q1")):
+        body = page(name, key)
+        assert "Ban Tuyên giáo Tỉnh ủy Lào Cai" in body and "Ban Tuyên giáo và Dân vận" not in body, name
+        assert "Trung tâm Bồi dưỡng chính trị thành phố Lào Cai" in body, name
+
+
+def test_a_commune_center_shows_the_communes_it_serves_in_the_period(login, board_user, province):
+    center = CenterFactory(parent=province, **LE_CHAN)
+    ServedCommune.objects.create(
+        center=center, kind=ServedCommune.Kind.WARD, name="Lê Chân", code="11311", active_from=datetime.date(2025, 7, 1)
+    )
+    ServedCommune.objects.create(
+        center=center,
+        kind=ServedCommune.Kind.COMMUNE,
+        name="An Biên",
+        code="11312",
+        active_from=datetime.date(2025, 7, 1),
+        active_to=datetime.date(2025, 12, 31),
+    )
+    client = login(board_user)
+    body = client.get(reverse("reports:dashboard", args=[unit_key(center), "2025-Q4"])).content.decode()
+    assert "Trực thuộc Đảng ủy phường Lê Chân." in body
+    assert "phường Lê Chân (mã 11311, từ 01/07/2025)" in body
+    assert "xã An Biên (mã 11312, từ 01/07/2025, đến 31/12/2025)" in body
+    later = client.get(reverse("reports:dashboard", args=[unit_key(center), "2026-Q1"])).content.decode()
+    assert "phường Lê Chân" in later and "An Biên" not in later
