@@ -19,8 +19,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import wording
 from .people import fold, person_name
 
 
@@ -295,7 +297,7 @@ class Staff(models.Model):
 
     class Role(models.TextChoices):
         CENTER = "center", _("Cán bộ trung tâm chính trị")
-        BOARD = "board", _("Cán bộ Ban Tuyên giáo tỉnh")
+        BOARD = "board", format_lazy(_("Cán bộ {board}"), board=wording.provincial_board_today())
         CENTRAL = "central", _("Cán bộ Trung ương")
 
     ROLE_BY_KIND = {
@@ -313,7 +315,7 @@ class Staff(models.Model):
     manages_accounts = models.BooleanField(
         _("quản lý tài khoản"),
         default=False,
-        help_text=_("Cán bộ Ban Tuyên giáo tỉnh được giao quản lý tài khoản của Ban và các trung tâm trong tỉnh."),
+        help_text=_("Cán bộ của Ban cấp tỉnh được giao quản lý tài khoản của Ban và các trung tâm trong tỉnh."),
     )
     # Name, username and email without diacritics, for the account list's search (kept by Staff.save).
     search_key = models.CharField(max_length=300, blank=True, editable=False)
@@ -337,7 +339,10 @@ class Staff(models.Model):
     def clean(self):
         if self.unit_id and self.unit.kind not in self.ROLE_BY_KIND:
             raise ValidationError(
-                {"unit": _("Tài khoản chỉ gắn với trung tâm chính trị, Ban Tuyên giáo tỉnh hoặc Trung ương.")}
+                {
+                    "unit": _("Tài khoản chỉ gắn với trung tâm chính trị, %(board)s hoặc Trung ương.")
+                    % {"board": wording.today().provincial_board}
+                }
             )
 
     @property

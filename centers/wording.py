@@ -21,18 +21,23 @@ import datetime
 from dataclasses import dataclass, replace
 
 from django.conf import settings
+from django.utils import timezone
+from django.utils.functional import lazy
 
-from .models import Unit
 from .periods import Period
+
+# centers/models.py words its labels and messages with this module, so it imports no model: the values below
+# are Unit.AreaKind's and Unit.CenterLevel's (tests/test_units_over_time.py checks that they are).
+DISTRICT, COMMUNE = "district", "commune"
 
 # The area words of the district centers' briefing phrase, in the order the boards write them
 # ("các trung tâm chính trị cấp huyện, thành phố, thị xã").
 DISTRICT_AREA_WORDS = [
-    (Unit.AreaKind.RURAL_DISTRICT, "huyện"),
-    (Unit.AreaKind.URBAN_DISTRICT, "quận"),
-    (Unit.AreaKind.PROVINCIAL_CITY, "thành phố"),
-    (Unit.AreaKind.MUNICIPAL_CITY, "thành phố"),
-    (Unit.AreaKind.TOWN, "thị xã"),
+    ("huyen", "huyện"),
+    ("quan", "quận"),
+    ("thanh_pho", "thành phố"),
+    ("thanh_pho_thuoc_tp", "thành phố"),
+    ("thi_xa", "thị xã"),
 ]
 
 
@@ -43,7 +48,7 @@ class Wording:
     board: str = "Ban Tuyên giáo"  # the board, unnamed: "Ban Tuyên giáo tỉnh", the issuer line of a report
     board_code: str = "BTG"  # the number line's issuer code of a provincial board
     central_code: str = "BTGTW"  # ... and of the central board
-    center_level: str = Unit.CenterLevel.DISTRICT  # the level of the centers of the day
+    center_level: str = DISTRICT  # the level of the centers of the day
     centers: str = "các trung tâm chính trị cấp huyện"  # a province's centers (district: the area words are added)
     centers_nationwide: str = "các trung tâm chính trị cấp huyện trên toàn quốc"
 
@@ -55,7 +60,7 @@ class Wording:
     def centers_of(self, area_kinds) -> str:
         """A province's centers in a briefing: before 1/7/2025 by the kinds of their districts, as the boards
         wrote it ("các trung tâm chính trị cấp huyện, thành phố"); after, "các trung tâm chính trị xã, phường"."""
-        if self.center_level != Unit.CenterLevel.DISTRICT:
+        if self.center_level != DISTRICT:
             return self.centers
         words = []
         for kind, word in DISTRICT_AREA_WORDS:
@@ -77,7 +82,7 @@ DEFAULT_RULES: list[tuple[datetime.date, dict]] = [
     (
         DISTRICTS_ABOLISHED,
         {
-            "center_level": Unit.CenterLevel.COMMUNE,
+            "center_level": COMMUNE,
             "centers": "các trung tâm chính trị xã, phường",
             "centers_nationwide": "các trung tâm chính trị xã, phường trên toàn quốc",
         },
@@ -98,12 +103,22 @@ def on(day: datetime.date) -> Wording:
     return wording
 
 
+def today() -> Wording:
+    """The wording of today: what the app's own messages call the boards ("đề nghị Ban Tuyên giáo và Dân vận
+    tỉnh mở khóa")."""
+    return on(timezone.localdate())
+
+
+# "Ban Tuyên giáo và Dân vận tỉnh" as a lazy string, for labels and messages written when a module is loaded.
+provincial_board_today = lazy(lambda: today().provincial_board, str)
+
+
 def of_period(period: Period) -> Wording:
     """A period is worded as on its last day, like the units' names (`Unit.name_on(period.end)`)."""
     return on(period.end)
 
 
-def issuing_body(unit: Unit, day: datetime.date) -> str:
+def issuing_body(unit, day: datetime.date) -> str:
     """A board's name without its Party committee, as it heads a report: "Ban Tuyên giáo và Dân vận" of
     "Ban Tuyên giáo và Dân vận Tỉnh ủy Lào Cai" on that day; the day's wording when the name does not say it."""
     name = unit.name_on(day)

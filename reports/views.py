@@ -215,7 +215,7 @@ def report_save(request, unit, period):
         form.add_error(None, _("Đã lưu bản nháp; báo cáo chưa được gửi vì:"))
         apply_errors(form, error)
         return _center_report(request, center, period, form=form, status=400)
-    messages.success(request, _("Đã gửi báo cáo %(p)s tới Ban Tuyên giáo tỉnh.") % {"p": period.label})
+    messages.success(request, _("Đã gửi báo cáo %(p)s tới %(board)s.") % {"p": period.label, "board": center.parent})
     for warning in check.warnings:
         messages.warning(request, warning)
     return redirect(report_url(center, period))

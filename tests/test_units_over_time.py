@@ -11,7 +11,7 @@ from django.urls import reverse
 from docx import Document
 
 from centers import wording
-from centers.models import ServedCommune, Unit, UnitName
+from centers.models import ServedCommune, Staff, Unit, UnitName
 from centers.periods import Period
 from centers.scoping import unit_key
 from reports import briefing
@@ -186,3 +186,15 @@ def test_a_commune_center_shows_the_communes_it_serves_in_the_period(login, boar
     assert "xã An Biên (mã 11312, từ 01/07/2025, đến 31/12/2025)" in body
     later = client.get(reverse("reports:dashboard", args=[unit_key(center), "2026-Q1"])).content.decode()
     assert "phường Lê Chân" in later and "An Biên" not in later
+
+
+def test_the_wording_module_speaks_of_the_models_values():
+    """centers/wording.py imports no model (the models word their messages with it): its values are theirs."""
+    assert {kind for kind, _ in wording.DISTRICT_AREA_WORDS} <= set(Unit.AreaKind.values)
+    assert {wording.DISTRICT, wording.COMMUNE} == set(Unit.CenterLevel.values)
+
+
+def test_the_apps_own_messages_call_the_board_by_todays_wording(settings):
+    assert str(Staff.Role.BOARD.label) == "Cán bộ Ban Tuyên giáo và Dân vận tỉnh"
+    settings.UNIT_WORDING_RULES = [(datetime.date(2099, 1, 1), {"board": "Ban Khác"})]  # the old wording today
+    assert str(Staff.Role.BOARD.label) == "Cán bộ Ban Tuyên giáo tỉnh"
