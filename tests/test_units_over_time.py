@@ -198,3 +198,13 @@ def test_the_apps_own_messages_call_the_board_by_todays_wording(settings):
     assert str(Staff.Role.BOARD.label) == "Cán bộ Ban Tuyên giáo và Dân vận tỉnh"
     settings.UNIT_WORDING_RULES = [(datetime.date(2099, 1, 1), {"board": "Ban Khác"})]  # the old wording today
     assert str(Staff.Role.BOARD.label) == "Cán bộ Ban Tuyên giáo tỉnh"
+
+
+def test_a_commune_centers_word_report_is_headed_by_its_party_committee(login, board_user, province):
+    center = CenterFactory(parent=province, **LE_CHAN)
+    response = login(board_user).get(reverse("reports:export_docx", args=[unit_key(center), "2026-Q1"]))
+    assert response.status_code == 200
+    header = Document(io.BytesIO(b"".join(response.streaming_content))).tables[0]
+    assert header.cell(0, 0).text == "ĐẢNG ỦY PHƯỜNG LÊ CHÂN"
+    assert header.cell(1, 0).paragraphs[0].text == "TRUNG TÂM CHÍNH TRỊ PHƯỜNG LÊ CHÂN"
+    assert header.cell(1, 1).text.startswith("Lê Chân, ngày ")
