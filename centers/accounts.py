@@ -32,6 +32,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from . import wording
 from .account_workbook import COLUMNS, letter
 from .models import AccountEvent, Assignment, SignIn, Staff, Unit
 from .people import fold, person_name
@@ -167,7 +168,9 @@ def _check_unit(scope, unit: Unit | None, manages_accounts: bool) -> dict:
             "unit": unit.name
         }
     elif manages_accounts and unit.kind != Unit.Kind.PROVINCE:
-        errors["manages_accounts"] = _("Chỉ cán bộ Ban Tuyên giáo tỉnh mới được giao quản lý tài khoản.")
+        errors["manages_accounts"] = _("Chỉ cán bộ %(board)s mới được giao quản lý tài khoản.") % {
+            "board": wording.today().provincial_board
+        }
     return errors
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Staff, Unit, UnitName
+from .models import ServedCommune, Staff, Unit, UnitName
 
 # The admin is for superusers only (config/admin.py), and a superuser sees every unit: its lists are not scoped.
 # What they may change there is the reference data they maintain (units and their former names, staff
@@ -35,14 +35,30 @@ class UnitNameInline(admin.TabularInline):
     readonly_fields = ["changed_by"]
 
 
+class ServedCommuneInline(admin.TabularInline):
+    """The communes, wards and special zones a commune-level center serves: reference data, like the names."""
+
+    model = ServedCommune
+    extra = 0
+    fields = ["kind", "name", "code", "active_from", "active_to"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a commune no longer served gets an end date, the row stays
+
+
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "parent", "active_from", "active_to", "merged_into"]
-    list_filter = ["kind", "area_kind", ("parent", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["code", "name", "kind", "center_level", "parent", "active_from", "active_to", "merged_into"]
+    list_filter = ["kind", "center_level", "area_kind", ("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["code", "name", "area_name"]
     list_select_related = ["parent", "merged_into"]
     autocomplete_fields = ["parent", "merged_into"]
-    inlines = [UnitNameInline]
+    inlines = [UnitNameInline, ServedCommuneInline]
+
+    def get_inlines(self, request, obj):
+        if obj is not None and obj.is_commune_center:
+            return self.inlines
+        return [UnitNameInline]
 
     def has_delete_permission(self, request, obj=None):
         return False  # units are retired or merged, never deleted

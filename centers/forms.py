@@ -3,8 +3,10 @@
 
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import wording
 from .models import Staff, Unit
 from .people import person_name
 
@@ -28,7 +30,8 @@ class AccountForm(forms.Form):
         error_messages={"invalid_choice": _("Đơn vị này không thuộc phạm vi quản lý tài khoản của đồng chí.")},
     )
     manages_accounts = forms.BooleanField(
-        label=_("Giao quản lý tài khoản (chỉ cán bộ Ban Tuyên giáo tỉnh)"), required=False
+        label=format_lazy(_("Giao quản lý tài khoản (chỉ cán bộ {board})"), board=wording.provincial_board_today()),
+        required=False,
     )
     delivery = forms.ChoiceField(
         label=_("Cách trao mật khẩu"),

@@ -1,4 +1,11 @@
-"""The organisation chain: central → provincial board → district political center (+ the provincial school).
+"""The organisation chain: central → provincial board → political center (+ the provincial school and the other
+organisers of classes).
+
+The chain changed in 2025 (../shared/domain.md, "Since 2025"): the boards merged with the mass-mobilisation boards
+(their new names are dated UnitName rows, see `Unit.name_on`), and on 1/7/2025 the district political centers
+ended with their districts; the commune-level centers (trung tâm chính trị xã, phường, đặc khu, Quy định
+360-QĐ/TW) took over, each serving the communes, wards and special zones assigned to it (`ServedCommune`). Both
+are `Kind.CENTER` (a center that reports); `Unit.center_level` tells them apart.
 
 Units are never deleted or re-pointed: a rename records the old name with the dates it was used, a merge
 retires the unit and names its successor. Classes keep pointing at the unit that ran them, so the figures
@@ -12,14 +19,23 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import wording
 from .people import fold, person_name
 
 
 class UnitQuerySet(models.QuerySet):
     def centers(self):
+        """The centers that report, of both levels (district centers until 30/6/2025, commune-level ones after)."""
         return self.filter(kind=Unit.Kind.CENTER)
+
+    def district_centers(self):
+        return self.centers().filter(center_level=Unit.CenterLevel.DISTRICT)
+
+    def commune_centers(self):
+        return self.centers().filter(center_level=Unit.CenterLevel.COMMUNE)
 
     def provinces(self):
         return self.filter(kind=Unit.Kind.PROVINCE)
@@ -30,11 +46,18 @@ class UnitQuerySet(models.QuerySet):
 
 
 class Unit(models.Model):
+    # The kinds of unit, whatever their names of the day (a unit's own name is `name_on`; the wording of a
+    # period is centers/wording.py). Kind.CENTER is every center that reports, of either level (`center_level`).
     class Kind(models.TextChoices):
-        CENTRAL = "central", _("Ban Tuyên giáo Trung ương")
-        PROVINCE = "province", _("Ban Tuyên giáo tỉnh ủy, thành ủy")
-        CENTER = "center", _("Trung tâm chính trị cấp huyện")
+        CENTRAL = "central", _("Ban Trung ương (Ban Tuyên giáo, từ 2025 Ban Tuyên giáo và Dân vận)")
+        PROVINCE = "province", _("Ban của tỉnh ủy, thành ủy (Ban Tuyên giáo, từ 2025 Ban Tuyên giáo và Dân vận)")
+        CENTER = "center", _("Trung tâm chính trị")
         SCHOOL = "school", _("Trường Chính trị tỉnh")
+        ORGANISER = "organiser", _("Cấp ủy, cơ quan khác tổ chức lớp")
+
+    class CenterLevel(models.TextChoices):
+        DISTRICT = "district", _("Trung tâm chính trị cấp huyện")
+        COMMUNE = "commune", _("Trung tâm chính trị xã, phường, đặc khu")
 
     class AreaKind(models.TextChoices):
         NATION = "nation", _("toàn quốc")
@@ -45,12 +68,25 @@ class Unit(models.Model):
         TOWN = "thi_xa", _("thị xã")
         PROVINCIAL_CITY = "thanh_pho", _("thành phố thuộc tỉnh")
         MUNICIPAL_CITY = "thanh_pho_thuoc_tp", _("thành phố thuộc thành phố trực thuộc Trung ương")
+        COMMUNE = "xa", _("xã")
+        WARD = "phuong", _("phường")
+        SPECIAL_ZONE = "dac_khu", _("đặc khu")
 
     kind = models.CharField(_("loại đơn vị"), max_length=16, choices=Kind.choices, db_index=True)
+    center_level = models.CharField(
+        _("cấp trung tâm"),
+        max_length=16,
+        choices=CenterLevel.choices,
+        blank=True,
+        help_text=_("Chỉ với trung tâm chính trị: cấp huyện (đến 30/6/2025) hoặc xã, phường, đặc khu."),
+    )
     code = models.CharField(
         _("mã đơn vị"),
         max_length=16,
-        help_text=_("Mã đơn vị hành chính: 2 chữ số cho tỉnh, 3 chữ số cho huyện (ví dụ Lào Cai 10, TP Lào Cai 080)."),
+        help_text=_(
+            "Mã đơn vị hành chính: 2 chữ số cho tỉnh, 3 chữ số cho huyện, 5 chữ số cho xã, phường, đặc khu "
+            "(ví dụ Lào Cai 10, TP Lào Cai 080)."
+        ),
     )
     name = models.CharField(_("tên đơn vị"), max_length=255)
     area_name = models.CharField(
@@ -76,6 +112,15 @@ class Unit(models.Model):
         related_name="merged_from",
     )
     email = models.EmailField(_("thư điện tử"), blank=True)
+    party_committee = models.CharField(
+        _("cấp ủy trực thuộc"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Với trung tâm chính trị xã, phường, đặc khu: đảng ủy nơi trung tâm đặt trụ sở, "
+            "ví dụ “Đảng ủy phường Lê Chân”."
+        ),
+    )
 
     objects = UnitQuerySet.as_manager()
 
@@ -90,10 +135,25 @@ class Unit(models.Model):
                 condition=Q(active_to__isnull=True) | Q(active_to__gte=models.F("active_from")),
                 name="unit_active_to_after_from",
             ),
+            models.CheckConstraint(
+                condition=Q(kind="center", center_level__in=["district", "commune"])
+                | (~Q(kind="center") & Q(center_level="")),
+                name="unit_center_level_of_centers",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self._default_level()
+        super().save(*args, **kwargs)
+
+    def _default_level(self):
+        # A center entered without a level is a district center (every center before 2025 was one). The
+        # constraint above holds the rule in the database (bulk_create skips this: give the level there).
+        if self.kind == self.Kind.CENTER and not self.center_level:
+            self.center_level = self.CenterLevel.DISTRICT
 
     # Which kind of parent each kind hangs under.
     PARENT_KIND = {
@@ -101,25 +161,33 @@ class Unit(models.Model):
         Kind.PROVINCE: Kind.CENTRAL,
         Kind.CENTER: Kind.PROVINCE,
         Kind.SCHOOL: Kind.PROVINCE,
+        Kind.ORGANISER: Kind.PROVINCE,
     }
 
     def clean(self):
+        self._default_level()
         expected = self.PARENT_KIND.get(self.kind)
         if expected is None and self.parent_id:
-            raise ValidationError({"parent": _("Ban Tuyên giáo Trung ương không có đơn vị cấp trên.")})
+            raise ValidationError({"parent": _("Đơn vị cấp Trung ương không có đơn vị cấp trên.")})
         if expected is not None and (self.parent is None or self.parent.kind != expected):
             raise ValidationError(
                 {"parent": _("Đơn vị cấp trên phải là: %(kind)s.") % {"kind": Unit.Kind(expected).label}}
             )
         if self.active_to and self.active_to < self.active_from:
             raise ValidationError({"active_to": _("Ngày kết thúc hoạt động không được trước ngày bắt đầu.")})
+        if self.center_level and self.kind != self.Kind.CENTER:
+            raise ValidationError({"center_level": _("Chỉ trung tâm chính trị mới có cấp trung tâm.")})
+
+    @property
+    def is_commune_center(self) -> bool:
+        return self.kind == self.Kind.CENTER and self.center_level == self.CenterLevel.COMMUNE
 
     @property
     def province(self):
         """The province a unit belongs to (itself for a province, None for the central level)."""
         if self.kind == self.Kind.PROVINCE:
             return self
-        if self.kind in (self.Kind.CENTER, self.Kind.SCHOOL):
+        if self.kind in (self.Kind.CENTER, self.Kind.SCHOOL, self.Kind.ORGANISER):
             return self.parent
         return None
 
@@ -168,12 +236,68 @@ class UnitName(models.Model):
         return f"{self.name} ({self.valid_from:%d/%m/%Y} - {self.valid_to:%d/%m/%Y})"
 
 
+class ServedCommuneQuerySet(models.QuerySet):
+    def active_between(self, start: datetime.date, end: datetime.date):
+        """Communes served on at least one day of [start, end]."""
+        return self.filter(active_from__lte=end).filter(Q(active_to__isnull=True) | Q(active_to__gte=start))
+
+
+class ServedCommune(models.Model):
+    """A commune, ward or special zone a commune-level center serves, with its official code and the days it was
+    served (Quy định 360-QĐ/TW: one center, several communes). Communes are merged and renamed too: a change
+    ends the row with a date and opens a new one, never rewrites it."""
+
+    class Kind(models.TextChoices):
+        COMMUNE = "xa", _("xã")
+        WARD = "phuong", _("phường")
+        SPECIAL_ZONE = "dac_khu", _("đặc khu")
+
+    center = models.ForeignKey(
+        Unit,
+        verbose_name=_("trung tâm chính trị"),
+        on_delete=models.PROTECT,
+        related_name="served_communes",
+        limit_choices_to={"kind": Unit.Kind.CENTER, "center_level": Unit.CenterLevel.COMMUNE},
+    )
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("tên"), max_length=255, help_text=_("Tên không kèm loại, ví dụ “Lê Chân”."))
+    code = models.CharField(_("mã đơn vị hành chính"), max_length=16, help_text=_("Mã 5 chữ số, ví dụ “11311”."))
+    active_from = models.DateField(_("từ ngày"))
+    active_to = models.DateField(_("đến ngày"), null=True, blank=True)
+
+    objects = ServedCommuneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("xã, phường, đặc khu được phục vụ")
+        verbose_name_plural = _("xã, phường, đặc khu được phục vụ")
+        ordering = ["center", "active_from", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "code", "active_from"], name="servedcommune_unique_start"),
+            models.CheckConstraint(
+                condition=Q(active_to__isnull=True) | Q(active_to__gte=models.F("active_from")),
+                name="servedcommune_active_to_after_from",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.name}"
+
+    def clean(self):
+        if self.center_id and not self.center.is_commune_center:
+            raise ValidationError({"center": _("Chỉ trung tâm chính trị xã, phường, đặc khu phục vụ các xã, phường.")})
+        if self.active_to and self.active_to < self.active_from:
+            raise ValidationError({"active_to": _("Ngày kết thúc không được trước ngày bắt đầu.")})
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.active_from <= day and (self.active_to is None or self.active_to >= day)
+
+
 class Staff(models.Model):
     """A user's place in the chain. The role follows from the kind of unit, so it cannot disagree with it."""
 
     class Role(models.TextChoices):
         CENTER = "center", _("Cán bộ trung tâm chính trị")
-        BOARD = "board", _("Cán bộ Ban Tuyên giáo tỉnh")
+        BOARD = "board", format_lazy(_("Cán bộ {board}"), board=wording.provincial_board_today())
         CENTRAL = "central", _("Cán bộ Trung ương")
 
     ROLE_BY_KIND = {
@@ -191,7 +315,7 @@ class Staff(models.Model):
     manages_accounts = models.BooleanField(
         _("quản lý tài khoản"),
         default=False,
-        help_text=_("Cán bộ Ban Tuyên giáo tỉnh được giao quản lý tài khoản của Ban và các trung tâm trong tỉnh."),
+        help_text=_("Cán bộ của Ban cấp tỉnh được giao quản lý tài khoản của Ban và các trung tâm trong tỉnh."),
     )
     # Name, username and email without diacritics, for the account list's search (kept by Staff.save).
     search_key = models.CharField(max_length=300, blank=True, editable=False)
@@ -215,7 +339,10 @@ class Staff(models.Model):
     def clean(self):
         if self.unit_id and self.unit.kind not in self.ROLE_BY_KIND:
             raise ValidationError(
-                {"unit": _("Tài khoản chỉ gắn với trung tâm chính trị, Ban Tuyên giáo tỉnh hoặc Trung ương.")}
+                {
+                    "unit": _("Tài khoản chỉ gắn với trung tâm chính trị, %(board)s hoặc Trung ương.")
+                    % {"board": wording.today().provincial_board}
+                }
             )
 
     @property

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import wording
 from .models import AccountEvent, Staff
 
 PENDING = "two_factor_pending"  # session: the password was right, the code is still to come
@@ -112,7 +113,10 @@ def new_recovery_codes(user) -> list[str]:
 def disable(user, by, detail: str = "") -> None:
     """Two steps off: the app's key and the recovery codes are removed (secrets, not records), the change logged."""
     if by.pk == user.pk and required_of(user):
-        raise ValidationError(_("Tài khoản cán bộ Trung ương và Ban Tuyên giáo tỉnh bắt buộc đăng nhập hai bước."))
+        raise ValidationError(
+            _("Tài khoản cán bộ Trung ương và %(board)s bắt buộc đăng nhập hai bước.")
+            % {"board": wording.today().provincial_board}
+        )
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()

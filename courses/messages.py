@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from centers import wording
 from centers.models import Unit
 
 
@@ -15,9 +16,9 @@ def cccd_elsewhere(holder_center: Unit, province_id: int | None) -> str:
     if province is not None and province.pk == province_id:
         return _(
             "Số CCCD này đã được đăng ký cho một học viên do đơn vị khác quản lý, nên không tạo được học viên mới với "
-            "số này. Nếu đúng là cùng một người đã chuyển về trung tâm, đề nghị Ban Tuyên giáo tỉnh chuyển hồ sơ học "
-            "viên về trung tâm (Ban tìm theo số CCCD ở mục Học viên); nếu nhập nhầm số, hãy kiểm tra lại."
-        )
+            "số này. Nếu đúng là cùng một người đã chuyển về trung tâm, đề nghị %(board)s chuyển hồ sơ học viên "
+            "về trung tâm (Ban tìm theo số CCCD ở mục Học viên); nếu nhập nhầm số, hãy kiểm tra lại."
+        ) % {"board": wording.today().provincial_board}
     return _(
         "Số CCCD này đã được đăng ký cho một học viên do đơn vị khác quản lý (ở %(area)s), nên không tạo được học viên "
         "mới với số này. Nếu đúng là cùng một người đã chuyển về trung tâm, đề nghị %(board)s chuyển hồ sơ học viên "

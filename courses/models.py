@@ -249,7 +249,7 @@ class Course(models.Model):
                 "day": self.start_date.strftime("%d/%m/%Y"),
             }
         if self.center_id and self.center.kind != Unit.Kind.CENTER:
-            errors["center"] = _("Lớp học phải thuộc một trung tâm chính trị cấp huyện.")
+            errors["center"] = _("Lớp học phải thuộc một trung tâm chính trị.")
         if self.status == self.Status.FINISHED and self.start_date and self.start_date > timezone.localdate():
             errors["status"] = _("Lớp bắt đầu ngày %(day)s, chưa thể “Đã kết thúc”.") % {
                 "day": self.start_date.strftime("%d/%m/%Y")

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from centers import wording
 from centers.models import Unit
 from centers.scoping import Action, Scope
 
@@ -334,10 +335,14 @@ def learner_transfer(
     elif to_center.parent_id != learner.center.parent_id and not other_province_confirmed:
         errors["other_province_confirmed"] = [
             _(
-                "%(center)s thuộc %(area)s, ngoài tỉnh: sau khi chuyển, Ban Tuyên giáo tỉnh không còn chuyển lại được "
+                "%(center)s thuộc %(area)s, ngoài tỉnh: sau khi chuyển, %(board)s không còn chuyển lại được "
                 "hồ sơ này. Hãy đánh dấu xác nhận nếu đúng là người học đã chuyển sang tỉnh đó."
             )
-            % {"center": to_center.name, "area": to_center.parent.area_name}
+            % {
+                "center": to_center.name,
+                "area": to_center.parent.area_name,
+                "board": wording.today().provincial_board,
+            }
         ]
     if errors:
         raise ValidationError(errors)

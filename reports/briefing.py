@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from centers import wording
 from centers.models import Unit
 from centers.periods import Period
 from courses.models import Enrolment
@@ -20,27 +21,17 @@ from .figures.types import RESULTS, Change, Rollup
 from .formatting import vn_int, vn_percent
 from .models import Briefing
 
-AREA_WORDS = [
-    (Unit.AreaKind.RURAL_DISTRICT, "huyện"),
-    (Unit.AreaKind.URBAN_DISTRICT, "quận"),
-    (Unit.AreaKind.PROVINCIAL_CITY, "thành phố"),
-    (Unit.AreaKind.MUNICIPAL_CITY, "thành phố"),
-    (Unit.AreaKind.TOWN, "thị xã"),
-]
-
 
 def subject(rollup: Rollup) -> str:
+    """Who opened the classes: a center by its name of the period, the centers as the period calls them
+    (centers/wording.py: "các trung tâm chính trị cấp huyện, thành phố" before 1/7/2025, "... xã, phường" after)."""
     unit = rollup.unit
     if unit.kind == Unit.Kind.CENTER:
         return unit.name_on(rollup.period.end)
+    words = wording.of_period(rollup.period)
     if unit.kind == Unit.Kind.CENTRAL:
-        return "các trung tâm chính trị cấp huyện trên toàn quốc"
-    kinds = {center.area_kind for center in rollup.centers}
-    words = []
-    for kind, word in AREA_WORDS:
-        if kind in kinds and word not in words:
-            words.append(word)
-    return "các trung tâm chính trị cấp " + ", ".join(words or ["huyện"])
+        return words.centers_nationwide
+    return words.centers_of({center.area_kind for center in rollup.centers})
 
 
 def _change(change: Change, unit_word: str) -> str:

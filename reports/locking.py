@@ -6,6 +6,7 @@ import datetime
 
 from django.utils import timezone
 
+from centers import wording
 from centers.models import Unit
 from centers.people import person_name
 from centers.periods import Period
@@ -27,11 +28,12 @@ def quarter_lock_reason(*, center: Unit, day: datetime.date, for_reviewer: bool 
     if report is None:
         return None
     approver = report.approved_by
-    who = person_name(approver) if approver else "Ban Tuyên giáo tỉnh"
+    board = wording.today().provincial_board
+    who = person_name(approver) if approver else board
     when = timezone.localtime(report.approved_at).strftime("%d/%m/%Y") if report.approved_at else "?"
     advice = (
         "Số liệu của quý đã khóa; muốn cho trung tâm sửa, dùng nút “Mở khóa để trung tâm sửa” ở cuối trang."
         if for_reviewer
-        else "Số liệu của quý đã khóa; muốn sửa, đề nghị Ban Tuyên giáo tỉnh mở khóa báo cáo quý."
+        else f"Số liệu của quý đã khóa; muốn sửa, đề nghị {board} mở khóa báo cáo quý."
     )
     return f"{quarter.sentence_label} đã được phê duyệt ngày {when} bởi {who}. {advice}"

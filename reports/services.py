@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from centers import wording
 from centers.models import Unit
 from centers.periods import Period
 from centers.scoping import Action, Scope
@@ -211,9 +212,13 @@ def report_check(*, report: CenterReport, today: datetime.date | None = None) ->
         check.warnings.append(
             _(
                 "%(quarter)s chưa kết thúc (đến hết ngày %(end)s). Khi báo cáo được phê duyệt, số liệu của quý bị "
-                "khóa: lớp mở sau đó chỉ nhập được khi Ban Tuyên giáo tỉnh mở khóa."
+                "khóa: lớp mở sau đó chỉ nhập được khi %(board)s mở khóa."
             )
-            % {"quarter": period.sentence_label, "end": period.end.strftime("%d/%m/%Y")}
+            % {
+                "quarter": period.sentence_label,
+                "end": period.end.strftime("%d/%m/%Y"),
+                "board": wording.today().provincial_board,
+            }
         )
     if not any(getattr(report, name).strip() for name in selectors.NOTE_FIELDS):
         check.warnings.append(_("Phần nhận định của trung tâm còn trống."))
@@ -350,7 +355,7 @@ def deadline_set(*, scope: Scope, province: Unit, period: Period, due_on: dateti
 def _require_briefing_editor(scope: Scope, unit: Unit) -> None:
     scope.require(Action.REVIEW, unit)
     if unit.kind != Unit.Kind.PROVINCE:
-        raise PermissionDenied(_("Ban Tuyên giáo tỉnh sửa đoạn tổng hợp của tỉnh."))
+        raise PermissionDenied(_("%(board)s sửa đoạn tổng hợp của tỉnh.") % {"board": wording.today().provincial_board})
 
 
 def _briefing_basis(unit: Unit, basis: str | None) -> str:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -95,10 +96,17 @@ def report(request, unit, period):
         return _province_completeness(request, unit, period)
     if unit.kind == Unit.Kind.CENTRAL:
         rows = completeness.national_completeness(period=period)
+        _names_of_the_time([unit, *(row.province for row in rows)])
         total = completeness.ProvinceCompleteness.total(rows)
         context = {"unit": unit, "period": period, "rows": rows, "total": total}
         return render(request, "reports/national_completeness.html", context)
     raise Http404
+
+
+def _names_of_the_time(units) -> None:
+    """The units' former names in one query: a page of a period shows each unit as it was named then
+    (the `named` template filter, `Unit.name_on`)."""
+    prefetch_related_objects(list(units), "former_names")
 
 
 def _report_of(center, period) -> CenterReport | None:
@@ -149,6 +157,7 @@ def _center_report(request, center, period, form=None, status=200):
 
 def _province_completeness(request, province, period, deadline_form=None):
     table = completeness.completeness(province=province, period=period)
+    _names_of_the_time([province, *(row.center for row in table.rows)])
     return render(
         request,
         "reports/completeness.html",
@@ -206,7 +215,7 @@ def report_save(request, unit, period):
         form.add_error(None, _("Đã lưu bản nháp; báo cáo chưa được gửi vì:"))
         apply_errors(form, error)
         return _center_report(request, center, period, form=form, status=400)
-    messages.success(request, _("Đã gửi báo cáo %(p)s tới Ban Tuyên giáo tỉnh.") % {"p": period.label})
+    messages.success(request, _("Đã gửi báo cáo %(p)s tới %(board)s.") % {"p": period.label, "board": center.parent})
     for warning in check.warnings:
         messages.warning(request, warning)
     return redirect(report_url(center, period))
@@ -389,6 +398,7 @@ def dashboard(request, unit, period):
     from .dashboard import build
 
     context = build(unit=unit, period=period, basis=basis)
+    _names_of_the_time([unit, *(row.unit for row in context["rows"])])
     today = timezone.localdate()
     context.update(
         {
@@ -399,6 +409,10 @@ def dashboard(request, unit, period):
             "period_choices": period_choices(range(2020, today.year + 1)),
             "can_edit_briefing": unit.kind == Unit.Kind.PROVINCE and request.scope.can(Action.REVIEW, unit),
             "parent": unit.parent if unit.parent and request.scope.can_see(unit.parent) else None,
+            # A commune-level center: the communes, wards and special zones it served in the period.
+            "served_communes": (
+                list(unit.served_communes.active_between(period.start, period.end)) if unit.is_commune_center else []
+            ),
         }
     )
     return render(request, "reports/dashboard.html", context)

@@ -249,7 +249,7 @@ def test_a_unit_outside_the_scope_or_a_role_above_is_refused(login, manager, far
         response = create(client, unit=unit.pk)
         assert "Đơn vị này không thuộc phạm vi quản lý tài khoản của đồng chí." in response.content.decode()
     response = create(client, unit=center.pk, manages_accounts="on")
-    assert "Chỉ cán bộ Ban Tuyên giáo tỉnh mới được giao quản lý tài khoản" in response.content.decode()
+    assert "Chỉ cán bộ Ban Tuyên giáo và Dân vận tỉnh mới được giao quản lý tài khoản" in response.content.decode()
     assert User.objects.count() == users
 
 

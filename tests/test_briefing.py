@@ -509,7 +509,7 @@ def test_reminders_go_to_the_staff_of_centers_that_have_not_submitted(staff_with
     assert reminder.subject == "Nhắc gửi báo cáo quý I/2023"
     assert f"Kính gửi {BAT_XAT}" in reminder.body
     assert "(hạn nộp 05/04/2023)" in reminder.body
-    assert "Ban Tuyên giáo Lào Cai" in reminder.body
+    assert "Ban Tuyên giáo Tỉnh ủy Lào Cai" in reminder.body
     assert "Đã gửi 2 thư nhắc cho 2 trung tâm chưa gửi báo cáo." in printed
 
 

@@ -429,7 +429,8 @@ def test_a_cccd_already_used_is_refused_once_in_vietnamese_with_what_to_do(login
     assert body.count("Số CCCD này đã được đăng ký cho một học viên do đơn vị khác quản lý") == 1
     assert "Constraint" not in body and "Hoàng Văn Nam" not in body
     assert (
-        "đề nghị Ban Tuyên giáo tỉnh chuyển hồ sơ học viên về trung tâm (Ban tìm theo số CCCD ở mục Học viên)" in body
+        "đề nghị Ban Tuyên giáo và Dân vận tỉnh chuyển hồ sơ học viên về trung tâm "
+        "(Ban tìm theo số CCCD ở mục Học viên)" in body
     )
     own = LearnerFactory(center=center, national_id="010088002222", full_name="Lò Thị Sua")
     body = client.post(

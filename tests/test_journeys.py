@@ -118,7 +118,7 @@ def test_the_three_users_days(browser, live_server, day, center, tmp_path):
     page.get_by_label("Tồn tại, hạn chế").fill("Thiếu giảng viên kiêm chức.")
     page.get_by_label("Đề xuất, kiến nghị").fill("Đề nghị tỉnh bồi dưỡng thêm giảng viên.")
     shot(page, "1-report-form")
-    page.get_by_role("button", name="Lưu và gửi Ban Tuyên giáo tỉnh").click()
+    page.get_by_role("button", name="Lưu và gửi Ban Tuyên giáo và Dân vận tỉnh").click()
     page.get_by_text(f"Đã gửi báo cáo {QUARTER}").wait_for()
     assert CenterReport.objects.get(center=center, year=2026, quarter=3).status == "submitted"
     assert page.errors == []
@@ -168,7 +168,7 @@ def test_the_three_users_days(browser, live_server, day, center, tmp_path):
     page.get_by_role("alert").filter(has_text="Đề nghị bổ sung nguyên nhân hạn chế.").wait_for()
     shot(page, "3-returned-report")
     page.get_by_label("Nguyên nhân").fill("Giảng viên kiêm chức bận công tác chuyên môn.")
-    page.get_by_role("button", name="Lưu và gửi Ban Tuyên giáo tỉnh").click()
+    page.get_by_role("button", name="Lưu và gửi Ban Tuyên giáo và Dân vận tỉnh").click()
     page.get_by_text(f"Đã gửi báo cáo {QUARTER}").wait_for()
     old = Course.objects.get(code="2026-KND-01")
     page.goto(live_server.url + reverse("courses:course_edit", args=[old.pk]))

@@ -197,7 +197,8 @@ def test_a_cccd_held_in_the_province_points_to_the_boards_transfer(login, other_
     )
     text = body.content.decode()
     assert (
-        "đề nghị Ban Tuyên giáo tỉnh chuyển hồ sơ học viên về trung tâm (Ban tìm theo số CCCD ở mục Học viên)" in text
+        "đề nghị Ban Tuyên giáo và Dân vận tỉnh chuyển hồ sơ học viên về trung tâm "
+        "(Ban tìm theo số CCCD ở mục Học viên)" in text
     )
     assert "Hoàng Văn Nam" not in text
 

@@ -435,7 +435,7 @@ def submit(client, center, period="2023-Q1", **data):
 def test_center_staff_submit_their_report(login, center_user, center, ready):
     response = submit(login(center_user), center, achievements="Mở đủ lớp theo kế hoạch.")
     assert response.status_code == 200
-    assert "Đã gửi báo cáo quý I/2023 tới Ban Tuyên giáo tỉnh." in response.content.decode()
+    assert "Đã gửi báo cáo quý I/2023 tới Ban Tuyên giáo Tỉnh ủy Lào Cai." in response.content.decode()
     report = report_of(center)
     assert report.status == CenterReport.Status.SUBMITTED
     assert report.achievements == "Mở đủ lớp theo kế hoạch."
@@ -530,8 +530,8 @@ def test_a_returned_report_shows_the_comment_and_can_be_submitted_again(
 
     client = login(center_user)
     body = page(client, "report", center)
-    assert "Ý kiến của Ban Tuyên giáo tỉnh:" in body and comment in body
-    assert "Lưu và gửi Ban Tuyên giáo tỉnh" in body  # the form is open again
+    assert "Ý kiến của Ban Tuyên giáo và Dân vận tỉnh:" in body and comment in body
+    assert "Lưu và gửi Ban Tuyên giáo và Dân vận tỉnh" in body  # the form is open again
 
     submit(client, center, next_tasks="Mở 3 lớp đảng viên mới.")
     waiting.refresh_from_db()
@@ -787,9 +787,9 @@ def test_an_approved_quarter_refuses_every_change_to_its_classes(center_user, bo
 def test_the_lock_is_shown_and_a_new_learner_is_not_written(login, center_user, board_user, center, ready, approved_q1):
     board_page = page(login(board_user), "report", center)
     assert "muốn cho trung tâm sửa, dùng nút “Mở khóa để trung tâm sửa” ở cuối trang." in board_page
-    assert "đề nghị Ban Tuyên giáo tỉnh mở khóa" not in board_page  # the board is not told to ask itself
+    assert "đề nghị Ban Tuyên giáo và Dân vận tỉnh mở khóa" not in board_page  # the board is not told to ask itself
     client = login(center_user)
-    assert "đề nghị Ban Tuyên giáo tỉnh mở khóa" in page(client, "report", center)
+    assert "đề nghị Ban Tuyên giáo và Dân vận tỉnh mở khóa" in page(client, "report", center)
     assert "Quý I/2023 đã được phê duyệt ngày" in page(client, "report", center)
     cancel = client.get(reverse("courses:course_cancel", args=[ready.pk])).content.decode()
     assert "Quý I/2023 đã được phê duyệt ngày" in cancel  # said before the user writes a reason, not after

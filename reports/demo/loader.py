@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from centers.models import Assignment, Staff, Unit
+from centers import wording
+from centers.models import Assignment, Staff, Unit, UnitName
 from courses.models import Course, Enrolment, Learner, Lecturer, Program
 from courses.services import figures_freeze
 from courses.text import course_search_key, name_key, vietnamese_sort_key
@@ -295,6 +296,7 @@ class DemoLoader:
                 "active_from": datetime.date(2000, 1, 1),
             },
         )
+        self._board_merged(province, board_name)
         Unit.objects.get_or_create(
             parent=province,
             code="TCT",
@@ -325,6 +327,21 @@ class DemoLoader:
         learners = self._load_learners(code, centers, plan)
         self._load_classes(code, plan, learners, lecturers)
         self._load_reports(code, centers, plan)
+
+    def _board_merged(self, province: Unit, board_name: str) -> None:
+        """The board as it is named since the boards merged (February–March 2025; the demo takes the day the
+        wording changes, centers/wording.py): its new name, the old one kept with its days. Once only."""
+        merged_on = wording.BOARDS_MERGED
+        if self.today < merged_on or province.name != board_name or province.former_names.exists():
+            return
+        UnitName.objects.create(
+            unit=province,
+            name=board_name,
+            valid_from=province.active_from,
+            valid_to=merged_on - datetime.timedelta(days=1),
+        )
+        province.name = board_name.replace("Ban Tuyên giáo ", "Ban Tuyên giáo và Dân vận ", 1)
+        province.save(update_fields=["name"])
 
     def _person_name(self, province_code: str, gender: str, ethnicity: str) -> str:
         rng = self.rng

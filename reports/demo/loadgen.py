@@ -202,6 +202,7 @@ class LoadGenerator:
                 [
                     Unit(
                         kind=Unit.Kind.CENTER,
+                        center_level=Unit.CenterLevel.DISTRICT,  # bulk_create skips Unit.save
                         parent=province,
                         code=f"{c + 1:03d}",
                         name=f"Trung tâm chính trị huyện Thử nghiệm {code}-{c + 1:03d}",

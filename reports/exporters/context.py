@@ -80,7 +80,11 @@ class ExportContext:
 def build_context(*, unit: Unit, period: Period, basis: str | None = None) -> ExportContext:
     basis = basis or default_basis(unit)
     rollup = counting.rollup(unit=unit, period=period, basis=basis)
-    prefetch_related_objects(rollup.centers, "former_names")  # the centers' names of the time, in one query
+    # The names of the time, in one query each: the centers', their provinces' (the national sheet), the unit's.
+    prefetch_related_objects(rollup.centers, "former_names")
+    prefetch_related_objects(
+        [unit, *{center.parent_id: center.parent for center in rollup.centers}.values()], "former_names"
+    )
     rate = completeness.reporting_rate(unit=unit, period=period, centers=rollup.centers)
     text = briefing.current(unit=unit, period=period, basis=basis, rollup=rollup, rate=rate).text
     return ExportContext(

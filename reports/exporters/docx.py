@@ -11,6 +11,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from centers import wording
 from centers.models import Unit
 
 from ..figures.types import Change
@@ -28,18 +29,21 @@ DISTRICT_COMMITTEES = {
     Unit.AreaKind.PROVINCIAL_CITY: "THÀNH ỦY",
     Unit.AreaKind.MUNICIPAL_CITY: "THÀNH ỦY",
 }
-AREA_PREFIXES = ("thành phố ", "thị xã ", "huyện ", "quận ")
+AREA_PREFIXES = ("thành phố ", "thị xã ", "huyện ", "quận ", "phường ", "xã ", "đặc khu ")
 
 
-def _issuer(unit: Unit) -> tuple[str, str]:
-    """(the Party committee, the issuing body) as they head a report."""
+def _issuer(unit: Unit, day) -> tuple[str, str]:
+    """(the Party committee, the issuing body) as they head a report of a period ending on `day`: the body as it
+    was named then ("BAN TUYÊN GIÁO" in 2023, "BAN TUYÊN GIÁO VÀ DÂN VẬN" once the board's name says so)."""
     if unit.kind == Unit.Kind.CENTRAL:
-        return "BAN CHẤP HÀNH TRUNG ƯƠNG", "BAN TUYÊN GIÁO"
+        return "BAN CHẤP HÀNH TRUNG ƯƠNG", wording.issuing_body(unit, day).upper()
     if unit.kind == Unit.Kind.PROVINCE:
         committee = "THÀNH ỦY" if unit.area_kind == Unit.AreaKind.CITY else "TỈNH ỦY"
-        return f"{committee} {unit.area_name.upper()}", "BAN TUYÊN GIÁO"
+        return f"{committee} {unit.area_name.upper()}", wording.issuing_body(unit, day).upper()
+    if unit.party_committee:  # a commune-level center, under the commune's Party committee
+        return unit.party_committee.upper(), unit.name_on(day).upper()
     committee = DISTRICT_COMMITTEES.get(unit.area_kind, "HUYỆN ỦY")
-    return f"{committee} {_place(unit).upper()}", unit.name.upper()
+    return f"{committee} {_place(unit).upper()}", unit.name_on(day).upper()
 
 
 def _place(unit: Unit) -> str:
@@ -53,13 +57,14 @@ def _place(unit: Unit) -> str:
     return name
 
 
-def _signs(unit: Unit) -> tuple[str, str]:
+def _signs(unit: Unit, day) -> tuple[str, str]:
     """(the number line's issuer code, the signature): a board as itself, signed by its head (Hướng dẫn
     36-HD/VPTW; "T/M Ban Thường vụ" is the standing committee's signature, not the board's); a center by its
     director."""
     if unit.kind == Unit.Kind.CENTER:
         return "TTCT", "GIÁM ĐỐC"
-    return ("BTGTW" if unit.kind == Unit.Kind.CENTRAL else "BTG"), "TRƯỞNG BAN"
+    words = wording.on(day)
+    return (words.central_code if unit.kind == Unit.Kind.CENTRAL else words.board_code), "TRƯỞNG BAN"
 
 
 def _date_line(place: str, day) -> str:
@@ -110,7 +115,7 @@ def render_docx(ctx: ExportContext, target) -> None:
     section.top_margin, section.bottom_margin = Cm(2), Cm(2)
     _page_numbers(section)
 
-    committee, body = _issuer(ctx.unit)
+    committee, body = _issuer(ctx.unit, ctx.period.end)
     header = doc.add_table(rows=2, cols=2)
     header.alignment = WD_TABLE_ALIGNMENT.CENTER
     _cell_text(header.cell(0, 0), committee, align=WD_ALIGN_PARAGRAPH.CENTER, size=13)
@@ -123,7 +128,7 @@ def render_docx(ctx: ExportContext, target) -> None:
         align=WD_ALIGN_PARAGRAPH.CENTER,
         size=13,
     )
-    code, signer = _signs(ctx.unit)
+    code, signer = _signs(ctx.unit, ctx.period.end)
     # Under the issuing body, as in a Party document: a star, then the number (no colon; the number is written in
     # by the office that registers the report).
     for text in ("*", f"Số       -BC/{code}"):

@@ -88,7 +88,7 @@ class UnitsSheet(Sheet):
             rates = ctx.rate.province_totals(rollup.centers)
             for number, (province, figures, _before) in enumerate(rollup.by_province(), start=1):
                 reported, expected = rates.get(province.pk, (0, 0))
-                yield self._row(number, province.name, figures, f"{reported}/{expected} lượt đã gửi")
+                yield self._row(number, province.name_on(ctx.period.end), figures, f"{reported}/{expected} lượt đã gửi")
             return
         for number, center in enumerate(rollup.centers, start=1):
             figures = rollup.by_center.get(center.pk, Figures())

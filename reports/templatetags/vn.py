@@ -31,6 +31,12 @@ def person(user):
 
 
 @register.filter
+def named(unit, period):
+    """A unit's name in the period shown (`Unit.name_on` its last day): a 2023 page shows the 2023 names."""
+    return unit.name_on(period.end)
+
+
+@register.filter
 def unit_key(unit):
     return _unit_key(unit)
 

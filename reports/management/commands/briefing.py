@@ -12,7 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("--unit", required=True, help="VN (toàn quốc), mã tỉnh (10) hoặc TỈNH-HUYỆN (10-080)")
         parser.add_argument("--period", required=True, help="2023-Q1, 2023-H1, 2023-9M hoặc 2023")
         parser.add_argument("--basis", choices=Basis.values, help="Số liệu: approved, submitted hoặc all")
-        parser.add_argument("--generated", action="store_true", help="Bản tự động, bỏ qua bản Ban Tuyên giáo đã sửa")
+        parser.add_argument("--generated", action="store_true", help="Bản tự động, bỏ qua bản Ban cấp tỉnh đã sửa")
 
     def handle(self, *args, **options):
         unit, period = unit_and_period(options)

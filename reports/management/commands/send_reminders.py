@@ -40,7 +40,7 @@ class Command(BaseCommand):
                         f"Nhắc gửi báo cáo {period.label}",
                         f"Kính gửi {center.name},\n\nĐến nay trung tâm chưa gửi báo cáo kết quả công tác giáo dục lý "
                         f"luận chính trị {period.title_label} (hạn nộp {deadline:%d/%m/%Y}). Đề nghị đồng chí hoàn "
-                        f"thiện và gửi báo cáo trên hệ thống.\n\nBan Tuyên giáo {center.parent.area_name}",
+                        f"thiện và gửi báo cáo trên hệ thống.\n\n{center.parent.name}",
                         None,
                         sorted(set(recipients)),
                     )
