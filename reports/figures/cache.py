@@ -325,13 +325,22 @@ def store_province_parts(parts: dict, *, version: str, replace: bool) -> None:
     """Store province parts: {(period, basis): {province id: part}}.
 
     `replace`: a write's rows, counted under the province's lock, replace whatever is there. Otherwise (a reader's)
-    they only fill in: stale rows (another version) go first, and a row present after that is a write's, kept."""
+    they only fill in: stale rows (another version, or no totals) go first, and a row present after that is a
+    write's, kept."""
     rows = []
     for (period, basis), by_province in parts.items():
         for province_id, part in by_province.items():
             value = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
             rows.append(
-                ProvinceFigures(province_id=province_id, period=period.key, basis=basis, version=version, part=value)
+                ProvinceFigures(
+                    province_id=province_id,
+                    period=period.key,
+                    basis=basis,
+                    version=version,
+                    part=value,
+                    classes=part.total.classes,
+                    enrolments=part.total.enrolments,
+                )
             )
     if not rows:
         return
@@ -341,11 +350,12 @@ def store_province_parts(parts: dict, *, version: str, replace: bool) -> None:
             batch_size=500,
             update_conflicts=True,
             unique_fields=["province", "period", "basis"],
-            update_fields=["version", "part"],
+            update_fields=["version", "part", "classes", "enrolments"],
         )
     else:
         stale = Q(pk__in=[])
         for row in rows:
             stale |= Q(province_id=row.province_id, period=row.period, basis=row.basis)
-        ProvinceFigures.objects.filter(stale).exclude(version=version).delete()
+        # Stale: another version's, or stored before the totals had their columns (migration 0013).
+        ProvinceFigures.objects.filter(stale).filter(~Q(version=version) | Q(classes__isnull=True)).delete()
         ProvinceFigures.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
