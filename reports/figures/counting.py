@@ -193,9 +193,10 @@ def count_parts(rows: AggregateRows, period: Period, basis: str, partition: Part
             part.program(program_id).planned_classes += n
             if n > 0:
                 planned[center_id] |= bit
+    # A row outside the period is skipped before its center's admitted quarters are looked up (those are in it).
     for center_id, quarter, program_id, co_organised, form, classes, enrolments, *results in rows.quarters:
         bit = 1 << (quarter - 1)
-        if not admits(center_id) & bit:
+        if not full & bit or not admits(center_id) & bit:
             continue
         part = parts[of_center[center_id]]
         figures, line = part.center(center_id), part.program(program_id)
@@ -217,16 +218,17 @@ def count_parts(rows: AggregateRows, period: Period, basis: str, partition: Part
         cell[0] += classes
         cell[1] += enrolments
     for center_id, quarter, group, n, minority in rows.groups:
-        if admits(center_id) & 1 << (quarter - 1):
+        bit = 1 << (quarter - 1)
+        if full & bit and admits(center_id) & bit:
             cell = parts[of_center[center_id]].by_group.setdefault(group, [0, 0])
             cell[0] += n
             cell[1] += minority
     # A learner, and a lecturer, belongs to one center: distinct counts add up across centers.
     for center_id, quarters, n in rows.learners:
-        if quarters == admits(center_id) and quarters:
+        if quarters and not quarters & ~full and quarters == admits(center_id):
             parts[of_center[center_id]].center(center_id).learners += n
     for center_id, quarters, kind, n in rows.lecturers:
-        if quarters == admits(center_id) and quarters:
+        if quarters and not quarters & ~full and quarters == admits(center_id):
             lecturers = parts[of_center[center_id]].lecturers
             lecturers[kind] = lecturers.get(kind, 0) + n
     finish_parts(parts)
