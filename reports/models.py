@@ -443,13 +443,19 @@ class ProvinceFigures(models.Model):
     the year again, in its own transaction, holding the province's lock (reports/figures/maintained.py); a center moved
     to another province counts both again. A row counts only under the `version` it was computed for (the
     counting rules' version, courses.models.COUNTING_VERSION): after a deploy that raises it, rows are counted
-    again when first read."""
+    again when first read.
+
+    `classes` and `enrolments` are the part's totals in plain columns: a quarter's are the points of a province's
+    or the nation's quarterly trend, read without unpickling (NULL in rows stored before they were added: those
+    are counted from the aggregates until a write or `rebuild` stores them)."""
 
     province = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
     period = models.CharField(max_length=8)  # a period key: 2023-Q1, 2023-H1, 2023-9M, 2023
     basis = models.CharField(max_length=10)
     version = models.CharField(max_length=40)
     part = models.BinaryField()
+    classes = models.IntegerField(null=True)
+    enrolments = models.IntegerField(null=True)
 
     class Meta:
         verbose_name = _("số liệu tổng hợp của tỉnh")

@@ -34,7 +34,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import BigIntegerField, Count, F, Func, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
@@ -57,8 +57,8 @@ def _cache():
 
 # -- writes -------------------------------------------------------------------------------------------------------
 def touch(center_years: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Raise the stamps of these (center id, year) pairs (six queries), after locking their provinces' (returned
-    as (province id, year) pairs). Call it inside the write's transaction.
+    """Raise the stamps of these (center id, year) pairs after locking their provinces' (returned as (province id,
+    year) pairs), two queries. Call it inside the write's transaction.
 
     The stamps stay locked until the write commits, taken in one order: two writes to the same center and year
     take turns (the maintained aggregates lock them before they count, so each counts the other's committed
@@ -66,10 +66,27 @@ def touch(center_years: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
     pairs = {(int(center), int(year)) for center, year in center_years if center is not None and year is not None}
     if not pairs:
         return set()
+    parents = dict(Unit.objects.filter(pk__in={center for center, _ in pairs}).values_list("pk", "parent_id"))
+    provinces = {(parents[center], year) for center, year in pairs if parents.get(center) is not None}
     with transaction.atomic(savepoint=False):
-        provinces = _lock_provinces(pairs)
-        _lock_and_raise(_stamps(pairs))
+        _upsert_stamps([(*pair, 0) for pair in sorted(provinces - pairs)] + [(*pair, 1) for pair in sorted(pairs)])
     return provinces
+
+
+# One statement creates the missing stamps at their step and raises the others by it (a province's, step 0, is a
+# lock only), locking each until the transaction ends, in the order given (provinces first, each in order).
+# PostgreSQL and SQLite alike.
+_UPSERT_STAMPS = (
+    "INSERT INTO reports_datastamp (center_id, year, version) VALUES {rows} ON CONFLICT (center_id, year) "
+    "DO UPDATE SET version = reports_datastamp.version + excluded.version"
+)
+
+
+def _upsert_stamps(rows: list[tuple[int, int, int]]) -> None:
+    """(unit id, year, step) rows, in one statement."""
+    sql = _UPSERT_STAMPS.format(rows=", ".join(["(%s, %s, %s)"] * len(rows)))  # placeholders only; values are params
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for row in rows for value in row])
 
 
 def _stamps(pairs: set[tuple[int, int]]) -> QuerySet:
@@ -86,21 +103,10 @@ def _stamps(pairs: set[tuple[int, int]]) -> QuerySet:
     return DataStamp.objects.filter(condition)
 
 
-def _lock_provinces(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Lock the (province, year) stamps of these centers' provinces, ahead of the centers' own: the maintained
-    province figures are counted again by the write that holds them, so two writes in one province and year
-    take turns and the second counts the first's committed rows. Returns those (province, year)."""
-    parents = dict(Unit.objects.filter(pk__in={center for center, _ in pairs}).values_list("pk", "parent_id"))
-    provinces = {(parents[center], year) for center, year in pairs if parents.get(center) is not None}
-    lock_provinces(provinces)
-    return provinces
-
-
 def lock_provinces(province_years: set[tuple[int, int]]) -> None:
     """Lock these (province id, year) stamps, in order, until the transaction ends (they are never raised)."""
     if province_years:
-        locked = _stamps(province_years).order_by("center_id", "year").select_for_update(no_key=True)
-        list(locked.values_list("pk", flat=True))
+        _upsert_stamps([(*pair, 0) for pair in sorted(province_years)])
 
 
 def _lock_and_raise(stamps: QuerySet) -> None:
@@ -319,13 +325,22 @@ def store_province_parts(parts: dict, *, version: str, replace: bool) -> None:
     """Store province parts: {(period, basis): {province id: part}}.
 
     `replace`: a write's rows, counted under the province's lock, replace whatever is there. Otherwise (a reader's)
-    they only fill in: stale rows (another version) go first, and a row present after that is a write's, kept."""
+    they only fill in: stale rows (another version, or no totals) go first, and a row present after that is a
+    write's, kept."""
     rows = []
     for (period, basis), by_province in parts.items():
         for province_id, part in by_province.items():
             value = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
             rows.append(
-                ProvinceFigures(province_id=province_id, period=period.key, basis=basis, version=version, part=value)
+                ProvinceFigures(
+                    province_id=province_id,
+                    period=period.key,
+                    basis=basis,
+                    version=version,
+                    part=value,
+                    classes=part.total.classes,
+                    enrolments=part.total.enrolments,
+                )
             )
     if not rows:
         return
@@ -335,11 +350,12 @@ def store_province_parts(parts: dict, *, version: str, replace: bool) -> None:
             batch_size=500,
             update_conflicts=True,
             unique_fields=["province", "period", "basis"],
-            update_fields=["version", "part"],
+            update_fields=["version", "part", "classes", "enrolments"],
         )
     else:
         stale = Q(pk__in=[])
         for row in rows:
             stale |= Q(province_id=row.province_id, period=row.period, basis=row.basis)
-        ProvinceFigures.objects.filter(stale).exclude(version=version).delete()
+        # Stale: another version's, or stored before the totals had their columns (migration 0013).
+        ProvinceFigures.objects.filter(stale).filter(~Q(version=version) | Q(classes__isnull=True)).delete()
         ProvinceFigures.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)

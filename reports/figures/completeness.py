@@ -217,13 +217,15 @@ def _reporting_parts(centers_qs, centers: list[Unit], period: Period, partition:
         center__in=centers_qs, year=period.year, quarter__in=[q.index for q in quarters]
     ).values_list("center_id", "quarter", "status"):
         parts[partition.of_center[center_id]].statuses[(center_id, quarter)] = status
+    spans = [(q.index, q.start, q.end) for q in quarters]  # once, not once per center
     for center in centers:  # the parts not asked for are dropped
-        part = parts[partition.of_center[center.pk]]
+        center_id = center.pk
+        part = parts[partition.of_center[center_id]]
         expected = reported = 0
-        for q in quarters:
-            if center.is_active_between(q.start, q.end):
+        for index, start, end in spans:
+            if center.is_active_between(start, end):
                 expected += 1
-                status = part.statuses.get((center.pk, q.index))
+                status = part.statuses.get((center_id, index))
                 reported += status in REPORTED_STATUSES
-        part.by_center[center.pk] = (reported, expected)
+        part.by_center[center_id] = (reported, expected)
     return parts

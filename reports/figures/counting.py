@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 
 from centers.models import Unit
 from centers.periods import Period
@@ -193,9 +193,10 @@ def count_parts(rows: AggregateRows, period: Period, basis: str, partition: Part
             part.program(program_id).planned_classes += n
             if n > 0:
                 planned[center_id] |= bit
+    # A row outside the period is skipped before its center's admitted quarters are looked up (those are in it).
     for center_id, quarter, program_id, co_organised, form, classes, enrolments, *results in rows.quarters:
         bit = 1 << (quarter - 1)
-        if not admits(center_id) & bit:
+        if not full & bit or not admits(center_id) & bit:
             continue
         part = parts[of_center[center_id]]
         figures, line = part.center(center_id), part.program(program_id)
@@ -217,16 +218,17 @@ def count_parts(rows: AggregateRows, period: Period, basis: str, partition: Part
         cell[0] += classes
         cell[1] += enrolments
     for center_id, quarter, group, n, minority in rows.groups:
-        if admits(center_id) & 1 << (quarter - 1):
+        bit = 1 << (quarter - 1)
+        if full & bit and admits(center_id) & bit:
             cell = parts[of_center[center_id]].by_group.setdefault(group, [0, 0])
             cell[0] += n
             cell[1] += minority
     # A learner, and a lecturer, belongs to one center: distinct counts add up across centers.
     for center_id, quarters, n in rows.learners:
-        if quarters == admits(center_id) and quarters:
+        if quarters and not quarters & ~full and quarters == admits(center_id):
             parts[of_center[center_id]].center(center_id).learners += n
     for center_id, quarters, kind, n in rows.lecturers:
-        if quarters == admits(center_id) and quarters:
+        if quarters and not quarters & ~full and quarters == admits(center_id):
             lecturers = parts[of_center[center_id]].lecturers
             lecturers[kind] = lecturers.get(kind, 0) + n
     finish_parts(parts)
@@ -360,15 +362,58 @@ def quarterly_series(
     while len(quarters) < count:
         quarters.insert(0, quarters[0].previous_quarter())
     years = range(quarters[0].year, quarters[-1].year + 1)
+    centers = centers if centers is not None else unit_centers(unit)
+    if unit.kind in (Unit.Kind.CENTRAL, Unit.Kind.PROVINCE):
+        return _province_series(centers, quarters, basis)
     return cached_parts(
         "quarterly_series",
         unit=unit,
-        centers=centers if centers is not None else unit_centers(unit),
+        centers=centers,
         years=years,
         params=(last.key, count, basis),
         count=lambda subset, partition: _quarterly_parts(subset, years, basis, partition),
         merge=lambda parts: _add_quarters(parts, quarters),
     )
+
+
+def _province_series(centers: list[Unit], quarters: list[Period], basis: str) -> list[QuarterPoint]:
+    """A province's or the nation's quarterly series: the quarters' totals of the maintained province figures, added
+    up (one query, no cache). A (province, year) missing a quarter's row (or its totals, or under another version)
+    has its quarters counted from the aggregates (7 queries a year), stored once this transaction commits, as
+    `province_parts` does."""
+    provinces = sorted({center.parent_id for center in centers if center.parent_id is not None})
+    keys = {q.key: (q.year, q.index) for q in quarters}
+    version = cache.version()
+    rows = ProvinceFigures.objects.filter(
+        province_id__in=provinces, period__in=list(keys), basis=basis, version=version, classes__isnull=False
+    )
+    # Added up in the database (16 rows, not 1.008); only when a quarter lacks a province's row, read them one by one.
+    sums = rows.values("period").annotate(n=Count("id"), c=Sum("classes"), e=Sum("enrolments")).order_by()
+    added = {row["period"]: row for row in sums}
+    if all(key in added and added[key]["n"] == len(provinces) for key in keys):
+        return [QuarterPoint(q, added[q.key]["c"], added[q.key]["e"]) for q in quarters]
+    stored = rows.values_list("province_id", "period", "classes", "enrolments")
+    found = {(province_id, keys[period]): (classes, enrolments) for province_id, period, classes, enrolments in stored}
+    missing: dict[int, set[int]] = defaultdict(set)  # year → provinces
+    for q in quarters:
+        for province_id in provinces:
+            if (province_id, (q.year, q.index)) not in found:
+                missing[q.year].add(province_id)
+    for year, ids in sorted(missing.items()):
+        subset, partition = province_centers(ids)
+        rows = aggregate_rows(subset, year)
+        fresh = {}
+        for q in Period(year, "Y").quarters():
+            parts = count_parts(rows, q, basis, partition)
+            fresh[(q, basis)] = {province_id: parts.get(province_id, Part()) for province_id in ids}
+            for province_id, part in fresh[(q, basis)].items():
+                found[(province_id, (year, q.index))] = (part.total.classes, part.total.enrolments)
+        transaction.on_commit(lambda fresh=fresh: _store_province_parts(fresh, version))
+    totals: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for (_, cell), (classes, enrolments) in found.items():
+        totals[cell][0] += classes
+        totals[cell][1] += enrolments
+    return [QuarterPoint(q, *totals[(q.year, q.index)]) for q in quarters]
 
 
 def _add_quarters(parts: dict, quarters: list[Period]) -> list[QuarterPoint]:
@@ -381,24 +426,17 @@ def _add_quarters(parts: dict, quarters: list[Period]) -> list[QuarterPoint]:
 
 
 def _quarterly_parts(centers_qs, years: range, basis: str, partition: Partition) -> dict:
-    """Part → {(year, quarter): [classes, enrolments]} over whole years, admitted quarters only (two queries)."""
-    admitted, statuses = None, admitted_statuses(basis)
+    """Part → {(year, quarter): [classes, enrolments]} over whole years, admitted quarters only: one query, added up
+    by part and quarter in the database."""
+    rows = QuarterAggregate.objects.filter(center__in=centers_qs, year__gte=years[0], year__lte=years[-1])
+    statuses = admitted_statuses(basis)
     if statuses is not None:
-        admitted = set(
-            CenterReport.objects.filter(
-                center__in=centers_qs, year__gte=years[0], year__lte=years[-1], status__in=statuses
-            ).values_list("center_id", "year", "quarter")
+        reported = CenterReport.objects.filter(
+            center_id=OuterRef("center_id"), year=OuterRef("year"), quarter=OuterRef("quarter"), status__in=statuses
         )
+        rows = rows.filter(Exists(reported))
     parts: dict = defaultdict(dict)
-    rows = (
-        QuarterAggregate.objects.filter(center__in=centers_qs, year__gte=years[0], year__lte=years[-1])
-        .values_list("center_id", "year", "quarter")
-        .annotate(c=Sum("classes"), e=Sum("enrolments"))
-        .order_by()
-    )
-    for center_id, year, quarter, classes, enrolments in rows:
-        if admitted is None or (center_id, year, quarter) in admitted:
-            cell = parts[partition.of_center[center_id]].setdefault((year, quarter), [0, 0])
-            cell[0] += classes
-            cell[1] += enrolments
+    sums = rows.values(*partition.fields(), "year", "quarter").annotate(c=Sum("classes"), e=Sum("enrolments"))
+    for row in sums.order_by():
+        parts[partition.of(row)][(row["year"], row["quarter"])] = [row["c"], row["e"]]
     return parts

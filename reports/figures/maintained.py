@@ -81,6 +81,17 @@ def _cells_filter(cells: set[Cell] | None, path: str = "") -> Q:
 # -- computing from the raw tables ------------------------------------------------------------------------------
 def compute_quarters(cells: set[Cell] | None) -> dict[tuple, dict[str, int]]:
     """(center, year, quarter, program, co_organised, format) → counts, from courses and enrolments (2 queries)."""
+    return compute_cells(cells)[0]
+
+
+def compute_groups(cells: set[Cell] | None) -> dict[tuple, tuple[int, int]]:
+    """(center, year, quarter, learner group) → (enrolments, of which ethnic minority) (2 queries)."""
+    return compute_cells(cells)[1]
+
+
+def compute_cells(cells: set[Cell] | None) -> tuple[dict[tuple, dict[str, int]], dict[tuple, tuple[int, int]]]:
+    """The rows of QuarterAggregate and GroupAggregate of these cells (`compute_quarters`, `compute_groups`): the
+    classes (one query), and the enrolments by everything either table counts them by (one query)."""
     rows: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNT_FIELDS, 0))
     courses = (
         Course.objects.counted()
@@ -97,36 +108,41 @@ def compute_quarters(cells: set[Cell] | None) -> dict[tuple, dict[str, int]]:
         Enrolment.objects.filter(_cells_filter(cells, "course"))
         .counted()
         .annotate(y=ExtractYear("course__start_date"), q=ExtractQuarter("course__start_date"))
-        .values("course__center_id", "y", "q", "course__program_id", "course__co_organised", "course__format", "result")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in enrolments:
-        key = (
-            row["course__center_id"],
-            row["y"],
-            row["q"],
-            row["course__program_id"],
-            row["course__co_organised"],
-            row["course__format"],
-        )
-        rows[key]["enrolments"] += row["n"]
-        rows[key][RESULT_FIELDS[row["result"]]] += row["n"]
-    return dict(rows)
-
-
-def compute_groups(cells: set[Cell] | None) -> dict[tuple, tuple[int, int]]:
-    """(center, year, quarter, learner group) → (enrolments, of which ethnic minority) (one query)."""
-    rows = (
-        Enrolment.objects.filter(_cells_filter(cells, "course"))
-        .counted()
-        .annotate(y=ExtractYear("course__start_date"), q=ExtractQuarter("course__start_date"))
         .annotate(counted_group=COUNTED_GROUP)
-        .values("course__center_id", "y", "q", "counted_group")
+        .values(
+            "course__center_id",
+            "y",
+            "q",
+            "course__program_id",
+            "course__co_organised",
+            "course__format",
+            "result",
+            "counted_group",
+        )
         .annotate(n=Count("id"), minority=Count("id", filter=counted_minority_q()))
         .order_by()
+        .values_list(
+            "course__center_id",
+            "y",
+            "q",
+            "course__program_id",
+            "course__co_organised",
+            "course__format",
+            "result",
+            "counted_group",
+            "n",
+            "minority",
+        )
     )
-    return {(r["course__center_id"], r["y"], r["q"], r["counted_group"]): (r["n"], r["minority"]) for r in rows}
+    groups: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for center_id, year, quarter, program_id, co_organised, form, result, group, n, minority in enrolments:
+        counts = rows[(center_id, year, quarter, program_id, co_organised, form)]
+        counts["enrolments"] += n
+        counts[RESULT_FIELDS[result]] += n
+        cell = groups[(center_id, year, quarter, group)]
+        cell[0] += n
+        cell[1] += minority
+    return dict(rows), {key: tuple(value) for key, value in groups.items()}
 
 
 def _center_years_filter(center_years: set[tuple[int, int]] | None, path: str) -> Q:
@@ -148,11 +164,12 @@ def _center_years_filter(center_years: set[tuple[int, int]] | None, path: str) -
     return condition
 
 
-def _distinct_by_quarter_sets(rows: QuerySet, path: str, person: str, *also: str) -> dict[tuple, int]:
+def _distinct_by_quarter_sets(rows: QuerySet, path: str, person: str, *also: str, everything: bool) -> dict[tuple, int]:
     """(center, year, set of quarters as bits, *also) → distinct `person`s with a row in any of those quarters.
 
     Each person is read once per center and year with the quarters they appear in (one query), then counted in
-    every set that meets them: the 15 sets of a year make every period exact, whichever quarters are admitted."""
+    every set that meets them: the 15 sets of a year make every period exact, whichever quarters are admitted.
+    `everything` (a rebuild) reads in chunks; a write's few centers and years in one fetch."""
     flags = {f"q{i}": Max(Case(When(q=i, then=1), default=0, output_field=IntegerField())) for i in range(1, 5)}
     people = (
         rows.annotate(y=ExtractYear(f"{path}__start_date"), q=ExtractQuarter(f"{path}__start_date"))
@@ -162,7 +179,7 @@ def _distinct_by_quarter_sets(rows: QuerySet, path: str, person: str, *also: str
         .values_list(f"{path}__center_id", "y", "q1", "q2", "q3", "q4", *also)
     )
     per_mask: dict[tuple, int] = defaultdict(int)
-    for center_id, year, q1, q2, q3, q4, *rest in people.iterator(chunk_size=20000):
+    for center_id, year, q1, q2, q3, q4, *rest in people.iterator(chunk_size=20000) if everything else people:
         per_mask[(center_id, year, q1 | q2 << 1 | q3 << 2 | q4 << 3, *rest)] += 1
     result: dict[tuple, int] = defaultdict(int)
     for (center_id, year, mask, *rest), n in per_mask.items():
@@ -175,7 +192,7 @@ def _distinct_by_quarter_sets(rows: QuerySet, path: str, person: str, *also: str
 def compute_learners(center_years: set[tuple[int, int]] | None) -> dict[tuple, int]:
     """(center, year, set of quarters as bits) → distinct learners who attended any of those quarters (one query)."""
     enrolments = Enrolment.objects.filter(_center_years_filter(center_years, "course")).counted()
-    return _distinct_by_quarter_sets(enrolments, "course", "learner_id")
+    return _distinct_by_quarter_sets(enrolments, "course", "learner_id", everything=center_years is None)
 
 
 def compute_lecturers(center_years: set[tuple[int, int]] | None) -> dict[tuple, int]:
@@ -184,13 +201,13 @@ def compute_lecturers(center_years: set[tuple[int, int]] | None) -> dict[tuple, 
     taught = CourseLecturer.objects.filter(
         _center_years_filter(center_years, "course"), counted_course_q("course__")
     ).annotate(counted_kind=COUNTED_LECTURER_KIND)
-    return _distinct_by_quarter_sets(taught, "course", "lecturer_id", "counted_kind")
+    return _distinct_by_quarter_sets(taught, "course", "lecturer_id", "counted_kind", everything=center_years is None)
 
 
 # -- writing ---------------------------------------------------------------------------------------------------
 def _write(cells: set[Cell] | None) -> None:
     center_years = None if cells is None else {(c, y) for c, y, _ in cells}
-    quarters, groups = compute_quarters(cells), compute_groups(cells)
+    quarters, groups = compute_cells(cells)
     if cells is None:
         QuarterAggregate.objects.all().delete()
         GroupAggregate.objects.all().delete()
@@ -263,7 +280,10 @@ def refresh(cells: Iterable[Cell]) -> None:
         with transaction.atomic(savepoint=False):  # a save outside a transaction: stamp and rows commit together
             provinces = cache.touch((center_id, year) for center_id, year, _ in cells)
             _write(cells)
-            _write_provinces(provinces)
+            quarters: dict[int, set[int]] = defaultdict(set)
+            for _, year, quarter in cells:
+                quarters[year].add(quarter)
+            _write_provinces(provinces, quarters)
 
 
 def refresh_lecturers(center_years: Iterable[tuple[int, int]]) -> None:
@@ -285,25 +305,32 @@ def figures_changed(center_years: Iterable[tuple[int, int]]) -> None:
 
 
 # -- the province figures ------------------------------------------------------------------------------------
-def _province_combinations(year: int) -> list[tuple[Period, str]]:
-    return [(period, basis) for period in Period.of_year(year) for basis in Basis.values]
+def _province_combinations(year: int, quarters: set[int] | None = None) -> list[tuple[Period, str]]:
+    """Every period of the year and every basis; with `quarters`, only the periods that contain one of them."""
+    periods = Period.of_year(year)
+    if quarters is not None:
+        periods = [period for period in periods if any(q.index in quarters for q in period.quarters())]
+    return [(period, basis) for period in periods for basis in Basis.values]
 
 
-def _count_provinces(provinces: set[int], year: int) -> dict[tuple[Period, str], dict]:
-    """(period, basis) → province id → part, for every period of the year, every basis and each of these
-    provinces: one read of their centers' aggregates (6 queries), counted in Python."""
+def _count_provinces(
+    provinces: set[int], year: int, quarters: set[int] | None = None
+) -> dict[tuple[Period, str], dict]:
+    """(period, basis) → province id → part, for every period of the year (or those containing one of `quarters`),
+    every basis and each of these provinces: one read of their centers' aggregates (6 queries), counted in Python."""
     centers, partition = province_centers(provinces)
     rows = aggregate_rows(centers, year)
     counted = {}
-    for period, basis in _province_combinations(year):
+    for period, basis in _province_combinations(year, quarters):
         parts = count_parts(rows, period, basis, partition)
         counted[(period, basis)] = {province_id: parts.get(province_id, Part()) for province_id in provinces}
     return counted
 
 
-def _write_provinces(provinces: set[tuple[int, int]]) -> None:
+def _write_provinces(provinces: set[tuple[int, int]], quarters: dict[int, set[int]] | None = None) -> None:
     """Count again the figures of these (province, year) pairs, every period and basis (the provinces' locks
-    are held: see cache.touch)."""
+    are held: see cache.touch). `quarters`: year → the only quarters whose rows changed (a write's cells): the
+    periods without any of them keep their figures."""
     if not provinces:
         return
     version = cache.version()
@@ -311,7 +338,8 @@ def _write_provinces(provinces: set[tuple[int, int]]) -> None:
     for province_id, year in provinces:
         by_year[year].add(province_id)
     for year, ids in sorted(by_year.items()):
-        cache.store_province_parts(_count_provinces(ids, year), version=version, replace=True)
+        counted = _count_provinces(ids, year, None if quarters is None else quarters[year])
+        cache.store_province_parts(counted, version=version, replace=True)
 
 
 def _years_with_data(centers: QuerySet | None) -> set[int]:
