@@ -26,6 +26,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from centers.account_workbook import read as read_accounts
 from centers.scoping import Scope
 from courses import services
 from courses.importing import plan_import
@@ -493,3 +494,23 @@ def test_a_line_break_pasted_into_a_name_is_read_as_a_space():
 def test_a_wide_header_is_refused_with_a_bounded_number_of_messages():
     parsed = read_workbook(hostile_file("header_16384_columns"))
     assert 1 <= len(parsed.errors) <= 25
+
+
+# -- 3. the accounts workbook (centers/account_workbook.py) reads the same corpus ---------------------------------
+@pytest.mark.parametrize("name", list(CORPUS))
+def test_the_accounts_workbook_refuses_every_hostile_file_quickly_with_a_message(name):
+    """A board's many-accounts workbook has its own reader (centers may not import the class workbook's): each file
+    of the corpus gets a Vietnamese problem, never an exception, in bounded time and memory."""
+    data = hostile_file(name)
+    tracemalloc.start()
+    try:
+        start = time.monotonic()
+        result = read_accounts(data)
+        seconds = time.monotonic() - start
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert seconds < MAX_SECONDS, f"{name}: {seconds:.1f} s"
+    assert peak < MAX_PEAK, f"{name}: {peak / MB:.0f} MB"
+    assert result.problems and not result.rows, name
+    assert all(not problem.isascii() for problem in map(str, result.problems)), name  # Vietnamese words, not a trace
