@@ -44,7 +44,7 @@ from ..models import (
 )
 from . import cache
 from .basis import Basis
-from .counting import AggregateRows, aggregate_rows, count_parts, province_centers
+from .counting import AggregateRows, aggregate_rows, count_parts, province_centers, read_admitting
 from .types import Part, Partition
 
 Cell = tuple[int, int, int]  # (center id, year, quarter)
@@ -288,7 +288,8 @@ def refresh(cells: Iterable[Cell]) -> None:
 
 def _refresh_cells(cells: set[Cell], provinces: set[tuple[int, int]], centers: list[Unit]) -> None:
     """The write's rows counted from the raw tables (4 queries), compared with those stored, read with the rest of
-    their provinces' rows (6 queries a year); what changed written (upserts, and deletes of rows gone); the
+    their provinces' rows (4 queries a year, and the reports and plans, 2 more, only if a row changed); what changed
+    written (upserts, and deletes of rows gone); the
     provinces' figures of the periods holding the cells counted from the rows in memory."""
     center_years = {(c, y) for c, y, _ in cells}
     quarters, groups = compute_cells(cells)
@@ -306,7 +307,8 @@ def _refresh_cells(cells: set[Cell], provinces: set[tuple[int, int]], centers: l
         year_cells = {(c, q) for c, y, q in cells if y == year}
         ids = {province_id for province_id, y in provinces if y == year}
         year_centers = [center for center in centers if center.parent_id in ids]
-        rows = aggregate_rows(sorted({center.pk for center in year_centers} | written), year)
+        read = sorted({center.pk for center in year_centers} | written)
+        rows = aggregate_rows(read, year, admitting=False)  # the reports and plans only if a count needs them
         stored = {
             "quarters": {(r[0], year, *r[1:5]): tuple(r[5:]) for r in rows.quarters if (r[0], r[1]) in year_cells},
             "groups": {(r[0], year, r[1], r[2]): (r[3], r[4]) for r in rows.groups if (r[0], r[1]) in year_cells},
@@ -338,6 +340,8 @@ def _refresh_cells(cells: set[Cell], provinces: set[tuple[int, int]], centers: l
         rows.lecturers = [r for r in rows.lecturers if r[0] not in written] + [
             (k[0], k[2], k[3], v) for k, v in fresh["lecturers"].items() if k[1] == year
         ]
+        if ids:
+            read_admitting(rows, read, year)
         counted[year] = (rows, ids, {q for _, q in year_cells}, year_centers)
     _write_changes(changes)
     for year, (rows, ids, year_quarters, year_centers) in counted.items():
