@@ -8,13 +8,14 @@ import threading
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
 from centers.periods import Period
 from centers.scoping import Scope
 from courses import services
 from courses.models import Course, Enrolment
-from reports.figures import counting
+from reports.figures import counting, maintained
 from reports.figures.basis import Basis
 from reports.models import LecturerAggregate, ProvinceFigures, QuarterAggregate
 
@@ -205,6 +206,40 @@ def test_lecturers_are_counted_once_per_period_by_kind_through_every_change(cent
     exact()
     assert lecturers("2026") == {"chuyen_trach": 0, "kiem_chuc": 1, "bao_cao_vien": 0}
     same_as_raw(center, "2026", "all")
+
+
+def test_a_writes_upkeep_reads_each_table_once_and_writes_only_what_changed(center, other_center, province):
+    """Issue 21: a write's upkeep in at most 12 queries with the transaction's BEGIN and ROLLBACK (the stamps, the
+    cell counted from the raw tables, the province's rows read once); rows written only where they changed, the
+    province's figures (and the reports and plans they need) only if one did."""
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 5, 4), end_date=datetime.date(2026, 5, 8))
+    EnrolmentFactory(course=course, learner=LearnerFactory(center=center))
+    EnrolmentFactory(course=CourseFactory(center=other_center, start_date=datetime.date(2026, 4, 2)))
+    course.lecturers.add(LecturerFactory(center=center))
+    with CaptureQueriesContext(connection) as unchanged:
+        maintained.refresh([(center.pk, 2026, 2)])
+    assert len(unchanged) <= 10
+    writes = [q["sql"] for q in unchanged.captured_queries if not q["sql"].startswith("SELECT")]
+    assert len(writes) == 1 and "reports_datastamp" in writes[0]  # the stamps only: nothing else changed
+    exact()
+    # Rows changed behind the signals' back (a bulk insert): the refresh writes them, and the province's figures.
+    learner = LearnerFactory(center=center)
+    Enrolment.objects.bulk_create([Enrolment(course=course, learner=learner, result="gioi")])
+    with CaptureQueriesContext(connection) as changed:
+        maintained.refresh([(center.pk, 2026, 2)])
+    assert len(changed) <= 12 + 4  # 6 reads of the province's rows, 3 tables' upserts, the province's figures
+    assert not any(q["sql"].startswith("DELETE") for q in changed.captured_queries)
+    exact()
+    shown = counting.rollup(unit=province, period=Period.parse("2026-Q2"), basis="all", compare=False)
+    assert (shown.total.enrolments, shown.total.learners) == (3, 3)
+    # A row gone (the class cancelled without signals): deleted, and the province counted again.
+    Course.objects.filter(pk=course.pk).update(status=Course.Status.CANCELLED)
+    maintained.refresh([(center.pk, 2026, 2)])
+    exact()
+    assert not QuarterAggregate.objects.filter(center=center).exists()
+    shown = counting.rollup(unit=province, period=Period.parse("2026"), basis="all", compare=False)
+    assert (shown.total.classes, shown.total.enrolments, sum(shown.lecturers.values())) == (1, 1, 0)
+    same_as_raw(province, "2026", "all")
 
 
 def test_check_aggregates_finds_a_wrong_province_figure(center, province):

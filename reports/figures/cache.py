@@ -63,10 +63,38 @@ def touch(center_years: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
     The stamps stay locked until the write commits, taken in one order: two writes to the same center and year
     take turns (the maintained aggregates lock them before they count, so each counts the other's committed
     rows), and never wait for each other in a circle."""
-    pairs = {(int(center), int(year)) for center, year in center_years if center is not None and year is not None}
+    pairs = _pairs(center_years)
     if not pairs:
         return set()
     parents = dict(Unit.objects.filter(pk__in={center for center, _ in pairs}).values_list("pk", "parent_id"))
+    return _raise(pairs, parents)
+
+
+def touch_reading_centers(center_years: Iterable[tuple[int, int]]) -> tuple[set[tuple[int, int]], list[Unit]]:
+    """`touch`, and the centers of those provinces (id and parent id only) read in the same query: what a write's
+    upkeep counts the provinces' figures from (reports/figures/maintained.py)."""
+    pairs = _pairs(center_years)
+    if not pairs:
+        return set(), []
+    written = {center for center, _ in pairs}
+    of_provinces = Unit.objects.filter(pk__in=written).values("parent_id")
+    units = list(
+        Unit.objects.filter(Q(pk__in=written) | Q(kind=Unit.Kind.CENTER, parent_id__in=of_provinces)).only(
+            "id", "parent_id", "kind"
+        )
+    )
+    parents = {unit.pk: unit.parent_id for unit in units if unit.pk in written}
+    provinces = _raise(pairs, parents)
+    province_ids = {province_id for province_id, _ in provinces}
+    return provinces, [unit for unit in units if unit.kind == Unit.Kind.CENTER and unit.parent_id in province_ids]
+
+
+def _pairs(center_years: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
+    return {(int(center), int(year)) for center, year in center_years if center is not None and year is not None}
+
+
+def _raise(pairs: set[tuple[int, int]], parents: dict[int, int | None]) -> set[tuple[int, int]]:
+    """Lock the provinces' stamps, then raise the centers' (see `touch`); the (province, year) pairs."""
     provinces = {(parents[center], year) for center, year in pairs if parents.get(center) is not None}
     with transaction.atomic(savepoint=False):
         _upsert_stamps([(*pair, 0) for pair in sorted(provinces - pairs)] + [(*pair, 1) for pair in sorted(pairs)])

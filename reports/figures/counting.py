@@ -132,16 +132,15 @@ class AggregateRows:
     plans: list  # (center, target quarter, program, planned classes): written in the report of the quarter before
 
 
-def aggregate_rows(centers_qs, year: int) -> AggregateRows:
+def aggregate_rows(centers_qs, year: int, *, admitting: bool = True) -> AggregateRows:
+    """The rows (6 queries); without `admitting`, the four tables' only (4 queries): the reports and plans left
+    empty, to be read by `read_admitting` when a count needs them (a write whose rows did not change counts
+    nothing)."""
 
     def of(model):
         return model.objects.filter(center__in=centers_qs, year=year).order_by()
 
-    plans = PlanLine.objects.filter(
-        Q(report__year=year - 1, report__quarter=4) | Q(report__year=year, report__quarter__lt=4),
-        report__center__in=centers_qs,
-    ).annotate(target=PLANNED_QUARTER)
-    return AggregateRows(
+    rows = AggregateRows(
         quarters=list(
             of(QuarterAggregate).values_list(
                 "center_id",
@@ -157,11 +156,24 @@ def aggregate_rows(centers_qs, year: int) -> AggregateRows:
         groups=list(of(GroupAggregate).values_list("center_id", "quarter", "group", "enrolments", "minority")),
         learners=list(of(LearnerAggregate).values_list("center_id", "quarters", "learners")),
         lecturers=list(of(LecturerAggregate).values_list("center_id", "quarters", "kind", "lecturers")),
-        reports=list(
-            CenterReport.objects.filter(center__in=centers_qs, year=year).values_list("center_id", "quarter", "status")
-        ),
-        plans=list(plans.order_by().values_list("report__center_id", "target", "program_id", "planned_classes")),
+        reports=[],
+        plans=[],
     )
+    if admitting:
+        read_admitting(rows, centers_qs, year)
+    return rows
+
+
+def read_admitting(rows: AggregateRows, centers_qs, year: int) -> None:
+    """The reports (their statuses decide which quarters a basis admits) and the plans of the rows (2 queries)."""
+    plans = PlanLine.objects.filter(
+        Q(report__year=year - 1, report__quarter=4) | Q(report__year=year, report__quarter__lt=4),
+        report__center__in=centers_qs,
+    ).annotate(target=PLANNED_QUARTER)
+    rows.reports = list(
+        CenterReport.objects.filter(center__in=centers_qs, year=year).values_list("center_id", "quarter", "status")
+    )
+    rows.plans = list(plans.order_by().values_list("report__center_id", "target", "program_id", "planned_classes"))
 
 
 def count_parts(rows: AggregateRows, period: Period, basis: str, partition: Partition) -> dict:

@@ -1,10 +1,10 @@
 """The maintained tables behind every figure, kept exact inside every write's own transaction.
 
 Write services (and reports/signals.py) call `refresh(cells)` with the (center, year, quarter) cells their write
-touched; the rows of those cells are counted again from the raw tables (the rules of courses/models.py) and
-replaced: QuarterAggregate, GroupAggregate, LearnerAggregate, LecturerAggregate. Then the figures of their
-provinces for those years (`ProvinceFigures`: every period and basis), counted from those rows
-(reports/figures/counting.py) while the province's lock is held. Other changes the figures read (a report's
+touched; the rows of those cells are counted again from the raw tables (the rules of courses/models.py), and
+those that changed written: QuarterAggregate, GroupAggregate, LearnerAggregate, LecturerAggregate. Then, if
+one did, the figures of their provinces for those years (`ProvinceFigures`: every period and basis), counted from
+those rows (reports/figures/counting.py) while the province's lock is held. Other changes the figures read (a report's
 status, a plan) call `figures_changed`. `rebuild()` recomputes everything (bulk loads); `differences()` compares
 the tables with a fresh computation (`manage.py check_aggregates`).
 """
@@ -44,8 +44,8 @@ from ..models import (
 )
 from . import cache
 from .basis import Basis
-from .counting import aggregate_rows, count_parts, province_centers
-from .types import Part
+from .counting import AggregateRows, aggregate_rows, count_parts, province_centers, read_admitting
+from .types import Part, Partition
 
 Cell = tuple[int, int, int]  # (center id, year, quarter)
 COUNT_FIELDS = ["classes", "enrolments", *RESULT_FIELDS.values()]
@@ -274,16 +274,141 @@ def refresh(cells: Iterable[Cell]) -> None:
 
     The stamps of their provinces, centers and years are raised first, which locks them until the write commits:
     a second write to the same province and year waits, then counts with this one's rows committed (counting
-    first, both would count without the other's rows, and one would then fail on the rows the other inserted)."""
+    first, both would count without the other's rows, and one would then fail on the rows the other inserted).
+
+    The provinces' aggregate rows of those years are read once (with the centers' rows before the write): only
+    the rows that changed are written, and the provinces' figures are counted from those rows in memory, again
+    only if a row changed (the same rows count the same figures)."""
     cells = {cell for cell in cells if cell is not None}
     if cells:
         with transaction.atomic(savepoint=False):  # a save outside a transaction: stamp and rows commit together
-            provinces = cache.touch((center_id, year) for center_id, year, _ in cells)
-            _write(cells)
-            quarters: dict[int, set[int]] = defaultdict(set)
-            for _, year, quarter in cells:
-                quarters[year].add(quarter)
-            _write_provinces(provinces, quarters)
+            provinces, centers = cache.touch_reading_centers((center_id, year) for center_id, year, _ in cells)
+            _refresh_cells(cells, provinces, centers)
+
+
+def _refresh_cells(cells: set[Cell], provinces: set[tuple[int, int]], centers: list[Unit]) -> None:
+    """The write's rows counted from the raw tables (4 queries), compared with those stored, read with the rest of
+    their provinces' rows (4 queries a year, and the reports and plans, 2 more, only if a row changed); what changed
+    written (upserts, and deletes of rows gone); the
+    provinces' figures of the periods holding the cells counted from the rows in memory."""
+    center_years = {(c, y) for c, y, _ in cells}
+    quarters, groups = compute_cells(cells)
+    fresh = {
+        "quarters": {k: tuple(counts[f] for f in COUNT_FIELDS) for k, counts in quarters.items()},
+        "groups": groups,
+        "learners": compute_learners(center_years),
+        "lecturers": compute_lecturers(center_years),
+    }
+    version = cache.version()
+    changes = {table: ({}, []) for table in fresh}  # table → (rows to upsert, keys to delete)
+    counted: dict[int, tuple[AggregateRows, set[int], set[int], list[Unit]]] = {}
+    for year in sorted({y for _, y in center_years}):
+        written = {c for c, y in center_years if y == year}
+        year_cells = {(c, q) for c, y, q in cells if y == year}
+        ids = {province_id for province_id, y in provinces if y == year}
+        year_centers = [center for center in centers if center.parent_id in ids]
+        read = sorted({center.pk for center in year_centers} | written)
+        rows = aggregate_rows(read, year, admitting=False)  # the reports and plans only if a count needs them
+        stored = {
+            "quarters": {(r[0], year, *r[1:5]): tuple(r[5:]) for r in rows.quarters if (r[0], r[1]) in year_cells},
+            "groups": {(r[0], year, r[1], r[2]): (r[3], r[4]) for r in rows.groups if (r[0], r[1]) in year_cells},
+            "learners": {(r[0], year, r[1]): r[2] for r in rows.learners if r[0] in written},
+            "lecturers": {(r[0], year, r[1], r[2]): r[3] for r in rows.lecturers if r[0] in written},
+        }
+        changed = False
+        for table, now in fresh.items():
+            now = {k: v for k, v in now.items() if k[1] == year}
+            upsert, delete = changes[table]
+            before = stored[table]
+            for key, value in now.items():
+                if before.get(key) != value:
+                    upsert[key] = value
+            delete.extend(key for key in before if key not in now)
+            changed |= now != before
+        if not changed:
+            continue
+        # The rows after the write: the written cells' (and centers' years') replaced.
+        rows.quarters = [r for r in rows.quarters if (r[0], r[1]) not in year_cells] + [
+            (k[0], *k[2:], *v) for k, v in fresh["quarters"].items() if k[1] == year
+        ]
+        rows.groups = [r for r in rows.groups if (r[0], r[1]) not in year_cells] + [
+            (k[0], k[2], k[3], *v) for k, v in fresh["groups"].items() if k[1] == year
+        ]
+        rows.learners = [r for r in rows.learners if r[0] not in written] + [
+            (k[0], k[2], v) for k, v in fresh["learners"].items() if k[1] == year
+        ]
+        rows.lecturers = [r for r in rows.lecturers if r[0] not in written] + [
+            (k[0], k[2], k[3], v) for k, v in fresh["lecturers"].items() if k[1] == year
+        ]
+        if ids:
+            read_admitting(rows, read, year)
+        counted[year] = (rows, ids, {q for _, q in year_cells}, year_centers)
+    _write_changes(changes)
+    for year, (rows, ids, year_quarters, year_centers) in counted.items():
+        if ids:
+            cache.store_province_parts(
+                _count_rows(rows, ids, year, year_quarters, year_centers), version=version, replace=True
+            )
+
+
+def _write_changes(changes: dict[str, tuple[dict, list]]) -> None:
+    """Upsert the changed rows of each table, delete those gone: at most two queries a table, none if unchanged."""
+    tables = {
+        "quarters": (
+            QuarterAggregate,
+            ["center", "year", "quarter", "program", "co_organised", "format"],
+            lambda k, v: QuarterAggregate(
+                center_id=k[0],
+                year=k[1],
+                quarter=k[2],
+                program_id=k[3],
+                co_organised=k[4],
+                format=k[5],
+                **dict(zip(COUNT_FIELDS, v, strict=True)),
+            ),
+            COUNT_FIELDS,
+        ),
+        "groups": (
+            GroupAggregate,
+            ["center", "year", "quarter", "group"],
+            lambda k, v: GroupAggregate(
+                center_id=k[0], year=k[1], quarter=k[2], group=k[3], enrolments=v[0], minority=v[1]
+            ),
+            ["enrolments", "minority"],
+        ),
+        "learners": (
+            LearnerAggregate,
+            ["center", "year", "quarters"],
+            lambda k, v: LearnerAggregate(center_id=k[0], year=k[1], quarters=k[2], learners=v),
+            ["learners"],
+        ),
+        "lecturers": (
+            LecturerAggregate,
+            ["center", "year", "quarters", "kind"],
+            lambda k, v: LecturerAggregate(center_id=k[0], year=k[1], quarters=k[2], kind=k[3], lecturers=v),
+            ["lecturers"],
+        ),
+    }
+    for table, (upsert, delete) in changes.items():
+        model, unique, build, values = tables[table]
+        if delete:
+            gone = Q(pk__in=[])
+            for key in delete:
+                gone |= Q(
+                    **{
+                        f"{name}_id" if name in ("center", "program") else name: v
+                        for name, v in zip(unique, key, strict=True)
+                    }
+                )
+            model.objects.filter(gone).delete()
+        if upsert:
+            model.objects.bulk_create(
+                [build(k, v) for k, v in upsert.items()],
+                batch_size=2000,
+                update_conflicts=True,
+                unique_fields=unique,
+                update_fields=values,
+            )
 
 
 def refresh_lecturers(center_years: Iterable[tuple[int, int]]) -> None:
@@ -319,7 +444,31 @@ def _count_provinces(
     """(period, basis) → province id → part, for every period of the year (or those containing one of `quarters`),
     every basis and each of these provinces: one read of their centers' aggregates (6 queries), counted in Python."""
     centers, partition = province_centers(provinces)
-    rows = aggregate_rows(centers, year)
+    return _count_rows(aggregate_rows(centers, year), provinces, year, quarters, partition=partition)
+
+
+def _count_rows(
+    rows: AggregateRows,
+    provinces: set[int],
+    year: int,
+    quarters: set[int] | None,
+    centers: list[Unit] | None = None,
+    *,
+    partition: Partition | None = None,
+) -> dict[tuple[Period, str], dict]:
+    """`_count_provinces` from rows read already (of these provinces' `centers`, or their `partition`)."""
+    if partition is None:
+        partition = Partition(centers, by_province=True)
+    extra = {row[0] for row in (*rows.quarters, *rows.groups, *rows.learners, *rows.lecturers)} - set(
+        partition.of_center
+    )
+    if extra:  # a written center outside the provinces (none of its own): not in their figures
+        rows = AggregateRows(
+            *(
+                [row for row in table if row[0] not in extra]
+                for table in (rows.quarters, rows.groups, rows.learners, rows.lecturers, rows.reports, rows.plans)
+            )
+        )
     counted = {}
     for period, basis in _province_combinations(year, quarters):
         parts = count_parts(rows, period, basis, partition)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import connection, reset_queries, transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -33,6 +33,7 @@ from reports.dashboard import warm
 from reports.exporters.context import build_context
 from reports.exporters.xlsx import RosterSheet, render_workbook
 from reports.figures import cache, counting, maintained
+from reports.models import QuarterAggregate
 
 BASELINE_SQL = """
     SELECT c.program_id, COUNT(DISTINCT c.id), COUNT(e.id)
@@ -100,17 +101,31 @@ def _cache_states(center: Unit, year: int) -> list[tuple[str, Callable[[], objec
     ]
 
 
-def _write_upkeep(center: Unit, year: int) -> Row:
+def _write_upkeep(center: Unit, year: int) -> list[Row]:
     """What the maintained aggregates add to a write: one center-quarter counted again, and its province's figures
-    for the year (every period, every basis), inside a transaction that is rolled back."""
+    for the year (every period, every basis), inside a transaction that is rolled back. Twice: with nothing
+    changed in the cell (its rows compared, none written, the province's figures kept), and with one of its rows
+    made stale first in the same transaction (one UPDATE, counted in the row: the refresh writes the row back and
+    counts the province's year again), as a write that changes a figure does."""
 
-    def write():
-        with transaction.atomic():
-            maintained.refresh([(center.pk, year, 2)])
-            transaction.set_rollback(True)
+    def write(change: bool):
+        def run():
+            with transaction.atomic():
+                if change:
+                    stale = QuarterAggregate.objects.filter(center=center, year=year, quarter=2).values("pk")[:1]
+                    QuarterAggregate.objects.filter(pk__in=stale).update(classes=F("classes") + 1)
+                maintained.refresh([(center.pk, year, 2)])
+                transaction.set_rollback(True)
 
-    times, queries = _measure(write, 20)
-    return _row("a write's upkeep: one center-quarter's aggregates and its province's year of figures", times, queries)
+        return run
+
+    name = "a write's upkeep: one center-quarter's aggregates and its province's year of figures"
+    times, queries = _measure(write(False), 20)
+    changed_times, changed_queries = _measure(write(True), 20)
+    return [
+        _row(name, times, queries),
+        _row(f"{name}, one of its rows changed (+1 UPDATE)", changed_times, changed_queries),
+    ]
 
 
 def _center_move(center: Unit) -> Row:
@@ -183,7 +198,7 @@ def run(*, runs: int = 20, heavy_runs: int = 5, import_rows: int = 5000, progres
         )
     )
 
-    rows.append(_write_upkeep(written, year.year))
+    rows.extend(_write_upkeep(written, year.year))
     rows.append(_center_move(written))
 
     progress("warm_figures")
