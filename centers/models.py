@@ -26,7 +26,15 @@ from . import wording
 from .people import fold, person_name
 
 
-class UnitQuerySet(models.QuerySet):
+class DatedQuerySet(models.QuerySet):
+    """Rows with `active_from` and an open or closed `active_to` (units, the communes a center serves)."""
+
+    def active_between(self, start: datetime.date, end: datetime.date):
+        """Active on at least one day of [start, end]."""
+        return self.filter(active_from__lte=end).filter(Q(active_to__isnull=True) | Q(active_to__gte=start))
+
+
+class UnitQuerySet(DatedQuerySet):
     def centers(self):
         """The centers that report, of both levels (district centers until 30/6/2025, commune-level ones after)."""
         return self.filter(kind=Unit.Kind.CENTER)
@@ -39,10 +47,6 @@ class UnitQuerySet(models.QuerySet):
 
     def provinces(self):
         return self.filter(kind=Unit.Kind.PROVINCE)
-
-    def active_between(self, start: datetime.date, end: datetime.date):
-        """Units active on at least one day of [start, end]."""
-        return self.filter(active_from__lte=end).filter(Q(active_to__isnull=True) | Q(active_to__gte=start))
 
 
 class Unit(models.Model):
@@ -236,12 +240,6 @@ class UnitName(models.Model):
         return f"{self.name} ({self.valid_from:%d/%m/%Y} - {self.valid_to:%d/%m/%Y})"
 
 
-class ServedCommuneQuerySet(models.QuerySet):
-    def active_between(self, start: datetime.date, end: datetime.date):
-        """Communes served on at least one day of [start, end]."""
-        return self.filter(active_from__lte=end).filter(Q(active_to__isnull=True) | Q(active_to__gte=start))
-
-
 class ServedCommune(models.Model):
     """A commune, ward or special zone a commune-level center serves, with its official code and the days it was
     served (Quy định 360-QĐ/TW: one center, several communes). Communes are merged and renamed too: a change
@@ -265,7 +263,7 @@ class ServedCommune(models.Model):
     active_from = models.DateField(_("từ ngày"))
     active_to = models.DateField(_("đến ngày"), null=True, blank=True)
 
-    objects = ServedCommuneQuerySet.as_manager()
+    objects = DatedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("xã, phường, đặc khu được phục vụ")
