@@ -186,6 +186,10 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["config.formats"]
 
+# The first day of the reorganised chain (Nghị quyết 202/2025/QH15: 34 provinces, no districts, commune-level
+# centers): a period reaching past it is shown in today's boundaries by default (centers/lineage.py).
+REORGANISATION_DATE = datetime.date(2025, 7, 1)
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
