@@ -92,3 +92,7 @@ class UnitPasswordResetForm(PasswordResetForm):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Tệp Excel (.xlsx) theo mẫu"))
+
+
+class PlanUploadForm(forms.Form):
+    file = forms.FileField(label=_("Tệp phương án (.xlsx) theo mẫu"))

@@ -85,6 +85,12 @@ def predecessor_map(kind: str | None = Unit.Kind.PROVINCE) -> dict[int, frozense
     return {pk: walk(pk, frozenset({pk})) for pk in direct}
 
 
+def predecessors_of(unit: Unit) -> frozenset[int]:
+    """Every unit of the unit's own kind merged into it, however deep: a province's absorbed provinces, the centers
+    that closed into a center. One query."""
+    return predecessor_map(unit.kind).get(unit.pk, frozenset())
+
+
 def lineage_ids(unit_ids: Iterable[int], kind: str | None = Unit.Kind.PROVINCE) -> dict[int, frozenset[int]]:
     """{unit id: the unit and its predecessors} for each of `unit_ids` (a unit that took over nothing maps to
     itself alone)."""

@@ -8,14 +8,16 @@ Outside the scope is a 404 (so nobody learns what exists elsewhere); inside but 
 
 from __future__ import annotations
 
+import datetime
 import enum
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from .lineage import predecessors_of
 from .models import Staff, Unit
 
 
@@ -38,19 +40,29 @@ class Scope:
     manages_accounts: bool = field(default=False, compare=False)
     # A temporary password: every page but the password change sends the user there (centers.middleware).
     must_change_password: bool = field(default=False, compare=False)
+    # The units merged into the user's unit in a reorganisation (centers/lineage.py): a board sees the provinces its
+    # province took over and their centers' past; a center the centers that closed into it, and may finish their
+    # open quarters up to the day they closed.
+    predecessors: frozenset = field(default=frozenset(), compare=False, repr=False)
 
     # -- construction -----------------------------------------------------------------------------
     @classmethod
     def for_user(cls, user) -> Scope:
         if user is None or not user.is_authenticated or not user.is_active:
             return cls(level=None)
-        staff = Staff.objects.select_related("unit", "unit__parent").filter(user=user).first()
+        took_over = Exists(Unit.objects.filter(merged_into_id=OuterRef("unit_id")))
+        staff = (
+            Staff.objects.select_related("unit", "unit__parent").annotate(took_over=took_over).filter(user=user).first()
+        )
         if staff is not None:
             return cls(
                 level=staff.role,
                 unit=staff.unit,
                 manages_accounts=staff.manages_accounts,
                 must_change_password=staff.must_change_password,
+                predecessors=predecessors_of(staff.unit)
+                if staff.took_over and staff.role != Staff.Role.CENTRAL
+                else frozenset(),
             )
         if user.is_superuser:
             return cls(level="admin")
@@ -74,11 +86,20 @@ class Scope:
         return self.unit.province if self.unit is not None else None
 
     # -- what may be seen -------------------------------------------------------------------------
+    @property
+    def own_ids(self) -> frozenset:
+        """The user's unit and its predecessors."""
+        return frozenset({self.unit.pk}) | self.predecessors if self.unit is not None else frozenset()
+
     def unit_filter(self, path: str = "") -> Q:
         """A Q that keeps rows whose unit at `path` is visible (path "" filters Unit itself)."""
         prefix = f"{path}__" if path else ""
         if self.is_national:
             return Q()
+        if self.predecessors and (self.is_board or self.is_center):
+            ids = sorted(self.own_ids)
+            condition = Q(**{f"{prefix}pk__in": ids})
+            return condition | Q(**{f"{prefix}parent_id__in": ids}) if self.is_board else condition
         if self.is_board:
             return Q(**{f"{prefix}pk": self.unit.pk}) | Q(**{f"{prefix}parent_id": self.unit.pk})
         if self.is_center:
@@ -96,7 +117,7 @@ class Scope:
         if self.is_national:
             return Unit.objects.provinces()
         if self.is_board:
-            return Unit.objects.filter(pk=self.unit.pk)
+            return Unit.objects.filter(pk__in=sorted(self.own_ids))
         return Unit.objects.none()
 
     def filter(self, queryset: QuerySet, path: str = "center", *, also: tuple[str, ...] = ()) -> QuerySet:
@@ -114,12 +135,16 @@ class Scope:
             return False
         if self.is_national:
             return True
+        ids = self.own_ids
         if self.is_board:
-            return unit.pk == self.unit.pk or unit.parent_id == self.unit.pk
-        return unit.pk == self.unit.pk
+            return unit.pk in ids or unit.parent_id in ids
+        return unit.pk in ids
 
     # -- what may be done -------------------------------------------------------------------------
-    def can(self, action: Action, unit: Unit) -> bool:
+    def can(self, action: Action, unit: Unit, *, day: datetime.date | None = None) -> bool:
+        """Whether the user may do `action` on `unit`; for a dated write (a class's start, a quarter's first day)
+        `day`: nothing is entered in a unit for a day after it closed, and a successor center finishes a closed
+        center's quarters up to the day it closed."""
         if action is Action.MANAGE_ACCOUNTS:
             return self.can_manage_accounts(unit)
         if not self.can_see(unit):
@@ -127,11 +152,14 @@ class Scope:
         if action is Action.VIEW:
             return True
         if action is Action.ENTER_DATA:
-            return self.is_center and unit.pk == self.unit.pk
+            if day is not None and unit.active_to is not None and day > unit.active_to:
+                return False
+            return self.is_center and unit.pk in self.own_ids
+        ids = self.own_ids
         if action is Action.REVIEW:
-            return self.is_board and (unit.pk == self.unit.pk or unit.parent_id == self.unit.pk)
+            return self.is_board and (unit.pk in ids or unit.parent_id in ids)
         if action is Action.TRANSFER:  # of the records a center holds: the province's board, never the center itself
-            return self.is_board and unit.parent_id == self.unit.pk
+            return self.is_board and unit.parent_id in ids
         return False
 
     # -- accounts ---------------------------------------------------------------------------------
@@ -180,12 +208,23 @@ class Scope:
         if manage and not self.can_manage_accounts(unit):
             raise PermissionDenied(_("Tài khoản của đồng chí không có quyền quản lý tài khoản này."))
 
-    def require(self, action: Action, unit: Unit) -> None:
-        """404 outside the scope, 403 inside it when the action is not the user's."""
+    def require(self, action: Action, unit: Unit, *, day: datetime.date | None = None) -> None:
+        """404 outside the scope, 403 inside it when the action is not the user's (or not on that day)."""
         if not self.can_see(unit):
             raise Http404(_("Không tìm thấy đơn vị."))
-        if not self.can(action, unit):
-            raise PermissionDenied(_("Tài khoản của đồng chí không có quyền thực hiện thao tác này."))
+        if self.can(action, unit):
+            if not self.can(action, unit, day=day):
+                raise PermissionDenied(
+                    _("%(unit)s đã ngừng hoạt động từ %(day)s: không nhập số liệu từ ngày đó trở đi.")
+                    % {"unit": unit.name, "day": f"{unit.active_to + datetime.timedelta(days=1):%d/%m/%Y}"}
+                )
+            return
+        raise PermissionDenied(_("Tài khoản của đồng chí không có quyền thực hiện thao tác này."))
+
+    def require_national(self) -> None:
+        """A national page (a reorganisation of the chain): central staff only, a 404 for everyone else."""
+        if not self.is_national:
+            raise Http404(_("Không tìm thấy trang."))
 
     def get_object(
         self, queryset: QuerySet, *, path: str = "center", also: tuple[str, ...] = (), action=Action.VIEW, **lookup
@@ -202,12 +241,12 @@ class Scope:
             self.require(action, unit)
         return obj
 
-    def get_unit(self, code: str, *, action: Action = Action.VIEW) -> Unit:
-        """A unit by its public key (see `unit_key`), through the scope."""
+    def get_unit(self, code: str, *, action: Action = Action.VIEW, day: datetime.date | None = None) -> Unit:
+        """A unit by its public key (see `unit_key`), through the scope (`day`: see `can`)."""
         unit = unit_from_key(code, self.units())
         if unit is None:
             raise Http404(_("Không tìm thấy đơn vị."))
-        self.require(action, unit)
+        self.require(action, unit, day=day)
         return unit
 
 

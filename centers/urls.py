@@ -25,4 +25,10 @@ urlpatterns = [
     path("can-bo/<int:pk>/gui-lien-ket/", views.account_send_link, name="account_send_link"),
     path("can-bo/<int:pk>/tat-hai-buoc/", views.account_two_factor_off, name="account_two_factor_off"),
     path("can-bo/<int:pk>/mat-khau-tam/", views.account_temporary_password, name="account_temporary_password"),
+    path("sap-xep-to-chuc/", views.reorganisation, name="reorganisation"),
+    path("sap-xep-to-chuc/mau.xlsx", views.reorganisation_template, name="reorganisation_template"),
+    path("sap-xep-to-chuc/ap-dung/", views.reorganisation_apply, name="reorganisation_apply"),
+    path("sap-xep-to-chuc/<int:pk>/", views.reorganisation_detail, name="reorganisation_detail"),
+    path("sap-xep-to-chuc/<int:pk>/tep.xlsx", views.reorganisation_file, name="reorganisation_file"),
+    path("don-vi/<str:unit>/", views.unit_detail, name="unit_detail"),
 ]

@@ -2,6 +2,7 @@
 create, edit, deactivate, lockouts, temporary passwords). Glue only: the scope decides who sees what
 (centers/scoping.py), centers/accounts.py writes."""
 
+import base64
 import secrets
 
 from django.contrib import messages
@@ -10,16 +11,19 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import account_workbook, accounts
+from . import reorganisation as plans
 from . import two_factor as two_factor_service
-from .forms import AccountFilterForm, AccountForm, UnitPasswordResetForm, UploadForm
+from .forms import AccountFilterForm, AccountForm, PlanUploadForm, UnitPasswordResetForm, UploadForm
 from .models import AccountEvent, Assignment, SignIn, Staff
+from .reorganisation import history
+from .scoping import unit_key
 
 
 def _apply(form, error: ValidationError) -> None:
@@ -401,3 +405,105 @@ def account_two_factor_off(request, pk):
         lambda s: two_factor_service.disable(s.user, request.user, _("Do cán bộ quản lý tài khoản tắt")),
         _("Đã tắt đăng nhập hai bước của tài khoản này."),
     )
+
+
+# -- reorganisation plans (central staff) and a unit's page --------------------------------------------------------
+PLAN_KEY = "reorganisation_plan"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def reorganisation_template(request):
+    request.scope.require_national()
+    return _xlsx(plans.write_template(), "mau-phuong-an-sap-xep.xlsx")
+
+
+@login_required
+def reorganisation(request):
+    """The applied plans; upload a plan → its preview with every problem by sheet, row and column (nothing
+    written) → confirm (reorganisation_apply)."""
+    request.scope.require_national()
+    form, context, status = PlanUploadForm(), {}, 200
+    if request.method == "POST":
+        form = PlanUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            plan = plans.read_plan(upload)
+            context["preview"] = shown = plans.preview(plan)
+            if shown.applicable:
+                token = secrets.token_urlsafe(16)
+                request.session[PLAN_KEY] = {
+                    "token": token,
+                    "content": base64.b64encode(plan.content).decode(),
+                    "name": upload.name[:255],
+                }
+                context["token"] = token
+            else:
+                status = 400
+        else:
+            status = 400
+    context |= {"form": form, "plans": history.applied_plans()}
+    return render(request, "centers/reorganisation/index.html", context, status=status)
+
+
+@login_required
+@require_POST
+def reorganisation_apply(request):
+    """Apply the plan previewed in this session (a second confirm finds nothing to apply)."""
+    request.scope.require_national()
+    stored = request.session.get(PLAN_KEY)
+    if not stored or stored.get("token") != request.POST.get("token"):
+        messages.error(request, _("Bản xem trước đã hết hạn hoặc phương án đã được áp dụng. Hãy tải tệp lên lại."))
+        return redirect("accounts:reorganisation")
+    del request.session[PLAN_KEY]
+    try:
+        record = plans.apply_plan(base64.b64decode(stored["content"]), by=request.user, file_name=stored["name"])
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("accounts:reorganisation")
+    messages.success(request, _("Đã áp dụng phương án “%(name)s”.") % {"name": record.name})
+    return redirect("accounts:reorganisation_detail", pk=record.pk)
+
+
+@login_required
+def reorganisation_detail(request, pk):
+    request.scope.require_national()
+    plan = history.applied_plan(pk)
+    if plan is None:
+        raise Http404(_("Không tìm thấy phương án."))
+    units = [
+        (unit, unit_key(unit)) for unit in plan.units.select_related("parent").order_by("kind", "parent_id", "code")
+    ]
+    context = {"plan": plan, "sections": history.summary_sections(plan), "units": units}
+    return render(request, "centers/reorganisation/detail.html", context)
+
+
+@login_required
+def reorganisation_file(request, pk):
+    request.scope.require_national()
+    plan = history.applied_plan(pk)
+    if plan is None:
+        raise Http404(_("Không tìm thấy phương án."))
+    return _xlsx(bytes(plan.content), plan.file_name or "phuong-an.xlsx")
+
+
+@login_required
+def unit_detail(request, unit):
+    """A unit's page: its names over time, its dates, successor and predecessors, communes served, the plans."""
+    scope = request.scope
+    found = scope.get_unit(unit)
+    shown = history.unit_history(found, visible=scope.units())
+    context = {
+        "history": shown,
+        "successor": (found.merged_into, unit_key(found.merged_into)) if found.merged_into else None,
+        "predecessors": [(unit, unit_key(unit)) for unit in shown.predecessors],
+        "national": scope.is_national,
+    }
+    return render(request, "centers/unit.html", context)

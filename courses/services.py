@@ -114,6 +114,7 @@ def course_create(*, scope: Scope, center: Unit, user=None, lecturers=(), **fiel
         raise ValidationError({"status": _("Không tạo lớp ở trạng thái đã hủy.")})
     course = Course(center=center, created_by=user if user and user.is_authenticated else None, **fields)
     course.full_clean()
+    scope.require(Action.ENTER_DATA, center, day=course.start_date)  # not after the center closed
     ensure_unlocked(center=center, days=[course.start_date])
     lecturers = _check_lecturers(center, lecturers)
     course.save()
@@ -137,6 +138,7 @@ def course_update(*, scope: Scope, course: Course, version: int, lecturers=None,
             raise TypeError(name)
         setattr(course, name, value)
     course.full_clean()
+    scope.require(Action.ENTER_DATA, course.center, day=course.start_date)  # not after the center closed
     ensure_unlocked(center=course.center, days=[old_start, course.start_date])
     if lecturers is not None:
         lecturers = _check_lecturers(course.center, lecturers)

@@ -91,7 +91,7 @@ def _locked_report(pk) -> CenterReport:
 def report_get_or_create(*, scope: Scope, center: Unit, period: Period) -> CenterReport:
     """The center's report of a quarter, started as a draft the first time its staff open it."""
     _require_quarter(period)
-    scope.require(Action.ENTER_DATA, center)
+    scope.require(Action.ENTER_DATA, center, day=period.start)
     try:
         with transaction.atomic():
             report, _created = CenterReport.objects.get_or_create(center=center, year=period.year, quarter=period.index)
@@ -106,7 +106,7 @@ def report_save(
 ) -> CenterReport:
     """Save the narrative and next quarter's plan (program id → planned classes) of a draft or returned report."""
     report = _locked_report(report.pk)
-    scope.require(Action.ENTER_DATA, report.center)
+    scope.require(Action.ENTER_DATA, report.center, day=report.period.start)
     _stale(report, version)
     if not report.is_editable_by_center:
         raise ValidationError(
@@ -228,7 +228,7 @@ def report_check(*, report: CenterReport, today: datetime.date | None = None) ->
 @transaction.atomic
 def report_submit(*, scope: Scope, report: CenterReport, version: int, user=None) -> Check:
     report = _locked_report(report.pk)
-    scope.require(Action.ENTER_DATA, report.center)
+    scope.require(Action.ENTER_DATA, report.center, day=report.period.start)
     _stale(report, version)
     if not report.is_editable_by_center:
         raise ValidationError(_("Báo cáo đã được gửi hoặc phê duyệt."))

@@ -65,7 +65,8 @@ def _period(key: str) -> Period:
 
 def _unit_period(request, unit, period, action=Action.VIEW, quarter=False):
     """The unit (through the scope) and the period of a URL; `quarter=True` for what only exists per quarter."""
-    unit, period = request.scope.get_unit(unit, action=action), _period(period)
+    period = _period(period)
+    unit = request.scope.get_unit(unit, action=action, day=period.start if action is Action.ENTER_DATA else None)
     if quarter and not period.is_quarter:
         raise Http404(_("Báo cáo của trung tâm lập theo quý."))
     return unit, period
@@ -123,7 +124,7 @@ def _center_report(request, center, period, form=None, status=200):
     scope = request.scope
     # Opening a quarter writes nothing: the report is created by its first save (a blank draft until then).
     report, draft = _report_or_draft(center, period)
-    can_enter = scope.can(Action.ENTER_DATA, center)
+    can_enter = scope.can(Action.ENTER_DATA, center, day=period.start)
     rollup = counting.rollup(unit=center, period=period, basis=Basis.ALL)
     plan = {line.program_id: line.planned_classes for line in report.plan.all()} if report else {}
     editable = can_enter and draft.is_editable_by_center

@@ -5,8 +5,10 @@ import datetime
 import io
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from centers.models import AccountEvent, Assignment, ReorganisationPlan, ServedCommune, Staff, Unit, UnitName
@@ -14,7 +16,10 @@ from centers.periods import Period
 from centers.reorganisation import apply_plan, preview, read_plan, write_template
 from centers.reorganisation import applying as applying_module
 from centers.reorganisation.impact import open_work
+from centers.scoping import Action, Scope
+from courses import services
 from courses.models import Course
+from reports import services as report_services
 from reports.figures import counting
 from reports.models import FiguresEpoch
 from reports.selectors import reorganisation_open_work
@@ -27,6 +32,7 @@ from .factories import (
     ReportFactory,
     StaffFactory,
     UserFactory,
+    program,
 )
 
 pytestmark = pytest.mark.django_db
@@ -312,3 +318,149 @@ def test_the_figures_stay_exact_across_a_plan(reform, province, center, other_ce
         now = counting.rollup(unit=province, period=Period.parse(key))
         assert (now.total, now.by_center) == (then.total, then.by_center), key
     assert counting.rollup(unit=province, period=Period.parse("2025-Q2")).total == cached.total
+
+
+# -- the pages (central staff) and the command --------------------------------------------------------------------
+def test_central_staff_upload_a_plan_see_its_preview_and_confirm_it_once(login, central_user, reform, center):
+    client = login(central_user)
+    template = client.get(reverse("accounts:reorganisation_template"))
+    assert "Hướng dẫn" in load_workbook(io.BytesIO(template.content)).sheetnames
+    shown = client.post(reverse("accounts:reorganisation"), {"file": SimpleUploadedFile("pa-202.xlsx", reform)})
+    assert shown.status_code == 200
+    page = shown.content.decode()
+    assert "Áp dụng phương án" in page and "Tài khoản chuyển sang đơn vị kế thừa" in page
+    assert "Trần Thị Lan (bantg.yenbai)" in page
+    center.refresh_from_db()
+    assert center.active_to is None  # a preview writes nothing
+    token = shown.context["token"]
+    done = client.post(reverse("accounts:reorganisation_apply"), {"token": token}, follow=True)
+    record = ReorganisationPlan.objects.get()
+    assert done.redirect_chain[-1][0] == reverse("accounts:reorganisation_detail", args=[record.pk])
+    assert "Đã áp dụng phương án “Sắp xếp theo Nghị quyết 202/2025/QH15”" in done.content.decode()
+    assert record.applied_by == central_user and record.file_name == "pa-202.xlsx"
+    center.refresh_from_db()
+    assert center.active_to == D(2025, 6, 30)
+    again = client.post(reverse("accounts:reorganisation_apply"), {"token": token}, follow=True)
+    assert "đã được áp dụng. Hãy tải tệp lên lại" in again.content.decode()
+    reupload = client.post(reverse("accounts:reorganisation"), {"file": SimpleUploadedFile("pa.xlsx", reform)})
+    assert reupload.status_code == 400 and "token" not in reupload.context
+    assert "đã được áp dụng lúc" in reupload.content.decode()
+    assert ReorganisationPlan.objects.count() == 1
+    listed = client.get(reverse("accounts:reorganisation")).content.decode()
+    assert "Sắp xếp theo Nghị quyết 202/2025/QH15" in listed
+    assert client.get(reverse("accounts:reorganisation_file", args=[record.pk])).content == reform
+
+
+def test_a_plan_with_errors_shows_them_by_sheet_row_and_column_and_cannot_be_confirmed(login, central_user, center):
+    client = login(central_user)
+    bad = plan_file(**{"Đóng đơn vị": [["10", "999", "", "", ""]]})
+    shown = client.post(reverse("accounts:reorganisation"), {"file": SimpleUploadedFile("pa.xlsx", bad)})
+    assert shown.status_code == 400 and "token" not in shown.context
+    assert (
+        "Trang “Đóng đơn vị”, dòng 2, cột B (Mã đơn vị): Tỉnh “Lào Cai” không có đơn vị mã “999”."
+        in shown.content.decode()
+    )
+    refused = client.post(reverse("accounts:reorganisation_apply"), {"token": "doan-bua"}, follow=True)
+    assert "hết hạn" in refused.content.decode() and not ReorganisationPlan.objects.exists()
+
+
+def test_the_unit_page_shows_its_names_its_successor_and_the_plan(
+    login, board_user, other_board_user, central_user, reform, province, yen_bai_center
+):
+    record = apply_plan(read_plan(reform), by=central_user)
+    page = login(board_user).get(reverse("accounts:unit_detail", args=["10"])).content.decode()
+    assert "Ban Tuyên giáo Tỉnh ủy Lào Cai (01/01/2000 – 28/02/2025)" in page
+    assert "Ban Tuyên giáo Tỉnh ủy Yên Bái" in page  # merged into it
+    assert record.name in page
+    closed = login(board_user).get(reverse("accounts:unit_detail", args=["15-132"])).content.decode()
+    assert "Trung tâm Chính trị phường Cam Đường" in closed and "30/06/2025" in closed
+    assert login(other_board_user).get(reverse("accounts:unit_detail", args=["15-132"])).status_code == 404
+
+
+def test_the_command_prints_the_preview_and_applies_once(tmp_path, reform, central_user, center):
+    path = tmp_path / "phuong-an.xlsx"
+    path.write_bytes(reform)
+    out = io.StringIO()
+    call_command("reorganise", str(path), "--dry-run", stdout=out)
+    assert "Yên Bái sáp nhập vào Lào Cai" in out.getvalue() and "Chạy thử" in out.getvalue()
+    assert text_of(read_plan(reform)) in out.getvalue()  # the same text as the page's preview
+    center.refresh_from_db()
+    assert center.active_to is None
+    call_command("reorganise", str(path), "--apply", "--by", "trunguong", stdout=io.StringIO())
+    assert ReorganisationPlan.objects.get().applied_by == central_user
+    with pytest.raises(CommandError, match="đã được áp dụng"):
+        call_command("reorganise", str(path), "--apply", stdout=io.StringIO())
+    (tmp_path / "hong.xlsx").write_bytes(b"khong phai excel")
+    with pytest.raises(CommandError, match="1 lỗi"):
+        call_command("reorganise", str(tmp_path / "hong.xlsx"), "--dry-run", stdout=io.StringIO())
+
+
+def text_of(plan):
+    return preview(plan).text()
+
+
+# -- accounts across the change -----------------------------------------------------------------------------------
+def test_staff_of_a_closed_center_read_its_past_and_write_nothing_dated_after_it_closed(
+    center, center_user, login, central_user
+):
+    course = CourseFactory(center=center, start_date=D(2025, 5, 5))
+    apply_plan(read_plan(plan_file(**{"Đóng đơn vị": [["10", "080", "", "", ""]]})), by=central_user)
+    center.refresh_from_db()
+    scope = Scope.for_user(center_user)
+    assert scope.unit == center and scope.can(Action.VIEW, center)
+    fields = {"program": program("KND"), "code": "M1", "title": "Lớp mới", "format": "truc_tiep", "status": "finished"}
+    services.course_create(scope=scope, center=center, start_date=D(2025, 6, 2), end_date=D(2025, 6, 5), **fields)
+    with pytest.raises(PermissionDenied, match="đã ngừng hoạt động từ 01/07/2025"):
+        services.course_create(
+            scope=scope, center=center, start_date=D(2025, 7, 2), end_date=D(2025, 7, 5), **{**fields, "code": "M2"}
+        )
+    report_services.report_get_or_create(scope=scope, center=center, period=Period.parse("2025-Q2"))
+    with pytest.raises(PermissionDenied):
+        report_services.report_get_or_create(scope=scope, center=center, period=Period.parse("2025-Q3"))
+    client = login(center_user)
+    assert client.get(reverse("courses:course_detail", args=[course.pk])).status_code == 200
+    assert client.post(reverse("reports:save", args=["10-080", "2025-Q3"]), {"achievements": "x"}).status_code == 403
+    assert not client.get(reverse("reports:report", args=["10-080", "2025-Q3"])).context["editable"]
+    assert client.get(reverse("reports:report", args=["10-080", "2025-Q2"])).context["editable"]
+
+
+def test_the_successor_centers_staff_finish_the_closed_centers_open_quarter(
+    reform, center, center_user, other_center_user, login, central_user
+):
+    course = CourseFactory(center=center, start_date=D(2025, 5, 5))
+    apply_plan(read_plan(reform), by=central_user)
+    center.refresh_from_db()
+    new = Unit.objects.get(code="02680")
+    scope = Scope.for_user(center_user)
+    assert scope.unit == new and scope.predecessors == {center.pk, Unit.objects.get(code="132").pk}
+    report = report_services.report_get_or_create(scope=scope, center=center, period=Period.parse("2025-Q2"))
+    report_services.report_save(scope=scope, report=report, version=report.version, achievements="Hoàn thành quý II")
+    with pytest.raises(PermissionDenied):
+        report_services.report_get_or_create(scope=scope, center=center, period=Period.parse("2025-Q3"))
+    client = login(center_user)
+    assert client.get(reverse("reports:report", args=["10-080", "2025-Q2"])).context["editable"]
+    assert client.get(reverse("courses:course_detail", args=[course.pk])).status_code == 200
+    assert Course.objects.get(pk=course.pk).center == center  # the class keeps the center that ran it
+    other = login(other_center_user)  # a center that took nothing over sees nothing of it
+    assert other.get(reverse("reports:report", args=["10-080", "2025-Q2"])).status_code == 404
+
+
+def test_a_board_sees_the_province_it_took_over_and_its_centers_past(
+    reform, board_user, other_board_user, yen_bai, yen_bai_center, login, central_user
+):
+    course = CourseFactory(center=yen_bai_center, start_date=D(2024, 3, 4))
+    ReportFactory(center=yen_bai_center, year=2025, quarter=2, status="submitted")
+    assert not Scope.for_user(board_user).can_see(yen_bai_center)
+    apply_plan(read_plan(reform), by=central_user)
+    scope = Scope.for_user(board_user)
+    assert yen_bai in scope.provinces() and yen_bai_center in scope.units()
+    assert scope.can(Action.REVIEW, yen_bai_center) and not scope.can(Action.ENTER_DATA, yen_bai_center)
+    client = login(board_user)
+    assert client.get(reverse("courses:course_detail", args=[course.pk])).status_code == 200
+    assert client.get(reverse("reports:report", args=["15-132", "2025-Q2"])).status_code == 200
+    assert login(other_board_user).get(reverse("reports:report", args=["15-132", "2025-Q2"])).status_code == 404
+
+
+def test_the_scope_costs_no_query_more_for_a_unit_that_took_nothing_over(center_user, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        Scope.for_user(center_user)

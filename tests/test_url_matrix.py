@@ -7,6 +7,7 @@ import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from centers.models import ReorganisationPlan
 from reports.models import CenterReport
 
 from .factories import (
@@ -62,6 +63,14 @@ def objects(center, province, board_user):
     }
 
 
+def applied_plan(objects) -> int:
+    """An applied reorganisation plan (the same one each time it is asked for)."""
+    plan, _ = ReorganisationPlan.objects.get_or_create(
+        digest="0" * 64, defaults={"name": "Phương án thử", "effective_date": datetime.date(2025, 7, 1), "content": b""}
+    )
+    return plan.pk
+
+
 # name → [(method, args from objects, expectations, POST data)]
 CASES = {
     "home": [("get", lambda o: [], ANY, None)],
@@ -93,6 +102,15 @@ CASES = {
     "accounts:account_send_link": [("post", lambda o: [o["board_account"]], PROVINCE, {})],
     "accounts:account_two_factor_off": [("post", lambda o: [o["account"]], MANAGE_CENTER_ACCOUNT, {})],
     "accounts:account_temporary_password": [("post", lambda o: [o["account"]], MANAGE_CENTER_ACCOUNT, {})],
+    "accounts:reorganisation": [("get", lambda o: [], NATIONAL, None), ("post", lambda o: [], NATIONAL, {})],
+    "accounts:reorganisation_template": [("get", lambda o: [], NATIONAL, None)],
+    "accounts:reorganisation_apply": [("post", lambda o: [], NATIONAL, {"token": "het-han"})],
+    "accounts:reorganisation_detail": [("get", lambda o: [applied_plan(o)], NATIONAL, None)],
+    "accounts:reorganisation_file": [("get", lambda o: [applied_plan(o)], NATIONAL, None)],
+    "accounts:unit_detail": [
+        ("get", lambda o: ["10-080"], VIEW, None),
+        ("get", lambda o: ["10"], PROVINCE, None),
+    ],
     "logout": [("post", lambda o: [], dict.fromkeys(ROLES, LOGIN), None)],  # everyone lands on the login page
     "courses:course_list": [("get", lambda o: [], ANY, None)],
     "courses:course_create": [("get", lambda o: [], CENTER_STAFF, None)],
