@@ -34,6 +34,7 @@ from .factories import (
     UserFactory,
     program,
 )
+from .test_hostile_files import CORPUS, hostile_file
 
 pytestmark = pytest.mark.django_db
 
@@ -464,3 +465,12 @@ def test_a_board_sees_the_province_it_took_over_and_its_centers_past(
 def test_the_scope_costs_no_query_more_for_a_unit_that_took_nothing_over(center_user, django_assert_num_queries):
     with django_assert_num_queries(1):
         Scope.for_user(center_user)
+
+
+@pytest.mark.parametrize("name", list(CORPUS))
+def test_the_plan_reader_refuses_every_hostile_file_quickly_with_a_message(name):
+    """The hostile-file corpus of the class workbook: a Vietnamese problem each, never an exception (the plan reader
+    opens files through the accounts workbook's checks, whose time and memory bounds test_hostile_files.py holds)."""
+    plan = read_plan(hostile_file(name))
+    assert plan.errors and not plan.changes, name
+    assert all(not str(problem).isascii() for problem in plan.errors), name
