@@ -214,10 +214,7 @@ class Scope:
             raise Http404(_("Không tìm thấy đơn vị."))
         if self.can(action, unit):
             if not self.can(action, unit, day=day):
-                raise PermissionDenied(
-                    _("%(unit)s đã ngừng hoạt động từ %(day)s: không nhập số liệu từ ngày đó trở đi.")
-                    % {"unit": unit.name, "day": f"{unit.active_to + datetime.timedelta(days=1):%d/%m/%Y}"}
-                )
+                raise PermissionDenied(closed_message(unit))
             return
         raise PermissionDenied(_("Tài khoản của đồng chí không có quyền thực hiện thao tác này."))
 
@@ -248,6 +245,14 @@ class Scope:
             raise Http404(_("Không tìm thấy đơn vị."))
         self.require(action, unit, day=day)
         return unit
+
+
+def closed_message(unit: Unit) -> str:
+    """Why nothing is entered in a closed unit for a day after it closed."""
+    return _("%(unit)s đã ngừng hoạt động từ %(day)s: không nhập số liệu từ ngày đó trở đi.") % {
+        "unit": unit.name,
+        "day": f"{unit.active_to + datetime.timedelta(days=1):%d/%m/%Y}" if unit.active_to else "?",
+    }
 
 
 def unit_key(unit: Unit) -> str:

@@ -25,7 +25,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from centers import wording
 from centers.models import Unit
-from centers.scoping import Action, Scope
+from centers.scoping import Action, Scope, closed_message
 
 from .history import REASON_LENGTH, change_note
 from .importing import ImportPlan, plan_import
@@ -107,6 +107,12 @@ COURSE_FIELDS = (
 )
 
 
+def _require_open_on(scope: Scope, center: Unit, day) -> None:
+    """A class starts while its center is active: none after the day it closed (a field error on the start)."""
+    if not scope.can(Action.ENTER_DATA, center, day=day):
+        raise ValidationError({"start_date": closed_message(center)})
+
+
 @transaction.atomic
 def course_create(*, scope: Scope, center: Unit, user=None, lecturers=(), **fields) -> Course:
     scope.require(Action.ENTER_DATA, center)
@@ -114,7 +120,7 @@ def course_create(*, scope: Scope, center: Unit, user=None, lecturers=(), **fiel
         raise ValidationError({"status": _("Không tạo lớp ở trạng thái đã hủy.")})
     course = Course(center=center, created_by=user if user and user.is_authenticated else None, **fields)
     course.full_clean()
-    scope.require(Action.ENTER_DATA, center, day=course.start_date)  # not after the center closed
+    _require_open_on(scope, center, course.start_date)
     ensure_unlocked(center=center, days=[course.start_date])
     lecturers = _check_lecturers(center, lecturers)
     course.save()
@@ -138,7 +144,7 @@ def course_update(*, scope: Scope, course: Course, version: int, lecturers=None,
             raise TypeError(name)
         setattr(course, name, value)
     course.full_clean()
-    scope.require(Action.ENTER_DATA, course.center, day=course.start_date)  # not after the center closed
+    _require_open_on(scope, course.center, course.start_date)
     ensure_unlocked(center=course.center, days=[old_start, course.start_date])
     if lecturers is not None:
         lecturers = _check_lecturers(course.center, lecturers)

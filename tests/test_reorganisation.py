@@ -411,7 +411,7 @@ def test_staff_of_a_closed_center_read_its_past_and_write_nothing_dated_after_it
     assert scope.unit == center and scope.can(Action.VIEW, center)
     fields = {"program": program("KND"), "code": "M1", "title": "Lớp mới", "format": "truc_tiep", "status": "finished"}
     services.course_create(scope=scope, center=center, start_date=D(2025, 6, 2), end_date=D(2025, 6, 5), **fields)
-    with pytest.raises(PermissionDenied, match="đã ngừng hoạt động từ 01/07/2025"):
+    with pytest.raises(ValidationError, match="đã ngừng hoạt động từ 01/07/2025"):
         services.course_create(
             scope=scope, center=center, start_date=D(2025, 7, 2), end_date=D(2025, 7, 5), **{**fields, "code": "M2"}
         )
