@@ -181,6 +181,23 @@ def test_a_missing_sheet_or_column_and_a_file_that_is_not_a_workbook_are_named(p
     ]
 
 
+def test_an_unreadable_date_a_name_too_long_and_a_row_without_a_date_are_named(province, center):
+    content = plan_file(
+        day="",
+        **{
+            "Đổi tên": [["10", "080", "T" * 300, "01/03/2025"]],
+            "Đóng đơn vị": [["10", "080", "30/02/2025", "", ""], ["10", "082", "", "", ""]],
+            "Xã, phường phục vụ": [["10", "080", "thôn", "", "11311", "01/07/2025"]],
+        },
+    )
+    found = problems(content)
+    assert "Dài quá 255 ký tự" in found[("Đổi tên", 2, "C (Tên mới)")]
+    assert "“30/02/2025” không đọc được" in found[("Đóng đơn vị", 2, "C (Ngày hiệu lực)")]
+    assert "Chưa có ngày hiệu lực" in found[("Đóng đơn vị", 3, "C (Ngày hiệu lực)")]
+    assert "“xã”, “phường” hoặc “đặc khu”" in found[("Xã, phường phục vụ", 2, "C (Loại)")]
+    assert "Chưa ghi tên" in found[("Xã, phường phục vụ", 2, "D (Tên)")]
+
+
 def test_codes_excel_stripped_of_their_zeros_and_dates_as_excel_dates_are_read(province, center):
     content = plan_file(day=datetime.datetime(2025, 7, 1), **{"Đóng đơn vị": [[10, 80, None, None, None]]})
     plan = read_plan(content)

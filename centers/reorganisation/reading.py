@@ -201,6 +201,11 @@ def _content(file) -> bytes:
     return file.read()
 
 
+def _key(unit: Unit | NewUnit) -> tuple:
+    """A unit of the plan, existing or new, as a key."""
+    return ("new", id(unit)) if isinstance(unit, NewUnit) else ("unit", unit.pk)
+
+
 # -- the reader -----------------------------------------------------------------------------------------------------
 class _Reader:
     def __init__(self, plan: Plan):
@@ -210,8 +215,8 @@ class _Reader:
         self.served_now: set[tuple[int, str, datetime.date]] = set()
         self.units: dict[tuple[str, str], Unit] = {}
         self.new: dict[tuple[str, str], NewUnit] = {}
-        # Closures and mergers of the plan so far: {unit id or NewUnit id(): last day}
-        self.closing: dict[int, datetime.date] = {}
+        # Closures and mergers of the plan so far: {_key(unit): last day}
+        self.closing: dict[tuple, datetime.date] = {}
 
     def error(self, sheet: str, row: int, name: str, message: str) -> None:
         self.plan.errors.append(Problem(sheet, row, column_label(sheet, name), message))
@@ -228,7 +233,7 @@ class _Reader:
     def day(self, sheet: str, values: dict) -> datetime.date | None:
         try:
             day = _date(values.get("day")) or self.plan.day
-        except ValueError:
+        except (ValueError, OverflowError):
             self.error(
                 sheet,
                 values["row"],
@@ -278,7 +283,7 @@ class _Reader:
 
     def closed_by(self, unit: Unit | NewUnit) -> datetime.date | None:
         """The unit's last day: in the database, or set by an earlier row of the plan."""
-        return self.closing.get(id(unit) if isinstance(unit, NewUnit) else unit.pk, unit.active_to)
+        return self.closing.get(_key(unit), unit.active_to)
 
     def check_open(self, sheet, row, name, unit, day, what) -> bool:
         """A unit a row acts on, or a successor, must be active on `day` (started before, not closed before)."""
@@ -338,6 +343,9 @@ class _Reader:
             name = cell_text(values.get("name"))
             if not name:
                 self.error(sheet, row, "name", _("Chưa ghi tên mới."))
+            elif len(name) > 255:
+                self.error(sheet, row, "name", _("Dài quá %(n)s ký tự.") % {"n": 255})
+                continue
             if unit is None or not name or isinstance(unit, NewUnit):
                 continue
             if unit.pk in seen:
@@ -381,7 +389,7 @@ class _Reader:
                 continue
             in_effect = province.merged_into_id == successor.pk and province.active_to == day - ONE_DAY
             if not in_effect:
-                if province.pk in self.closing or province.active_to is not None:
+                if _key(province) in self.closing or province.active_to is not None:
                     self.error(
                         sheet,
                         row,
@@ -393,7 +401,7 @@ class _Reader:
                     sheet, row, "successor", successor, day, _("Tỉnh hợp nhất")
                 ):
                     continue
-                self.closing[province.pk] = day - ONE_DAY
+                self.closing[_key(province)] = day - ONE_DAY
             self.plan.mergers.append(
                 Merger(sheet=sheet, row=row, day=day, province=province, successor=successor, in_effect=in_effect)
             )
@@ -444,6 +452,10 @@ class _Reader:
             elif not code:
                 self.error(sheet, row, "unit", _("Chưa ghi mã đơn vị."))
                 bad = True
+            for name_, limit in (("unit", 16), ("name", 255), ("area_name", 255), ("party_committee", 255)):
+                if len(cell_text(values.get(name_))) > limit:
+                    self.error(sheet, row, name_, _("Dài quá %(n)s ký tự.") % {"n": limit})
+                    bad = True
             email = cell_text(values.get("email"))
             if email:
                 try:
@@ -509,8 +521,8 @@ class _Reader:
             if kind is None:
                 self.error(sheet, row, "kind", _("Loại phải là “xã”, “phường” hoặc “đặc khu”."))
                 bad = True
-            if not name:
-                self.error(sheet, row, "name", _("Chưa ghi tên xã, phường, đặc khu."))
+            if not name or len(name) > 255:
+                self.error(sheet, row, "name", _("Chưa ghi tên xã, phường, đặc khu (tối đa 255 ký tự)."))
                 bad = True
             if not COMMUNE_CODE.match(code):
                 self.error(
@@ -580,7 +592,7 @@ class _Reader:
                     continue
             if unit is None:
                 continue
-            key = id(unit) if isinstance(unit, NewUnit) else unit.pk
+            key = _key(unit)
             if key in seen:
                 self.error(sheet, row, "unit", _("Đơn vị này đã được đóng ở dòng %(row)s.") % {"row": seen[key]})
                 continue
@@ -668,7 +680,7 @@ def _plan_sheet(plan: Plan, book) -> None:
         if key == "day":
             try:
                 plan.day = _date(value)
-            except ValueError:
+            except (ValueError, OverflowError):
                 plan.errors.append(
                     Problem(
                         PLAN,
