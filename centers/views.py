@@ -22,6 +22,7 @@ from . import reorganisation as plans
 from . import two_factor as two_factor_service
 from .forms import AccountFilterForm, AccountForm, PlanUploadForm, UnitPasswordResetForm, UploadForm
 from .models import AccountEvent, Assignment, SignIn, Staff
+from .periods import Period
 from .reorganisation import history
 from .scoping import unit_key
 
@@ -41,12 +42,13 @@ def _base_url(request) -> str:
 # -- everyone's own account -----------------------------------------------------------------------------------------
 @login_required
 def profile(request):
-    staff = Staff.objects.select_related("unit").filter(user=request.user).first()
+    staff = Staff.objects.select_related("unit", "unit__parent").filter(user=request.user).first()
     return render(
         request,
         "accounts/profile.html",
         {
             "staff": staff,
+            "unit_key": unit_key(staff.unit) if staff else None,
             "sign_ins": SignIn.objects.filter(user=request.user)[:10],
             "two_factor": two_factor_service.is_enabled(request.user),
             "assignments": Assignment.objects.filter(user=request.user).select_related("unit"),
@@ -503,7 +505,11 @@ def unit_detail(request, unit):
     context = {
         "history": shown,
         "successor": (found.merged_into, unit_key(found.merged_into)) if found.merged_into else None,
-        "predecessors": [(unit, unit_key(unit)) for unit in shown.predecessors],
+        # Each unit merged into this one, with the quarter it closed in (its last report, finished by the successor).
+        "predecessors": [
+            (unit, unit_key(unit), Period.quarter_of(unit.active_to) if unit.active_to else None)
+            for unit in shown.predecessors
+        ],
         "national": scope.is_national,
     }
     return render(request, "centers/unit.html", context)

@@ -456,6 +456,10 @@ def test_the_successor_centers_staff_finish_the_closed_centers_open_quarter(
     with pytest.raises(PermissionDenied):
         report_services.report_get_or_create(scope=scope, center=center, period=Period.parse("2025-Q3"))
     client = login(center_user)
+    profile = client.get(reverse("accounts:profile")).content.decode()
+    assert reverse("accounts:unit_detail", args=["10-02680"]) in profile  # their unit's page, from the profile
+    own = client.get(reverse("accounts:unit_detail", args=["10-02680"])).content.decode()
+    assert reverse("reports:report", args=["10-080", "2025-Q2"]) in own and "Báo cáo quý II/2025" in own
     assert client.get(reverse("reports:report", args=["10-080", "2025-Q2"])).context["editable"]
     assert client.get(reverse("courses:course_detail", args=[course.pk])).status_code == 200
     assert Course.objects.get(pk=course.pk).center == center  # the class keeps the center that ran it
