@@ -152,7 +152,7 @@ class Scope:
         if action is Action.VIEW:
             return True
         if action is Action.ENTER_DATA:
-            if day is not None and unit.active_to is not None and day > unit.active_to:
+            if day is not None and closed_on(unit, day):
                 return False
             return self.is_center and unit.pk in self.own_ids
         ids = self.own_ids
@@ -245,6 +245,13 @@ class Scope:
             raise Http404(_("Không tìm thấy đơn vị."))
         self.require(action, unit, day=day)
         return unit
+
+
+def closed_on(unit: Unit, day) -> str | None:
+    """Why nothing is entered in `unit` for `day` (it had closed by then), or None: the one rule of dated writes."""
+    if unit.active_to is not None and day > unit.active_to:
+        return closed_message(unit)
+    return None
 
 
 def closed_message(unit: Unit) -> str:

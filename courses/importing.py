@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from centers.models import Unit
+from centers.scoping import closed_on
 
 from .locking import lock_reason
 from .messages import cccd_elsewhere
@@ -145,7 +146,7 @@ def _plan_classes(plan: ImportPlan, parsed: ParsedWorkbook) -> None:
                 f"chương trình “{row.program_code}” không áp dụng vào ngày {row.start_date:%d/%m/%Y}.",
             )
         if row.start_date:
-            reason = lock_reason(center=center, day=row.start_date)
+            reason = closed_on(center, row.start_date) or lock_reason(center=center, day=row.start_date)
             if reason:
                 _error(plan, CLASS_SHEET, row.row, "Ngày bắt đầu", reason)
         plan.new_classes.append(row)

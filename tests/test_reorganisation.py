@@ -35,6 +35,7 @@ from .factories import (
     program,
 )
 from .test_hostile_files import CORPUS, hostile_file
+from .test_import import assert_refused, do_import, klass, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -495,3 +496,12 @@ def test_the_plan_reader_refuses_every_hostile_file_quickly_with_a_message(name)
     plan = read_plan(hostile_file(name))
     assert plan.errors and not plan.changes, name
     assert all(not str(problem).isascii() for problem in plan.errors), name
+
+
+def test_a_workbook_of_classes_dated_after_the_center_closed_is_refused_by_row(center, center_user):
+    Unit.objects.filter(pk=center.pk).update(active_to=D(2025, 6, 30))
+    center.refresh_from_db()
+    late = xlsx([klass("KND-09", "KND", "07/07/2025", "11/07/2025")], [])
+    assert_refused(center, center_user, late, "đã ngừng hoạt động từ 01/07/2025", sheet="Lớp học", row=2)
+    do_import(center, center_user, xlsx([klass("KND-08", "KND", "02/06/2025", "06/06/2025")], []))
+    assert Course.objects.filter(center=center, code="KND-08").exists()
