@@ -13,6 +13,7 @@ from operator import itemgetter
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Cast, Concat, Trim
+from django.utils.translation import gettext
 
 from centers.models import Unit
 from centers.periods import Period
@@ -159,7 +160,11 @@ def reorganisation_open_work(closing: dict) -> list:
     centers that close ({center id: last day}), in the quarters that begin by their last day."""
     rows = CenterReport.objects.filter(center_id__in=list(closing)).exclude(status=CenterReport.Status.APPROVED)
     return [
-        OpenWork(r.center_id, f"{Period(r.year, 'Q', r.quarter).label}: báo cáo {r.get_status_display().lower()}")
+        OpenWork(
+            r.center_id,
+            gettext("%(period)s: báo cáo %(status)s")
+            % {"period": Period(r.year, "Q", r.quarter).label, "status": r.get_status_display().lower()},
+        )
         for r in rows.order_by("center_id", "year", "quarter")
         if Period(r.year, "Q", r.quarter).start <= closing[r.center_id]
     ]
