@@ -70,6 +70,9 @@ def test_central_staff_apply_a_plan_and_the_national_completeness_follows(
     page.get_by_role("button", name="Áp dụng phương án").click()
     page.wait_for_url("**/sap-xep-to-chuc/*/")
     assert "Đã áp dụng phương án" in page.content()
+    assert axe_violations(page) == []  # the applied plan's page
+    page.get_by_role("link", name=NEW_CENTER).click()  # its units' pages
+    assert "Xã, phường, đặc khu được phục vụ" in page.content() and axe_violations(page) == []
     assert ReorganisationPlan.objects.get().applied_by == central_user
 
     page.goto(national)
