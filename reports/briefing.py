@@ -245,7 +245,9 @@ def current(
     basis = rollup.basis if rollup is not None else basis or default_basis(unit)
     bounds = rollup.bounds if rollup is not None else bounds_of(unit, boundaries, period)
     if unit.kind != Unit.Kind.CENTER and bounds.boundaries is not default_boundaries(period.end):
-        return Current(generate(unit=unit, period=period, basis=basis, rollup=rollup, rate=rate, bounds=bounds), None, False)
+        return Current(
+            generate(unit=unit, period=period, basis=basis, rollup=rollup, rate=rate, bounds=bounds), None, False
+        )
     versions = Briefing.objects.filter(unit=unit, period_key=period.key, basis=basis)
     version = versions.select_related("edited_by").first()
     if version is not None and not version.is_generated and not version.based_on:

@@ -18,8 +18,8 @@ from centers.models import Unit
 from centers.periods import Period
 
 from ..models import REPORTED_STATUSES, CenterReport, deadlines
-from .counting import cached_parts, unit_centers
 from .basis import Bounds
+from .counting import cached_parts, unit_centers
 from .types import Partition
 
 NOT_STARTED = "not_started"
