@@ -364,3 +364,16 @@ def test_the_dashboard_in_todays_boundaries_costs_the_same_queries_with_more_pre
         classes(CenterFactory(parent=merged, code="300", active_to=CLOSE), (2025, 4, 7))
     assert counts() == before
     assert rollup(province, "2025", TODAY).total.classes == 7 + 2
+
+
+def test_the_briefing_command_takes_the_boundaries(reform, capsys):
+    from django.core.management import call_command
+
+    call_command("briefing", "--unit", "10", "--period", "2025", "--basis", "all", "--generated")
+    today = capsys.readouterr().out
+    call_command(
+        "briefing", "--unit", "10", "--period", "2025", "--basis", "all", "--generated", "--ranh-gioi", "khi-do"
+    )
+    then = capsys.readouterr().out
+    assert "đã mở 7 lớp" in today and "gồm cả số liệu của Yên Bái" in today
+    assert "đã mở 5 lớp" in then and "Yên Bái" not in then
