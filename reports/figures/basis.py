@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractQuarter
 from django.utils.translation import gettext_lazy as _
 
-from centers.lineage import Boundaries, default_boundaries, predecessor_map
+from centers.lineage import Boundaries, default_boundaries, lineage_ids, successor_map
 from centers.models import Unit
 from centers.periods import Period
 
@@ -82,12 +82,9 @@ def bounds_of(unit: Unit, boundaries: Boundaries | None, period: Period) -> Boun
         return Bounds(Boundaries.THEN, frozenset({unit.pk}))
     if boundaries is Boundaries.THEN or unit.kind not in (Unit.Kind.PROVINCE, Unit.Kind.CENTRAL):
         return Bounds(boundaries, frozenset({unit.pk}) if unit.kind == Unit.Kind.PROVINCE else frozenset())
-    before = predecessor_map()
     if unit.kind == Unit.Kind.PROVINCE:
-        return Bounds(boundaries, frozenset({unit.pk}) | before.get(unit.pk, frozenset()))
-    absorbed = set().union(*before.values()) if before else set()
-    successors = {old: new for new, olds in before.items() if new not in absorbed for old in olds}
-    return Bounds(boundaries, frozenset(), successors)
+        return Bounds(boundaries, lineage_ids([unit.pk])[unit.pk])
+    return Bounds(boundaries, frozenset(), successor_map())
 
 
 def centers_of(unit: Unit, bounds: Bounds | None = None) -> QuerySet[Unit]:
