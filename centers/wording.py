@@ -118,6 +118,11 @@ def of_period(period: Period) -> Wording:
     return on(period.end)
 
 
+def day(d: datetime.date) -> str:
+    """A day as the briefings and the press write it in running text: "30/6/2025", "1/7/2025"."""
+    return f"{d.day}/{d.month}/{d.year}"
+
+
 # The fields that change how the centers are called: a rule setting one of them splits a period's wording.
 CENTERS_FIELDS = ("center_level", "centers", "centers_nationwide")
 
@@ -143,9 +148,6 @@ def centers_over(start: datetime.date, end: datetime.date, area_kinds_between, *
             spans.append([first, last, phrase])
     if len(spans) == 1:
         return spans[0][2]
-
-    def day(d: datetime.date) -> str:
-        return f"{d.day}/{d.month}/{d.year}"
 
     phrases = []
     for i, (first, last, phrase) in enumerate(spans):

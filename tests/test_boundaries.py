@@ -126,7 +126,7 @@ def test_a_board_of_a_merged_province_sees_yen_bais_first_half_and_can_switch(re
     client = login(board_user)
     response = dashboard(client, "10", "2025")
     body = response.content.decode()
-    assert "Số liệu theo địa giới hiện nay (gồm cả số liệu của Yên Bái đến 30/06/2025)" in body
+    assert "Số liệu theo địa giới hiện nay, gồm cả số liệu của Yên Bái đến 30/6/2025" in body
     assert card(response, "classes").value == 7
     assert "data-boundaries-switch" in body and "ranh-gioi=khi-do" in body
     assert "ranh-gioi=hien-nay" in body  # the exports and the briefing link carry the view shown
@@ -136,7 +136,7 @@ def test_a_board_of_a_merged_province_sees_yen_bais_first_half_and_can_switch(re
     assert "Số liệu theo địa giới khi đó" in then.content.decode()
     assert "Trung tâm chính trị thành phố Yên Bái" not in then.content.decode()
     # The briefing says it too, in the view's own words.
-    assert "theo địa giới hiện nay (gồm cả số liệu của Yên Bái" in response.context["briefing_text"]
+    assert "theo địa giới hiện nay, gồm cả số liệu của Yên Bái" in response.context["briefing_text"]
     assert "địa giới" not in then.context["briefing_text"]
 
 
@@ -155,7 +155,7 @@ def test_the_exports_say_which_view_they_show(reform, login, board_user):
     assert response["Content-Disposition"].endswith('filename="bao-cao-10-2025-tat-ca.xlsx"')
     wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     title = wb["Tổng hợp"]["A4"].value
-    assert "Số liệu theo địa giới hiện nay (gồm cả số liệu của Yên Bái đến 30/06/2025)" in title
+    assert "Số liệu theo địa giới hiện nay, gồm cả số liệu của Yên Bái đến 30/6/2025" in title
     total = [row for row in wb["Tổng hợp"].iter_rows(values_only=True) if row[1] == "Tổng cộng"][0]
     assert total[2] == 7 and total[5] == 5
     response = client.get(url, {"so_lieu": "all", "ranh-gioi": "khi-do"})
@@ -166,7 +166,7 @@ def test_the_exports_say_which_view_they_show(reform, login, board_user):
     assert total[2] == 5 and total[5] == 2
     response = client.get(reverse("reports:export_docx", args=["10", "2025"]), {"so_lieu": "all"})
     text = "\n".join(p.text for p in Document(io.BytesIO(b"".join(response.streaming_content))).paragraphs)
-    assert "Số liệu theo địa giới hiện nay (gồm cả số liệu của Yên Bái" in text
+    assert "Số liệu theo địa giới hiện nay, gồm cả số liệu của Yên Bái" in text
 
 
 def test_the_national_dashboard_and_workbook_list_todays_provinces(reform, login, central_user):

@@ -23,7 +23,7 @@ def test_a_board_of_a_merged_province_opens_2025_in_todays_boundaries_and_switch
     page.get_by_role("button", name="Xem").click()
     page.wait_for_url("**/tong-hop/10/2025/**")
     label = page.locator("[data-boundaries]")
-    assert label.inner_text() == "Số liệu theo địa giới hiện nay (gồm cả số liệu của Yên Bái đến 30/06/2025)"
+    assert label.inner_text() == "Số liệu theo địa giới hiện nay, gồm cả số liệu của Yên Bái đến 30/6/2025"
     assert page.locator("[data-card=classes]").inner_text() == "7"  # Lào Cai 1 + Yên Bái 2 + the ward's 4
     assert page.locator("[data-units]").get_by_text("Trung tâm chính trị thành phố Yên Bái").count() == 1
     assert axe_violations(page) == []

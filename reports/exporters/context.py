@@ -79,7 +79,7 @@ class ExportContext:
 
     @property
     def boundaries_label(self) -> str:
-        """Which view the file shows ("Số liệu theo địa giới hiện nay (gồm cả số liệu của Yên Bái ...)"); empty
+        """Which view the file shows ("Số liệu theo địa giới hiện nay, gồm cả số liệu của Yên Bái ..."); empty
         for a center."""
         return self.rollup.boundaries_label
 

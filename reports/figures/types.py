@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from centers import wording
 from centers.lineage import Boundaries
 from centers.models import Unit
 from centers.periods import Period
@@ -183,17 +184,17 @@ class Rollup:
 
     @property
     def boundaries_label(self) -> str:
-        """ "Số liệu theo địa giới hiện nay (gồm cả số liệu của Yên Bái đến 30/06/2025)": which view is shown,
-        with the provinces it adds where there are any. A center's figures are its own: no label."""
+        """ "Số liệu theo địa giới hiện nay, gồm cả số liệu của Yên Bái đến 30/6/2025": which view is shown, with
+        the provinces it adds where there are any. A center's figures are its own: no label."""
         if self.unit is None or self.unit.kind == Unit.Kind.CENTER:
             return ""
         text = f"Số liệu {self.bounds.label}"
         predecessors = self.predecessors
         if predecessors:
             names = ", ".join(
-                f"{p.area_name} đến {p.active_to:%d/%m/%Y}" if p.active_to else p.area_name for p in predecessors
+                f"{p.area_name} đến {wording.day(p.active_to)}" if p.active_to else p.area_name for p in predecessors
             )
-            text += f" (gồm cả số liệu của {names})"
+            text += f", gồm cả số liệu của {names}"
         return text
 
     def province_key(self, center: Unit) -> int | None:
