@@ -140,7 +140,7 @@ def figures_paragraph(rollup: Rollup, rate: completeness.ReportingRate | None = 
 
 
 def written_points(
-    *, unit: Unit, period: Period, basis: str, fields: tuple[str, ...] = selectors.NOTE_FIELDS
+    *, unit: Unit, period: Period, basis: str, fields: tuple[str, ...] = selectors.NOTE_FIELDS, bounds=None
 ) -> dict[str, list[str]]:
     """What the centers wrote (selectors.NOTE_FIELDS), field → a line a point, for the briefing and
     both files: a center's own points; a province's with each center's name; nationally (thousands of points) a
@@ -156,7 +156,7 @@ def written_points(
                         f"(chi tiết trong báo cáo của {area})."
                     )
         return lines
-    narratives = selectors.narratives(unit=unit, period=period, basis=basis)
+    narratives = selectors.narratives(unit=unit, period=period, basis=basis, bounds=bounds)
     return {name: _note_lines(unit, narratives, name) for name in fields}
 
 
@@ -209,7 +209,9 @@ def generate(
 def _generate(unit: Unit, period: Period, basis: str, rollup: Rollup | None, rate, bounds) -> str:
     rollup = rollup or counting.rollup(unit=unit, period=period, basis=basis, bounds=bounds)
     sections = [figures_paragraph(rollup, rate)]
-    points = written_points(unit=unit, period=period, basis=basis, fields=("shortcomings", "proposals"))
+    points = written_points(
+        unit=unit, period=period, basis=basis, fields=("shortcomings", "proposals"), bounds=rollup.bounds
+    )
     for heading, attribute in (("Tồn tại, hạn chế:", "shortcomings"), ("Đề xuất, kiến nghị:", "proposals")):
         lines = points[attribute]
         if lines:

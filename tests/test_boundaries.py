@@ -377,3 +377,25 @@ def test_the_briefing_command_takes_the_boundaries(reform, capsys):
     then = capsys.readouterr().out
     assert "đã mở 7 lớp" in today and "gồm cả số liệu của Yên Bái" in today
     assert "đã mở 5 lớp" in then and "Yên Bái" not in then
+
+
+def test_what_yen_bais_centers_wrote_and_who_taught_there_come_with_todays_boundaries(reform, login, board_user):
+    from courses.models import Course
+
+    from .factories import LecturerFactory
+
+    yb_center = reform["yb_center"]
+    ReportFactory(center=yb_center, year=2025, quarter=1, shortcomings="Thiếu giảng viên kiêm chức.")
+    course = Course.objects.filter(center=yb_center, start_date__year=2025).first()
+    course.lecturers.add(LecturerFactory(center=yb_center, full_name="Hoàng Văn Sơn"))
+    point = "- Trung tâm chính trị thành phố Yên Bái: Thiếu giảng viên kiêm chức."
+    period = Period.parse("2025")
+    assert point in briefing.generate(unit=reform["yen_bai"].merged_into, period=period, basis=Basis.ALL)
+    then = briefing.generate(unit=reform["yen_bai"].merged_into, period=period, basis=Basis.ALL, boundaries=THEN)
+    assert "Yên Bái" not in then
+    client = login(board_user)
+    for params, found in (({}, 1), ({"ranh-gioi": "khi-do"}, 0)):
+        response = client.get(reverse("reports:export_xlsx", args=["10", "2025"]), {"so_lieu": "all", **params})
+        wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        names = [row[1] for row in wb["Giảng viên"].iter_rows(values_only=True)]
+        assert names.count("Hoàng Văn Sơn") == found

@@ -116,7 +116,7 @@ def build_context(
         briefing_text=text,
         # The shortcomings and proposals come with the briefing's text (the board may have edited them).
         points=briefing.written_points(
-            unit=unit, period=period, basis=basis, fields=("achievements", "causes", "next_tasks")
+            unit=unit, period=period, basis=basis, fields=("achievements", "causes", "next_tasks"), bounds=bounds
         ),
         made_on=timezone.localdate(),
         programs=program_lines(rollup),

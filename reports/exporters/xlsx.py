@@ -170,7 +170,9 @@ class LecturersSheet(Sheet):
 
     def __init__(self, ctx: ExportContext):
         self.ctx = ctx
-        self.lecturers = list(selectors.lecturers_in_period(unit=ctx.unit, period=ctx.period, basis=ctx.basis))
+        self.lecturers = list(
+            selectors.lecturers_in_period(unit=ctx.unit, period=ctx.period, basis=ctx.basis, bounds=ctx.bounds)
+        )
 
     def rows(self):
         for number, lecturer in enumerate(self.lecturers, start=1):
@@ -249,7 +251,7 @@ class RosterSheet(Sheet):
         genders, groups = _translated(GENDER_LABELS), _translated(GROUP_LABELS)
         results = {**_translated(RESULT_LABELS), "": ""}
         for center, code, title, start, name, born, gender, ethnicity, group, result in selectors.roster(
-            unit=self.ctx.unit, period=self.ctx.period, basis=self.ctx.basis
+            unit=self.ctx.unit, period=self.ctx.period, basis=self.ctx.basis, bounds=self.ctx.bounds
         ):
             yield [
                 center,
