@@ -91,6 +91,10 @@ def test_new_lao_cai_2025_counts_yen_bais_first_half_and_compares_with_both_in_2
     for boundaries in (TODAY, THEN):
         fast, raw = rollup(province, "2025", boundaries), rollup(province, "2025", boundaries, raw=True)
         assert (fast.total, fast.previous.total, fast.by_center) == (raw.total, raw.previous.total, raw.by_center)
+    # Năm 2026 compares with năm 2025 in the same boundaries: Yên Bái's first half is in the year before.
+    assert (rollup(province, "2026").total.classes, rollup(province, "2026").previous.total.classes) == (1, 7)
+    assert [p.area_name for p in rollup(province, "2026").predecessors] == ["Yên Bái"]
+    assert rollup(province, "2026-Q3").predecessors == []  # quý III/2025 has no Yên Bái: both views the same
     # A period before the reform is shown as it was unless asked: Lào Cai alone.
     assert rollup(province, "2024").bounds.boundaries is THEN
     assert rollup(province, "2024").total.classes == 2
@@ -131,7 +135,11 @@ def test_a_board_of_a_merged_province_sees_yen_bais_first_half_and_can_switch(re
     assert "data-boundaries-switch" in body and "ranh-gioi=khi-do" in body
     assert "ranh-gioi=hien-nay" in body  # the exports and the briefing link carry the view shown
     assert "Trung tâm chính trị thành phố Yên Bái" in body
+    trend = {point.period.key: point.classes for point, _before in response.context["trend"]}
+    assert (trend["2025-Q1"], trend["2025-Q2"], trend["2024-Q2"]) == (2, 1, 2)  # Lào Cai and Yên Bái, by quarter
     then = dashboard(client, "10", "2025", **{"ranh-gioi": "khi-do"})
+    trend = {point.period.key: point.classes for point, _before in then.context["trend"]}
+    assert (trend["2025-Q1"], trend["2025-Q2"], trend["2024-Q2"]) == (1, 0, 0)
     assert card(then, "classes").value == 5
     assert "Số liệu theo địa giới khi đó" in then.content.decode()
     assert "Trung tâm chính trị thành phố Yên Bái" not in then.content.decode()
