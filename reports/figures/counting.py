@@ -129,8 +129,8 @@ def cached_parts(
     A province's part in today's boundaries (its lineage's centers) is keyed on the boundaries too: a switch never
     shows the other view's numbers, even where the stamps read would be the same."""
     centers_qs = centers_of(unit, bounds)
-    if bounds is not None and unit.kind == Unit.Kind.PROVINCE:
-        params = (*params, bounds.key)
+    if unit.kind == Unit.Kind.PROVINCE:  # no bounds: the province as it was
+        params = (*params, bounds.key if bounds is not None else Boundaries.THEN.value)
     partition = Partition(centers, by_province=unit.kind == Unit.Kind.CENTRAL, only=unit.pk)
 
     def fresh(missing: list) -> dict:
