@@ -75,7 +75,9 @@ def _basis_note(rollup: Rollup, rate: completeness.ReportingRate | None) -> str:
     if unit.kind == Unit.Kind.CENTER:
         return ""
     notes = [] if basis == Basis.APPROVED else ["số liệu gồm cả báo cáo chưa được phê duyệt"]
-    if rollup.predecessors:  # today's boundaries adding merged provinces: say so, and which
+    # Today's boundaries adding merged provinces, or the boundaries of the time where today's are the default: say
+    # which (a period before the reform, shown as it was by default, says nothing).
+    if rollup.predecessors or rollup.bounds.boundaries is not default_boundaries(period.end):
         label = rollup.boundaries_label
         notes.append(label[0].lower() + label[1:])
     statuses = admitted_statuses(basis)

@@ -145,7 +145,9 @@ def test_a_board_of_a_merged_province_sees_yen_bais_first_half_and_can_switch(re
     assert "Trung tâm chính trị thành phố Yên Bái" not in then.content.decode()
     # The briefing says it too, in the view's own words.
     assert "theo địa giới hiện nay, gồm cả số liệu của Yên Bái" in response.context["briefing_text"]
-    assert "địa giới" not in then.context["briefing_text"]
+    assert "số liệu theo địa giới khi đó)." in then.context["briefing_text"]  # not the default: said
+    # A period before the reform, shown as it was by default, says nothing of boundaries.
+    assert "địa giới" not in dashboard(client, "10", "2024").context["briefing_text"]
 
 
 def test_no_switch_where_both_views_are_the_same(reform, login, other_board_user, board_user):
