@@ -409,3 +409,17 @@ def test_what_yen_bais_centers_wrote_and_who_taught_there_come_with_todays_bound
         wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
         names = [row[1] for row in wb["Giảng viên"].iter_rows(values_only=True)]
         assert names.count("Hoàng Văn Sơn") == found
+
+
+def test_closing_a_center_counts_its_provinces_plans_again(province, center, other_center):
+    """A plan written while the center worked, for the quarter after its close: the close takes it out of the
+    maintained province figures as of the raw counting (check_aggregates stays exact)."""
+    from django.core.management import call_command
+
+    report = ReportFactory(center=center, year=2025, quarter=2)
+    PlanLine.objects.create(report=report, program=program("KND"), planned_classes=5)
+    assert rollup(province, "2025-Q3", THEN).total.planned_classes == 5
+    close(center)
+    for raw in (False, True):
+        assert rollup(province, "2025-Q3", THEN, raw=raw).total.planned_classes == 0
+    call_command("check_aggregates")  # exits 1 on any difference
