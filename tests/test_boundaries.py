@@ -423,3 +423,9 @@ def test_closing_a_center_counts_its_provinces_plans_again(province, center, oth
     for raw in (False, True):
         assert rollup(province, "2025-Q3", THEN, raw=raw).total.planned_classes == 0
     call_command("check_aggregates")  # exits 1 on any difference
+
+
+def test_a_commune_centers_quarterly_report_says_there_is_no_year_earlier_quarter(reform, login, board_user):
+    body = login(board_user).get(reverse("reports:report", args=["10-03199", "2025-Q3"])).content.decode()
+    assert "quý III/2024: chưa có số liệu cùng kỳ (trung tâm chưa thành lập)." in body
+    assert "▲" not in body
