@@ -91,6 +91,14 @@ def predecessors_of(unit: Unit) -> frozenset[int]:
     return predecessor_map(unit.kind).get(unit.pk, frozenset())
 
 
+def successor_map(kind: str | None = Unit.Kind.PROVINCE) -> dict[int, int]:
+    """{unit id: the unit that carries it today} for every unit merged into another (of `kind`): `successor_today`
+    for all of them at once, from `predecessor_map` (one query)."""
+    before = predecessor_map(kind)
+    absorbed = set().union(*before.values()) if before else set()
+    return {old: new for new, olds in before.items() if new not in absorbed for old in olds}
+
+
 def lineage_ids(unit_ids: Iterable[int], kind: str | None = Unit.Kind.PROVINCE) -> dict[int, frozenset[int]]:
     """{unit id: the unit and its predecessors} for each of `unit_ids` (a unit that took over nothing maps to
     itself alone)."""

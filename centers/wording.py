@@ -118,6 +118,48 @@ def of_period(period: Period) -> Wording:
     return on(period.end)
 
 
+def day(d: datetime.date) -> str:
+    """A day as the briefings and the press write it in running text: "30/6/2025", "1/7/2025"."""
+    return f"{d.day}/{d.month}/{d.year}"
+
+
+# The fields that change how the centers are called: a rule setting one of them splits a period's wording.
+CENTERS_FIELDS = ("center_level", "centers", "centers_nationwide")
+
+
+def centers_over(start: datetime.date, end: datetime.date, area_kinds_between, *, nationwide: bool = False) -> str:
+    """How a briefing calls the centers of the days [start, end]: the phrase of those days, or, for a period
+    across a change of the centers (năm 2025), each phrase with its days, in order: "các trung tâm chính trị cấp
+    huyện, thành phố (đến 30/6/2025) và các trung tâm chính trị xã, phường (từ 1/7/2025)".
+
+    `area_kinds_between(first, last)`: the area kinds of the centers active in those days (the district centers'
+    phrase names them); `nationwide`: the country's phrase ("... trên toàn quốc")."""
+    changes = sorted(
+        {day for day, fields in rules() if start < day <= end and any(name in fields for name in CENTERS_FIELDS)}
+    )
+    spans: list[list] = []  # [first day, last day, phrase]
+    for i, first in enumerate([start, *changes]):
+        last = changes[i] - datetime.timedelta(days=1) if i < len(changes) else end
+        words = on(last)
+        phrase = words.centers_nationwide if nationwide else words.centers_of(area_kinds_between(first, last))
+        if spans and spans[-1][2] == phrase:
+            spans[-1][1] = last
+        else:
+            spans.append([first, last, phrase])
+    if len(spans) == 1:
+        return spans[0][2]
+
+    phrases = []
+    for i, (first, last, phrase) in enumerate(spans):
+        if i == 0:
+            phrases.append(f"{phrase} (đến {day(last)})")
+        elif i == len(spans) - 1:
+            phrases.append(f"{phrase} (từ {day(first)})")
+        else:
+            phrases.append(f"{phrase} (từ {day(first)} đến {day(last)})")
+    return ", ".join(phrases[:-1]) + " và " + phrases[-1]
+
+
 def issuing_body(unit, day: datetime.date) -> str:
     """A board's name without its Party committee, as it heads a report: "Ban Tuyên giáo và Dân vận" of
     "Ban Tuyên giáo và Dân vận Tỉnh ủy Lào Cai" on that day; the day's wording when the name does not say it."""

@@ -10,13 +10,14 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from centers import wording
+from centers.lineage import Boundaries, default_boundaries
 from centers.models import Unit
 from centers.periods import Period
 from courses.models import Enrolment
 
 from . import selectors
 from .figures import cache, completeness, counting
-from .figures.basis import Basis, admitted_statuses, centers_of, default_basis
+from .figures.basis import Basis, admitted_statuses, bounds_of, centers_of, default_basis
 from .figures.types import RESULTS, Change, Rollup
 from .formatting import vn_int, vn_percent
 from .models import Briefing
@@ -25,13 +26,16 @@ from .models import Briefing
 def subject(rollup: Rollup) -> str:
     """Who opened the classes: a center by its name of the period, the centers as the period calls them
     (centers/wording.py: "các trung tâm chính trị cấp huyện, thành phố" before 1/7/2025, "... xã, phường" after)."""
-    unit = rollup.unit
+    unit, period = rollup.unit, rollup.period
     if unit.kind == Unit.Kind.CENTER:
-        return unit.name_on(rollup.period.end)
-    words = wording.of_period(rollup.period)
-    if unit.kind == Unit.Kind.CENTRAL:
-        return words.centers_nationwide
-    return words.centers_of({center.area_kind for center in rollup.centers})
+        return unit.name_on(period.end)
+    # A period across the reorganisation (năm 2025) speaks of both kinds of centers, each with its days.
+    return wording.centers_over(
+        period.start,
+        period.end,
+        lambda start, end: {center.area_kind for center in rollup.centers if center.is_active_between(start, end)},
+        nationwide=unit.kind == Unit.Kind.CENTRAL,
+    )
 
 
 def _change(change: Change, unit_word: str) -> str:
@@ -45,6 +49,8 @@ def comparison(rollup: Rollup) -> str:
     """ "so với cùng kỳ năm 2022 tăng 5 lớp (+14,3%) ..." (or why there is nothing to compare)."""
     period = rollup.period
     earlier = "cùng kỳ năm" if period.kind != "Y" else "năm"
+    if rollup.no_history:  # founded since: nothing to compare with, not a rise from zero
+        return f"chưa có số liệu cùng kỳ năm {period.year - 1} để so sánh"
     classes, enrolments = rollup.change("classes"), rollup.change("enrolments")
     if classes is None:
         return ""
@@ -69,9 +75,16 @@ def _basis_note(rollup: Rollup, rate: completeness.ReportingRate | None) -> str:
     if unit.kind == Unit.Kind.CENTER:
         return ""
     notes = [] if basis == Basis.APPROVED else ["số liệu gồm cả báo cáo chưa được phê duyệt"]
+    # Today's boundaries adding merged provinces, or the boundaries of the time where today's are the default: say
+    # which (a period before the reform, shown as it was by default, says nothing).
+    if rollup.predecessors or rollup.bounds.boundaries is not default_boundaries(period.end):
+        label = rollup.boundaries_label
+        notes.append(label[0].lower() + label[1:])
     statuses = admitted_statuses(basis)
     if statuses is not None:
-        rate = rate or completeness.reporting_rate(unit=unit, period=period, centers=rollup.centers)
+        rate = rate or completeness.reporting_rate(
+            unit=unit, period=period, centers=rollup.centers, bounds=rollup.bounds
+        )
         counted = sum(status in statuses for status in rate.statuses.values())
         if counted < rate.expected:
             done = "đã được phê duyệt" if basis == Basis.APPROVED else "đã gửi"
@@ -129,7 +142,7 @@ def figures_paragraph(rollup: Rollup, rate: completeness.ReportingRate | None = 
 
 
 def written_points(
-    *, unit: Unit, period: Period, basis: str, fields: tuple[str, ...] = selectors.NOTE_FIELDS
+    *, unit: Unit, period: Period, basis: str, fields: tuple[str, ...] = selectors.NOTE_FIELDS, bounds=None
 ) -> dict[str, list[str]]:
     """What the centers wrote (selectors.NOTE_FIELDS), field → a line a point, for the briefing and
     both files: a center's own points; a province's with each center's name; nationally (thousands of points) a
@@ -145,7 +158,7 @@ def written_points(
                         f"(chi tiết trong báo cáo của {area})."
                     )
         return lines
-    narratives = selectors.narratives(unit=unit, period=period, basis=basis)
+    narratives = selectors.narratives(unit=unit, period=period, basis=basis, bounds=bounds)
     return {name: _note_lines(unit, narratives, name) for name in fields}
 
 
@@ -170,24 +183,37 @@ def _area(province: Unit) -> str:
     return f"{word} {province.area_name}"
 
 
-def generate(*, unit: Unit, period: Period, basis: str | None = None, rollup: Rollup | None = None, rate=None) -> str:
+def generate(
+    *,
+    unit: Unit,
+    period: Period,
+    basis: str | None = None,
+    rollup: Rollup | None = None,
+    rate=None,
+    boundaries: Boundaries | None = None,
+    bounds=None,
+) -> str:
     """The whole briefing: the figures paragraph, then the centers' shortcomings and proposals.
 
-    Cached like the figures it is written from (the period and a year earlier; reports' text is stamped too)."""
+    Cached like the figures it is written from (the period and a year earlier; reports' text is stamped too), and
+    keyed on the boundaries (None: the period's default), so that a switch never shows the other view's text."""
     basis = rollup.basis if rollup is not None else basis or default_basis(unit)
+    bounds = rollup.bounds if rollup is not None else bounds or bounds_of(unit, boundaries, period)
     return cache.cached(
         "briefing",
-        centers=centers_of(unit),
+        centers=centers_of(unit, bounds),
         years=[period.year - 1, period.year],
-        params=(unit.pk, period.key, basis),
-        compute=lambda: _generate(unit, period, basis, rollup, rate),
+        params=(unit.pk, period.key, basis, bounds.key),
+        compute=lambda: _generate(unit, period, basis, rollup, rate, bounds),
     )
 
 
-def _generate(unit: Unit, period: Period, basis: str, rollup: Rollup | None, rate) -> str:
-    rollup = rollup or counting.rollup(unit=unit, period=period, basis=basis)
+def _generate(unit: Unit, period: Period, basis: str, rollup: Rollup | None, rate, bounds) -> str:
+    rollup = rollup or counting.rollup(unit=unit, period=period, basis=basis, bounds=bounds)
     sections = [figures_paragraph(rollup, rate)]
-    points = written_points(unit=unit, period=period, basis=basis, fields=("shortcomings", "proposals"))
+    points = written_points(
+        unit=unit, period=period, basis=basis, fields=("shortcomings", "proposals"), bounds=rollup.bounds
+    )
     for heading, attribute in (("Tồn tại, hạn chế:", "shortcomings"), ("Đề xuất, kiến nghị:", "proposals")):
         lines = points[attribute]
         if lines:
@@ -207,17 +233,30 @@ def normalise(text: str) -> str:
 
 
 def current(
-    *, unit: Unit, period: Period, basis: str | None = None, rollup: Rollup | None = None, rate=None
+    *,
+    unit: Unit,
+    period: Period,
+    basis: str | None = None,
+    rollup: Rollup | None = None,
+    rate=None,
+    boundaries: Boundaries | None = None,
 ) -> Current:
     """The briefing in use on a data basis: board staff's edit while the generated text it started from is still
     the generated text; else (no edit, a regenerated version, or an edit the figures or the centers' points have
-    changed under since) the generated text, so that no page or file shows figures that are no longer true."""
+    changed under since) the generated text, so that no page or file shows figures that are no longer true.
+
+    The board edits the briefing of the period's default boundaries; the other view shows its generated text."""
     basis = rollup.basis if rollup is not None else basis or default_basis(unit)
+    bounds = rollup.bounds if rollup is not None else bounds_of(unit, boundaries, period)
+    if unit.kind != Unit.Kind.CENTER and bounds.boundaries is not default_boundaries(period.end):
+        return Current(
+            generate(unit=unit, period=period, basis=basis, rollup=rollup, rate=rate, bounds=bounds), None, False
+        )
     versions = Briefing.objects.filter(unit=unit, period_key=period.key, basis=basis)
     version = versions.select_related("edited_by").first()
     if version is not None and not version.is_generated and not version.based_on:
         return Current(normalise(version.text), version, False)  # saved before the edits kept what they started from
-    generated = generate(unit=unit, period=period, basis=basis, rollup=rollup, rate=rate)
+    generated = generate(unit=unit, period=period, basis=basis, rollup=rollup, rate=rate, bounds=bounds)
     if version is None or version.is_generated:
         return Current(generated, version, False)
     if normalise(version.based_on) != generated:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from centers.lineage import Boundaries
 from centers.models import Unit
 from centers.periods import Period
 from courses.models import Course
 
 from . import briefing
 from .figures import completeness, counting
-from .figures.basis import admitted_statuses, default_basis
+from .figures.basis import admitted_statuses, bounds_of, default_basis
 from .figures.types import RESULTS, Change, Figures
 
 TREND_QUARTERS = 12
@@ -24,6 +25,7 @@ class Card:
     value: float | None
     change: Change | None
     percent: bool = False
+    no_history: bool = False  # the unit did not exist a year earlier: "chưa có số liệu cùng kỳ"
 
 
 @dataclass
@@ -34,11 +36,13 @@ class Row:
     reporting: float | None
     status: str
     admitted: bool = True  # False: the basis leaves this center's quarter out (its report is not yet approved)
+    existed: bool = True  # False: the unit did not exist through the year-earlier period ("chưa có số liệu cùng kỳ")
 
     @property
     def classes_change(self) -> Change | None:
-        """None when the quarter is left out: its 0 is "not counted yet", not a fall on a year earlier."""
-        return Change(self.figures.classes, self.previous.classes) if self.admitted else None
+        """None when the quarter is left out (its 0 is "not counted yet", not a fall on a year earlier) or the unit
+        has no year-earlier period to compare with (founded since: not a rise from zero)."""
+        return Change(self.figures.classes, self.previous.classes) if self.admitted and self.existed else None
 
 
 def rate_change(now: float | None, before: float | None) -> Change | None:
@@ -46,10 +50,14 @@ def rate_change(now: float | None, before: float | None) -> Change | None:
     return Change(round(now, 3), round(before, 3)) if now is not None and before is not None else None
 
 
-def build(*, unit: Unit, period: Period, basis: str) -> dict:
-    rollup = counting.rollup(unit=unit, period=period, basis=basis)
-    rate = completeness.reporting_rate(unit=unit, period=period, centers=rollup.centers)
-    rate_before = completeness.reporting_rate(unit=unit, period=period.year_earlier(), centers=rollup.centers)
+def build(*, unit: Unit, period: Period, basis: str, boundaries: Boundaries | None = None) -> dict:
+    """`boundaries`: as they were or today's (None: the period's default, centers/lineage.py)."""
+    bounds = bounds_of(unit, boundaries, period)
+    rollup = counting.rollup(unit=unit, period=period, basis=basis, bounds=bounds)
+    rate = completeness.reporting_rate(unit=unit, period=period, centers=rollup.centers, bounds=bounds)
+    rate_before = completeness.reporting_rate(
+        unit=unit, period=period.year_earlier(), centers=rollup.centers, bounds=bounds
+    )
     last = period.quarters()[-1]
     series = counting.quarterly_series(
         unit=unit, last=last, count=TREND_QUARTERS + 4, basis=basis, centers=rollup.centers
@@ -59,6 +67,9 @@ def build(*, unit: Unit, period: Period, basis: str) -> dict:
     def count_change(attribute):  # no figures at all a year earlier: "cùng kỳ chưa có số liệu", not "▲ 709"
         return rollup.change(attribute) if rollup.previous.has_data else None
 
+    def rate_change_of(now, before):  # a unit founded since: no comparison of its rates either
+        return rate_change(now, before) if rollup.comparable else None
+
     cards = [
         Card("classes", "Số lớp đã mở", total.classes, count_change("classes")),
         Card("enrolments", "Lượt học viên", total.enrolments, count_change("enrolments")),
@@ -67,26 +78,36 @@ def build(*, unit: Unit, period: Period, basis: str) -> dict:
             "completion",
             "Tỷ lệ hoàn thành",
             total.completion_rate,
-            rate_change(total.completion_rate, previous.completion_rate),
+            rate_change_of(total.completion_rate, previous.completion_rate),
             percent=True,
         ),
         Card(
             "plan",
             "Thực hiện kế hoạch",
             total.plan_fulfilment,
-            rate_change(total.plan_fulfilment, previous.plan_fulfilment),
+            rate_change_of(total.plan_fulfilment, previous.plan_fulfilment),
             percent=True,
         ),
-        Card("reporting", "Tỷ lệ báo cáo", rate.rate, rate_change(rate.rate, rate_before.rate), percent=True),
+        Card("reporting", "Tỷ lệ báo cáo", rate.rate, rate_change_of(rate.rate, rate_before.rate), percent=True),
     ]
+    for card in cards:
+        card.no_history = rollup.no_history
 
     if unit.kind == Unit.Kind.CENTRAL:
-        province_rates = rate.province_totals(rollup.centers)
+        province_rates = rate.province_totals(rollup.centers, rollup.province_key)
         rows = []
+        earlier = period.year_earlier()
         for province, figures, before in rollup.by_province():
             reported, expected = province_rates.get(province.pk, (0, 0))
             rows.append(
-                Row(province, figures, before, reported / expected if expected else None, f"{reported}/{expected}")
+                Row(
+                    province,
+                    figures,
+                    before,
+                    reported / expected if expected else None,
+                    f"{reported}/{expected}",
+                    existed=counting.existed_throughout(province, earlier),
+                )
             )
     else:
         statuses = admitted_statuses(basis)
@@ -100,6 +121,7 @@ def build(*, unit: Unit, period: Period, basis: str) -> dict:
                 admitted=not period.is_quarter
                 or statuses is None
                 or rate.statuses.get((center.pk, period.index)) in statuses,
+                existed=counting.existed_throughout(center, period.year_earlier()),
             )
             for center in rollup.centers
             if center.is_active_on(period.end) or center.pk in rollup.by_center
@@ -150,6 +172,9 @@ def build(*, unit: Unit, period: Period, basis: str) -> dict:
     }
     return {
         "rollup": rollup,
+        "bounds": bounds,
+        "boundaries_label": rollup.boundaries_label,
+        "boundaries_differ": views_differ(unit, rollup),
         "cards": cards,
         "rows": rows,
         "rate": rate,
@@ -163,6 +188,21 @@ def build(*, unit: Unit, period: Period, basis: str) -> dict:
         "briefing_edited": edited,
         "briefing_outdated": outdated,
     }
+
+
+def views_differ(unit: Unit, rollup) -> bool:
+    """Whether the two boundaries show different figures for this unit and period (the page offers the switch):
+    a province with a predecessor active in the days read, or the nation when any merged province was."""
+    if unit.kind not in (Unit.Kind.PROVINCE, Unit.Kind.CENTRAL):
+        return False
+    if rollup.bounds.boundaries is Boundaries.TODAY:
+        return bool(rollup.predecessors)
+    start, end = rollup.span
+    if unit.kind == Unit.Kind.CENTRAL:
+        merged = {center.parent for center in rollup.centers if center.parent.merged_into_id}
+    else:
+        merged = set(unit.merged_from.all())  # one query: the provinces merged into this one
+    return any(province.is_active_between(start, end) for province in merged)
 
 
 def warm(*, today, period: Period | None = None, centers: bool = False, progress=None) -> list[tuple]:

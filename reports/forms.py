@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from centers.lineage import Boundaries
 from centers.periods import Period
 from courses.forms import DATE_WIDGET, VersionErrorsOnTop, VersionField
 from courses.models import Program
@@ -16,6 +17,15 @@ def parse_basis(value, unit) -> str:
 
     The one reading of the parameter, for the dashboard, the briefing and the exports alike."""
     return value if value in Basis.values else default_basis(unit)
+
+
+def parse_boundaries(value, period: Period) -> Boundaries:
+    """The boundaries a `?ranh-gioi=hien-nay|khi-do` value asks for; missing or unknown: the period's default
+    (centers/lineage.py). The one reading of the parameter, for the dashboard, the briefing and the exports."""
+    return Boundaries.parse(value, period.end)
+
+
+BOUNDARIES_PARAM = "ranh-gioi"
 
 
 PLAN_ERRORS = {

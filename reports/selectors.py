@@ -21,7 +21,7 @@ from centers.reorganisation.impact import OpenWork
 from courses.models import COUNTED_GROUP, COUNTED_LECTURER_KIND, CourseLecturer, Enrolment, Lecturer, counted_course_q
 from courses.text import roster_sort_key
 
-from .figures.basis import admitted_centers, admitted_statuses, basis_filter, centers_of, default_basis
+from .figures.basis import Bounds, admitted_centers, admitted_statuses, basis_filter, centers_of, default_basis
 from .models import CenterReport
 
 # What a center writes in its quarterly report, in the report's order.
@@ -39,12 +39,15 @@ class Narrative:
     next_tasks: str
 
 
-def narratives(*, unit: Unit, period: Period, basis: str | None = None) -> list[Narrative]:
-    """The centers' written parts of their reports for the quarters of a period (two queries)."""
+def narratives(
+    *, unit: Unit, period: Period, basis: str | None = None, bounds: Bounds | None = None
+) -> list[Narrative]:
+    """The centers' written parts of their reports for the quarters of a period (two queries); `bounds`: a
+    province's in today's boundaries reads its lineage's centers (reports/figures/basis.py)."""
     basis = basis or default_basis(unit)
     reports = (
         CenterReport.objects.filter(
-            center__in=centers_of(unit), year=period.year, quarter__in=[q.index for q in period.quarters()]
+            center__in=centers_of(unit, bounds), year=period.year, quarter__in=[q.index for q in period.quarters()]
         )
         .select_related("center")
         .prefetch_related("center__former_names")
@@ -95,12 +98,14 @@ def points_by_province(
 
 
 # -- rows for exports ---------------------------------------------------------------------------------------
-def lecturers_in_period(*, unit: Unit, period: Period, basis: str | None = None) -> list[Lecturer]:
+def lecturers_in_period(
+    *, unit: Unit, period: Period, basis: str | None = None, bounds: Bounds | None = None
+) -> list[Lecturer]:
     """Lecturers who taught at least one counted class of the period, each with `n_classes` and with `kind` as the
     period counts it: as approved in an approved quarter, else their current kind; of their latest class when the
     period holds several (two queries)."""
     basis = basis or default_basis(unit)
-    centers_qs = centers_of(unit)
+    centers_qs = centers_of(unit, bounds)
     admitted = admitted_centers(centers=centers_qs, period=period, basis=basis)
     taught = CourseLecturer.objects.filter(
         basis_filter(centers=centers_qs, period=period, admitted=admitted, path="course"), counted_course_q("course__")
@@ -133,11 +138,11 @@ ROSTER_FIELDS = (
 )
 
 
-def roster(*, unit: Unit, period: Period, basis: str | None = None):
+def roster(*, unit: Unit, period: Period, basis: str | None = None, bounds: Bounds | None = None):
     """Every counted enrolment of the period as tuples (ROSTER_FIELDS), streamed from the database: class by
     class, and in each class the learners in the order of the class page (given name, then whole name)."""
     basis = basis or default_basis(unit)
-    centers_qs = centers_of(unit)
+    centers_qs = centers_of(unit, bounds)
     admitted = admitted_centers(centers=centers_qs, period=period, basis=basis)
     enrolments = Enrolment.objects.filter(
         basis_filter(centers=centers_qs, period=period, admitted=admitted, path="course")

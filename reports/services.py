@@ -420,7 +420,15 @@ class ExportFile(NamedTuple):
 
 
 def report_export(
-    *, scope: Scope, unit: Unit, period: Period, fmt: str, basis: str | None = None, roster: bool = False, user=None
+    *,
+    scope: Scope,
+    unit: Unit,
+    period: Period,
+    fmt: str,
+    basis: str | None = None,
+    roster: bool = False,
+    user=None,
+    boundaries=None,
 ) -> ExportFile:
     """A unit's report for a period as an xlsx or docx file, recorded in the export log (who took which unit's
     figures, and whether with the learners' personal data). `roster` (the learners' list) only goes with xlsx."""
@@ -428,7 +436,7 @@ def report_export(
         raise ValueError(f"unknown export format {fmt!r}")
     scope.require(Action.VIEW, unit)
     roster = roster and fmt == "xlsx"
-    ctx = build_context(unit=unit, period=period, basis=basis)
+    ctx = build_context(unit=unit, period=period, basis=basis, boundaries=boundaries)
     ExportLog.objects.create(user=user, unit=unit, period_key=period.key, format=fmt, roster=roster)
     content = export_content(ctx, fmt=fmt, roster=roster)
     return ExportFile(export_filename(ctx, fmt=fmt, roster=roster), CONTENT_TYPES[fmt], content)

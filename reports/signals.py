@@ -205,15 +205,21 @@ def _course_lecturers_changed(sender, instance, action, reverse, pk_set, **kwarg
 
 @receiver(pre_save, sender=Unit)
 def _remember_parent(sender, instance, raw=False, **kwargs):
-    before = _stored(instance, raw, "parent_id")
-    instance._parent_before = before[0] if before else None
+    before = _stored(instance, raw, "parent_id", "active_to")
+    instance._parent_before, instance._active_to_before = before if before else (None, None)
 
 
 @receiver(post_save, sender=Unit)
 def _unit_saved(sender, instance, raw=False, created=False, **kwargs):
-    """A center moved to another province: both provinces' maintained figures are counted again."""
-    if not raw and not created and instance._parent_before != instance.parent_id:
+    """A center moved to another province: both provinces' maintained figures are counted again. A center closed
+    (or its close moved): its province's too, since a plan it wrote for a quarter after its close no longer counts
+    (reports/figures/basis.plan_center_active)."""
+    if raw or created:
+        return
+    if instance._parent_before != instance.parent_id:
         maintained.recount_provinces({instance._parent_before, instance.parent_id})
+    elif instance.kind == Unit.Kind.CENTER and instance._active_to_before != instance.active_to:
+        maintained.recount_provinces({instance.parent_id})
 
 
 @receiver(post_save, sender=Unit)

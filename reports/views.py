@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from centers.accounts import activity_rows as account_activity
+from centers.lineage import Boundaries, default_boundaries
 from centers.models import Unit
 from centers.people import person_name
 from centers.periods import Period, PeriodError, period_choices
@@ -26,7 +29,16 @@ from . import briefing, services
 from .figures import completeness, counting
 from .figures.basis import Basis
 from .figures.types import Figures
-from .forms import BriefingForm, CommentForm, DeadlineForm, NarrativeForm, UnlockForm, parse_basis
+from .forms import (
+    BOUNDARIES_PARAM,
+    BriefingForm,
+    CommentForm,
+    DeadlineForm,
+    NarrativeForm,
+    UnlockForm,
+    parse_basis,
+    parse_boundaries,
+)
 from .models import CenterReport, ExportLog
 
 
@@ -324,7 +336,10 @@ def briefing_page(request, unit, period):
     scope = request.scope
     can_edit = unit.kind == Unit.Kind.PROVINCE and scope.can(Action.REVIEW, unit)
     basis = parse_basis(request.GET.get("so_lieu"), unit)
-    text, edited, outdated = briefing.current(unit=unit, period=period, basis=basis)
+    boundaries = parse_boundaries(request.GET.get(BOUNDARIES_PARAM), period)
+    # The board edits the briefing of the period's default boundaries; the other view is read only.
+    can_edit = can_edit and boundaries is default_boundaries(period.end)
+    text, edited, outdated = briefing.current(unit=unit, period=period, basis=basis, boundaries=boundaries)
     form = BriefingForm(initial={"text": text})
     if request.method == "POST":
         if not can_edit:
@@ -368,6 +383,11 @@ def briefing_page(request, unit, period):
             "form": form,
             "can_edit": can_edit,
             "basis_label": Basis(basis).label,
+            "boundaries_label": (
+                counting.rollup(unit=unit, period=period, basis=basis, boundaries=boundaries).boundaries_label
+                if unit.kind != Unit.Kind.CENTER
+                else ""
+            ),
         },
     )
 
@@ -395,10 +415,11 @@ def dashboard(request, unit, period):
             messages.error(request, _("Kỳ báo cáo không hợp lệ."))
         else:
             url = reverse("reports:dashboard", args=[unit_key(unit), chosen.key])
-            return redirect(f"{url}?so_lieu={basis}")
+            return redirect(f"{url}?so_lieu={basis}")  # the new period opens in its own default boundaries
     from .dashboard import build
 
-    context = build(unit=unit, period=period, basis=basis)
+    boundaries = parse_boundaries(request.GET.get(BOUNDARIES_PARAM), period)
+    context = build(unit=unit, period=period, basis=basis, boundaries=boundaries)
     _names_of_the_time([unit, *(row.unit for row in context["rows"])])
     today = timezone.localdate()
     context.update(
@@ -407,6 +428,10 @@ def dashboard(request, unit, period):
             "period": period,
             "basis": basis,
             "basis_choices": Basis.choices,
+            "boundaries": boundaries,
+            "boundaries_choices": [(member.value, member.label) for member in Boundaries],
+            # Carried by every link of the page that shows figures (exports, briefing, breadcrumb).
+            "query": urlencode({"so_lieu": basis, BOUNDARIES_PARAM: boundaries.value}),
             "period_choices": period_choices(range(2020, today.year + 1)),
             "can_edit_briefing": unit.kind == Unit.Kind.PROVINCE and request.scope.can(Action.REVIEW, unit),
             "parent": unit.parent if unit.parent and request.scope.can_see(unit.parent) else None,
@@ -430,6 +455,7 @@ def _export(request, unit, period, fmt):
         period=period,
         fmt=fmt,
         basis=parse_basis(request.GET.get("so_lieu"), unit),
+        boundaries=parse_boundaries(request.GET.get(BOUNDARIES_PARAM), period),
         roster=request.GET.get("danh_sach") == "1",
         user=request.user,
     )

@@ -5,7 +5,14 @@ import datetime
 
 import pytest
 
-from centers.lineage import Boundaries, default_boundaries, lineage_ids, predecessor_map, successor_today
+from centers.lineage import (
+    Boundaries,
+    default_boundaries,
+    lineage_ids,
+    predecessor_map,
+    successor_map,
+    successor_today,
+)
 from centers.models import Unit
 
 from .factories import ProvinceFactory
@@ -28,6 +35,7 @@ def test_a_province_carries_every_province_merged_into_it_however_deep():
     }
     older.refresh_from_db()
     assert successor_today(older) == lao_cai
+    assert successor_map() == {yen_bai.pk: lao_cai.pk, older.pk: lao_cai.pk}
 
 
 def test_a_period_reaching_past_the_reorganisation_is_shown_in_todays_boundaries(settings):

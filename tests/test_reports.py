@@ -276,8 +276,9 @@ def test_a_center_that_did_not_exist_a_year_earlier_has_no_ratio(scene, province
     new = CenterFactory(parent=province, code="089", active_from=datetime.date(2023, 1, 1))
     klass(new, "06/02/2023", "gioi")
     rollup = counting.rollup(unit=new, period=Q1_2023)
-    change = rollup.change("classes")
-    assert (change.current, change.previous, change.diff, change.ratio, change.word) == (1, 0, 1, None, "tăng")
+    # Founded after quý I/2022 began: no comparison at all ("chưa có số liệu cùng kỳ", #22), not a rise from zero.
+    assert rollup.change("classes") is None and rollup.no_history
+    assert (rollup.total.classes, rollup.previous.total.classes) == (1, 0)
     whole = counting.rollup(unit=province, period=Q1_2023, basis=Basis.ALL)
     assert whole.center_change(new.pk, "classes").ratio is None
 

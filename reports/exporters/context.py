@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
+from centers.lineage import Boundaries
 from centers.models import Unit
 from centers.periods import Period
 from courses.models import Program
 
 from .. import briefing
 from ..figures import cache, completeness, counting
-from ..figures.basis import Basis, centers_of, default_basis
+from ..figures.basis import Basis, Bounds, bounds_of, centers_of, default_basis
 from ..figures.types import ProgramFigures, Rollup
 
 
@@ -73,19 +74,38 @@ class ExportContext:
         return str(Basis(self.basis).label)
 
     @property
+    def bounds(self) -> Bounds:
+        return self.rollup.bounds
+
+    @property
+    def boundaries_label(self) -> str:
+        """Which view the file shows ("Số liệu theo địa giới hiện nay, gồm cả số liệu của Yên Bái ..."); empty
+        for a center."""
+        return self.rollup.boundaries_label
+
+    @property
+    def no_history(self) -> bool:
+        """The unit did not exist a year earlier: the change columns say "chưa có số liệu cùng kỳ"."""
+        return self.rollup.no_history
+
+    @property
     def figures_paragraph(self) -> str:
         return self.briefing_text.split("\n\n", 1)[0]
 
 
-def build_context(*, unit: Unit, period: Period, basis: str | None = None) -> ExportContext:
+def build_context(
+    *, unit: Unit, period: Period, basis: str | None = None, boundaries: Boundaries | None = None
+) -> ExportContext:
+    """`boundaries`: as they were or today's (None: the period's default, centers/lineage.py)."""
     basis = basis or default_basis(unit)
-    rollup = counting.rollup(unit=unit, period=period, basis=basis)
+    bounds = bounds_of(unit, boundaries, period)
+    rollup = counting.rollup(unit=unit, period=period, basis=basis, bounds=bounds)
     # The names of the time, in one query each: the centers', their provinces' (the national sheet), the unit's.
     prefetch_related_objects(rollup.centers, "former_names")
     prefetch_related_objects(
         [unit, *{center.parent_id: center.parent for center in rollup.centers}.values()], "former_names"
     )
-    rate = completeness.reporting_rate(unit=unit, period=period, centers=rollup.centers)
+    rate = completeness.reporting_rate(unit=unit, period=period, centers=rollup.centers, bounds=bounds)
     text = briefing.current(unit=unit, period=period, basis=basis, rollup=rollup, rate=rate).text
     return ExportContext(
         unit=unit,
@@ -96,7 +116,7 @@ def build_context(*, unit: Unit, period: Period, basis: str | None = None) -> Ex
         briefing_text=text,
         # The shortcomings and proposals come with the briefing's text (the board may have edited them).
         points=briefing.written_points(
-            unit=unit, period=period, basis=basis, fields=("achievements", "causes", "next_tasks")
+            unit=unit, period=period, basis=basis, fields=("achievements", "causes", "next_tasks"), bounds=bounds
         ),
         made_on=timezone.localdate(),
         programs=program_lines(rollup),
@@ -113,6 +133,7 @@ def cached_file(ctx: ExportContext, fmt: str, render: Callable[[ExportContext, i
         ctx.unit.pk,
         ctx.period.key,
         ctx.basis,
+        ctx.bounds.key,
         fmt,
         ctx.made_on.isoformat(),
         hashlib.sha1(ctx.briefing_text.encode()).hexdigest(),
@@ -125,7 +146,7 @@ def cached_file(ctx: ExportContext, fmt: str, render: Callable[[ExportContext, i
 
     return cache.cached(
         "export",
-        centers=centers_of(ctx.unit),
+        centers=centers_of(ctx.unit, ctx.bounds),
         years=[ctx.period.year - 1, ctx.period.year],
         params=params,
         compute=compute,

@@ -148,7 +148,10 @@ def render_docx(ctx: ExportContext, target) -> None:
         space_after=0,
     )
     _paragraph(doc, "-----", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
-    _paragraph(doc, f"Đơn vị: {ctx.unit_title}. Số liệu: {ctx.basis_label.lower()}.", italic=True, size=12)
+    about = f"Đơn vị: {ctx.unit_title}. Số liệu: {ctx.basis_label.lower()}."
+    if ctx.boundaries_label:
+        about += f" {ctx.boundaries_label}."
+    _paragraph(doc, about, italic=True, size=12)
 
     doc.add_heading("I. KẾT QUẢ ĐẠT ĐƯỢC", level=2)
     _paragraph(doc, ctx.figures_paragraph)
@@ -220,8 +223,8 @@ def _figure_table(doc, ctx: ExportContext) -> None:
             vn_int(change.current),
             vn_int(line.now.co_organised_classes),
             vn_int(line.now.enrolments),
-            vn_int(change.previous),
-            _change_text(change),
+            "" if ctx.no_history else vn_int(change.previous),
+            _change_text(change, ctx.no_history),
         ]
         cells = table.add_row().cells
         for i, text in enumerate(values):
@@ -236,8 +239,8 @@ def _figure_table(doc, ctx: ExportContext) -> None:
             vn_int(total.classes),
             vn_int(total.co_organised_classes),
             vn_int(total.enrolments),
-            vn_int(before_total.classes),
-            _change_text(change),
+            "" if ctx.no_history else vn_int(before_total.classes),
+            _change_text(change, ctx.no_history),
         ]
     ):
         _cell_text(
@@ -253,7 +256,9 @@ def _figure_table(doc, ctx: ExportContext) -> None:
     doc.add_paragraph()
 
 
-def _change_text(change: Change) -> str:
+def _change_text(change: Change, no_history: bool = False) -> str:
+    if no_history:  # the unit did not exist a year earlier: not a rise from zero
+        return "chưa có số liệu cùng kỳ"
     if change.diff == 0:
         return "bằng"
     sign = "+" if change.diff > 0 else "-"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import tempfile
 
+from centers.lineage import default_boundaries
 from centers.scoping import unit_key
 
 from ..figures.basis import Basis, default_basis
@@ -25,6 +26,8 @@ def export_filename(ctx: ExportContext, *, fmt: str, roster: bool) -> str:
     parts = ["bao-cao", unit_key(ctx.unit), ctx.period.key]
     if ctx.basis != default_basis(ctx.unit):
         parts.append(BASIS_SLUGS[ctx.basis])
+    if ctx.unit.kind != "center" and ctx.bounds.boundaries is not default_boundaries(ctx.period.end):
+        parts.append(ctx.bounds.key)  # the other view, named apart: "khi-do", "hien-nay"
     if roster:
         parts.append("danh-sach")
     return "-".join(parts) + f".{fmt}"

@@ -10,6 +10,8 @@ from ..formatting import vn_percent
 from .base import DATE, INTEGER, PERCENT, Column, Renderer, Sheet
 from .context import ExportContext
 
+NO_HISTORY = "chưa có số liệu cùng kỳ"
+
 
 class SummarySheet(Sheet):
     title = "Tổng hợp"
@@ -31,36 +33,36 @@ class SummarySheet(Sheet):
             Column("Kế hoạch (lớp)", 11, INTEGER),
         ]
 
+    def _earlier(self, now, before) -> list:
+        """The year-earlier columns and the change: blank and "chưa có số liệu cùng kỳ" for a unit founded since
+        (never a rise from zero)."""
+        if self.ctx.no_history:
+            return [None, None, NO_HISTORY, None]
+        change = Change(now.classes, before.classes)
+        return [before.classes, before.enrolments, change.diff, change.ratio]
+
     def rows(self):
         for number, line in enumerate(self.ctx.programs, start=1):
             now, before = line.now, line.before
-            change = Change(now.classes, before.classes)
             yield [
                 number,
                 line.name,
                 now.classes,
                 now.co_organised_classes,
                 now.enrolments,
-                before.classes,
-                before.enrolments,
-                change.diff,
-                change.ratio,
+                *self._earlier(now, before),
                 now.planned_classes,
             ]
 
     def totals(self):
         total, previous = self.ctx.rollup.total, self.ctx.rollup.previous.total
-        change = Change(total.classes, previous.classes)
         return [
             None,
             "Tổng cộng",
             total.classes,
             total.co_organised_classes,
             total.enrolments,
-            previous.classes,
-            previous.enrolments,
-            change.diff,
-            change.ratio,
+            *self._earlier(total, previous),
             total.planned_classes,
         ]
 
@@ -85,7 +87,7 @@ class UnitsSheet(Sheet):
     def rows(self):
         ctx, rollup = self.ctx, self.ctx.rollup
         if ctx.unit.kind == "central":
-            rates = ctx.rate.province_totals(rollup.centers)
+            rates = ctx.rate.province_totals(rollup.centers, rollup.province_key)
             for number, (province, figures, _before) in enumerate(rollup.by_province(), start=1):
                 reported, expected = rates.get(province.pk, (0, 0))
                 yield self._row(number, province.name_on(ctx.period.end), figures, f"{reported}/{expected} lượt đã gửi")
@@ -168,7 +170,9 @@ class LecturersSheet(Sheet):
 
     def __init__(self, ctx: ExportContext):
         self.ctx = ctx
-        self.lecturers = list(selectors.lecturers_in_period(unit=ctx.unit, period=ctx.period, basis=ctx.basis))
+        self.lecturers = list(
+            selectors.lecturers_in_period(unit=ctx.unit, period=ctx.period, basis=ctx.basis, bounds=ctx.bounds)
+        )
 
     def rows(self):
         for number, lecturer in enumerate(self.lecturers, start=1):
@@ -247,7 +251,7 @@ class RosterSheet(Sheet):
         genders, groups = _translated(GENDER_LABELS), _translated(GROUP_LABELS)
         results = {**_translated(RESULT_LABELS), "": ""}
         for center, code, title, start, name, born, gender, ethnicity, group, result in selectors.roster(
-            unit=self.ctx.unit, period=self.ctx.period, basis=self.ctx.basis
+            unit=self.ctx.unit, period=self.ctx.period, basis=self.ctx.basis, bounds=self.ctx.bounds
         ):
             yield [
                 center,
@@ -272,7 +276,8 @@ def render_workbook(ctx: ExportContext, target, *, roster: bool = False) -> None
     title_lines = [
         f"Đơn vị: {ctx.unit_title}",
         f"Kỳ báo cáo: {ctx.period.label}",
-        f"Ngày lập: {ctx.made_on:%d/%m/%Y} · Số liệu: {ctx.basis_label.lower()}",
+        f"Ngày lập: {ctx.made_on:%d/%m/%Y} · Số liệu: {ctx.basis_label.lower()}"
+        + (f" · {ctx.boundaries_label}" if ctx.boundaries_label else ""),
     ]
     renderer = Renderer(title_lines=title_lines)
     sheets = [SummarySheet(ctx), UnitsSheet(ctx), ResultsSheet(ctx), LecturersSheet(ctx), NotesSheet(ctx)]

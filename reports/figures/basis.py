@@ -6,15 +6,22 @@ counting: as report statuses (`admitted_statuses`, read against the maintained t
 rows (`basis_filter`, `plan_filter`: the reference counting, the roster and the lecturers list). Figures are
 computed for a set of centers (`centers_of`: one center, a province's centers, every center), so a unit's past
 figures follow the centers it had then.
+
+A province's or the nation's figures are also shown in boundaries (`Bounds`, centers/lineage.py): as the provinces
+were in the period, or in today's, where a province carries the provinces merged into it (its lineage) and the
+nation lists today's provinces. The lineage is read once per page (`bounds_of`) and travels with the rollup.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractQuarter
 from django.utils.translation import gettext_lazy as _
 
+from centers.lineage import Boundaries, default_boundaries, lineage_ids, successor_map
 from centers.models import Unit
 from centers.periods import Period
 
@@ -41,11 +48,53 @@ def default_basis(unit: Unit) -> str:
     return Basis.ALL if unit.kind == Unit.Kind.CENTER else Basis.APPROVED
 
 
-def centers_of(unit: Unit) -> QuerySet[Unit]:
-    """The centers whose classes make up a unit's figures (retired and merged ones included: past periods)."""
+@dataclass(frozen=True)
+class Bounds:
+    """The boundaries a unit's figures are shown in, with what they take from the lineage (centers/lineage.py).
+
+    `provinces`: a province's own id, or in today's boundaries its lineage (itself and every province merged into
+    it); `successors`: for the nation in today's boundaries, each merged province → the province that carries it
+    today. A center has no lineage: its figures are its own in either view."""
+
+    boundaries: Boundaries = Boundaries.THEN
+    provinces: frozenset[int] = frozenset()
+    successors: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """What a cached figure is keyed on, so that a switch never shows the other view's numbers."""
+        return self.boundaries.value
+
+    @property
+    def label(self) -> str:
+        return self.boundaries.label
+
+    def province_of(self, province_id: int | None) -> int | None:
+        """The province a province's figures are listed under: itself, or today the one that carries it."""
+        return self.successors.get(province_id, province_id)
+
+
+def bounds_of(unit: Unit, boundaries: Boundaries | None, period: Period) -> Bounds:
+    """The unit's bounds (one query for a province or the nation in today's boundaries, none otherwise); None:
+    the period's default (`centers.lineage.default_boundaries`)."""
+    boundaries = boundaries or default_boundaries(period.end)
+    if unit.kind == Unit.Kind.CENTER:
+        return Bounds(Boundaries.THEN, frozenset({unit.pk}))
+    if boundaries is Boundaries.THEN or unit.kind not in (Unit.Kind.PROVINCE, Unit.Kind.CENTRAL):
+        return Bounds(boundaries, frozenset({unit.pk}) if unit.kind == Unit.Kind.PROVINCE else frozenset())
+    if unit.kind == Unit.Kind.PROVINCE:
+        return Bounds(boundaries, lineage_ids([unit.pk])[unit.pk])
+    return Bounds(boundaries, frozenset(), successor_map())
+
+
+def centers_of(unit: Unit, bounds: Bounds | None = None) -> QuerySet[Unit]:
+    """The centers whose classes make up a unit's figures (retired and merged ones included: past periods); a
+    province's in today's boundaries are those of its lineage."""
     if unit.kind == Unit.Kind.CENTER:
         return Unit.objects.filter(pk=unit.pk)
     if unit.kind == Unit.Kind.PROVINCE:
+        if bounds is not None and len(bounds.provinces) > 1:
+            return Unit.objects.centers().filter(parent_id__in=sorted(bounds.provinces))
         return Unit.objects.centers().filter(parent=unit)
     if unit.kind == Unit.Kind.CENTRAL:
         return Unit.objects.centers()
@@ -100,9 +149,15 @@ def plan_filter(*, centers: QuerySet[Unit], period: Period, admitted: dict | Non
     condition = Q(pk__in=[])
     for q in period.quarters():
         before = q.previous_quarter()
-        same_quarter = Q(report__year=before.year, report__quarter=before.index)
+        same_quarter = Q(report__year=before.year, report__quarter=before.index) & plan_center_active(q)
         if admitted is None:
             condition |= same_quarter & Q(report__center__in=centers)
         else:
             condition |= same_quarter & Q(report__center_id__in=admitted[q.index])
     return Q(report__center__in=centers) & condition
+
+
+def plan_center_active(target: Period, path: str = "report__center") -> Q:
+    """A plan line counts for the quarter it is for only while its center is active in it: the plan a district
+    center wrote in June 2025 for a quarter after its close does not exist; the unit that took over sets its own."""
+    return Q(**{f"{path}__active_to__isnull": True}) | Q(**{f"{path}__active_to__gte": target.start})

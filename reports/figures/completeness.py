@@ -18,6 +18,7 @@ from centers.models import Unit
 from centers.periods import Period
 
 from ..models import REPORTED_STATUSES, CenterReport, deadlines
+from .basis import Bounds
 from .counting import cached_parts, unit_centers
 from .types import Partition
 
@@ -120,7 +121,8 @@ class ProvinceCompleteness:
 
 
 def national_completeness(*, period: Period) -> list[ProvinceCompleteness]:
-    """Reporting rate per province for one quarter (two grouped queries)."""
+    """Reporting rate per province for one quarter (two grouped queries): the provinces of the quarter (Yên Bái
+    until quý II/2025, not after its merger)."""
     active = (
         Unit.objects.centers()
         .active_between(period.start, period.end)
@@ -144,7 +146,7 @@ def national_completeness(*, period: Period) -> list[ProvinceCompleteness]:
             approved[row["center__parent_id"]] += row["n"]
     return [
         ProvinceCompleteness(p, expected.get(p.pk, 0), reported[p.pk], approved[p.pk])
-        for p in Unit.objects.provinces().order_by("code")
+        for p in Unit.objects.provinces().active_between(period.start, period.end).order_by("code")
     ]
 
 
@@ -171,24 +173,30 @@ class ReportingRate:
         reported, expected = self.by_center.get(center_id, (0, 0))
         return f"{reported}/{expected} quý đã gửi"
 
-    def province_totals(self, centers: list[Unit]) -> dict[int, tuple[int, int]]:
+    def province_totals(self, centers: list[Unit], province_of=None) -> dict[int, tuple[int, int]]:
+        """(reported, expected) per province; `province_of(center)`: the province a center is listed under (today's
+        boundaries: the one carrying its own, `Rollup.province_key`)."""
         totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
         for center in centers:
             reported, expected = self.by_center.get(center.pk, (0, 0))
-            totals[center.parent_id][0] += reported
-            totals[center.parent_id][1] += expected
+            key = province_of(center) if province_of else center.parent_id
+            totals[key][0] += reported
+            totals[key][1] += expected
         return {k: (v[0], v[1]) for k, v in totals.items()}
 
 
-def reporting_rate(*, unit: Unit, period: Period, centers: list[Unit] | None = None) -> ReportingRate:
+def reporting_rate(
+    *, unit: Unit, period: Period, centers: list[Unit] | None = None, bounds: Bounds | None = None
+) -> ReportingRate:
     """Submitted and approved center-quarters over the center-quarters expected (centers active then).
 
-    `centers`: the unit's centers (`unit_centers`) when the caller has them already. Cached in parts: report
-    statuses are stamped."""
-    centers = centers if centers is not None else unit_centers(unit)
+    `centers`: the unit's centers (`unit_centers`) when the caller has them already; `bounds`: the boundaries
+    they were read in (a rollup's), a province's lineage today. Cached in parts: report statuses are stamped."""
+    centers = centers if centers is not None else unit_centers(unit, bounds)
     return cached_parts(
         "reporting_rate",
         unit=unit,
+        bounds=bounds,
         centers=centers,
         years=[period.year],
         params=(period.key,),

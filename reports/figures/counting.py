@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.db import DatabaseError, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
 
+from centers.lineage import Boundaries
 from centers.models import Unit
 from centers.periods import Period
 from courses.models import Course, Learner, Lecturer, Program
@@ -35,22 +36,36 @@ from ..models import (
     QuarterAggregate,
 )
 from . import cache
-from .basis import Basis, admitted_statuses, centers_of, default_basis
+from .basis import Basis, Bounds, admitted_statuses, bounds_of, centers_of, default_basis, plan_center_active
 from .reference import raw_parts
 from .types import Figures, Part, Partition, ProgramFigures, Rollup, finish_parts
 
 logger = logging.getLogger(__name__)
 
 
-def rollup(*, unit: Unit, period: Period, basis: str | None = None, compare: bool = True, raw: bool = False) -> Rollup:
+def rollup(
+    *,
+    unit: Unit,
+    period: Period,
+    basis: str | None = None,
+    compare: bool = True,
+    raw: bool = False,
+    boundaries: Boundaries | None = None,
+    bounds: Bounds | None = None,
+) -> Rollup:
     """Every figure of a unit for a period (and the same period a year earlier), in a fixed number of queries.
 
     A province's and the nation's figures add up the maintained province figures (one row per province); a
     center's come from its maintained aggregates, cached on its stamps; `raw=True` counts the classes and
-    enrolments themselves (the reference implementation the aggregates are checked against)."""
+    enrolments themselves (the reference implementation the aggregates are checked against).
+
+    `boundaries` (None: the period's default, centers/lineage.py): in today's, a province adds up its lineage's
+    figures (the province figures of each, so a sum of parts) and the nation lists today's provinces; the same
+    boundaries are used a year earlier, so new Lào Cai's năm 2025 compares with năm 2024 of Lào Cai and Yên Bái."""
     basis = basis or default_basis(unit)
-    centers_qs = centers_of(unit)
-    centers = unit_centers(unit)
+    bounds = bounds or bounds_of(unit, boundaries, period)
+    centers_qs = centers_of(unit, bounds)
+    centers = unit_centers(unit, bounds)
     programs = {p.pk: p for p in Program.objects.all()}
 
     def compute(at: Period) -> Rollup:
@@ -59,8 +74,8 @@ def rollup(*, unit: Unit, period: Period, basis: str | None = None, compare: boo
             figures = _merge(at, basis, programs, parts)
         elif unit.kind in (Unit.Kind.CENTRAL, Unit.Kind.PROVINCE):
             parts = province_parts(centers, at, basis)
-            if unit.kind == Unit.Kind.PROVINCE:  # its own centers' part, under its own id
-                parts = {unit.pk: parts.get(unit.pk, Part())}
+            if unit.kind == Unit.Kind.PROVINCE:  # its own centers' part (its lineage's, today), under their ids
+                parts = {pk: parts.get(pk, Part()) for pk in sorted(bounds.provinces or {unit.pk})}
             figures = _merge(at, basis, programs, parts)
         else:
             # Everything a period's figures read is stamped with the period's year (a first quarter's plan too).
@@ -73,33 +88,49 @@ def rollup(*, unit: Unit, period: Period, basis: str | None = None, compare: boo
                 count=lambda subset, partition: _aggregate_parts(subset, at, basis, partition),
                 merge=lambda parts: _merge(at, basis, programs, parts),
             )
-        figures.unit, figures.centers = unit, centers  # attached, not cached: names may change, figures may not
+        # Attached, not cached: names may change, figures may not.
+        figures.unit, figures.centers, figures.bounds = unit, centers, bounds
         return figures
 
     current = compute(period)
     if compare:
         current.previous = compute(period.year_earlier())
+        # A unit founded after the year-earlier period began (a commune-level center founded on 1/7/2025) has no
+        # figures to compare with: "chưa có số liệu cùng kỳ", never a rise from zero.
+        current.comparable = existed_throughout(unit, period.year_earlier())
     return current
 
 
-def unit_centers(unit: Unit) -> list[Unit]:
+def existed_throughout(unit: Unit, period: Period) -> bool:
+    """The unit existed from the first day of `period` on: a comparison with that period means something."""
+    return unit.active_from <= period.start
+
+
+def unit_centers(unit: Unit, bounds: Bounds | None = None) -> list[Unit]:
     """The centers of a unit with their provinces, in order; cached until a unit changes (the country's 693 centers
     cost 13 ms to load, 6 ms to unpickle; with their former names prefetched, 27 ms: callers that show names of
-    the time prefetch them on the copy they got)."""
+    the time prefetch them on the copy they got). A province's in today's boundaries: its lineage's."""
+    provinces = tuple(sorted(bounds.provinces)) if bounds is not None and len(bounds.provinces) > 1 else ()
     return cache.per_epoch(
         "centers",
-        params=(unit.pk,),
-        compute=lambda: list(centers_of(unit).prefetch_related("parent").order_by("parent__code", "code")),
+        params=(unit.pk, *provinces),
+        compute=lambda: list(centers_of(unit, bounds).prefetch_related("parent").order_by("parent__code", "code")),
     )
 
 
-def cached_parts(name: str, *, unit: Unit, centers: list[Unit], years, params: tuple, count, merge):
+def cached_parts(
+    name: str, *, unit: Unit, centers: list[Unit], years, params: tuple, count, merge, bounds: Bounds | None = None
+):
     """merge({part key: value}) of a figure computed in parts, each from the cache unless a write since raised one
     of its centers' stamps; `count(centers queryset, partition)` counts the parts that are not.
 
     A national figure is cut by province, and a province's own figure is the same part (one cache entry): after
-    a write in one center, the next look at the country counts that center's province again, nothing else."""
-    centers_qs = centers_of(unit)
+    a write in one center, the next look at the country counts that center's province again, nothing else.
+    A province's part in today's boundaries (its lineage's centers) is keyed on the boundaries too: a switch never
+    shows the other view's numbers, even where the stamps read would be the same."""
+    centers_qs = centers_of(unit, bounds)
+    if unit.kind == Unit.Kind.PROVINCE:  # no bounds: the province as it was
+        params = (*params, bounds.key if bounds is not None else Boundaries.THEN.value)
     partition = Partition(centers, by_province=unit.kind == Unit.Kind.CENTRAL, only=unit.pk)
 
     def fresh(missing: list) -> dict:
@@ -166,10 +197,11 @@ def aggregate_rows(centers_qs, year: int, *, admitting: bool = True) -> Aggregat
 
 def read_admitting(rows: AggregateRows, centers_qs, year: int) -> None:
     """The reports (their statuses decide which quarters a basis admits) and the plans of the rows (2 queries)."""
-    plans = PlanLine.objects.filter(
-        Q(report__year=year - 1, report__quarter=4) | Q(report__year=year, report__quarter__lt=4),
-        report__center__in=centers_qs,
-    ).annotate(target=PLANNED_QUARTER)
+    written_for = Q(pk__in=[])  # the report each quarter's plan is written in, its center still active then
+    for target in Period(year, "Y").quarters():
+        before = target.previous_quarter()
+        written_for |= Q(report__year=before.year, report__quarter=before.index) & plan_center_active(target)
+    plans = PlanLine.objects.filter(written_for, report__center__in=centers_qs).annotate(target=PLANNED_QUARTER)
     rows.reports = list(
         CenterReport.objects.filter(center__in=centers_qs, year=year).values_list("center_id", "quarter", "status")
     )

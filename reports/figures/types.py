@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from centers import wording
+from centers.lineage import Boundaries
 from centers.models import Unit
 from centers.periods import Period
 from courses.models import Course, Enrolment, Learner, Lecturer, Program
 
-from .basis import Basis
+from .basis import Basis, Bounds
 
 # The results, in the order every page, briefing and export lists them ("" last: no result yet).
 RESULTS = list(Enrolment.Result.choices)
@@ -128,9 +130,12 @@ class Rollup:
     centers: list[Unit]
     previous: Rollup | None = None
     part_totals: dict = field(default_factory=dict)  # part key (a province, for the nation) → its total
+    bounds: Bounds = field(default_factory=Bounds)  # the boundaries shown (attached by counting.rollup)
+    comparable: bool = True  # False: the unit did not exist through the year-earlier period (no comparison)
 
     def change(self, attribute: str) -> Change | None:
-        if self.previous is None:
+        """The change on a year earlier; None when nothing was compared or the unit did not exist then."""
+        if self.previous is None or not self.comparable:
             return None
         return Change(getattr(self.total, attribute), getattr(self.previous.total, attribute))
 
@@ -142,6 +147,11 @@ class Rollup:
         return Change(getattr(current, attribute), getattr(previous, attribute))
 
     @property
+    def no_history(self) -> bool:
+        """Compared, but the unit did not exist a year earlier: "chưa có số liệu cùng kỳ"."""
+        return self.previous is not None and not self.comparable
+
+    @property
     def basis_label(self) -> str:
         return str(Basis(self.basis).label)
 
@@ -149,23 +159,80 @@ class Rollup:
     def has_data(self) -> bool:
         return self.total.classes > 0
 
+    @property
+    def span(self) -> tuple:
+        """The days the rollup reads: the period, and the year-earlier one when compared."""
+        start = self.previous.period.start if self.previous is not None else self.period.start
+        return start, self.period.end
+
+    @property
+    def predecessors(self) -> list[Unit]:
+        """The provinces whose figures today's boundaries add to the unit's in the days read (a province's
+        lineage; for the nation, every merged province), in order; empty as they were."""
+        if self.bounds.boundaries is not Boundaries.TODAY or self.unit is None:
+            return []
+        start, end = self.span
+        found = {}
+        for center in self.centers:
+            province = center.parent
+            if province is None or province.pk == self.unit.pk or province.pk in found:
+                continue
+            merged = province.pk in self.bounds.successors or province.pk in self.bounds.provinces
+            if merged and province.is_active_between(start, end):
+                found[province.pk] = province
+        return sorted(found.values(), key=lambda p: p.code)
+
+    @property
+    def boundaries_label(self) -> str:
+        """ "Số liệu theo địa giới hiện nay, gồm cả số liệu của Yên Bái đến 30/6/2025": which view is shown, with
+        the provinces it adds where there are any. A center's figures are its own: no label."""
+        if self.unit is None or self.unit.kind == Unit.Kind.CENTER:
+            return ""
+        text = f"Số liệu {self.bounds.label}"
+        predecessors = self.predecessors
+        if predecessors:
+            names = ", ".join(
+                f"{p.area_name} đến {wording.day(p.active_to)}" if p.active_to else p.area_name for p in predecessors
+            )
+            text += f", gồm cả số liệu của {names}"
+        return text
+
+    def province_key(self, center: Unit) -> int | None:
+        """The province a center's figures are listed under nationally: its own, or today the one carrying it."""
+        return self.bounds.province_of(center.parent_id)
+
     def by_province(self) -> list[tuple[Unit, Figures, Figures]]:
         """(province, figures, year-earlier figures) for the national level: the totals of its parts, or summed
-        from the centers where the rollup was counted whole (raw)."""
+        from the centers where the rollup was counted whole (raw). As they were: the provinces of the period
+        (active in it, or with figures); today: today's provinces, each adding up the provinces merged into it."""
         provinces = {center.parent_id: center.parent for center in self.centers}
+
+        def listed_under(pk: int) -> int:  # today's province, when the rollup has it (it has centers)
+            successor = self.bounds.province_of(pk)
+            return successor if successor in provinces else pk
 
         def totals(rollup: Rollup | None) -> dict[int, Figures]:
             if rollup is None:
                 return {}
             if set(provinces) <= set(rollup.part_totals):
-                return rollup.part_totals
-            summed: dict[int, Figures] = defaultdict(Figures)
-            for center in self.centers:
-                summed[center.parent_id].add(rollup.by_center.get(center.pk, Figures()))
-            return summed
+                found = rollup.part_totals
+            else:
+                found: dict[int, Figures] = defaultdict(Figures)
+                for center in self.centers:
+                    found[center.parent_id].add(rollup.by_center.get(center.pk, Figures()))
+            listed: dict[int, Figures] = defaultdict(Figures)
+            for pk in provinces:
+                listed[listed_under(pk)].add(found.get(pk, Figures()))
+            return listed
 
         now, before = totals(self), totals(self.previous)
-        rows = [(p, now.get(pk, Figures()), before.get(pk, Figures())) for pk, p in provinces.items()]
+        rows = []
+        for pk, province in provinces.items():
+            if listed_under(pk) != pk:
+                continue  # in today's boundaries, listed with the province that carries it
+            figures, earlier = now.get(pk, Figures()), before.get(pk, Figures())
+            if province.is_active_between(self.period.start, self.period.end) or figures.classes:
+                rows.append((province, figures, earlier))
         return sorted(rows, key=lambda row: row[0].code)
 
 

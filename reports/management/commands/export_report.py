@@ -6,7 +6,7 @@ from reports.exporters.context import build_context
 from reports.exporters.docx import render_docx
 from reports.exporters.xlsx import render_workbook
 from reports.figures.basis import Basis
-from reports.management.commands._arguments import unit_and_period
+from reports.management.commands._arguments import add_boundaries, boundaries, unit_and_period
 
 
 class Command(BaseCommand):
@@ -17,6 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--period", required=True, help="2023-Q1, 2023-H1, 2023-9M hoặc 2023")
         parser.add_argument("--format", required=True, choices=["xlsx", "docx"])
         parser.add_argument("--roster", action="store_true", help="Thêm trang danh sách học viên (chỉ .xlsx)")
+        add_boundaries(parser)
         parser.add_argument("--basis", choices=Basis.values, help="approved, submitted hoặc all")
         parser.add_argument("--output", required=True, help="Tệp kết quả")
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         output = Path(options["output"])
         if not output.parent.exists():
             raise CommandError(f"Không có thư mục {output.parent}.")
-        ctx = build_context(unit=unit, period=period, basis=options["basis"])
+        ctx = build_context(unit=unit, period=period, basis=options["basis"], boundaries=boundaries(options))
         if options["format"] == "xlsx":
             render_workbook(ctx, output, roster=options["roster"])
         else:
