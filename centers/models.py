@@ -401,6 +401,8 @@ class AccountEvent(models.Model):
         SESSIONS_ENDED = "sessions_ended", _("Đăng xuất các phiên khác")
         TWO_FACTOR_ON = "2fa_on", _("Bật xác thực hai bước")
         TWO_FACTOR_OFF = "2fa_off", _("Tắt xác thực hai bước")
+        API_TOKEN_CREATED = "token_created", _("Tạo mã truy cập API")
+        API_TOKEN_REVOKED = "token_revoked", _("Thu hồi mã truy cập API")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), on_delete=models.PROTECT, related_name="account_events"
@@ -446,3 +448,34 @@ class SignIn(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.at:%d/%m/%Y %H:%M}"
+
+
+class ApiToken(models.Model):
+    """A personal token for the read API (/api/v1/), created and revoked by its owner on the profile page.
+
+    Only a hash of the secret is kept: the secret is shown once, when the token is created. A token reads what its
+    owner may see (the same Scope as the pages), never more, and stops working when revoked, when the account is
+    deactivated, or when it expires."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    name = models.CharField(_("tên gợi nhớ"), max_length=100)
+    prefix = models.CharField(_("mã nhận diện"), max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    expires_at = models.DateTimeField(_("hết hạn lúc"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã truy cập API")
+        verbose_name_plural = _("mã truy cập API")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

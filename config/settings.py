@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "centers",
     "courses",
     "reports",
@@ -245,6 +248,36 @@ CACHES = {
         "TIMEOUT": 24 * 60 * 60,
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
+}
+
+# The read API (reports/api/): personal tokens or a session, the pages' Scope, paginated and throttled.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "centers.api_tokens.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["reports.api.permissions.InScope"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "1200/hour")
+API_ANON_THROTTLE_RATE = os.environ.get("API_ANON_THROTTLE_RATE", "60/hour")
+API_TOKENS_PER_USER = 5
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API số liệu bồi dưỡng lý luận chính trị",
+    "DESCRIPTION": "Chỉ đọc. Xác thực bằng mã truy cập cá nhân (trang Tài khoản của tôi): "
+    "`Authorization: Bearer llct_…`. Mỗi mã chỉ đọc được số liệu trong phạm vi của tài khoản.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["reports.api.permissions.InScope"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 if not DEBUG:

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("centers.urls")),
     path("", include("courses.urls")),
     path("", include("reports.urls")),
+    path("api/", include("reports.api.urls")),
     path("admin/", admin.site.urls),
 ]
