@@ -285,3 +285,18 @@ def test_the_schema_and_docs_are_served_without_a_cdn(api, center_user):
     assert "/api/v1/tong-hop/{key}/{period}/" in paths and "/api/v1/lop/" in paths
     docs = api.get(reverse("api:docs"), HTTP_ACCEPT="text/html").content.decode()
     assert "cdn" not in docs.lower() and "/static/drf_spectacular_sidecar/" in docs
+
+
+def test_a_rollup_names_units_as_they_were_named_in_the_period(api, central_user, province, classes):
+    UnitName.objects.create(
+        unit=province, name="Ban Tuyên giáo Tỉnh ủy Lào Cai", valid_from="2000-01-01", valid_to="2025-02-28"
+    )
+    Unit.objects.filter(pk=province.pk).update(name="Ban Tuyên giáo và Dân vận Tỉnh ủy Lào Cai")
+    api = bearer(api, central_user)
+    names = {
+        p["unit"]["key"]: p["unit"]["name"] for p in api.get(reverse("api:rollup", args=["VN", "2023"])).json()["parts"]
+    }
+    assert names["10"] == "Ban Tuyên giáo Tỉnh ủy Lào Cai"
+    data = api.get(reverse("api:rollup", args=["10", "2026"])).json()
+    assert data["unit"]["name"] == "Ban Tuyên giáo và Dân vận Tỉnh ủy Lào Cai"
+    assert "maTruyCap" in api.get(reverse("api:schema") + "?format=json").json()["components"]["securitySchemes"]

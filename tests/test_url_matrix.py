@@ -7,6 +7,7 @@ import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from centers import api_tokens
 from reports.models import CenterReport
 
 from .factories import (
@@ -42,6 +43,12 @@ PUBLIC = {**ANY, "anonymous": OK}  # the login page and "Quên mật khẩu?"
 # province's board, a board's account by the board's managers and by central staff.
 MANAGE_CENTER_ACCOUNT = expect(403, 404, OK, 404, 403)
 MANAGERS = expect(403, 403, OK, 403, OK)  # pages of the account managers (the other board has none)
+# The read API (signed in through the session here; tokens in tests/test_api.py): nobody is sent to a login page,
+# an anonymous request is a 401.
+API = {**ANY, "anonymous": 401}
+API_VIEW = {**VIEW, "anonymous": 401}
+API_PROVINCE = {**PROVINCE, "anonymous": 401}
+API_NATIONAL = {**NATIONAL, "anonymous": 401}
 
 
 @pytest.fixture
@@ -58,6 +65,7 @@ def objects(center, province, board_user):
         "lecturer": LecturerFactory(center=center).pk,
         "report": report.pk,
         "account": StaffFactory(unit=center, user=UserFactory(email="canbo.tt@example.vn")).user.pk,
+        "token": api_tokens.create(board_user, "của Ban")[0].pk,
         "board_account": StaffFactory(unit=province, user=UserFactory(email="canbo.ban@example.vn")).user.pk,
     }
 
@@ -71,6 +79,24 @@ CASES = {
     "accounts:two_factor": [("get", lambda o: [], ANY, None)],
     "accounts:two_factor_verify": [("get", lambda o: [], ANY, None)],
     "accounts:end_other_sessions": [("post", lambda o: [], ANY, {})],
+    "accounts:api_token_create": [("post", lambda o: [], ANY, {"name": "tích hợp"})],
+    "accounts:api_token_revoke": [("post", lambda o: [o["token"]], ANY, {})],  # only its owner's: others' not found
+    "api:units": [("get", lambda o: [], API, None)],
+    "api:unit": [("get", lambda o: ["10-080"], API_VIEW, None), ("get", lambda o: ["10"], API_PROVINCE, None)],
+    "api:programs": [("get", lambda o: [], API, None)],
+    "api:periods": [("get", lambda o: [], API, None)],
+    "api:rollup": [
+        ("get", lambda o: ["10-080", "2026"], API_VIEW, None),
+        ("get", lambda o: ["10", "2026"], API_PROVINCE, None),
+        ("get", lambda o: ["VN", "2026"], API_NATIONAL, None),
+    ],
+    "api:completeness": [
+        ("get", lambda o: ["10", "2026-Q3"], API_PROVINCE, None),
+        ("get", lambda o: ["VN", "2026-Q3"], API_NATIONAL, None),
+    ],
+    "api:courses": [("get", lambda o: [], API, None)],
+    "api:schema": [("get", lambda o: [], API, None)],
+    "api:docs": [("get", lambda o: [], API, None)],
     "accounts:password_reset": [("get", lambda o: [], PUBLIC, None)],
     "accounts:password_reset_done": [("get", lambda o: [], PUBLIC, None)],
     "accounts:password_reset_confirm": [("get", lambda o: ["MQ", "bad-token"], PUBLIC, None)],

@@ -12,11 +12,16 @@ from courses.models import Course, Program
 
 class UnitRefSerializer(serializers.Serializer):
     key = serializers.SerializerMethodField(help_text="Khóa công khai của đơn vị: “VN”, “10”, “10-080”.")
-    name = serializers.CharField()
+    name = serializers.SerializerMethodField(help_text="Tên của đơn vị vào cuối kỳ (tên khi đó, nếu đã đổi tên).")
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_key(self, unit) -> str:
         return unit_key(unit)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_name(self, unit) -> str:
+        day = self.context.get("day")
+        return unit.name_on(day) if day else unit.name
 
 
 def _ref(unit):

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import schema, views  # noqa: F401 -- schema registers the token scheme
 
 app_name = "api"
 

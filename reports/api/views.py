@@ -1,6 +1,7 @@
 """The read API's endpoints: glue between the Scope, the selectors and figures, and the serializers."""
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -162,7 +163,8 @@ class RollupView(ScopedView, APIView):
             "lecturers": rollup.lecturers,
             "parts": parts,
         }
-        return Response(serializers.RollupSerializer(data).data)
+        prefetch_related_objects([unit, *(part["unit"] for part in parts)], "former_names")
+        return Response(serializers.RollupSerializer(data, context={"day": period.end}).data)
 
 
 def _change(change):
@@ -214,7 +216,8 @@ class CompletenessView(ScopedView, APIView):
         else:
             raise Http404(_("Tình hình báo cáo chỉ có ở cấp tỉnh và toàn quốc."))
         data.update(totals, unit=unit, period=_period(period), rows=rows)
-        return Response(serializers.CompletenessSerializer(data).data)
+        prefetch_related_objects([unit, *(row["unit"] for row in rows)], "former_names")
+        return Response(serializers.CompletenessSerializer(data, context={"day": period.end}).data)
 
 
 @extend_schema(
