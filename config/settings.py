@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -279,6 +280,24 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Background jobs (centers/jobs.py, config/celery.py): Redis as the broker when CELERY_BROKER_URL is set (e.g.
+# redis://127.0.0.1:6379/0); without it every task runs in the web process after its request commits.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_BEAT_SCHEDULE = {
+    "sweep-jobs": {"task": "centers.sweep_jobs", "schedule": 300.0},
+    "send-reminders": {"task": "reports.send_reminders", "schedule": crontab(hour=7, minute=30)},
+    "warm-figures": {"task": "reports.warm_figures", "schedule": crontab(hour=2, minute=0)},
+}
+JOB_FILE_HOURS = 24
+JOB_STALE_MINUTES = 15
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

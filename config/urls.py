@@ -9,6 +9,7 @@ urlpatterns = [
     path("dang-nhap/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("centers.urls")),
+    path("", include("centers.job_urls")),
     path("", include("courses.urls")),
     path("", include("reports.urls")),
     path("api/", include("reports.api.urls")),

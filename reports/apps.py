@@ -7,12 +7,14 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Báo cáo và tổng hợp")
 
     def ready(self):
+        from centers import jobs
         from courses.locking import register_lock_reason
 
-        from . import signals  # noqa: F401 -- connects the aggregate refreshes (bulk writes included)
+        from . import services, signals  # noqa: F401 -- signals connects the aggregate refreshes (bulk writes included)
         from .exporters.base import day_month_year_dates
         from .locking import quarter_lock_reason
 
         register_lock_reason(quarter_lock_reason)  # an approved quarter locks the center's classes of the quarter
 
         day_month_year_dates()
+        jobs.register("export", services.export_job)  # roster and national exports run in the background

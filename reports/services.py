@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centers import wording
+from centers import jobs, wording
 from centers.models import Unit
 from centers.periods import Period
 from centers.scoping import Action, Scope
@@ -432,3 +432,35 @@ def report_export(
     ExportLog.objects.create(user=user, unit=unit, period_key=period.key, format=fmt, roster=roster)
     content = export_content(ctx, fmt=fmt, roster=roster)
     return ExportFile(export_filename(ctx, fmt=fmt, roster=roster), CONTENT_TYPES[fmt], content)
+
+
+# -- exports in the background (centers/jobs.py runs them; registered in ReportsConfig.ready) ---------------------
+def is_long_export(unit: Unit, *, roster: bool) -> bool:
+    """The learners' roster and the nation's figures take long: they go through a background job."""
+    return roster or unit.kind == Unit.Kind.CENTRAL
+
+
+def export_label(unit: Unit, period: Period, *, fmt: str, roster: bool) -> str:
+    what = _("Xuất Word") if fmt == "docx" else _("Xuất Excel")
+    label = f"{what}: {unit.name_on(period.end)}, {period.label}"
+    return label + (_(" (kèm danh sách học viên)") if roster else "")
+
+
+def export_job(job, progress) -> jobs.Output:
+    """A background export: the same `report_export` as a download, for the job's owner in their own scope."""
+    params = job.params
+    scope = Scope.for_user(job.user)
+    unit = scope.get_unit(params["unit"])
+    period = Period.parse(params["period"])
+    progress(10, _("Đang tổng hợp số liệu…"))
+    export = report_export(
+        scope=scope,
+        unit=unit,
+        period=period,
+        fmt=params["fmt"],
+        basis=params.get("basis"),
+        roster=params.get("roster", False),
+        user=job.user,
+    )
+    progress(90, _("Đang lưu tệp…"))
+    return jobs.Output(export.filename, export.content_type, export.file)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from centers import jobs
 from centers.accounts import activity_rows as account_activity
 from centers.models import Unit
 from centers.people import person_name
@@ -423,14 +424,15 @@ def _export(request, unit, period, fmt):
     unit, period = _unit_period(request, unit, period)
     if unit.kind not in (Unit.Kind.CENTER, Unit.Kind.PROVINCE, Unit.Kind.CENTRAL):
         raise Http404
+    basis, roster = parse_basis(request.GET.get("so_lieu"), unit), request.GET.get("danh_sach") == "1" and fmt == "xlsx"
+    if services.is_long_export(unit, roster=roster):  # a background job, its page, then the file
+        request.scope.require(Action.VIEW, unit)
+        params = {"unit": unit_key(unit), "period": period.key, "fmt": fmt, "basis": basis, "roster": roster}
+        label = services.export_label(unit, period, fmt=fmt, roster=roster)
+        job = jobs.enqueue(request.user, "export", label, params)
+        return redirect("jobs:detail", pk=job.pk)
     export = services.report_export(
-        scope=request.scope,
-        unit=unit,
-        period=period,
-        fmt=fmt,
-        basis=parse_basis(request.GET.get("so_lieu"), unit),
-        roster=request.GET.get("danh_sach") == "1",
-        user=request.user,
+        scope=request.scope, unit=unit, period=period, fmt=fmt, basis=basis, roster=roster, user=request.user
     )
     return FileResponse(export.file, as_attachment=True, filename=export.filename, content_type=export.content_type)
 

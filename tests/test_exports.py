@@ -41,7 +41,14 @@ def data(center, other_center, far_center):
 
 
 def download(client, key, period, fmt, **params):
+    """The file a user gets: at once, or (the roster, the nation) from the background job's page."""
     response = client.get(reverse(f"reports:export_{fmt}", args=[key, period]), params)
+    if response.status_code == 302 and response["Location"].startswith("/cong-viec/"):
+        job = client.get(response["Location"] + "trang-thai/").json()
+        assert job["state"] == "done", job
+        response = client.get(job["download"])
+        assert response.status_code == 200, response.status_code
+        return response.content, response
     assert response.status_code == 200, response.status_code
     return b"".join(response.streaming_content), response
 

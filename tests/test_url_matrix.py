@@ -6,8 +6,10 @@ import datetime
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from centers import api_tokens
+from centers.models import Job, JobFile
 from reports.models import CenterReport
 
 from .factories import (
@@ -49,6 +51,21 @@ API = {**ANY, "anonymous": 401}
 API_VIEW = {**VIEW, "anonymous": 401}
 API_PROVINCE = {**PROVINCE, "anonymous": 401}
 API_NATIONAL = {**NATIONAL, "anonymous": 401}
+OWNER = expect(404, 404, OK, 404, 404)  # a background job of the board's staff: theirs alone, even central's 404
+
+
+def _job(user):
+    job = Job.objects.create(
+        user=user,
+        kind="export",
+        label="Xuất Excel",
+        state=Job.State.DONE,
+        file_name="bao-cao.xlsx",
+        content_type="application/octet-stream",
+        file_expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    JobFile.objects.create(job=job, content=b"PK")
+    return job.pk
 
 
 @pytest.fixture
@@ -66,6 +83,7 @@ def objects(center, province, board_user):
         "report": report.pk,
         "account": StaffFactory(unit=center, user=UserFactory(email="canbo.tt@example.vn")).user.pk,
         "token": api_tokens.create(board_user, "của Ban")[0].pk,
+        "job": _job(board_user),
         "board_account": StaffFactory(unit=province, user=UserFactory(email="canbo.ban@example.vn")).user.pk,
     }
 
@@ -81,6 +99,10 @@ CASES = {
     "accounts:end_other_sessions": [("post", lambda o: [], ANY, {})],
     "accounts:api_token_create": [("post", lambda o: [], ANY, {"name": "tích hợp"})],
     "accounts:api_token_revoke": [("post", lambda o: [o["token"]], ANY, {})],  # only its owner's: others' not found
+    "jobs:list": [("get", lambda o: [], ANY, None)],
+    "jobs:detail": [("get", lambda o: [o["job"]], OWNER, None)],
+    "jobs:status": [("get", lambda o: [o["job"]], OWNER, None)],
+    "jobs:download": [("get", lambda o: [o["job"]], OWNER, None)],
     "api:units": [("get", lambda o: [], API, None)],
     "api:unit": [("get", lambda o: ["10-080"], API_VIEW, None), ("get", lambda o: ["10"], API_PROVINCE, None)],
     "api:programs": [("get", lambda o: [], API, None)],
