@@ -538,3 +538,6 @@ class JobFile(models.Model):
 
     job = models.OneToOneField(Job, on_delete=models.CASCADE, primary_key=True, related_name="stored_file")
     content = models.BinaryField()
+
+    def __str__(self):
+        return self.job.file_name
