@@ -1,6 +1,7 @@
 """Settings, read from the environment. One module for every environment; production differs only by
 environment variables (see README: DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL)."""
 
+import copy
 import datetime
 import os
 from pathlib import Path
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.routers.ReadYourWrites",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "centers.middleware.ScopeMiddleware",
@@ -136,6 +138,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
     )
 }
+# A streaming replica for reads (config/routers.py): without one, the alias is the primary itself and no router.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"] if DATABASE_REPLICA_URL else []
+REPLICA_LAG_SECONDS = int(os.environ.get("REPLICA_LAG_SECONDS", "10"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several requests may write at once (runserver's threads, gunicorn's workers): a save must wait for the
     # other one and then go through, never fail with "database is locked" (a 500, and the form typed is lost).
@@ -164,6 +170,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["replica"] = (
+    dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    if DATABASE_REPLICA_URL
+    else copy.deepcopy(DATABASES["default"])
+)
+DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # in tests, the replica is the test database itself
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

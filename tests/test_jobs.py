@@ -141,7 +141,7 @@ def _redis_up() -> bool:
     django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" or not _redis_up(),
     reason="a real worker needs PostgreSQL (shared with the worker) and Redis: run by the PostgreSQL pass of .ci/run",
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_runs_an_export_end_to_end(board_user, center, settings):
     from config.celery import app
 
