@@ -36,9 +36,12 @@ MAX_ATTEMPTS = 2
 
 @dataclass
 class Output:
-    file_name: str
-    content_type: str
-    content: bytes | IO[bytes]
+    """What a job leaves: a file for its owner (file_name, content type, bytes or a file object), and/or a message
+    and a page to go on to."""
+
+    file_name: str = ""
+    content_type: str = ""
+    content: bytes | IO[bytes] = b""
     message: str = ""
     result_url: str = ""
 
@@ -142,6 +145,8 @@ def _finish(job: Job, output: Output | None) -> None:
     fields = {"state": Job.State.DONE, "progress": 100, "finished_at": now, "heartbeat_at": now, "message": ""}
     with transaction.atomic():
         if output is not None:
+            fields.update(message=output.message[:500], result_url=output.result_url)
+        if output is not None and output.file_name:
             content = output.content if isinstance(output.content, bytes) else output.content.read()
             JobFile.objects.update_or_create(job=job, defaults={"content": content})
             fields.update(
@@ -149,8 +154,6 @@ def _finish(job: Job, output: Output | None) -> None:
                 content_type=output.content_type,
                 file_size=len(content),
                 file_expires_at=now + datetime.timedelta(hours=file_hours()),
-                message=output.message[:500],
-                result_url=output.result_url,
             )
         Job.objects.filter(pk=job.pk).update(**fields)
 

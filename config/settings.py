@@ -309,6 +309,7 @@ CELERY_BEAT_SCHEDULE = {
     "warm-figures": {"task": "reports.warm_figures", "schedule": crontab(hour=2, minute=0)},
 }
 JOB_FILE_HOURS = 24
+IMPORT_BACKGROUND_ROWS = 3000  # an upload of more enrolments than this is written by a background job
 JOB_STALE_MINUTES = 15
 
 if not DEBUG:

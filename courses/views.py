@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from centers import jobs
 from centers.models import Unit
 from centers.periods import period_choices
 from centers.scoping import Action
@@ -403,6 +404,10 @@ def _import_flow(request, *, center, course=None):
             pk=_id(request.POST.get("batch")),
             action=Action.ENTER_DATA,
         )
+        if services.is_large_import(batch):  # thousands of rows: a background job, its page says when it is done
+            label = _("Nhập tệp %(name)s") % {"name": batch.filename}
+            job = jobs.enqueue(request.user, "import", label, {"batch": batch.pk})
+            return redirect("jobs:detail", pk=job.pk)
         try:
             s = services.import_confirm(scope=scope, batch=batch, user=request.user)
         except ValidationError as error:
@@ -410,11 +415,7 @@ def _import_flow(request, *, center, course=None):
                 messages.error(request, message)
             plan = plan_batch(batch)
         else:
-            messages.success(
-                request,
-                _("Đã ghi: %(c)s lớp mới, %(l)s học viên mới, %(e)s lượt học viên mới, %(r)s kết quả cập nhật.")
-                % {"c": s["new_classes"], "l": s["new_learners"], "e": s["new_enrolments"], "r": s["result_updates"]},
-            )
+            messages.success(request, services.import_summary_message(s))
             return redirect(reverse("courses:course_detail", args=[course.pk]) if course else "courses:course_list")
     elif request.method == "POST":
         form = UploadForm(request.POST, request.FILES)

@@ -181,3 +181,23 @@ def test_a_real_worker_runs_an_export_end_to_end(board_user, center, settings):
             worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+def test_a_large_upload_is_written_by_a_job_that_says_what_it_wrote(login, client, center, center_user, settings):
+    from .test_import import good_workbook
+
+    settings.IMPORT_BACKGROUND_ROWS = 4  # the good workbook holds 5 enrolments
+    client = login(center_user)
+    upload = io.BytesIO(good_workbook())
+    upload.name = "lop.xlsx"
+    preview = client.post(reverse("courses:import_workbook"), {"file": upload})
+    batch = preview.context["batch"]
+    response = client.post(reverse("courses:import_workbook"), {"confirm": "1", "batch": batch.pk})
+    job = Job.objects.get(kind="import")
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert job.state == Job.State.DONE and job.label == "Nhập tệp lop.xlsx"
+    assert job.message == "Đã ghi: 2 lớp mới, 4 học viên mới, 5 lượt học viên mới, 0 kết quả cập nhật."
+    assert job.result_url == reverse("courses:course_list") and not job.file_name
+    # confirmed twice (a double click): the second job says the file was already written, nothing more is written
+    client.post(reverse("courses:import_workbook"), {"confirm": "1", "batch": batch.pk})
+    assert Job.objects.filter(kind="import").count() == 1  # the batch is no longer pending: not found
