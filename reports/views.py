@@ -23,7 +23,7 @@ from centers.scoping import Action, home_unit, unit_key
 from courses.forms import apply_errors
 from courses.models import Program
 
-from . import briefing, services
+from . import briefing, inbox, services
 from .figures import completeness, counting
 from .figures.basis import Basis
 from .figures.types import Figures
@@ -53,7 +53,13 @@ def home(request):
     return render(
         request,
         "home.html",
-        {"period": period, "years": range(today.year, today.year - 6, -1), "rollup": rollup, "rows": rows},
+        {
+            "period": period,
+            "years": range(today.year, today.year - 6, -1),
+            "rollup": rollup,
+            "rows": rows,
+            "inbox": inbox.inbox(scope, request.user, today) if scope.level else [],
+        },
     )
 
 
@@ -82,8 +88,7 @@ def report_index(request):
     unit = home_unit(request.scope)
     if unit is None:
         raise Http404
-    quarter = Period.quarter_of(timezone.localdate()).previous_quarter()
-    return redirect(report_url(unit, quarter))
+    return redirect(report_url(unit, inbox.quarter_needing_action(unit, request.scope)))
 
 
 @login_required
