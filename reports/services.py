@@ -26,7 +26,7 @@ from courses.models import Course, Program
 from courses.services import figures_freeze, figures_thaw
 from courses.validators import VERSION_MISSING
 
-from . import briefing, locking, selectors
+from . import briefing, locking, reminders, selectors
 from .exporters.context import build_context
 from .exporters.files import CONTENT_TYPES, export_content, export_filename
 from .figures import counting, maintained
@@ -464,3 +464,18 @@ def export_job(job, progress) -> jobs.Output:
     )
     progress(90, _("Đang lưu tệp…"))
     return jobs.Output(export.filename, export.content_type, export.file)
+
+
+# -- reminders from the completeness page ------------------------------------------------------------------------
+def remind_centers(
+    *, scope: Scope, province: Unit, period: Period, center_id: int | None, user, today: datetime.date | None = None
+) -> reminders.Reminded:
+    """Mail one overdue center of the province ("Nhắc"), or all of them ("Nhắc tất cả chưa gửi"): the board only."""
+    scope.require(Action.REVIEW, province)
+    today = today or timezone.localdate()
+    overdue = reminders.overdue_centers(period=period, today=today, province=province)
+    if center_id is not None:
+        overdue = [(center, deadline) for center, deadline in overdue if center.pk == center_id]
+        if not overdue:
+            raise ValidationError(_("Trung tâm này không quá hạn báo cáo %(p)s: không cần nhắc.") % {"p": period.label})
+    return reminders.remind(period=period, overdue=overdue, today=today, by=user)

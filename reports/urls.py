@@ -12,6 +12,7 @@ urlpatterns = [
     path("bao-cao/<str:unit>/<str:period>/mo-khoa/", views.report_unlock, name="unlock"),
     path("bao-cao/<str:unit>/<str:period>/duyet-nhieu/", views.approve_many, name="approve_many"),
     path("bao-cao/<str:unit>/<str:period>/han-nop/", views.deadline_set, name="deadline"),
+    path("bao-cao/<str:unit>/<str:period>/nhac/", views.remind, name="remind"),
     path("bao-cao/<str:unit>/<str:period>/lich-su/", views.report_history, name="history"),
     path("nhat-ky/", views.activity, name="activity"),
     path("nhan-dinh/<str:unit>/<str:period>/", views.briefing_page, name="briefing"),

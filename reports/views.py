@@ -27,6 +27,7 @@ from . import briefing, inbox, services
 from .figures import completeness, counting
 from .figures.basis import Basis
 from .figures.types import Figures
+from .formatting import vn_int
 from .forms import BriefingForm, CommentForm, DeadlineForm, NarrativeForm, UnlockForm, parse_basis
 from .models import CenterReport, ExportLog
 
@@ -320,6 +321,46 @@ def deadline_set(request, unit, period):
     else:
         for message in form.errors["due_on"]:
             messages.error(request, message)
+    return redirect(report_url(province, period))
+
+
+@login_required
+@require_POST
+def remind(request, unit, period):
+    province, period = _unit_period(request, unit, period, Action.REVIEW, quarter=True)
+    center = request.POST.get("center") or ""
+    if center != "all" and not (center.isdigit() and len(center) <= 18):
+        raise Http404(_("Không tìm thấy trung tâm."))
+    try:
+        done = services.remind_centers(
+            scope=request.scope,
+            province=province,
+            period=period,
+            center_id=None if center == "all" else int(center),
+            user=request.user,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(report_url(province, period))
+    if done.centers:
+        messages.success(
+            request,
+            _("Đã gửi thư nhắc cho %(n)s trung tâm: %(names)s.")
+            % {"n": vn_int(len(done.centers)), "names": "; ".join(c.name for c in done.centers)},
+        )
+    if done.already:
+        messages.info(
+            request,
+            _("Đã nhắc hôm nay, không gửi lại: %(names)s.") % {"names": "; ".join(c.name for c in done.already)},
+        )
+    if done.unreachable:
+        messages.warning(
+            request,
+            _("Không có địa chỉ thư để nhắc: %(names)s.") % {"names": "; ".join(c.name for c in done.unreachable)},
+        )
+    if not (done.centers or done.already or done.unreachable):
+        messages.info(request, _("Không có trung tâm nào quá hạn báo cáo %(p)s.") % {"p": period.label})
     return redirect(report_url(province, period))
 
 

@@ -143,3 +143,51 @@ def test_the_quarterly_report_menu_opens_the_quarter_that_needs_action(login, ce
     CenterReport.objects.filter(year=returned.year, quarter=returned.index).update(status="submitted")
     response = login(board_user).get(reverse("reports:index"))
     assert response["Location"] == reverse("reports:report", args=["10", returned.key])
+
+
+# -- deadlines and reminders -----------------------------------------------------------------------------------
+@pytest.fixture
+def late(province, center, other_center, board_user):
+    from centers.models import Staff
+
+    from .factories import UserFactory
+
+    for unit, address in ((center, "tp@laocai.vn"), (other_center, "bx@laocai.vn")):
+        Staff.objects.create(user=UserFactory(email=address), unit=unit)
+    period = inbox.reporting_quarter(timezone.localdate())
+    ReportFactory(center=center, year=period.year, quarter=period.index, status="submitted")
+    return period
+
+
+def test_the_completeness_page_flags_overdue_centers_and_counts_them(login, board_user, late, other_center):
+    page = login(board_user).get(reverse("reports:report", args=["10", late.key])).content.decode()
+    days = (timezone.localdate() - (late.end + datetime.timedelta(days=5))).days
+    assert f"Quá hạn {days} ngày" in page
+    assert 'data-figure="overdue">1<' in page and "Nhắc tất cả chưa gửi" in page
+
+
+def test_a_board_reminds_one_center_once_a_day_and_it_is_logged(login, board_user, late, other_center, mailoutbox):
+    from reports.models import Reminder
+
+    client = login(board_user)
+    response = client.post(reverse("reports:remind", args=["10", late.key]), {"center": other_center.pk}, follow=True)
+    assert f"Đã gửi thư nhắc cho 1 trung tâm: {other_center.name}." in response.content.decode()
+    assert [m.to for m in mailoutbox] == [["bx@laocai.vn"]]
+    assert mailoutbox[0].subject == f"Nhắc gửi báo cáo {late.label}"
+    reminder = Reminder.objects.get()
+    assert (reminder.center, reminder.sent_by, reminder.recipients) == (other_center, board_user, "bx@laocai.vn")
+    again = client.post(reverse("reports:remind", args=["10", late.key]), {"center": "all"}, follow=True)
+    assert "Đã nhắc hôm nay, không gửi lại" in again.content.decode()
+    assert len(mailoutbox) == 1 and Reminder.objects.count() == 1
+
+
+def test_a_center_that_is_not_late_cannot_be_reminded_and_only_the_board_reminds(
+    login, board_user, center_user, late, center
+):
+    response = login(board_user).post(
+        reverse("reports:remind", args=["10", late.key]), {"center": center.pk}, follow=True
+    )
+    assert "không quá hạn báo cáo" in response.content.decode()
+    assert (
+        login(center_user).post(reverse("reports:remind", args=["10", late.key]), {"center": "all"}).status_code == 404
+    )
