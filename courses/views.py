@@ -38,6 +38,7 @@ from .forms import (
     apply_errors,
 )
 from .importing import plan_batch
+from .locking import save_notice
 from .models import Course, Enrolment, ImportBatch, Learner, Lecturer, Program
 from .text import fold, normalise_cccd, roster_sort_key
 from .validators import VERSION_MISSING
@@ -135,7 +136,8 @@ def course_edit(request, pk):
             messages.success(request, _("Đã lưu thay đổi của lớp."))
             return redirect("courses:course_detail", pk=course.pk)
     lock = services.lock_reason(center=course.center, day=course.start_date)
-    return render(request, "courses/course_form.html", {"form": form, "course": course, "lock": lock})
+    notice = None if lock else save_notice(center=course.center, day=course.start_date)
+    return render(request, "courses/course_form.html", {"form": form, "course": course, "lock": lock, "notice": notice})
 
 
 @login_required
@@ -281,6 +283,7 @@ def _render_detail(request, course, enrolments, formset, search, found, learner_
             "learner_form": learner_form,
             "can_edit": can_edit,
             "lock": lock,
+            "notice": None if lock else save_notice(center=course.center, day=course.start_date),
             "lecturers": course.lecturers.all(),
             "upload_form": UploadForm(),
         },

@@ -25,6 +25,7 @@ from centers.scoping import Scope, unit_key
 from courses.models import Course, ImportBatch
 
 from .figures.completeness import national_completeness
+from .figures.snapshot import changed_since_submission
 from .models import REPORTED_STATUSES, Briefing, CenterReport, Deadline, deadlines, default_deadline
 
 # How many ended quarters a center's inbox looks back on (an unfinished report older than that is an audit's
@@ -155,14 +156,19 @@ def waiting_reviews(scope: Scope, limit: int = 20) -> list[Item]:
         .select_related("center", "center__parent")
         .order_by("submitted_at", "pk")[:limit]
     )
+    reports = list(reports)
+    changed = changed_since_submission(reports)
     items = []
     for report in reports:
         submitted = timezone.localtime(report.submitted_at).date() if report.submitted_at else None
+        detail = _("Gửi ngày %(day)s") % {"day": submitted.strftime("%d/%m/%Y")} if submitted else ""
+        if report.pk in changed:
+            detail += " · " + _("Số liệu đã thay đổi sau khi gửi")
         items.append(
             Item(
                 REVIEW,
                 _("Chờ duyệt: %(center)s, %(p)s") % {"center": report.center.name, "p": report.period.label},
-                _("Gửi ngày %(day)s") % {"day": submitted.strftime("%d/%m/%Y")} if submitted else "",
+                detail,
                 _report_url(report.center, report.period),
                 submitted,
             )

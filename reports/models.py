@@ -125,6 +125,9 @@ class CenterReport(models.Model):
         related_name="+",
     )
     return_comment = models.TextField(_("ý kiến khi trả lại"), blank=True)
+    # The quarter's figures when it was last submitted (reports/figures/snapshot.py): what the board reviews, and
+    # what changed since ("Số liệu đã thay đổi sau khi gửi").
+    submitted_figures = models.JSONField(_("số liệu khi gửi"), null=True, blank=True)
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
 
@@ -193,6 +196,7 @@ class Transition(models.Model):
         APPROVE = "approve", _("Phê duyệt")
         RETURN = "return", _("Trả lại")
         UNLOCK = "unlock", _("Mở khóa")
+        WITHDRAW = "withdraw", _("Rút lại báo cáo đã gửi")
 
     report = models.ForeignKey(
         CenterReport, verbose_name=_("báo cáo"), on_delete=models.PROTECT, related_name="transitions"

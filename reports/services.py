@@ -29,7 +29,7 @@ from courses.validators import VERSION_MISSING
 from . import briefing, locking, reminders, selectors
 from .exporters.context import build_context
 from .exporters.files import CONTENT_TYPES, export_content, export_filename
-from .figures import counting, maintained
+from .figures import counting, maintained, snapshot
 from .figures.basis import Basis, default_basis
 from .formatting import vn_int
 from .models import Briefing, CenterReport, Deadline, ExportLog, PlanLine, Transition, deadline_problem
@@ -237,6 +237,8 @@ def report_submit(*, scope: Scope, report: CenterReport, version: int, user=None
         raise ValidationError(check.errors, code="invalid")
     before = report.status
     now = timezone.now()
+    figures = counting.rollup(unit=report.center, period=report.period, basis=Basis.ALL)
+    report.submitted_figures = snapshot.snapshot(figures.total)
     report.status = CenterReport.Status.SUBMITTED
     report.submitted_at = now
     report.first_submitted_at = report.first_submitted_at or now
@@ -246,6 +248,22 @@ def report_submit(*, scope: Scope, report: CenterReport, version: int, user=None
     report.refresh_from_db()
     _record(report, Transition.Action.SUBMIT, before, user)
     return check
+
+
+@transaction.atomic
+def report_withdraw(*, scope: Scope, report: CenterReport, user=None) -> CenterReport:
+    """A center takes back a report it sent that the board has not reviewed yet: a draft again, on record."""
+    report = _locked_report(report.pk)
+    scope.require(Action.ENTER_DATA, report.center)
+    if report.status != CenterReport.Status.SUBMITTED:
+        raise ValidationError(_("Chỉ rút lại được báo cáo đã gửi mà Ban chưa xử lý."))
+    before = report.status
+    report.status = CenterReport.Status.DRAFT
+    report.version += 1
+    report.save()
+    report.refresh_from_db()
+    _record(report, Transition.Action.WITHDRAW, before, user)
+    return report
 
 
 # -- the board's side ------------------------------------------------------------------------------------------

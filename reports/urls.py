@@ -10,6 +10,7 @@ urlpatterns = [
     path("bao-cao/<str:unit>/<str:period>/duyet/", views.report_approve, name="approve"),
     path("bao-cao/<str:unit>/<str:period>/tra-lai/", views.report_return, name="return"),
     path("bao-cao/<str:unit>/<str:period>/mo-khoa/", views.report_unlock, name="unlock"),
+    path("bao-cao/<str:unit>/<str:period>/rut-lai/", views.report_withdraw, name="withdraw"),
     path("bao-cao/<str:unit>/<str:period>/duyet-nhieu/", views.approve_many, name="approve_many"),
     path("bao-cao/<str:unit>/<str:period>/han-nop/", views.deadline_set, name="deadline"),
     path("bao-cao/<str:unit>/<str:period>/nhac/", views.remind, name="remind"),

@@ -24,12 +24,12 @@ from courses.forms import apply_errors
 from courses.models import Program
 
 from . import briefing, inbox, services
-from .figures import completeness, counting
+from .figures import completeness, counting, snapshot
 from .figures.basis import Basis
 from .figures.types import Figures
 from .formatting import vn_int
 from .forms import BriefingForm, CommentForm, DeadlineForm, NarrativeForm, UnlockForm, parse_basis
-from .models import CenterReport, ExportLog
+from .models import CenterReport, ExportLog, deadlines
 
 
 @login_required
@@ -157,6 +157,11 @@ def _center_report(request, center, period, form=None, status=200):
             "lock": services.lock_reason_for(
                 center=center, period=period, for_reviewer=scope.can(Action.REVIEW, center)
             ),
+            # What moved since the report was sent (the board reviews what was sent, and sees the difference).
+            "changed": snapshot.changes(report.submitted_figures, rollup.total)
+            if report and report.status == CenterReport.Status.SUBMITTED
+            else [],
+            "deadline": deadlines(period, [center.parent_id])[center.parent_id],
         },
         status=status,
     )
@@ -274,6 +279,23 @@ def report_unlock(request, unit, period):
         messages.success(request, _("Đã mở khóa; trung tâm có thể sửa số liệu và gửi lại báo cáo."))
 
     return _review_post(request, unit, period, act)
+
+
+@login_required
+@require_POST
+def report_withdraw(request, unit, period):
+    center, period = _unit_period(request, unit, period, Action.ENTER_DATA, quarter=True)
+    report = _report_of(center, period)
+    if report is None:
+        raise Http404(_("Trung tâm chưa lập báo cáo quý này."))
+    try:
+        services.report_withdraw(scope=request.scope, report=report, user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã rút lại báo cáo %(p)s; trung tâm sửa rồi gửi lại.") % {"p": period.label})
+    return redirect(report_url(center, period))
 
 
 @login_required

@@ -191,3 +191,52 @@ def test_a_center_that_is_not_late_cannot_be_reminded_and_only_the_board_reminds
     assert (
         login(center_user).post(reverse("reports:remind", args=["10", late.key]), {"center": "all"}).status_code == 404
     )
+
+
+# -- figures as submitted --------------------------------------------------------------------------------------
+@pytest.fixture
+def quarter(center):
+    course = CourseFactory(center=center, code="KND-01", start_date=datetime.date(2026, 7, 6))
+    EnrolmentFactory.create_batch(3, course=course, result="gioi")
+    return course, ReportFactory(center=center, year=2026, quarter=3, status="draft")
+
+
+@pytest.fixture
+def sent(quarter, center_user):
+    from reports import services
+
+    course, report = quarter
+    services.report_submit(scope=Scope.for_user(center_user), report=report, version=report.version, user=center_user)
+    report.refresh_from_db()
+    return report, course
+
+
+def test_submitting_keeps_the_figures_and_a_later_change_is_shown_then_and_now(login, sent, board_user, center_user):
+    report, course = sent
+    assert report.submitted_figures["classes"] == 1 and report.submitted_figures["enrolments"] == 3
+    url = reverse("reports:report", args=["10-080", "2026-Q3"])
+    assert "Số liệu đã thay đổi sau khi gửi" not in login(board_user).get(url).content.decode()
+    # the center is told before it saves, then adds a learner to the sent quarter
+    page = login(center_user).get(reverse("courses:course_detail", args=[course.pk])).content.decode()
+    assert "Quý III/2026 đã gửi báo cáo: thay đổi sẽ được đánh dấu cho Ban Tuyên giáo và Dân vận tỉnh" in page
+    EnrolmentFactory(course=course, result="kha")
+    page = login(board_user).get(url).content.decode()
+    assert "Số liệu đã thay đổi sau khi gửi" in page
+    changed = page.split("data-changed-after-submission")[1].split("</table>")[0]
+    assert 'Lượt học viên</th><td class="num">3</td><td class="num">4</td>' in changed
+    assert "Kết quả: Khá" in changed and "Số lớp đã mở" not in changed
+    (item,) = [i for i in inbox.waiting_reviews(Scope.for_user(board_user))]
+    assert item.detail.endswith("Số liệu đã thay đổi sau khi gửi")
+
+
+def test_a_center_withdraws_a_report_the_board_has_not_reviewed(login, sent, center_user, board_user):
+    report, _course = sent
+    client = login(center_user)
+    url = reverse("reports:withdraw", args=["10-080", "2026-Q3"])
+    response = client.post(url, follow=True)
+    assert "Đã rút lại báo cáo quý III/2026" in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == "draft" and report.transitions.last().get_action_display() == "Rút lại báo cáo đã gửi"
+    again = client.post(url, follow=True)
+    assert "Chỉ rút lại được báo cáo đã gửi mà Ban chưa xử lý." in again.content.decode()
+    assert login(board_user).post(url).status_code == 403
