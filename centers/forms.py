@@ -96,3 +96,22 @@ class UploadForm(forms.Form):
 
 class PlanUploadForm(forms.Form):
     file = forms.FileField(label=_("Tệp phương án (.xlsx) theo mẫu"))
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Tên gợi nhớ"), max_length=100, help_text=_("Ví dụ “Hệ thống tổng hợp của Ban”: để biết mã dùng ở đâu.")
+    )
+    days = forms.TypedChoiceField(
+        label=_("Thời hạn"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=[(30, _("30 ngày")), (90, _("90 ngày")), (365, _("1 năm")), ("", _("Không hết hạn"))],
+        initial=90,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["class"] = "form-control"
+        self.fields["days"].widget.attrs["class"] = "form-select"

@@ -31,7 +31,8 @@ class SessionKeepAlive:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        # Only a session that exists (a signed-in browser): an API request with a token has none and gets none.
+        if user is not None and user.is_authenticated and request.session.session_key:
             now = int(time.time())
             if now - request.session.get("_renewed", 0) >= self.interval:
                 request.session["_renewed"] = now  # marks the session modified: saved with a new expiry

@@ -13,6 +13,7 @@ of a past period always belong to the unit as it was then.
 """
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -401,6 +402,8 @@ class AccountEvent(models.Model):
         SESSIONS_ENDED = "sessions_ended", _("Đăng xuất các phiên khác")
         TWO_FACTOR_ON = "2fa_on", _("Bật xác thực hai bước")
         TWO_FACTOR_OFF = "2fa_off", _("Tắt xác thực hai bước")
+        API_TOKEN_CREATED = "token_created", _("Tạo mã truy cập API")
+        API_TOKEN_REVOKED = "token_revoked", _("Thu hồi mã truy cập API")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), on_delete=models.PROTECT, related_name="account_events"
@@ -480,3 +483,95 @@ class ReorganisationPlan(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.effective_date:%d/%m/%Y})"
+
+
+class ApiToken(models.Model):
+    """A personal token for the read API (/api/v1/), created and revoked by its owner on the profile page.
+
+    Only a hash of the secret is kept: the secret is shown once, when the token is created. A token reads what its
+    owner may see (the same Scope as the pages), never more, and stops working when revoked, when the account is
+    deactivated, or when it expires."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"), on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    name = models.CharField(_("tên gợi nhớ"), max_length=100)
+    prefix = models.CharField(_("mã nhận diện"), max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    expires_at = models.DateTimeField(_("hết hạn lúc"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("dùng lần cuối"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã truy cập API")
+        verbose_name_plural = _("mã truy cập API")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class Job(models.Model):
+    """A piece of long work run in the background (centers/jobs.py): an export, an import, a reorganisation, a
+    round of reminders. The user who asked follows it on its page; its file (if any) is theirs alone, kept
+    `settings.JOB_FILE_HOURS` hours. Jobs are kept (who asked what, when, and how it ended); only files expire."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang chạy")
+        DONE = "done", _("Đã xong")
+        FAILED = "failed", _("Không thành công")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người yêu cầu"), on_delete=models.PROTECT, related_name="jobs"
+    )
+    kind = models.CharField(_("loại công việc"), max_length=32)
+    label = models.CharField(_("công việc"), max_length=255)
+    params = models.JSONField(default=dict)
+    state = models.CharField(_("trạng thái"), max_length=16, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    message = models.CharField(_("thông báo"), max_length=500, blank=True)
+    result_url = models.CharField(max_length=300, blank=True)  # where the user goes next (e.g. the applied plan)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(_("yêu cầu lúc"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(_("xong lúc"), null=True, blank=True)
+    file_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=120, blank=True)
+    file_size = models.PositiveBigIntegerField(null=True, blank=True)
+    file_expires_at = models.DateTimeField(_("tệp giữ đến"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("công việc chạy nền")
+        verbose_name_plural = _("công việc chạy nền")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="job_user_created")]
+
+    def __str__(self):
+        return f"{self.label} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    def has_file(self, now=None) -> bool:
+        now = now or timezone.now()
+        return bool(self.file_name) and self.file_expires_at is not None and self.file_expires_at > now
+
+
+class JobFile(models.Model):
+    """A job's file, in the database so the web and the workers share it wherever they run; removed once
+    expired (the Job row stays)."""
+
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, primary_key=True, related_name="stored_file")
+    content = models.BinaryField()
+
+    def __str__(self):
+        return self.job.file_name

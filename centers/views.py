@@ -17,11 +17,11 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import account_workbook, accounts
+from . import account_workbook, accounts, api_tokens
 from . import reorganisation as plans
 from . import two_factor as two_factor_service
-from .forms import AccountFilterForm, AccountForm, PlanUploadForm, UnitPasswordResetForm, UploadForm
-from .models import AccountEvent, Assignment, SignIn, Staff
+from .forms import AccountFilterForm, AccountForm, ApiTokenForm, PlanUploadForm, UnitPasswordResetForm, UploadForm
+from .models import AccountEvent, ApiToken, Assignment, SignIn, Staff
 from .periods import Period
 from .reorganisation import history
 from .scoping import unit_key
@@ -52,6 +52,8 @@ def profile(request):
             "sign_ins": SignIn.objects.filter(user=request.user)[:10],
             "two_factor": two_factor_service.is_enabled(request.user),
             "assignments": Assignment.objects.filter(user=request.user).select_related("unit"),
+            "api_tokens": ApiToken.objects.filter(user=request.user),
+            "api_token_form": ApiTokenForm(),
         },
     )
 
@@ -513,3 +515,33 @@ def unit_detail(request, unit):
         "national": scope.is_national,
     }
     return render(request, "centers/unit.html", context)
+
+
+# -- personal API tokens (centers/api_tokens.py writes them) --------------------------------------------------------
+@login_required
+@require_POST
+def api_token_create(request):
+    form = ApiTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            token, secret = api_tokens.create(request.user, form.cleaned_data["name"], days=form.cleaned_data["days"])
+        except ValidationError as error:
+            _apply(form, error)
+        else:
+            # Shown once, on this page only (never put in a message or the session).
+            return render(request, "accounts/api_token_created.html", {"token": token, "secret": secret})
+    for error in form.errors.values():
+        messages.error(request, " ".join(error))
+    return redirect(reverse("accounts:profile") + "#ma-truy-cap")
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk):
+    try:
+        token = api_tokens.revoke(request.user, pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Đã thu hồi mã truy cập “%(name)s”.") % {"name": token.name})
+    return redirect(reverse("accounts:profile") + "#ma-truy-cap")

@@ -1,11 +1,13 @@
 """Settings, read from the environment. One module for every environment; production differs only by
 environment variables (see README: DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL)."""
 
+import copy
 import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,6 +56,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "centers",
     "courses",
     "reports",
@@ -66,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.routers.ReadYourWrites",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "centers.middleware.ScopeMiddleware",
@@ -132,6 +138,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
     )
 }
+# A streaming replica for reads (config/routers.py): without one, the alias is the primary itself and no router.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"] if DATABASE_REPLICA_URL else []
+REPLICA_LAG_SECONDS = int(os.environ.get("REPLICA_LAG_SECONDS", "10"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several requests may write at once (runserver's threads, gunicorn's workers): a save must wait for the
     # other one and then go through, never fail with "database is locked" (a 500, and the form typed is lost).
@@ -160,6 +170,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["replica"] = (
+    dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    if DATABASE_REPLICA_URL
+    else copy.deepcopy(DATABASES["default"])
+)
+DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # in tests, the replica is the test database itself
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -246,6 +262,55 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
 }
+
+# The read API (reports/api/): personal tokens or a session, the pages' Scope, paginated and throttled.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "centers.api_tokens.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["reports.api.permissions.InScope"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "1200/hour")
+API_ANON_THROTTLE_RATE = os.environ.get("API_ANON_THROTTLE_RATE", "60/hour")
+API_TOKENS_PER_USER = 5
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API số liệu bồi dưỡng lý luận chính trị",
+    "DESCRIPTION": "Chỉ đọc. Xác thực bằng mã truy cập cá nhân (trang Tài khoản của tôi): "
+    "`Authorization: Bearer llct_…`. Mỗi mã chỉ đọc được số liệu trong phạm vi của tài khoản.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["reports.api.permissions.InScope"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Background jobs (centers/jobs.py, config/celery.py): Redis as the broker when CELERY_BROKER_URL is set (e.g.
+# redis://127.0.0.1:6379/0); without it every task runs in the web process after its request commits.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_BEAT_SCHEDULE = {
+    "sweep-jobs": {"task": "centers.sweep_jobs", "schedule": 300.0},
+    "send-reminders": {"task": "reports.send_reminders", "schedule": crontab(hour=7, minute=30)},
+    "warm-figures": {"task": "reports.warm_figures", "schedule": crontab(hour=2, minute=0)},
+}
+JOB_FILE_HOURS = 24
+IMPORT_BACKGROUND_ROWS = 3000  # an upload of more enrolments than this is written by a background job
+JOB_STALE_MINUTES = 15
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

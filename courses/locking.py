@@ -32,3 +32,23 @@ def lock_reason(*, center: Unit, day: datetime.date) -> str | None:
         if reason:
             return reason
     return None
+
+
+# -- notices: not a lock, a word before a save ---------------------------------------------------------------------
+_notices: list[LockRule] = []
+
+
+def register_notice(rule: LockRule) -> LockRule:
+    """Add a rule `rule(center=..., day=...) -> str | None` saying what a save of that day's data will cause (e.g. a
+    submitted quarter: the board sees the change)."""
+    if rule not in _notices:
+        _notices.append(rule)
+    return rule
+
+
+def save_notice(*, center: Unit, day: datetime.date) -> str | None:
+    for rule in _notices:
+        notice = rule(center=center, day=day)
+        if notice:
+            return notice
+    return None

@@ -18,7 +18,7 @@ def course_list(scope: Scope, filters: Mapping) -> QuerySet[Course]:
     `filters` is the cleaned data of `CourseFilterForm` (a missing or empty value does not filter): `q` (every
     word in the code or title, with or without diacritics), `trung_tam`, `chuong_trinh`, `ky` (a Period: the
     class starts in it), `trang_thai`, `hinh_thuc`."""
-    courses = scope.filter(Course.objects.select_related("center", "program"))
+    courses = scope.filter(Course.objects.select_related("center", "center__parent", "program"))
     for word in search_words(filters.get("q") or ""):
         courses = courses.filter(search_key__contains=word)
     if filters.get("trung_tam"):
@@ -35,15 +35,18 @@ def course_list(scope: Scope, filters: Mapping) -> QuerySet[Course]:
 
 
 def with_enrolment_counts(courses: Iterable[Course]) -> None:
-    """Set `n_enrolments` (enrolments not removed) on each of a page's classes: one grouped query for the page,
-    not a count over every class in scope."""
+    """Set `n_enrolments` (enrolments not removed) and `result_counts` ({result: enrolments}, "" for none yet) on
+    each of a page's classes: one grouped query for the page, not a count over every class in scope."""
     courses = list(courses)
-    counts = dict(
+    rows = (
         Enrolment.objects.filter(course__in=[c.pk for c in courses], removed_at__isnull=True)
-        .values("course_id")
+        .values("course_id", "result")
         .annotate(n=Count("id"))
         .order_by()
-        .values_list("course_id", "n")
     )
+    counts: dict[int, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row["course_id"], {})[row["result"]] = row["n"]
     for course in courses:
-        course.n_enrolments = counts.get(course.pk, 0)
+        course.result_counts = counts.get(course.pk, {})
+        course.n_enrolments = sum(course.result_counts.values())

@@ -16,14 +16,16 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from centers import wording
+from centers import jobs, wording
 from centers.models import Unit
 from centers.scoping import Action, Scope, closed_message
 
@@ -36,6 +38,7 @@ from .signals import bulk_written
 from .text import course_search_key, fold, name_key, normalise_cccd
 from .validators import VERSION_MISSING
 from .workbook import read_workbook
+from .workbook.reading import thousands
 
 
 def _written(touched: set[tuple[int, datetime.date]]) -> None:
@@ -726,3 +729,32 @@ def import_confirm(*, scope: Scope, batch: ImportBatch, user=None) -> dict:
     batch.summary = applied
     batch.save(update_fields=["status", "applied_at", "summary"])
     return applied
+
+
+# -- large imports in the background (centers/jobs.py runs them; registered in CoursesConfig.ready) ---------------
+def is_large_import(batch: ImportBatch) -> bool:
+    """An upload of more enrolments than settings.IMPORT_BACKGROUND_ROWS is written by a background job."""
+    summary = batch.summary or {}
+    rows = summary.get("new_enrolments", 0) + summary.get("existing_enrolments", 0)
+    return rows > getattr(settings, "IMPORT_BACKGROUND_ROWS", 3000)
+
+
+def import_summary_message(applied: dict) -> str:
+    return _("Đã ghi: %(c)s lớp mới, %(l)s học viên mới, %(e)s lượt học viên mới, %(r)s kết quả cập nhật.") % {
+        "c": thousands(applied["new_classes"]),
+        "l": thousands(applied["new_learners"]),
+        "e": thousands(applied["new_enrolments"]),
+        "r": thousands(applied["result_updates"]),
+    }
+
+
+def import_job(job, progress) -> jobs.Output:
+    """A confirmed upload written in the background: the same `import_confirm`, in the owner's own scope."""
+    scope = Scope.for_user(job.user)
+    batch = ImportBatch.objects.select_related("center", "course").get(pk=job.params["batch"])
+    progress(5, _("Đang ghi dữ liệu…"))
+    applied = import_confirm(scope=scope, batch=batch, user=job.user)
+    target = (
+        reverse("courses:course_detail", args=[batch.course_id]) if batch.course_id else reverse("courses:course_list")
+    )
+    return jobs.Output(message=import_summary_message(applied), result_url=target)

@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from centers import jobs
 from centers.models import Unit
 from centers.periods import period_choices
 from centers.scoping import Action
@@ -37,6 +38,7 @@ from .forms import (
     apply_errors,
 )
 from .importing import plan_batch
+from .locking import save_notice
 from .models import Course, Enrolment, ImportBatch, Learner, Lecturer, Program
 from .text import fold, normalise_cccd, roster_sort_key
 from .validators import VERSION_MISSING
@@ -134,7 +136,8 @@ def course_edit(request, pk):
             messages.success(request, _("Đã lưu thay đổi của lớp."))
             return redirect("courses:course_detail", pk=course.pk)
     lock = services.lock_reason(center=course.center, day=course.start_date)
-    return render(request, "courses/course_form.html", {"form": form, "course": course, "lock": lock})
+    notice = None if lock else save_notice(center=course.center, day=course.start_date)
+    return render(request, "courses/course_form.html", {"form": form, "course": course, "lock": lock, "notice": notice})
 
 
 @login_required
@@ -280,6 +283,7 @@ def _render_detail(request, course, enrolments, formset, search, found, learner_
             "learner_form": learner_form,
             "can_edit": can_edit,
             "lock": lock,
+            "notice": None if lock else save_notice(center=course.center, day=course.start_date),
             "lecturers": course.lecturers.all(),
             "upload_form": UploadForm(),
         },
@@ -403,6 +407,10 @@ def _import_flow(request, *, center, course=None):
             pk=_id(request.POST.get("batch")),
             action=Action.ENTER_DATA,
         )
+        if services.is_large_import(batch):  # thousands of rows: a background job, its page says when it is done
+            label = _("Nhập tệp %(name)s") % {"name": batch.filename}
+            job = jobs.enqueue(request.user, "import", label, {"batch": batch.pk})
+            return redirect("jobs:detail", pk=job.pk)
         try:
             s = services.import_confirm(scope=scope, batch=batch, user=request.user)
         except ValidationError as error:
@@ -410,11 +418,7 @@ def _import_flow(request, *, center, course=None):
                 messages.error(request, message)
             plan = plan_batch(batch)
         else:
-            messages.success(
-                request,
-                _("Đã ghi: %(c)s lớp mới, %(l)s học viên mới, %(e)s lượt học viên mới, %(r)s kết quả cập nhật.")
-                % {"c": s["new_classes"], "l": s["new_learners"], "e": s["new_enrolments"], "r": s["result_updates"]},
-            )
+            messages.success(request, services.import_summary_message(s))
             return redirect(reverse("courses:course_detail", args=[course.pk]) if course else "courses:course_list")
     elif request.method == "POST":
         form = UploadForm(request.POST, request.FILES)

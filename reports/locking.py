@@ -37,3 +37,18 @@ def quarter_lock_reason(*, center: Unit, day: datetime.date, for_reviewer: bool 
         else f"Số liệu của quý đã khóa; muốn sửa, đề nghị {board} mở khóa báo cáo quý."
     )
     return f"{quarter.sentence_label} đã được phê duyệt ngày {when} bởi {who}. {advice}"
+
+
+def submitted_notice(*, center: Unit, day: datetime.date) -> str | None:
+    """A change to a quarter whose report was sent is allowed and flagged to the board: say so before the save."""
+    quarter = Period.quarter_of(day)
+    sent = CenterReport.objects.filter(
+        center=center, year=quarter.year, quarter=quarter.index, status=CenterReport.Status.SUBMITTED
+    ).exists()
+    if not sent:
+        return None
+    board = wording.today().provincial_board
+    return (
+        f"{quarter.sentence_label} đã gửi báo cáo: thay đổi sẽ được đánh dấu cho {board} "
+        "(“Số liệu đã thay đổi sau khi gửi”)."
+    )

@@ -125,6 +125,9 @@ class CenterReport(models.Model):
         related_name="+",
     )
     return_comment = models.TextField(_("ý kiến khi trả lại"), blank=True)
+    # The quarter's figures when it was last submitted (reports/figures/snapshot.py): what the board reviews, and
+    # what changed since ("Số liệu đã thay đổi sau khi gửi").
+    submitted_figures = models.JSONField(_("số liệu khi gửi"), null=True, blank=True)
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
     version = models.PositiveIntegerField(_("phiên bản"), default=1)
 
@@ -193,6 +196,7 @@ class Transition(models.Model):
         APPROVE = "approve", _("Phê duyệt")
         RETURN = "return", _("Trả lại")
         UNLOCK = "unlock", _("Mở khóa")
+        WITHDRAW = "withdraw", _("Rút lại báo cáo đã gửi")
 
     report = models.ForeignKey(
         CenterReport, verbose_name=_("báo cáo"), on_delete=models.PROTECT, related_name="transitions"
@@ -464,3 +468,34 @@ class ProvinceFigures(models.Model):
 
     def __str__(self):
         return f"{self.province_id} {self.period} {self.basis}"
+
+
+class Reminder(models.Model):
+    """A reminder mailed to a center late with a quarter's report: by whom (none: the schedule), when, to whom. At
+    most one a day per center and quarter (reports/reminders.py)."""
+
+    center = models.ForeignKey(Unit, verbose_name=_("trung tâm"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    quarter = models.PositiveSmallIntegerField(_("quý"))
+    sent_on = models.DateField(_("ngày gửi"))
+    sent_at = models.DateTimeField(_("gửi lúc"), default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người gửi"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recipients = models.CharField(_("người nhận"), max_length=1000)
+
+    class Meta:
+        verbose_name = _("thư nhắc báo cáo")
+        verbose_name_plural = _("thư nhắc báo cáo")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["center", "year", "quarter", "sent_on"], name="reminder_once_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.center} {self.year}-Q{self.quarter} {self.sent_on:%d/%m/%Y}"

@@ -17,7 +17,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centers import wording
+from centers import jobs, wording
+from centers.lineage import Boundaries
 from centers.models import Unit
 from centers.periods import Period
 from centers.scoping import Action, Scope
@@ -26,10 +27,10 @@ from courses.models import Course, Program
 from courses.services import figures_freeze, figures_thaw
 from courses.validators import VERSION_MISSING
 
-from . import briefing, locking, selectors
+from . import briefing, locking, reminders, selectors
 from .exporters.context import build_context
 from .exporters.files import CONTENT_TYPES, export_content, export_filename
-from .figures import counting, maintained
+from .figures import counting, maintained, snapshot
 from .figures.basis import Basis, default_basis
 from .formatting import vn_int
 from .models import Briefing, CenterReport, Deadline, ExportLog, PlanLine, Transition, deadline_problem
@@ -237,6 +238,8 @@ def report_submit(*, scope: Scope, report: CenterReport, version: int, user=None
         raise ValidationError(check.errors, code="invalid")
     before = report.status
     now = timezone.now()
+    figures = counting.rollup(unit=report.center, period=report.period, basis=Basis.ALL)
+    report.submitted_figures = snapshot.snapshot(figures.total)
     report.status = CenterReport.Status.SUBMITTED
     report.submitted_at = now
     report.first_submitted_at = report.first_submitted_at or now
@@ -246,6 +249,22 @@ def report_submit(*, scope: Scope, report: CenterReport, version: int, user=None
     report.refresh_from_db()
     _record(report, Transition.Action.SUBMIT, before, user)
     return check
+
+
+@transaction.atomic
+def report_withdraw(*, scope: Scope, report: CenterReport, user=None) -> CenterReport:
+    """A center takes back a report it sent that the board has not reviewed yet: a draft again, on record."""
+    report = _locked_report(report.pk)
+    scope.require(Action.ENTER_DATA, report.center)
+    if report.status != CenterReport.Status.SUBMITTED:
+        raise ValidationError(_("Chỉ rút lại được báo cáo đã gửi mà Ban chưa xử lý."))
+    before = report.status
+    report.status = CenterReport.Status.DRAFT
+    report.version += 1
+    report.save()
+    report.refresh_from_db()
+    _record(report, Transition.Action.WITHDRAW, before, user)
+    return report
 
 
 # -- the board's side ------------------------------------------------------------------------------------------
@@ -440,3 +459,51 @@ def report_export(
     ExportLog.objects.create(user=user, unit=unit, period_key=period.key, format=fmt, roster=roster)
     content = export_content(ctx, fmt=fmt, roster=roster)
     return ExportFile(export_filename(ctx, fmt=fmt, roster=roster), CONTENT_TYPES[fmt], content)
+
+
+# -- exports in the background (centers/jobs.py runs them; registered in ReportsConfig.ready) ---------------------
+def is_long_export(unit: Unit, *, roster: bool) -> bool:
+    """The learners' roster and the nation's figures take long: they go through a background job."""
+    return roster or unit.kind == Unit.Kind.CENTRAL
+
+
+def export_label(unit: Unit, period: Period, *, fmt: str, roster: bool) -> str:
+    what = _("Xuất Word") if fmt == "docx" else _("Xuất Excel")
+    label = f"{what}: {unit.name_on(period.end)}, {period.label}"
+    return label + (_(" (kèm danh sách học viên)") if roster else "")
+
+
+def export_job(job, progress) -> jobs.Output:
+    """A background export: the same `report_export` as a download, for the job's owner in their own scope."""
+    params = job.params
+    scope = Scope.for_user(job.user)
+    unit = scope.get_unit(params["unit"])
+    period = Period.parse(params["period"])
+    progress(10, _("Đang tổng hợp số liệu…"))
+    export = report_export(
+        scope=scope,
+        unit=unit,
+        period=period,
+        fmt=params["fmt"],
+        basis=params.get("basis"),
+        boundaries=Boundaries.parse(params.get("boundaries"), period.end),
+        roster=params.get("roster", False),
+        user=job.user,
+    )
+    progress(90, _("Đang lưu tệp…"))
+    return jobs.Output(export.filename, export.content_type, export.file)
+
+
+# -- reminders from the completeness page ------------------------------------------------------------------------
+def remind_centers(
+    *, scope: Scope, province: Unit, period: Period, center_id: int | None, user, today: datetime.date | None = None
+) -> reminders.Reminded:
+    """Mail one overdue center of the province ("Nhắc"), or all of them ("Nhắc tất cả chưa gửi"): the board only."""
+    scope.require(Action.REVIEW, province)
+    today = today or timezone.localdate()
+    overdue = reminders.overdue_centers(period=period, today=today, province=province)
+    if center_id is not None:
+        overdue = [(center, deadline) for center, deadline in overdue if center.pk == center_id]
+        if not overdue:
+            raise ValidationError(_("Trung tâm này không quá hạn báo cáo %(p)s: không cần nhắc.") % {"p": period.label})
+    return reminders.remind(period=period, overdue=overdue, today=today, by=user)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from centers import jobs
 from centers.accounts import activity_rows as account_activity
 from centers.lineage import Boundaries, default_boundaries
 from centers.models import Unit
@@ -25,10 +26,11 @@ from centers.scoping import Action, home_unit, unit_key
 from courses.forms import apply_errors
 from courses.models import Program
 
-from . import briefing, services
-from .figures import completeness, counting
+from . import briefing, inbox, services
+from .figures import completeness, counting, snapshot
 from .figures.basis import Basis
 from .figures.types import Figures
+from .formatting import vn_int
 from .forms import (
     BOUNDARIES_PARAM,
     BriefingForm,
@@ -39,7 +41,7 @@ from .forms import (
     parse_basis,
     parse_boundaries,
 )
-from .models import CenterReport, ExportLog
+from .models import CenterReport, ExportLog, deadlines
 
 
 @login_required
@@ -64,7 +66,13 @@ def home(request):
     return render(
         request,
         "home.html",
-        {"period": period, "years": range(today.year, today.year - 6, -1), "rollup": rollup, "rows": rows},
+        {
+            "period": period,
+            "years": range(today.year, today.year - 6, -1),
+            "rollup": rollup,
+            "rows": rows,
+            "inbox": inbox.inbox(scope, request.user, today) if scope.level else [],
+        },
     )
 
 
@@ -94,8 +102,7 @@ def report_index(request):
     unit = home_unit(request.scope)
     if unit is None:
         raise Http404
-    quarter = Period.quarter_of(timezone.localdate()).previous_quarter()
-    return redirect(report_url(unit, quarter))
+    return redirect(report_url(unit, inbox.quarter_needing_action(unit, request.scope)))
 
 
 @login_required
@@ -163,6 +170,11 @@ def _center_report(request, center, period, form=None, status=200):
             "lock": services.lock_reason_for(
                 center=center, period=period, for_reviewer=scope.can(Action.REVIEW, center)
             ),
+            # What moved since the report was sent (the board reviews what was sent, and sees the difference).
+            "changed": snapshot.changes(report.submitted_figures, rollup.total)
+            if report and report.status == CenterReport.Status.SUBMITTED
+            else [],
+            "deadline": deadlines(period, [center.parent_id])[center.parent_id],
         },
         status=status,
     )
@@ -284,6 +296,23 @@ def report_unlock(request, unit, period):
 
 @login_required
 @require_POST
+def report_withdraw(request, unit, period):
+    center, period = _unit_period(request, unit, period, Action.ENTER_DATA, quarter=True)
+    report = _report_of(center, period)
+    if report is None:
+        raise Http404(_("Trung tâm chưa lập báo cáo quý này."))
+    try:
+        services.report_withdraw(scope=request.scope, report=report, user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã rút lại báo cáo %(p)s; trung tâm sửa rồi gửi lại.") % {"p": period.label})
+    return redirect(report_url(center, period))
+
+
+@login_required
+@require_POST
 def approve_many(request, unit, period):
     province, period = _unit_period(request, unit, period, Action.REVIEW, quarter=True)
     # A set: the same report ticked twice (two rows, a resent form) is approved once, not refused as missing.
@@ -327,6 +356,46 @@ def deadline_set(request, unit, period):
     else:
         for message in form.errors["due_on"]:
             messages.error(request, message)
+    return redirect(report_url(province, period))
+
+
+@login_required
+@require_POST
+def remind(request, unit, period):
+    province, period = _unit_period(request, unit, period, Action.REVIEW, quarter=True)
+    center = request.POST.get("center") or ""
+    if center != "all" and not (center.isdigit() and len(center) <= 18):
+        raise Http404(_("Không tìm thấy trung tâm."))
+    try:
+        done = services.remind_centers(
+            scope=request.scope,
+            province=province,
+            period=period,
+            center_id=None if center == "all" else int(center),
+            user=request.user,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(report_url(province, period))
+    if done.centers:
+        messages.success(
+            request,
+            _("Đã gửi thư nhắc cho %(n)s trung tâm: %(names)s.")
+            % {"n": vn_int(len(done.centers)), "names": "; ".join(c.name for c in done.centers)},
+        )
+    if done.already:
+        messages.info(
+            request,
+            _("Đã nhắc hôm nay, không gửi lại: %(names)s.") % {"names": "; ".join(c.name for c in done.already)},
+        )
+    if done.unreachable:
+        messages.warning(
+            request,
+            _("Không có địa chỉ thư để nhắc: %(names)s.") % {"names": "; ".join(c.name for c in done.unreachable)},
+        )
+    if not (done.centers or done.already or done.unreachable):
+        messages.info(request, _("Không có trung tâm nào quá hạn báo cáo %(p)s.") % {"p": period.label})
     return redirect(report_url(province, period))
 
 
@@ -449,14 +518,23 @@ def _export(request, unit, period, fmt):
     unit, period = _unit_period(request, unit, period)
     if unit.kind not in (Unit.Kind.CENTER, Unit.Kind.PROVINCE, Unit.Kind.CENTRAL):
         raise Http404
+    basis, roster = parse_basis(request.GET.get("so_lieu"), unit), request.GET.get("danh_sach") == "1" and fmt == "xlsx"
+    boundaries = parse_boundaries(request.GET.get(BOUNDARIES_PARAM), period)
+    if services.is_long_export(unit, roster=roster):  # a background job, its page, then the file
+        request.scope.require(Action.VIEW, unit)
+        params = {"unit": unit_key(unit), "period": period.key, "fmt": fmt, "basis": basis, "roster": roster}
+        params["boundaries"] = boundaries.value
+        label = services.export_label(unit, period, fmt=fmt, roster=roster)
+        job = jobs.enqueue(request.user, "export", label, params)
+        return redirect("jobs:detail", pk=job.pk)
     export = services.report_export(
         scope=request.scope,
         unit=unit,
         period=period,
         fmt=fmt,
-        basis=parse_basis(request.GET.get("so_lieu"), unit),
-        boundaries=parse_boundaries(request.GET.get(BOUNDARIES_PARAM), period),
-        roster=request.GET.get("danh_sach") == "1",
+        basis=basis,
+        boundaries=boundaries,
+        roster=roster,
         user=request.user,
     )
     return FileResponse(export.file, as_attachment=True, filename=export.filename, content_type=export.content_type)

@@ -138,6 +138,22 @@ def browser(monkeypatch):
             executable_path=CHROMIUM,
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
+        new_page = browser.new_page
+
+        def new_page_accepting(*args, **kwargs):
+            """A page whose user answers "OK" to every confirmation (static/js/confirm.js) and whose questions are
+            kept in `page.dialogs` for the test to read."""
+            page = new_page(*args, **kwargs)
+            page.dialogs = []
+
+            def accept(dialog):
+                page.dialogs.append(dialog.message)
+                dialog.accept()
+
+            page.on("dialog", accept)
+            return page
+
+        browser.new_page = new_page_accepting
         yield browser
         browser.close()
 

@@ -43,3 +43,16 @@ def same_as_raw(unit, key="2026", basis=Basis.ALL):
         assert a.by_format == b.by_format and a.by_group == b.by_group and a.lecturers == b.lecturers, key
     # The national table by province: the provinces' cached parts, and the centers summed.
     assert [(p.pk, f, g) for p, f, g in fast.by_province()] == [(p.pk, f, g) for p, f, g in raw.by_province()], key
+
+
+def file_of(client, response) -> bytes:
+    """The bytes of a downloaded report: at once, or (the roster, the nation) from the background job it started
+    (in-process without a broker: done when the redirect comes back)."""
+    if response.status_code == 302 and response["Location"].startswith("/cong-viec/"):
+        job = client.get(response["Location"] + "trang-thai/").json()
+        assert job["state"] == "done", job
+        download = client.get(job["download"])
+        assert download.status_code == 200, download.status_code
+        return download.content
+    assert response.status_code == 200, response.status_code
+    return b"".join(response.streaming_content)

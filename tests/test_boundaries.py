@@ -24,7 +24,7 @@ from reports.figures.basis import Basis
 from reports.models import PlanLine
 
 from .factories import CenterFactory, CourseFactory, EnrolmentFactory, ProvinceFactory, ReportFactory, program
-from .helpers import committed, page_queries
+from .helpers import committed, file_of, page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -163,19 +163,19 @@ def test_the_exports_say_which_view_they_show(reform, login, board_user):
     url = reverse("reports:export_xlsx", args=["10", "2025"])
     response = client.get(url, {"so_lieu": "all"})
     assert response["Content-Disposition"].endswith('filename="bao-cao-10-2025-tat-ca.xlsx"')
-    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    wb = load_workbook(io.BytesIO(file_of(client, response)))
     title = wb["Tổng hợp"]["A4"].value
     assert "Số liệu theo địa giới hiện nay, gồm cả số liệu của Yên Bái đến 30/6/2025" in title
     total = [row for row in wb["Tổng hợp"].iter_rows(values_only=True) if row[1] == "Tổng cộng"][0]
     assert total[2] == 7 and total[5] == 5
     response = client.get(url, {"so_lieu": "all", "ranh-gioi": "khi-do"})
     assert response["Content-Disposition"].endswith('filename="bao-cao-10-2025-tat-ca-khi-do.xlsx"')
-    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    wb = load_workbook(io.BytesIO(file_of(client, response)))
     assert "Số liệu theo địa giới khi đó" in wb["Tổng hợp"]["A4"].value
     total = [row for row in wb["Tổng hợp"].iter_rows(values_only=True) if row[1] == "Tổng cộng"][0]
     assert total[2] == 5 and total[5] == 2
     response = client.get(reverse("reports:export_docx", args=["10", "2025"]), {"so_lieu": "all"})
-    text = "\n".join(p.text for p in Document(io.BytesIO(b"".join(response.streaming_content))).paragraphs)
+    text = "\n".join(p.text for p in Document(io.BytesIO(file_of(client, response))).paragraphs)
     assert "Số liệu theo địa giới hiện nay, gồm cả số liệu của Yên Bái" in text
 
 
@@ -191,7 +191,7 @@ def test_the_national_dashboard_and_workbook_list_todays_provinces(reform, login
     }
     assert card(then, "classes").value == 9
     response = client.get(reverse("reports:export_xlsx", args=["VN", "2025"]), {"so_lieu": "all"})
-    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    wb = load_workbook(io.BytesIO(file_of(client, response)))
     names = [row[1] for row in wb["Theo đơn vị"].iter_rows(values_only=True) if isinstance(row[0], int)]
     assert len(names) == 2 and not any("Yên Bái" in name for name in names)
 
@@ -219,12 +219,12 @@ def test_a_commune_center_has_no_comparison_before_its_founding(reform, login, b
 def test_the_workbook_and_the_word_file_of_a_new_center_say_there_is_nothing_to_compare(reform, login, board_user):
     client = login(board_user)
     response = client.get(reverse("reports:export_xlsx", args=["10-03199", "2025"]))
-    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    wb = load_workbook(io.BytesIO(file_of(client, response)))
     total = [row for row in wb["Tổng hợp"].iter_rows(values_only=True) if row[1] == "Tổng cộng"][0]
     assert total[2] == 4
     assert total[5:9] == (None, None, "chưa có số liệu cùng kỳ", None)  # never −100% nor a rise from zero
     response = client.get(reverse("reports:export_docx", args=["10-03199", "2025"]))
-    document = Document(io.BytesIO(b"".join(response.streaming_content)))
+    document = Document(io.BytesIO(file_of(client, response)))
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     assert "chưa có số liệu cùng kỳ" in cells
     assert not any(text.startswith("+4") for text in cells)
@@ -406,7 +406,7 @@ def test_what_yen_bais_centers_wrote_and_who_taught_there_come_with_todays_bound
     client = login(board_user)
     for params, found in (({}, 1), ({"ranh-gioi": "khi-do"}, 0)):
         response = client.get(reverse("reports:export_xlsx", args=["10", "2025"]), {"so_lieu": "all", **params})
-        wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+        wb = load_workbook(io.BytesIO(file_of(client, response)))
         names = [row[1] for row in wb["Giảng viên"].iter_rows(values_only=True)]
         assert names.count("Hoàng Văn Sơn") == found
 

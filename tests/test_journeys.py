@@ -120,6 +120,7 @@ def test_the_three_users_days(browser, live_server, day, center, tmp_path):
     shot(page, "1-report-form")
     page.get_by_role("button", name="Lưu và gửi Ban Tuyên giáo và Dân vận tỉnh").click()
     page.get_by_text(f"Đã gửi báo cáo {QUARTER}").wait_for()
+    assert page.dialogs[-1].startswith(f"Gửi báo cáo {QUARTER} lên Ban Tuyên giáo và Dân vận tỉnh?")
     assert CenterReport.objects.get(center=center, year=2026, quarter=3).status == "submitted"
     assert page.errors == []
     page.close()

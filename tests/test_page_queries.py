@@ -35,7 +35,11 @@ def pages(role):
         (name, args)
         for name, cases in CASES.items()
         for method, args, expectations, _ in cases
-        if method == "get" and name != "login" and expectations[role] == OK
+        if method == "get"
+        and name != "login"
+        and expectations[role] == OK
+        # the API's lists are counted at two sizes in tests/test_api.py; a job's pages read the one job row
+        and not name.startswith(("api:", "jobs:"))
     ]
 
 

@@ -6,8 +6,10 @@ import datetime
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from centers.models import ReorganisationPlan
+from centers import api_tokens
+from centers.models import Job, JobFile, ReorganisationPlan
 from reports.models import CenterReport
 
 from .factories import (
@@ -43,6 +45,27 @@ PUBLIC = {**ANY, "anonymous": OK}  # the login page and "Quên mật khẩu?"
 # province's board, a board's account by the board's managers and by central staff.
 MANAGE_CENTER_ACCOUNT = expect(403, 404, OK, 404, 403)
 MANAGERS = expect(403, 403, OK, 403, OK)  # pages of the account managers (the other board has none)
+# The read API (signed in through the session here; tokens in tests/test_api.py): nobody is sent to a login page,
+# an anonymous request is a 401.
+API = {**ANY, "anonymous": 401}
+API_VIEW = {**VIEW, "anonymous": 401}
+API_PROVINCE = {**PROVINCE, "anonymous": 401}
+API_NATIONAL = {**NATIONAL, "anonymous": 401}
+OWNER = expect(404, 404, OK, 404, 404)  # a background job of the board's staff: theirs alone, even central's 404
+
+
+def _job(user):
+    job = Job.objects.create(
+        user=user,
+        kind="export",
+        label="Xuất Excel",
+        state=Job.State.DONE,
+        file_name="bao-cao.xlsx",
+        content_type="application/octet-stream",
+        file_expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    JobFile.objects.create(job=job, content=b"PK")
+    return job.pk
 
 
 @pytest.fixture
@@ -59,6 +82,8 @@ def objects(center, province, board_user):
         "lecturer": LecturerFactory(center=center).pk,
         "report": report.pk,
         "account": StaffFactory(unit=center, user=UserFactory(email="canbo.tt@example.vn")).user.pk,
+        "token": api_tokens.create(board_user, "của Ban")[0].pk,
+        "job": _job(board_user),
         "board_account": StaffFactory(unit=province, user=UserFactory(email="canbo.ban@example.vn")).user.pk,
     }
 
@@ -80,6 +105,28 @@ CASES = {
     "accounts:two_factor": [("get", lambda o: [], ANY, None)],
     "accounts:two_factor_verify": [("get", lambda o: [], ANY, None)],
     "accounts:end_other_sessions": [("post", lambda o: [], ANY, {})],
+    "accounts:api_token_create": [("post", lambda o: [], ANY, {"name": "tích hợp"})],
+    "accounts:api_token_revoke": [("post", lambda o: [o["token"]], ANY, {})],  # only its owner's: others' not found
+    "jobs:list": [("get", lambda o: [], ANY, None)],
+    "jobs:detail": [("get", lambda o: [o["job"]], OWNER, None)],
+    "jobs:status": [("get", lambda o: [o["job"]], OWNER, None)],
+    "jobs:download": [("get", lambda o: [o["job"]], OWNER, None)],
+    "api:units": [("get", lambda o: [], API, None)],
+    "api:unit": [("get", lambda o: ["10-080"], API_VIEW, None), ("get", lambda o: ["10"], API_PROVINCE, None)],
+    "api:programs": [("get", lambda o: [], API, None)],
+    "api:periods": [("get", lambda o: [], API, None)],
+    "api:rollup": [
+        ("get", lambda o: ["10-080", "2026"], API_VIEW, None),
+        ("get", lambda o: ["10", "2026"], API_PROVINCE, None),
+        ("get", lambda o: ["VN", "2026"], API_NATIONAL, None),
+    ],
+    "api:completeness": [
+        ("get", lambda o: ["10", "2026-Q3"], API_PROVINCE, None),
+        ("get", lambda o: ["VN", "2026-Q3"], API_NATIONAL, None),
+    ],
+    "api:courses": [("get", lambda o: [], API, None)],
+    "api:schema": [("get", lambda o: [], API, None)],
+    "api:docs": [("get", lambda o: [], API, None)],
     "accounts:password_reset": [("get", lambda o: [], PUBLIC, None)],
     "accounts:password_reset_done": [("get", lambda o: [], PUBLIC, None)],
     "accounts:password_reset_confirm": [("get", lambda o: ["MQ", "bad-token"], PUBLIC, None)],
@@ -158,6 +205,8 @@ CASES = {
         ("get", lambda o: ["10", "2026"], PROVINCE, None),
         ("get", lambda o: ["VN", "2026"], NATIONAL, None),
     ],
+    "reports:withdraw": [("post", lambda o: ["10-080", "2026-Q3"], ENTER, {})],
+    "reports:remind": [("post", lambda o: ["10", "2026-Q3"], PROVINCE_REVIEW, {"center": "all"})],
     "reports:export_xlsx": [
         ("get", lambda o: ["10-080", "2026"], VIEW, None),
         ("get", lambda o: ["10", "2026"], PROVINCE, None),

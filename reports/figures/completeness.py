@@ -32,6 +32,7 @@ class CompletenessRow:
     report: CenterReport | None
     expected: bool
     on_time: bool | None  # None until submitted
+    overdue_days: int | None = None  # expected, not sent, and the deadline passed: by how many days
 
     @property
     def status(self) -> str:
@@ -75,12 +76,20 @@ class Completeness:
         """Submitted and approved over expected; centers not active in the period are not expected."""
         return self.reported / self.expected if self.expected else None
 
+    @property
+    def overdue(self) -> int:
+        return sum(1 for row in self.rows if row.overdue_days)
+
     def count(self, status: str) -> int:
         return sum(1 for row in self.rows if row.expected and row.status == status)
 
 
-def completeness(*, province: Unit, period: Period, deadline: datetime.date | None = None) -> Completeness:
-    """Each center of a province with its report status for one quarter (three queries)."""
+def completeness(
+    *, province: Unit, period: Period, deadline: datetime.date | None = None, today: datetime.date | None = None
+) -> Completeness:
+    """Each center of a province with its report status for one quarter (three queries), and how many days late
+    the ones not sent are."""
+    today = today or timezone.localdate()
     if deadline is None:
         deadline = deadlines(period, [province.pk])[province.pk]
     centers = list(Unit.objects.centers().filter(parent=province).select_related("parent").order_by("code"))
@@ -99,7 +108,8 @@ def completeness(*, province: Unit, period: Period, deadline: datetime.date | No
         on_time = None
         if report is not None and report.first_submitted_at is not None:
             on_time = timezone.localtime(report.first_submitted_at).date() <= deadline
-        rows.append(CompletenessRow(center, report, expected, on_time))
+        late = expected and (report is None or report.status not in REPORTED_STATUSES) and today > deadline
+        rows.append(CompletenessRow(center, report, expected, on_time, (today - deadline).days if late else None))
     return Completeness(period=period, unit=province, deadline=deadline, rows=rows)
 
 

@@ -1,0 +1,289 @@
+"""What each user must do, most urgent first: the reads behind every role's home page and the "Báo cáo quý" menu.
+
+- a center: its reports returned (with the board's comment), overdue, due (deadline, days left); finished classes
+  with learners still without a result; uploads waiting for confirmation;
+- a board: reports waiting for review (oldest first), centers past the deadline of the reporting quarter, the
+  quarter's briefing not yet written;
+- central: the provinces of the reporting quarter by reporting rate, the late ones flagged.
+
+Reads only, a fixed number of queries per page whatever the data (tests/test_inbox.py counts them).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from centers.models import Unit
+from centers.periods import Period
+from centers.scoping import Scope, unit_key
+from courses.models import Course, ImportBatch
+
+from .figures.completeness import national_completeness
+from .figures.snapshot import changed_since_submission
+from .models import REPORTED_STATUSES, Briefing, CenterReport, Deadline, deadlines, default_deadline
+
+# How many ended quarters a center's inbox looks back on (an unfinished report older than that is an audit's
+# matter, not today's work).
+QUARTERS_BACK = 4
+PENDING_UPLOAD_DAYS = 7
+
+RETURNED, OVERDUE, DUE, REVIEW, TODO = range(5)
+TONES = {RETURNED: "danger", OVERDUE: "danger", DUE: "warning", REVIEW: "primary", TODO: "secondary"}
+
+
+@dataclass
+class Item:
+    urgency: int
+    title: str
+    detail: str
+    url: str
+    day: datetime.date | None = None  # what it is measured against (a deadline, a submission)
+    period: Period | None = None  # the quarter of a report
+
+    @property
+    def tone(self) -> str:
+        return TONES[self.urgency]
+
+    @property
+    def key(self):
+        return (self.urgency, self.day or datetime.date.max)
+
+
+def reporting_quarter(today: datetime.date) -> Period:
+    """The quarter whose reports are being written and reviewed now: the one that ended last."""
+    return Period.quarter_of(today).previous_quarter()
+
+
+def ended_quarters(unit: Unit, today: datetime.date, back: int = QUARTERS_BACK) -> list[Period]:
+    """The last `back` ended quarters in which the unit was active, oldest first."""
+    quarters, period = [], reporting_quarter(today)
+    while len(quarters) < back:
+        if unit.is_active_between(period.start, period.end):
+            quarters.append(period)
+        elif period.end < unit.active_from:
+            break
+        period = period.previous_quarter()
+    return quarters[::-1]
+
+
+def days_text(deadline: datetime.date, today: datetime.date) -> str:
+    days = (deadline - today).days
+    if days < 0:
+        return _("Quá hạn %(n)s ngày (hạn %(day)s)") % {"n": -days, "day": deadline.strftime("%d/%m/%Y")}
+    if days == 0:
+        return _("Hạn nộp hôm nay (%(day)s)") % {"day": deadline.strftime("%d/%m/%Y")}
+    return _("Hạn %(day)s, còn %(n)s ngày") % {"day": deadline.strftime("%d/%m/%Y"), "n": days}
+
+
+def _report_url(unit: Unit, period: Period) -> str:
+    return reverse("reports:report", args=[unit_key(unit), period.key])
+
+
+# -- a center ----------------------------------------------------------------------------------------------------
+def center_reports(center: Unit, today: datetime.date) -> list[Item]:
+    quarters = ended_quarters(center, today)
+    if not quarters:
+        return []
+    reports = {(r.year, r.quarter): r for r in CenterReport.objects.filter(center=center).filter(_quarters_q(quarters))}
+    due = _deadlines(quarters, center.parent_id)
+    items = []
+    for period in quarters:
+        report = reports.get((period.year, period.index))
+        status = report.status if report else None
+        if status in REPORTED_STATUSES:
+            continue
+        deadline = due[period]
+        url = _report_url(center, period)
+        if status == CenterReport.Status.RETURNED:
+            title = _("Báo cáo %(p)s bị trả lại") % {"p": period.label}
+            detail = report.return_comment or _("Không kèm ý kiến.")
+            items.append(Item(RETURNED, title, detail, url, deadline, period))
+        else:
+            title = _("Báo cáo %(p)s chưa gửi") % {"p": period.label}
+            urgency = OVERDUE if today > deadline else DUE
+            items.append(Item(urgency, title, days_text(deadline, today), url, deadline, period))
+    return items
+
+
+def unfinished_classes(center: Unit, today: datetime.date, limit: int = 10) -> list[Item]:
+    courses = (
+        Course.objects.counted()
+        .filter(center=center, end_date__lt=today)
+        .annotate(missing=Count("enrolments", filter=Q(enrolments__result="", enrolments__removed_at__isnull=True)))
+        .filter(missing__gt=0)
+        .order_by("end_date", "code")[:limit]
+    )
+    return [
+        Item(
+            TODO,
+            _("Lớp %(code)s đã kết thúc, còn %(n)s học viên chưa có kết quả") % {"code": c.code, "n": c.missing},
+            _("%(title)s, kết thúc %(day)s") % {"title": c.title, "day": c.end_date.strftime("%d/%m/%Y")},
+            reverse("courses:course_detail", args=[c.pk]),
+            c.end_date,
+        )
+        for c in courses
+    ]
+
+
+def pending_uploads(center: Unit, user, now=None) -> list[Item]:
+    since = (now or timezone.now()) - datetime.timedelta(days=PENDING_UPLOAD_DAYS)
+    batches = ImportBatch.objects.filter(
+        center=center, uploaded_by=user, status=ImportBatch.Status.PENDING, uploaded_at__gte=since
+    ).order_by("uploaded_at")
+    return [
+        Item(
+            TODO,
+            _("Tệp %(name)s đã tải lên, chưa xác nhận ghi") % {"name": b.filename},
+            _("Tải lên lúc %(at)s: mở lại trang nhập để xem trước và xác nhận.")
+            % {"at": timezone.localtime(b.uploaded_at).strftime("%H:%M %d/%m/%Y")},
+            reverse("courses:roster_upload", args=[b.course_id]) if b.course_id else reverse("courses:import_workbook"),
+            timezone.localtime(b.uploaded_at).date(),
+        )
+        for b in batches
+    ]
+
+
+# -- a board -----------------------------------------------------------------------------------------------------
+def waiting_reviews(scope: Scope, limit: int = 20) -> list[Item]:
+    reports = (
+        scope.filter(CenterReport.objects.filter(status=CenterReport.Status.SUBMITTED))
+        .select_related("center", "center__parent")
+        .order_by("submitted_at", "pk")[:limit]
+    )
+    reports = list(reports)
+    changed = changed_since_submission(reports)
+    items = []
+    for report in reports:
+        submitted = timezone.localtime(report.submitted_at).date() if report.submitted_at else None
+        detail = _("Gửi ngày %(day)s") % {"day": submitted.strftime("%d/%m/%Y")} if submitted else ""
+        if report.pk in changed:
+            detail += " · " + _("Số liệu đã thay đổi sau khi gửi")
+        items.append(
+            Item(
+                REVIEW,
+                _("Chờ duyệt: %(center)s, %(p)s") % {"center": report.center.name, "p": report.period.label},
+                detail,
+                _report_url(report.center, report.period),
+                submitted,
+            )
+        )
+    return items
+
+
+def overdue_in_province(province: Unit, today: datetime.date) -> list[Item]:
+    period = reporting_quarter(today)
+    deadline = deadlines(period, [province.pk])[province.pk]
+    if today <= deadline:
+        return []
+    late = (
+        Unit.objects.centers()
+        .filter(parent=province)
+        .active_between(period.start, period.end)
+        .exclude(
+            pk__in=CenterReport.objects.filter(
+                year=period.year, quarter=period.index, status__in=REPORTED_STATUSES
+            ).values("center_id")
+        )
+        .order_by("code")
+    )
+    names = [center.name for center in late]
+    if not names:
+        return []
+    title = _("%(n)s trung tâm quá hạn báo cáo %(p)s") % {"n": len(names), "p": period.label}
+    detail = days_text(deadline, today) + ": " + "; ".join(names)
+    return [Item(OVERDUE, title, detail, _report_url(province, period), deadline)]
+
+
+def briefing_to_write(province: Unit, today: datetime.date) -> list[Item]:
+    period = reporting_quarter(today)
+    if Briefing.objects.filter(unit=province, period_key=period.key).exists():
+        return []
+    return [
+        Item(
+            TODO,
+            _("Chưa có nhận định %(p)s") % {"p": period.label},
+            _("Viết hoặc tạo đoạn nhận định tổng hợp cho hội nghị giao ban."),
+            reverse("reports:briefing", args=[unit_key(province), period.key]),
+        )
+    ]
+
+
+# -- central -----------------------------------------------------------------------------------------------------
+def provinces_by_rate(today: datetime.date) -> list[Item]:
+    period = reporting_quarter(today)
+    rows = [row for row in national_completeness(period=period) if row.expected]
+    due = deadlines(period, [row.province.pk for row in rows])
+    items = []
+    for row in sorted(rows, key=lambda r: (r.rate or 0, r.province.code)):
+        if row.reported >= row.expected:
+            continue
+        deadline = due[row.province.pk]
+        late = today > deadline
+        items.append(
+            Item(
+                OVERDUE if late else DUE,
+                _("%(province)s: %(n)s/%(m)s trung tâm đã gửi báo cáo %(p)s")
+                % {"province": row.province.name, "n": row.reported, "m": row.expected, "p": period.label},
+                days_text(deadline, today),
+                _report_url(row.province, period),
+                deadline,
+            )
+        )
+    return items
+
+
+# -- the inbox -------------------------------------------------------------------------------------------------------
+def inbox(scope: Scope, user, today: datetime.date | None = None) -> list[Item]:
+    today = today or timezone.localdate()
+    unit = scope.unit
+    if scope.is_center:
+        items = center_reports(unit, today) + unfinished_classes(unit, today) + pending_uploads(unit, user)
+    elif scope.is_board:
+        items = waiting_reviews(scope) + overdue_in_province(unit, today) + briefing_to_write(unit, today)
+    elif scope.is_national:
+        items = provinces_by_rate(today)
+    else:
+        items = []
+    return sorted(items, key=lambda item: item.key)
+
+
+def quarter_needing_action(unit: Unit, scope: Scope, today: datetime.date | None = None) -> Period:
+    """The quarter the "Báo cáo quý" menu opens: a center's most urgent unfinished report, a board's oldest report
+    waiting for review; else the reporting quarter."""
+    today = today or timezone.localdate()
+    if scope.is_center:
+        items = center_reports(unit, today)
+        if items:
+            return min(items, key=lambda item: item.key).period
+    elif scope.is_board:
+        oldest = (
+            scope.filter(CenterReport.objects.filter(status=CenterReport.Status.SUBMITTED))
+            .order_by("year", "quarter")
+            .values_list("year", "quarter")
+            .first()
+        )
+        if oldest:
+            return Period(oldest[0], "Q", oldest[1])
+    return reporting_quarter(today)
+
+
+def _quarters_q(quarters: list[Period]) -> Q:
+    condition = Q(pk__in=[])
+    for period in quarters:
+        condition |= Q(year=period.year, quarter=period.index)
+    return condition
+
+
+def _deadlines(quarters: list[Period], province_id: int) -> dict[Period, datetime.date]:
+    """Each quarter's deadline for one province, in one query."""
+    set_days = {
+        (d.year, d.quarter): d.due_on
+        for d in Deadline.objects.filter(province_id=province_id).filter(_quarters_q(quarters))
+    }
+    return {p: set_days.get((p.year, p.index), default_deadline(p)) for p in quarters}
