@@ -17,7 +17,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import account_workbook, accounts, api_tokens
+from . import account_workbook, accounts, api_tokens, jobs
 from . import reorganisation as plans
 from . import two_factor as two_factor_service
 from .forms import AccountFilterForm, AccountForm, ApiTokenForm, PlanUploadForm, UnitPasswordResetForm, UploadForm
@@ -466,14 +466,15 @@ def reorganisation_apply(request):
         messages.error(request, _("Bản xem trước đã hết hạn hoặc phương án đã được áp dụng. Hãy tải tệp lên lại."))
         return redirect("accounts:reorganisation")
     del request.session[PLAN_KEY]
-    try:
-        record = plans.apply_plan(base64.b64decode(stored["content"]), by=request.user, file_name=stored["name"])
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    label = _("Áp dụng phương án %(name)s") % {"name": stored["name"]}
+    job = jobs.enqueue(request.user, "reorganise", label, {"content": stored["content"], "name": stored["name"]})
+    if job.state == job.State.DONE and job.result_url:  # run in this process (no broker): straight to the plan
+        messages.success(request, job.message)
+        return redirect(job.result_url)
+    if job.state == job.State.FAILED:
+        messages.error(request, job.message)
         return redirect("accounts:reorganisation")
-    messages.success(request, _("Đã áp dụng phương án “%(name)s”.") % {"name": record.name})
-    return redirect("accounts:reorganisation_detail", pk=record.pk)
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required

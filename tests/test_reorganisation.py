@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from centers.models import AccountEvent, Assignment, ReorganisationPlan, ServedCommune, Staff, Unit, UnitName
+from centers.models import AccountEvent, Assignment, Job, ReorganisationPlan, ServedCommune, Staff, Unit, UnitName
 from centers.periods import Period
 from centers.reorganisation import apply_plan, preview, read_plan, write_template
 from centers.reorganisation import applying as applying_module
@@ -357,6 +357,8 @@ def test_central_staff_upload_a_plan_see_its_preview_and_confirm_it_once(login, 
     assert done.redirect_chain[-1][0] == reverse("accounts:reorganisation_detail", args=[record.pk])
     assert "Đã áp dụng phương án “Sắp xếp theo Nghị quyết 202/2025/QH15”" in done.content.decode()
     assert record.applied_by == central_user and record.file_name == "pa-202.xlsx"
+    job = Job.objects.get(kind="reorganise")  # applied through a background job (in this process: no broker)
+    assert (job.user, job.state, job.label) == (central_user, Job.State.DONE, "Áp dụng phương án pa-202.xlsx")
     center.refresh_from_db()
     assert center.active_to == D(2025, 6, 30)
     again = client.post(reverse("accounts:reorganisation_apply"), {"token": token}, follow=True)

@@ -9,13 +9,17 @@ centers/accounts.py.
 
 from __future__ import annotations
 
+import base64
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import accounts
+from .. import accounts, jobs
 from ..models import ReorganisationPlan, ServedCommune, Unit, UnitName
+from ..scoping import Scope
 from .preview import already_applied_message, preview
 from .reading import Closure, Merger, NewUnit, Plan, Rename, Served, read_plan
 
@@ -114,3 +118,16 @@ def _write(plan: Plan, shown, *, by, file_name: str) -> ReorganisationPlan:
         )
         record.units.set(touched)
     return record
+
+
+def apply_job(job, progress):
+    """A plan applied in the background (centers/jobs.py; the central page's confirm): the same `apply_plan`, by the
+    job's owner, who must still be central staff."""
+    scope = Scope.for_user(job.user)
+    scope.require_national()
+    progress(10, _("Đang áp dụng phương án…"))
+    record = apply_plan(base64.b64decode(job.params["content"]), by=job.user, file_name=job.params.get("name", ""))
+    return jobs.Output(
+        message=_("Đã áp dụng phương án “%(name)s”.") % {"name": record.name},
+        result_url=reverse("accounts:reorganisation_detail", args=[record.pk]),
+    )
