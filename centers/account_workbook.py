@@ -7,7 +7,6 @@ the wrong columns); what the rows say is checked by centers.accounts.plan_accoun
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .people import fold
 from .scoping import unit_key
+from .xlsx_guard import Limits, guard
 
 SHEET = "Tài khoản"
 UNITS_SHEET = "Đơn vị"
@@ -37,6 +37,7 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_UNCOMPRESSED = 40 * 1024 * 1024
 MAX_ROWS = 500
 MAX_SCANNED_ROWS = 5_000  # blank rows included: a sheet of a million empty formatted rows is refused, not read
+MAX_SHEET_CELLS = 100_000  # empty formatted cells included: far above 500 accounts of a dozen columns
 MAX_CELL = 255
 
 
@@ -108,16 +109,22 @@ def cell_text(value) -> str:
 
 
 def open_workbook(content: bytes, *, max_bytes: int = MAX_BYTES, too_large: str = ""):
-    """(the workbook, None) or (None, a Vietnamese problem): the checks every uploaded workbook of centers goes
-    through (size, unpacked size against zip bombs, a real .xlsx), one copy for the accounts and the plans."""
-    if len(content) > max_bytes:
-        return None, too_large or _("Tệp lớn quá %(n)s MB.") % {"n": max_bytes // (1024 * 1024)}
+    """(the workbook, None) or (None, a Vietnamese problem): every uploaded workbook of centers (the accounts, the
+    plans) goes through the same guard as the class workbook (centers/xlsx_guard.py: size, zip bombs, a real .xlsx,
+    a streamed count of rows and cells before openpyxl parses anything), with this workbook's smaller limits."""
+    limits = Limits(
+        max_bytes=max_bytes,
+        too_large=too_large or _("Tệp lớn quá %(n)s MB.") % {"n": max_bytes // (1024 * 1024)},
+        max_uncompressed=MAX_UNCOMPRESSED,
+        scanned_rows=MAX_SCANNED_ROWS,
+        sheet_cells=MAX_SHEET_CELLS,
+    )
+    _parts, problem = guard(content, limits)
+    if problem is not None:
+        return None, problem.message()
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
-                raise zipfile.BadZipFile("too large when uncompressed")
         return load_workbook(io.BytesIO(content), read_only=True, data_only=True), None
-    except Exception:  # not a zip, not a workbook, a damaged or hostile one: the same answer
+    except Exception:  # passed the guard yet openpyxl cannot read it: the same answer as a damaged file
         return None, _(
             "Không đọc được tệp: cần tệp Excel (.xlsx) theo mẫu tải về từ trang này "
             "(tệp .xls cũ hoặc .csv không dùng được)."

@@ -142,7 +142,9 @@ def test_a_malformed_file_is_refused_with_a_clear_message(login, manager):
         reverse("accounts:account_import"), {"file": SimpleUploadedFile("x.xlsx", b"hello, not a zip")}
     )
     assert not_a_workbook.status_code == 400
-    assert "Không đọc được tệp: cần tệp Excel (.xlsx)" in not_a_workbook.content.decode()
+    assert (
+        "Tệp không phải bảng tính Excel (.xlsx). Hãy dùng tệp mẫu tải từ hệ thống." in not_a_workbook.content.decode()
+    )
     wrong_columns = upload(client, GOOD, headings=["Họ tên", "Đơn vị"])
     assert "Dòng 1 của trang “Tài khoản” phải là các cột" in wrong_columns.content.decode()
     empty = upload(client, [])
@@ -176,5 +178,5 @@ def test_too_many_rows_are_refused_before_they_are_read(login, manager, center):
     many = [[f"tk{n}", "Nguyễn", "An", "", "", "", "10-080", "Mật khẩu tạm thời"] for n in range(501)]
     assert "Mỗi lần nhập tối đa 500 tài khoản" in upload(client, many).content.decode()
     blank_tail = [[None] * 8 for _ in range(5_100)] + [["tk", "Nguyễn", "An", "", "", "", "10-080", ""]]
-    assert "dài quá 5000 dòng" in upload(client, blank_tail).content.decode()
+    assert "có quá nhiều dòng (trên 5.000 dòng, kể cả dòng trống)" in upload(client, blank_tail).content.decode()
     assert nothing_written(before)

@@ -177,8 +177,7 @@ def test_a_missing_sheet_or_column_and_a_file_that_is_not_a_workbook_are_named(p
     assert "Thiếu trang “Phương án”" in found[("Phương án", 0, "")]
     assert "Thiếu cột “Mã tỉnh kế thừa”" in found[("Đóng đơn vị", 1, "Mã tỉnh kế thừa")]
     assert list(problems(b"Ma tinh;Ma don vi\n10;080\n").values()) == [
-        "Không đọc được tệp: cần tệp Excel (.xlsx) theo mẫu tải về từ trang này "
-        "(tệp .xls cũ hoặc .csv không dùng được)."
+        "Tệp không phải bảng tính Excel (.xlsx). Hãy dùng tệp mẫu tải từ hệ thống."
     ]
 
 
