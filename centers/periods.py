@@ -145,11 +145,13 @@ class Period:
         return text[0].upper() + text[1:]
 
 
-def period_choices(years: range) -> list[tuple[str, str]]:
-    """(key, label) pairs for a period picker, newest first."""
-    choices = []
+def period_groups(years: range) -> list[tuple[str, list[tuple[str, str]]]]:
+    """A period picker's choices grouped by year, newest first: [("2026", [(key, label), ...]), ...] (an optgroup
+    per year in a <select>; Django's choices take the same shape)."""
+    groups = []
     for year in reversed(years):
         periods = [Period(year, "Y"), Period(year, "9M"), Period(year, "H", 2), Period(year, "H", 1)]
         periods += [Period(year, "Q", q) for q in (4, 3, 2, 1)]
-        choices += [(p.key, p.sentence_label) for p in periods]
-    return choices
+        groups.append((f"Năm {year}", [(p.key, p.sentence_label) for p in periods]))
+    return groups
+

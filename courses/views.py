@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from centers import jobs
 from centers.models import Unit
-from centers.periods import period_choices
+from centers.periods import period_groups
 from centers.scoping import Action
 
 from . import roster, selectors, services
@@ -80,7 +80,7 @@ def course_list(request):
     form = CourseFilterForm(
         request.GET or None,
         centers=scope.centers().order_by("code"),
-        period_choices=period_choices(range(2020, today.year + 1)),
+        period_choices=period_groups(range(2020, today.year + 1)),
     )
     if form.is_bound:
         form.is_valid()  # a value that is not valid is shown with its error; the valid ones still filter

@@ -21,7 +21,7 @@ from centers.accounts import activity_rows as account_activity
 from centers.lineage import Boundaries, default_boundaries
 from centers.models import Unit
 from centers.people import person_name
-from centers.periods import Period, PeriodError, period_choices
+from centers.periods import Period, PeriodError, period_groups
 from centers.scoping import Action, home_unit, unit_key
 from courses.forms import apply_errors
 from courses.models import Program
@@ -501,7 +501,7 @@ def dashboard(request, unit, period):
             "boundaries_choices": [(member.value, member.label) for member in Boundaries],
             # Carried by every link of the page that shows figures (exports, briefing, breadcrumb).
             "query": urlencode({"so_lieu": basis, BOUNDARIES_PARAM: boundaries.value}),
-            "period_choices": period_choices(range(2020, today.year + 1)),
+            "period_groups": period_groups(range(2020, today.year + 1)),
             "can_edit_briefing": unit.kind == Unit.Kind.PROVINCE and request.scope.can(Action.REVIEW, unit),
             "parent": unit.parent if unit.parent and request.scope.can_see(unit.parent) else None,
             # A commune-level center: the communes, wards and special zones it served in the period.
