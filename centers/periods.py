@@ -154,4 +154,3 @@ def period_groups(years: range) -> list[tuple[str, list[tuple[str, str]]]]:
         periods += [Period(year, "Q", q) for q in (4, 3, 2, 1)]
         groups.append((f"Năm {year}", [(p.key, p.sentence_label) for p in periods]))
     return groups
-
