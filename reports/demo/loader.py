@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from centers import wording
 from centers.models import Assignment, Staff, Unit, UnitName
@@ -24,6 +25,7 @@ from courses.services import figures_freeze
 from courses.text import course_search_key, name_key, vietnamese_sort_key
 from reports.formatting import vn_int
 
+from .fastwrite import next_ids, reset_sequences, table_writer
 from .units import PROVINCES, center_name
 
 YEARS = (2022, 2023, 2024)
@@ -35,6 +37,22 @@ DEMO_USERS = [
     ("trunguong", "Lê Minh Tuấn", "VN", "Cán bộ Vụ Lý luận chính trị, Ban Tuyên giáo Trung ương"),
 ]
 ADMIN_USER = "quantri"
+LEARNER_FIELDS = [
+    "id",
+    "center",
+    "full_name",
+    "name_key",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "party_status",
+    "group",
+    "workplace",
+    "national_id",
+    "created_at",
+    "updated_at",
+    "version",
+]
 
 # Per province: (classes per year by year or a default, average enrolments per class)
 YEAR_CLASSES = {
@@ -236,6 +254,7 @@ WORKPLACES = [
     "Chi bộ thôn",
 ]
 RESULTS = [("gioi", 30), ("kha", 55), ("trung_binh", 11), ("khong_dat", 1), ("bo_hoc", 3)]
+RESULT_VALUES, RESULT_WEIGHTS = (list(x) for x in zip(*RESULTS, strict=True))
 CANCEL_REASONS = [
     "Không đủ số lượng học viên đăng ký.",
     "Trùng lịch hội nghị của cấp ủy.",
@@ -273,12 +292,20 @@ class DemoLoader:
     @transaction.atomic
     def load(self) -> None:
         central = Unit.objects.get(code="VN", parent=None)
+        self.now = timezone.now()
+        self.ids = next_ids(Learner)
+        self.write_learners = table_writer(Learner, LEARNER_FIELDS)
+        self.write_links = table_writer(Course.lecturers.through, ["course", "lecturer"])
+        self.write_enrolments = table_writer(
+            Enrolment, ["course", "learner", "result", "certificate_no", "enrolled_at", "version"]
+        )
         for province_code, spec in PROVINCES.items():
             self._load_province(central, province_code, spec)
         self._load_users()
         self._sign_lao_cai_approvals()
         from reports.figures import maintained
 
+        reset_sequences(Learner)
         self.progress("Tính bảng tổng hợp...")
         maintained.rebuild()
 
@@ -474,25 +501,31 @@ class DemoLoader:
                     century = (0 if born.year < 2000 else 2) + (gender == "nu")
                     national_id = f"{CCCD_PREFIX[code]}{century}{born.year % 100:02d}{self._cccd_seq:06d}"
                 name = self._person_name(code, gender, ethnicity)
+                learner_id = self.ids[Learner]
+                self.ids[Learner] += 1
                 rows.append(
-                    Learner(
-                        center=center,
-                        full_name=name,
-                        name_key=name_key(name),
-                        date_of_birth=born,
-                        gender=gender,
-                        ethnicity=ethnicity,
-                        party_status=party,
-                        group=group,
-                        workplace=f"{rng.choice(WORKPLACES)} ({center.area_name})",
-                        national_id=national_id,
+                    (
+                        learner_id,
+                        center.pk,
+                        name,
+                        name_key(name),
+                        born,
+                        gender,
+                        ethnicity,
+                        party,
+                        group,
+                        f"{rng.choice(WORKPLACES)} ({center.area_name})",
+                        national_id,
+                        self.now,
+                        self.now,
+                        1,
                     )
                 )
-        created = Learner.objects.bulk_create(rows, batch_size=2000)
+        created = self.write_learners(rows)
         by_center = defaultdict(list)
-        for learner in created:
-            by_center[learner.center_id].append(learner.pk)
-        self.progress(f"  {vn_int(len(created))} học viên")
+        for row in rows:
+            by_center[row[1]].append(row[0])
+        self.progress(f"  {vn_int(created)} học viên")
         return by_center
 
     def _load_classes(self, code, plan, learners, lecturers) -> None:
@@ -537,30 +570,27 @@ class DemoLoader:
         for course in courses:  # bulk_create does not call save()
             course.search_key = course_search_key(course.code, course.title)
         created = Course.objects.bulk_create(courses, batch_size=2000)
-        through = Course.lecturers.through
         links = []
         enrolments = []
         sizes = {id(c): p.size for c, p in zip(courses, sorted(plan, key=lambda p: p.start), strict=True)}
         for course in created:
             pool = lecturers[course.center_id]
             for lecturer_id in rng.sample(pool, k=min(len(pool), rng.randint(1, 3))):
-                links.append(through(course_id=course.pk, lecturer_id=lecturer_id))
+                links.append((course.pk, lecturer_id))
             size = sizes[id(course)]
             if course.status == Course.Status.CANCELLED or size == 0:
                 continue
             finished = course.status == Course.Status.FINISHED
-            for learner_id in rng.sample(learners[course.center_id], k=size):
-                enrolments.append(
-                    Enrolment(
-                        course_id=course.pk,
-                        learner_id=learner_id,
-                        result=_weighted(rng, RESULTS) if finished else "",
-                    )
-                )
-        through.objects.bulk_create(links, batch_size=5000)
-        for i in range(0, len(enrolments), 20000):
-            Enrolment.objects.bulk_create(enrolments[i : i + 20000], batch_size=5000)
-        self.progress(f"  {vn_int(len(created))} lớp, {vn_int(len(enrolments))} lượt học viên")
+            chosen = rng.sample(learners[course.center_id], k=size)
+            # One draw per learner, as many draws as `_weighted` one by one (the same sequence).
+            results = rng.choices(RESULT_VALUES, weights=RESULT_WEIGHTS, k=size) if finished else [""] * size
+            enrolments += [
+                (course.pk, learner_id, result, "", self.now, 1)
+                for learner_id, result in zip(chosen, results, strict=True)
+            ]
+        self.write_links(links)
+        n_enrolments = self.write_enrolments(enrolments)
+        self.progress(f"  {vn_int(len(created))} lớp, {vn_int(n_enrolments)} lượt học viên")
 
     # -- users ------------------------------------------------------------------------------------
     def _load_users(self) -> None:
