@@ -99,7 +99,7 @@ def unit_code(unit) -> str:
     return unit_key(unit)
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -107,28 +107,35 @@ def _text(value) -> str:
     return " ".join(str(value).split())
 
 
-def read(content: bytes) -> ReadWorkbook:
-    result = ReadWorkbook()
-    if len(content) > MAX_BYTES:
-        result.problems.append(_("Tệp lớn quá 2 MB: mỗi lần nhập tối đa %(n)s tài khoản.") % {"n": MAX_ROWS})
-        return result
+def open_workbook(content: bytes, *, max_bytes: int = MAX_BYTES, too_large: str = ""):
+    """(the workbook, None) or (None, a Vietnamese problem): the checks every uploaded workbook of centers goes
+    through (size, unpacked size against zip bombs, a real .xlsx), one copy for the accounts and the plans."""
+    if len(content) > max_bytes:
+        return None, too_large or _("Tệp lớn quá %(n)s MB.") % {"n": max_bytes // (1024 * 1024)}
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
                 raise zipfile.BadZipFile("too large when uncompressed")
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(content), read_only=True, data_only=True), None
     except Exception:  # not a zip, not a workbook, a damaged or hostile one: the same answer
-        result.problems.append(
-            _(
-                "Không đọc được tệp: cần tệp Excel (.xlsx) theo mẫu tải về từ trang này "
-                "(tệp .xls cũ hoặc .csv không dùng được)."
-            )
+        return None, _(
+            "Không đọc được tệp: cần tệp Excel (.xlsx) theo mẫu tải về từ trang này "
+            "(tệp .xls cũ hoặc .csv không dùng được)."
         )
+
+
+def read(content: bytes) -> ReadWorkbook:
+    result = ReadWorkbook()
+    book, problem = open_workbook(
+        content, too_large=_("Tệp lớn quá 2 MB: mỗi lần nhập tối đa %(n)s tài khoản.") % {"n": MAX_ROWS}
+    )
+    if problem:
+        result.problems.append(problem)
         return result
     try:
         sheet = book[SHEET] if SHEET in book.sheetnames else book.worksheets[0]
         rows = sheet.iter_rows(values_only=True, max_col=len(COLUMNS) + 5)
-        header = [fold(_text(v)) for v in next(rows, ())][: len(COLUMNS)]
+        header = [fold(cell_text(v)) for v in next(rows, ())][: len(COLUMNS)]
         expected = [fold(label) for _, label in COLUMNS]
         if header != expected:
             result.problems.append(
@@ -143,7 +150,7 @@ def read(content: bytes) -> ReadWorkbook:
                     % {"sheet": sheet.title, "n": MAX_SCANNED_ROWS}
                 )
                 return result
-            values = [_text(v) for v in values[: len(COLUMNS)]]
+            values = [cell_text(v) for v in values[: len(COLUMNS)]]
             if not any(values):
                 continue
             if len(result.rows) == MAX_ROWS:

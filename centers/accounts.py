@@ -489,3 +489,26 @@ def record_sign_in(sender, request, user, **kwargs) -> None:
         user_agent=(request.META.get("HTTP_USER_AGENT") or "")[:255],
         session_key=(session.session_key if session is not None else "") or "",
     )
+
+
+# -- a reorganisation (centers/reorganisation/applying.py) -----------------------------------------------------------
+def move_to_successor(by, unit: Unit, successor: Unit, *, day: datetime.date, detail: str) -> list[Staff]:
+    """Inside the plan's transaction: every account of a unit that closed moves to the unit that takes it over, on
+    the plan's date (its open assignment ends the day before, a new one opens), with an AccountEvent each. Returns
+    the accounts moved. A successor that holds no accounts (a school, another organiser) takes none."""
+    if successor.kind not in Staff.ROLE_BY_KIND:
+        return []
+    moved = list(Staff.objects.filter(unit=unit).select_related("user"))
+    open_assignments = {a.user_id: a for a in Assignment.objects.filter(user__staff__unit=unit, ended_on__isnull=True)}
+    for staff in moved:
+        current = open_assignments.get(staff.user_id)
+        started = day
+        if current is not None:
+            current.ended_on = max(day - datetime.timedelta(days=1), current.started_on)
+            current.save(update_fields=["ended_on"])
+            started = max(day, current.started_on)
+        Assignment.objects.create(user=staff.user, unit=successor, started_on=started, created_by=by)
+        staff.unit = successor
+        staff.save(update_fields=["unit"])
+        _event(staff.user, Kind.UNIT_CHANGED, by, f"{unit.name} → {successor.name} ({detail})", unit=successor)
+    return moved

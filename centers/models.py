@@ -446,3 +446,37 @@ class SignIn(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.at:%d/%m/%Y %H:%M}"
+
+
+class ReorganisationPlan(models.Model):
+    """A reorganisation plan as it was applied (centers/reorganisation/): the workbook itself, who applied it and
+    when, and what it did. The same file is applied once (its digest is unique)."""
+
+    name = models.CharField(_("tên phương án"), max_length=255)
+    basis = models.CharField(_("căn cứ"), max_length=500, blank=True)
+    effective_date = models.DateField(_("ngày hiệu lực"))
+    file_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
+    content = models.BinaryField(_("tệp phương án"))
+    digest = models.CharField(_("mã băm của tệp"), max_length=64, unique=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người áp dụng"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    applied_at = models.DateTimeField(_("áp dụng lúc"), default=timezone.now)
+    # {"closes": [...], "opens": [...], ...}: the preview's lines of what it did (centers/reorganisation/preview.py)
+    summary = models.JSONField(_("tóm tắt"), default=dict)
+    units = models.ManyToManyField(
+        Unit, verbose_name=_("đơn vị liên quan"), related_name="reorganisation_plans", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("phương án sắp xếp tổ chức")
+        verbose_name_plural = _("phương án sắp xếp tổ chức")
+        ordering = ["-applied_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} ({self.effective_date:%d/%m/%Y})"

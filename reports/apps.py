@@ -7,12 +7,16 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Báo cáo và tổng hợp")
 
     def ready(self):
+        from centers.reorganisation import impact
         from courses.locking import register_lock_reason
 
         from . import signals  # noqa: F401 -- connects the aggregate refreshes (bulk writes included)
         from .exporters.base import day_month_year_dates
         from .locking import quarter_lock_reason
+        from .selectors import reorganisation_open_work
 
         register_lock_reason(quarter_lock_reason)  # an approved quarter locks the center's classes of the quarter
+
+        impact.register(reorganisation_open_work)  # a plan's preview lists the closing centers' open reports
 
         day_month_year_dates()

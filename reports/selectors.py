@@ -16,6 +16,7 @@ from django.db.models.functions import Cast, Concat, Trim
 
 from centers.models import Unit
 from centers.periods import Period
+from centers.reorganisation.impact import OpenWork
 from courses.models import COUNTED_GROUP, COUNTED_LECTURER_KIND, CourseLecturer, Enrolment, Lecturer, counted_course_q
 from courses.text import roster_sort_key
 
@@ -151,3 +152,14 @@ def roster(*, unit: Unit, period: Period, basis: str | None = None):
         # One class at a time in memory; a stable sort keeps the order of entry between equal names.
         for row in sorted(learners, key=lambda row: roster_sort_key(row[name])):
             yield row[1:]
+
+
+def reorganisation_open_work(closing: dict) -> list:
+    """For a reorganisation's preview (centers/reorganisation/impact.py): the reports not yet approved of the
+    centers that close ({center id: last day}), in the quarters that begin by their last day."""
+    rows = CenterReport.objects.filter(center_id__in=list(closing)).exclude(status=CenterReport.Status.APPROVED)
+    return [
+        OpenWork(r.center_id, f"{Period(r.year, 'Q', r.quarter).label}: báo cáo {r.get_status_display().lower()}")
+        for r in rows.order_by("center_id", "year", "quarter")
+        if Period(r.year, "Q", r.quarter).start <= closing[r.center_id]
+    ]
