@@ -14,7 +14,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from centers.reorganisation import write_template
-from centers.reorganisation.sheets import CLOSURES, MERGERS, NEW_UNITS, PLAN, RENAMES, SERVED
+from centers.reorganisation.sheets import CLOSURES, COLUMNS, MERGERS, NEW_UNITS, PLAN, RENAMES, SERVED
 
 from .units import (
     AREA_WORD,
@@ -102,7 +102,8 @@ def shipped_rows(content: bytes | None = None) -> dict[str, list[list[str]]]:
     found = {}
     for sheet_name in plan_rows():
         sheet = book[sheet_name]
-        values = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        values = [row for row in values if any(row)]
+        width = 2 if sheet_name == PLAN else len(COLUMNS[sheet_name])
+        values = [["" if v is None else str(v) for v in row][:width] for row in sheet.iter_rows(values_only=True)]
+        values = [row + [""] * (width - len(row)) for row in values if any(row)]
         found[sheet_name] = values if sheet_name == PLAN else values[1:]
     return found
