@@ -36,12 +36,22 @@ def reset_sequences(*model_classes) -> None:
                 cursor.execute(statement)
 
 
-def table_writer(model: type[models.Model], fields: list[str]) -> Callable[[Iterable[tuple]], int]:
-    """A function that writes rows (tuples in `fields` order) into the model's table and returns how many."""
-    if connection.vendor == "postgresql":
-        return _copy_writer(model, fields)
+def table_writer(
+    model: type[models.Model], fields: list[str], constants: dict | None = None
+) -> Callable[[Iterable[tuple]], int]:
+    """A function that writes rows (tuples in `fields` order) into the model's table and returns how many.
+    `constants`: {field: value} the same for every row, given once (and converted once)."""
+    constants = constants or {}
     if connection.vendor == "sqlite":
-        return _executemany_writer(model, fields)
+        return _executemany_writer(model, fields, constants)
+    write = (_copy_writer if connection.vendor == "postgresql" else _bulk_create_writer)(model, [*fields, *constants])
+    if not constants:
+        return write
+    tail = tuple(constants.values())
+    return lambda rows: write([tuple(row) + tail for row in rows])
+
+
+def _bulk_create_writer(model, fields):
     attnames = [model._meta.get_field(name).attname for name in fields]
 
     def insert_rows(rows):
@@ -85,20 +95,26 @@ def _copy_writer(model, fields):
     return copy_rows
 
 
-def _executemany_writer(model, fields):
-    model_fields = [model._meta.get_field(name) for name in fields]
+def _adapter(field):
+    """How the SQLite driver must be given a value of this field (dates and times as Django stores them)."""
+    internal = field.get_internal_type()
+    if internal == "DateTimeField":
+        return connection.ops.adapt_datetimefield_value
+    if internal == "DateField":
+        return connection.ops.adapt_datefield_value
+    return None
+
+
+def _executemany_writer(model, fields, constants):
+    model_fields = [model._meta.get_field(name) for name in [*fields, *constants]]
     query = InsertQuery(model)
     query.insert_values(model_fields, [model()])  # one row's statement; the values go in as parameters
     ((statement, _),) = query.get_compiler(connection=connection).as_sql()
-    ops = connection.ops
-    # The values the database driver cannot take as they are: dates and times as Django stores them.
-    adapters = {}
-    for i, field in enumerate(model_fields):
-        internal = field.get_internal_type()
-        if internal == "DateTimeField":
-            adapters[i] = ops.adapt_datetimefield_value
-        elif internal == "DateField":
-            adapters[i] = ops.adapt_datefield_value
+    adapters = {i: a for i, a in enumerate(map(_adapter, model_fields[: len(fields)])) if a is not None}
+    tail = tuple(
+        value if value is None or _adapter(field) is None else _adapter(field)(value)
+        for field, value in zip(model_fields[len(fields) :], constants.values(), strict=True)
+    )
     memo: dict = {}
 
     def adapt(row):
@@ -110,10 +126,10 @@ def _executemany_writer(model, fields):
                 if key not in memo:
                     memo[key] = adapter(value)
                 row[i] = memo[key]
-        return row
+        return (*row, *tail)
 
     def insert_rows(rows):
-        rows = [adapt(row) for row in rows] if adapters else list(rows)
+        rows = [adapt(row) for row in rows] if adapters else [(*row, *tail) for row in rows]
         with connection.cursor() as cursor:
             cursor.executemany(statement, rows)
         return len(rows)

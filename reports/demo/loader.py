@@ -33,7 +33,7 @@ from centers.lineage import reorganisation_date
 from centers.models import Assignment, Staff, Unit
 from centers.periods import Period
 from centers.reorganisation import apply_plan, read_plan
-from courses.models import Course, Enrolment, Learner, Lecturer, Program
+from courses.models import Course, Enrolment, Learner, Lecturer, Program, is_ethnic_minority
 from courses.services import figures_freeze
 from courses.text import course_search_key, name_key, vietnamese_sort_key
 from reports.formatting import vn_int
@@ -324,10 +324,14 @@ class DemoLoader:
         self.now = timezone.now()
         self.ids = next_ids(Learner)
         self.write_learners = table_writer(Learner, LEARNER_FIELDS)
-        self.write_links = table_writer(Course.lecturers.through, ["course", "lecturer"])
+        self.write_links = table_writer(Course.lecturers.through, ["course", "lecturer", "frozen_kind"])
         self.write_enrolments = table_writer(
-            Enrolment, ["course", "learner", "result", "certificate_no", "enrolled_at", "version"]
+            Enrolment,
+            ["course", "learner", "result", "frozen_group", "frozen_minority"],
+            {"certificate_no": "", "enrolled_at": self.now, "version": 1},
         )
+        self.learner_counted: dict[int, tuple[str, bool]] = {}
+        self.lecturer_kind: dict[int, str] = {}
         self.learner_pools: dict[int, list[int]] = {}
         self.lecturer_pools: dict[int, list[int]] = {}
         # 2022-2024 of the five seed provinces: the first seed alone, in the order it always had.
@@ -434,8 +438,9 @@ class DemoLoader:
             lecturer.sort_key = vietnamese_sort_key(lecturer.full_name)
         Lecturer.objects.bulk_create(rows, batch_size=2000)
         by_center = defaultdict(list)
-        for lecturer in Lecturer.objects.filter(center__in=centers).values("pk", "center_id"):
-            by_center[lecturer["center_id"]].append(lecturer["pk"])
+        for pk, center_id, kind in Lecturer.objects.filter(center__in=centers).values_list("pk", "center_id", "kind"):
+            by_center[center_id].append(pk)
+            self.lecturer_kind[pk] = kind
         return by_center
 
     # -- classes ----------------------------------------------------------------------------------
@@ -560,6 +565,7 @@ class DemoLoader:
         by_center = defaultdict(list)
         for row in rows:
             by_center[row[1]].append(row[0])
+            self.learner_counted[row[0]] = (row[8], is_ethnic_minority(row[6]))  # (group, ethnic minority)
         self.progress(f"  {vn_int(created)} học viên")
         return by_center
 
@@ -609,9 +615,11 @@ class DemoLoader:
         enrolments = []
         sizes = {id(c): p.size for c, p in zip(courses, sorted(plan, key=lambda p: p.start), strict=True)}
         for course in created:
+            # The quarters that end approved are kept as approved as they go in (figures_freeze's values).
+            frozen = self._approved_when_loaded(course.center, course.start_date)
             pool = lecturers[course.center_id]
             for lecturer_id in rng.sample(pool, k=min(len(pool), rng.randint(1, 3))):
-                links.append((course.pk, lecturer_id))
+                links.append((course.pk, lecturer_id, self.lecturer_kind[lecturer_id] if frozen else None))
             size = sizes[id(course)]
             if course.status == Course.Status.CANCELLED or size == 0:
                 continue
@@ -619,8 +627,9 @@ class DemoLoader:
             chosen = rng.sample(learners[course.center_id], k=size)
             # One draw per learner, as many draws as `_weighted` one by one (the same sequence).
             results = rng.choices(RESULT_VALUES, weights=RESULT_WEIGHTS, k=size) if finished else [""] * size
+            counted = self.learner_counted
             enrolments += [
-                (course.pk, learner_id, result, "", self.now, 1)
+                (course.pk, learner_id, result, *(counted[learner_id] if frozen else (None, None)))
                 for learner_id, result in zip(chosen, results, strict=True)
             ]
         self.write_links(links)
@@ -656,7 +665,6 @@ class DemoLoader:
         reported = set(CenterReport.objects.filter(year=2024, quarter=4).values_list("center_id", flat=True))
         missing = list(Unit.objects.district_centers().exclude(pk__in=reported).filter(code__regex=r"^\d{3}$"))
         self._write_reports(missing, [(2024, 4)], [], lambda center, year, quarter: ("approved", True))
-        figures_freeze(quarters=[(r.center_id, r.period.start, r.period.end) for r in pending])
 
     def _plan_quarters(self, centers, quarters, per_quarter, average_size, min_size=12) -> list[PlannedClass]:
         """Classes spread over `quarters` ((year, quarter) pairs): `per_quarter(year, quarter)` of them, around
@@ -857,9 +865,7 @@ class DemoLoader:
                 )
         PlanLine.objects.bulk_create(lines, batch_size=2000)
         Transition.objects.bulk_create(transitions, batch_size=2000)
-        approved = [r for r in reports if r.status == "approved"]
-        for i in range(0, len(approved), 200):
-            figures_freeze(quarters=[(r.center_id, r.period.start, r.period.end) for r in approved[i : i + 200]])
+        self._freeze([r for r in reports if r.status == "approved"])
 
     # -- quarterly reports ------------------------------------------------------------------------------
     def _report_status(self, code: str, center: Unit, year: int, quarter: int) -> str | None:
@@ -944,11 +950,29 @@ class DemoLoader:
                 )
         PlanLine.objects.bulk_create(lines, batch_size=2000)
         Transition.objects.bulk_create(transitions, batch_size=2000)
-        # As the approval does: the approved quarters keep their learners and lecturers as approved.
-        approved = [r for r in reports if r.status == "approved"]
-        for i in range(0, len(approved), 200):
-            figures_freeze(quarters=[(r.center_id, r.period.start, r.period.end) for r in approved[i : i + 200]])
+        self._freeze([r for r in reports if r.status == "approved"])
         self.progress(f"  {vn_int(len(reports))} báo cáo quý")
+
+    def _approved_when_loaded(self, center: Unit, day: datetime.date) -> bool:
+        """Whether the quarter of `day` ends approved in the demo, known before its report is written: every quarter
+        before the reorganisation but Lào Cai's open work of quý II/2025. (The commune-level centers' quarters are
+        kept as approved when their reports are, `_freeze`.)"""
+        if day >= reorganisation_date():
+            return False
+        if day >= datetime.date(2025, 4, 1) and center.parent.code == "10":
+            return LAO_CAI_2025_Q2.get(center.code, ("approved",))[0] == "approved"
+        return True
+
+    def _freeze(self, approved) -> None:
+        """As the approval does: the approved quarters keep their learners and lecturers as approved (those not
+        kept so as their rows went in)."""
+        quarters = [
+            (r.center_id, r.period.start, r.period.end)
+            for r in approved
+            if not self._approved_when_loaded(r.center, r.period.start)
+        ]
+        for i in range(0, len(quarters), 200):
+            figures_freeze(quarters=quarters[i : i + 200])
 
     def _sign_lao_cai_approvals(self) -> None:
         from reports.models import CenterReport, Transition
