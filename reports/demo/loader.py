@@ -308,7 +308,7 @@ class DemoLoader:
     def __init__(self, *, progress: Callable[[str], None] = lambda msg: None, today: datetime.date | None = None):
         self.rng = random.Random(20230412)
         self.progress = progress
-        self.today = today or datetime.date.today()
+        self.today = today or timezone.localdate()
         self.programs = {p.code: p for p in Program.objects.all()}
         self._cccd_seq = 0
 
