@@ -1,7 +1,7 @@
 """Today's chain in a real browser (issue #22, "The demo is today"): the staff of a commune-level center of Lào Cai
-enter a class of quý IV/2026, the open quarter, with its learners and their results, and submit the quarter's report; the Lào Cai
-board (Ban Tuyên giáo và Dân vận Tỉnh ủy Lào Cai) sees it in the province's completeness list, where only the
-centers of the day are expected: the district center that closed on 30/6/2025 is not.
+enter a class of quý IV/2026, the open quarter, with its learners and their results, and submit the quarter's
+report; the Lào Cai board (Ban Tuyên giáo và Dân vận Tỉnh ủy Lào Cai) sees it in the province's completeness list,
+where only the centers of the day are expected: the district center that closed on 30/6/2025 is not.
 
 Data from factories (not the whole demo). Playwright drives Debian's Chromium (tests/conftest.py `browser`)."""
 
