@@ -143,6 +143,10 @@ DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"] if DATABASE_REPLICA_URL else []
 REPLICA_LAG_SECONDS = int(os.environ.get("REPLICA_LAG_SECONDS", "10"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend with the year and quarter of a date computed by SQLite itself (config/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "config.sqlite"
+    # Tests in memory, as Django does for its own SQLite engine (said here: pytest-django only knows that one by name).
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")
     # Several requests may write at once (runserver's threads, gunicorn's workers): a save must wait for the
     # other one and then go through, never fail with "database is locked" (a 500, and the form typed is lost).
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -1,18 +1,24 @@
-"""The demo data reproduces the figures the seed articles published (loads the whole set once)."""
+"""The demo data reproduces the figures the seed articles published and is today's organisation (loads the whole
+set once), applied from the shipped reorganisation plan."""
 
+import datetime
 import io
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from centers.models import Unit
+from centers.models import ReorganisationPlan, ServedCommune, Unit
 from centers.periods import Period
+from centers.reorganisation.sheets import COLUMNS
 from courses.models import Course, Enrolment, Learner
+from reports.demo.plan import PLAN_FILE, plan_rows, shipped_rows
+from reports.demo.units import COMMUNE_CENTERS, MERGED_PROVINCES
 from reports.figures import counting, reference
 from reports.figures.basis import Basis
+from reports.models import CenterReport, default_deadline
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+REFORM = datetime.date(2025, 7, 1)
 
 
 def province_totals(code, key, basis=Basis.APPROVED):
@@ -20,11 +26,35 @@ def province_totals(code, key, basis=Basis.APPROVED):
     return counting.rollup(unit=province, period=Period.parse(key), basis=basis, compare=False).total
 
 
+def test_the_shipped_plan_holds_the_demo_reorganisation_in_the_agreed_format():
+    """reports/demo/plan_2025.xlsx is the template filled from reports/demo/units.py (`seed_demo --write-plan`
+    writes it again): the same rows, under the template's headings."""
+    assert shipped_rows() == {
+        sheet: [[str(value) for value in row] for row in rows] for sheet, rows in plan_rows().items()
+    }
+    from openpyxl import load_workbook
+
+    book = load_workbook(PLAN_FILE, read_only=True)
+    for sheet, columns in COLUMNS.items():
+        assert next(book[sheet].iter_rows(max_row=1, values_only=True))[: len(columns)] == tuple(h for _, h in columns)
+    rows = plan_rows()
+    # Every board renamed on 1/3/2025, Yên Bái into Lào Cai, every district center closed on 1/7/2025.
+    assert ["10", "", "Ban Tuyên giáo và Dân vận Tỉnh ủy Lào Cai", "01/03/2025"] in rows["Đổi tên"]
+    assert ["31", "", "Ban Tuyên giáo và Dân vận Thành ủy Hải Phòng", "01/03/2025"] in rows["Đổi tên"]
+    assert ["15", "Yên Bái", "10", "01/07/2025"] in rows["Sáp nhập tỉnh"]
+    assert ["10", "080", "01/07/2025", "10", "02644"] in rows["Đóng đơn vị"]
+    assert rows["Đơn vị mới"][6][:3] == ["31", "11383", "Trung tâm Chính trị phường Lê Chân"]
+    assert all(3 <= len(centers) <= 6 for centers in COMMUNE_CENTERS.values())
+
+
+@pytest.mark.django_db
+@pytest.mark.slow
 def test_demo_data_gives_the_published_figures_and_loads_once():
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     printed = out.getvalue()
-    assert "trungtam.laocai" in printed and "bantuyengiao.laocai" in printed and "trunguong" in printed
+    for username in ("trungtam.laocai", "bantuyengiao.laocai", "trunguong", "trungtam.simacai", "quantri"):
+        assert username in printed
 
     # Seed 001: Lào Cai, quý I/2023: 40 classes, "gần 3.000 lượt học viên".
     q1 = province_totals("10", "2023-Q1")
@@ -46,20 +76,85 @@ def test_demo_data_gives_the_published_figures_and_loads_once():
     assert province_totals("42", "2023").enrolments == 129_557
     assert province_totals("42", "2022").classes == 709
 
-    # The five provinces, with real codes and names.
-    assert set(Unit.objects.provinces().values_list("code", flat=True)) == {"10", "20", "31", "42", "79"}
+    # The provinces with real codes and names: today's five, and the four merged into them on 1/7/2025.
+    provinces = Unit.objects.provinces()
+    assert set(provinces.values_list("code", flat=True)) == {"10", "20", "31", "42", "79", *MERGED_PROVINCES}
+    assert set(provinces.filter(active_to__isnull=True).values_list("code", flat=True)) == {
+        "10",
+        "20",
+        "31",
+        "42",
+        "79",
+    }
+    yen_bai = Unit.objects.get(code="15", kind=Unit.Kind.PROVINCE)
+    assert yen_bai.active_to == datetime.date(2025, 6, 30) and yen_bai.merged_into.code == "10"
+    assert Unit.objects.get(code="77", kind=Unit.Kind.PROVINCE).merged_into.code == "79"
     assert Unit.objects.get(parent__code="10", code="080").name == "Trung tâm chính trị thành phố Lào Cai"
     assert Unit.objects.get(parent__code="79", code="769").name == "Trung tâm chính trị thành phố Thủ Đức"
+
+    # The boards renamed in 2025, the old name kept for the past.
+    lao_cai = Unit.objects.get(code="10", kind=Unit.Kind.PROVINCE)
+    assert lao_cai.name_on(datetime.date(2023, 6, 30)) == "Ban Tuyên giáo Tỉnh ủy Lào Cai"
+    assert lao_cai.name_on(datetime.date(2026, 9, 30)) == "Ban Tuyên giáo và Dân vận Tỉnh ủy Lào Cai"
+    assert Unit.objects.get(code="31", kind=Unit.Kind.PROVINCE).name == "Ban Tuyên giáo và Dân vận Thành ủy Hải Phòng"
+
+    # Every district center closed on 30/6/2025; the commune-level centers from 1/7/2025, with their communes.
+    assert not Unit.objects.district_centers().filter(active_to__isnull=True).exists()
+    assert not Unit.objects.district_centers().exclude(active_to=datetime.date(2025, 6, 30)).exists()
+    communes = Unit.objects.commune_centers()
+    assert communes.count() == sum(len(centers) for centers in COMMUNE_CENTERS.values())
+    assert not communes.exclude(active_from=REFORM).exists()
+    le_chan = communes.get(parent__code="31", code="11383")
+    assert le_chan.name == "Trung tâm Chính trị phường Lê Chân"
+    assert le_chan.party_committee == "Đảng ủy phường Lê Chân"
+    assert Unit.objects.get(parent__code="31", code="305").merged_into == le_chan
+    for center in communes:
+        assert 3 <= communes.filter(parent=center.parent).count() <= 6
+        codes = list(center.served_communes.values_list("code", flat=True))
+        assert center.code in codes and all(len(code) == 5 and code.isdigit() for code in codes)
+    assert ServedCommune.objects.filter(active_from=REFORM).count() == ServedCommune.objects.count()
+
+    # The reorganisation went in as users apply one: the shipped plan, kept with who applied it.
+    plan = ReorganisationPlan.objects.get()
+    assert plan.file_name == "plan_2025.xlsx" and plan.applied_by.username == "trunguong"
+    assert bytes(plan.content) == PLAN_FILE.read_bytes()
+
+    # Reports in every state since quý III/2025, some late; classes in the open quarter, quý IV/2026.
+    since = CenterReport.objects.filter(center__in=communes)
+    assert set(since.values_list("status", flat=True)) == {"approved", "submitted", "returned", "draft"}
+    assert {(r.year, r.quarter) for r in since} == {(2025, 3), (2025, 4), (2026, 1), (2026, 2), (2026, 3)}
+    late = [r for r in since.exclude(submitted_at=None) if r.submitted_at.date() > default_deadline(r.period)]
+    assert late and len(late) < since.count() / 3
+    open_quarter = Period.parse("2026-Q4")
+    in_q4 = Course.objects.filter(center__in=communes, start_date__range=(open_quarter.start, open_quarter.end))
+    assert in_q4.filter(status=Course.Status.FINISHED).exists() and in_q4.filter(status=Course.Status.PLANNED).exists()
+    assert province_totals("10", "2026-Q3", basis=Basis.ALL).classes > 0
+    # Lào Cai's district center of thành phố Lào Cai left its quý II/2025 report submitted (open work).
+    assert CenterReport.objects.get(center__parent__code="10", center__code="080", year=2025, quarter=2).status == (
+        "submitted"
+    )
+    assert not CenterReport.objects.filter(year=2024).exclude(status="approved").exists()
 
     # Every finished class has results; cancelled classes exist and count nowhere.
     assert not Enrolment.objects.filter(course__status=Course.Status.FINISHED, result="").exists()
     assert Course.objects.filter(status=Course.Status.CANCELLED).exists()
-    assert get_user_model().objects.get(username="trungtam.laocai").check_password("Llct@2026")
+    User = get_user_model()
+    assert User.objects.get(username="trungtam.laocai").check_password("Llct@2026")
     # The demo board's staff manage the accounts of the board and its centers; every demo account has its unit's
-    # assignment.
-    board = get_user_model().objects.get(username="bantuyengiao.laocai")
+    # assignment. The center's account moved with the plan to the commune-level center of phường Lào Cai; the
+    # account of Si Ma Cai stays with its closed district center.
+    board = User.objects.get(username="bantuyengiao.laocai")
     assert board.staff.manages_accounts and board.assignments.get().unit.code == "10"
-    assert not get_user_model().objects.get(username="trungtam.laocai").staff.manages_accounts
+    center_user = User.objects.get(username="trungtam.laocai")
+    assert not center_user.staff.manages_accounts
+    assert center_user.staff.unit.is_commune_center and center_user.staff.unit.parent == lao_cai
+    assert [(a.unit.code, a.ended_on) for a in center_user.assignments.order_by("started_on")] == [
+        ("080", datetime.date(2025, 6, 30)),
+        ("02644", None),
+    ]
+    closed = User.objects.get(username="trungtam.simacai").staff.unit
+    assert closed.code == "084" and closed.active_to == datetime.date(2025, 6, 30)
+    assert User.objects.get(username="bantuyengiao.yenbai").staff.unit == lao_cai
 
     # A second run keeps what is there.
     counts = (Course.objects.count(), Learner.objects.count(), Enrolment.objects.count())

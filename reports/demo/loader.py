@@ -1,9 +1,19 @@
-"""The demo data set: five provinces, 2022-2024, such that the figures of the seed articles come out of it.
+"""The demo data set: 2022 to today, such that the figures of the seed articles come out of it.
 
 - Lào Cai, quý I/2023: 40 classes, 2.987 enrolments; the centers' own classes by program 8/7/5/5/1/3
   and 11 classes co-organised with the provincial school (seed 001).
 - Hà Tĩnh: 775 classes with 129.557 enrolments in 2023, 709 classes in 2022 (seed 004).
-Everything else is plausible and deterministic (a fixed random seed), so the demo is the same everywhere.
+- Since 2025 (../shared/domain.md): the provinces merged into the seed provinces on 1/7/2025 (Yên Bái, Hải Dương,
+  Bình Dương, Bà Rịa - Vũng Tàu, a few district centers each), every district center until 30/6/2025, the boards
+  renamed, and the commune-level centers founded on 1/7/2025 with reports in every state since quý III/2025 and
+  classes in the open quarter. The reorganisation itself is applied as users apply one: the shipped plan workbook
+  (reports/demo/plan_2025.xlsx) through `centers.reorganisation.apply_plan`.
+Everything else is plausible and deterministic (fixed random seeds), so the demo is the same everywhere. The
+2022-2024 data of the five seed provinces comes from the first seed alone, drawn in the same order as before 2025
+was added: their figures are the same as they always were.
+
+Speed: the big tables go in through reports/demo/fastwrite.py (one executemany on SQLite, COPY on PostgreSQL), no
+signal fires for them, and the figures are counted once at the end (`maintained.rebuild`).
 """
 
 from __future__ import annotations
@@ -15,26 +25,57 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
-from centers import wording
-from centers.models import Assignment, Staff, Unit, UnitName
-from courses.models import Course, Enrolment, Learner, Lecturer, Program
+from centers.lineage import reorganisation_date
+from centers.models import Assignment, Staff, Unit
+from centers.periods import Period
+from centers.reorganisation import apply_plan, read_plan
+from courses.models import Course, Enrolment, Learner, Lecturer, Program, is_ethnic_minority
 from courses.services import figures_freeze
 from courses.text import course_search_key, name_key, vietnamese_sort_key
 from reports.formatting import vn_int
 
-from .units import PROVINCES, center_name
+from .fastwrite import next_ids, reset_sequences, table_writer
+from .plan import PLAN_FILE
+from .units import COMMUNE_CENTERS, MERGED_PROVINCES, PROVINCES, center_name
 
 YEARS = (2022, 2023, 2024)
 DEMO_PASSWORD = "Llct@2026"
 DEMO_USERS = [
-    # (username, full name, unit key, role description)
-    ("trungtam.laocai", "Nguyễn Thị Hạnh", "10-080", "Cán bộ Trung tâm chính trị thành phố Lào Cai"),
-    ("bantuyengiao.laocai", "Trần Văn Hùng", "10", "Cán bộ Ban Tuyên giáo Tỉnh ủy Lào Cai"),
-    ("trunguong", "Lê Minh Tuấn", "VN", "Cán bộ Vụ Lý luận chính trị, Ban Tuyên giáo Trung ương"),
+    # (username, full name, unit key on 1/1/2022, role description today). The reorganisation plan moves the first
+    # one from the district center of thành phố Lào Cai to the commune-level center that took it over.
+    ("trungtam.laocai", "Nguyễn Thị Hạnh", "10-080", "Cán bộ Trung tâm Chính trị phường Lào Cai (tỉnh Lào Cai)"),
+    ("bantuyengiao.laocai", "Trần Văn Hùng", "10", "Cán bộ Ban Tuyên giáo và Dân vận Tỉnh ủy Lào Cai"),
+    ("trunguong", "Lê Minh Tuấn", "VN", "Cán bộ Vụ Lý luận chính trị, Ban Tuyên giáo và Dân vận Trung ương"),
+    (
+        "trungtam.simacai",
+        "Giàng Thị Mỷ",
+        "10-084",
+        "Cán bộ Trung tâm chính trị huyện Si Ma Cai (ngừng hoạt động từ 01/07/2025: chỉ xem)",
+    ),
 ]
+# Accounts the demo has but does not print: the Yên Bái board's, moved to the Lào Cai board by the merger.
+OTHER_USERS = [("bantuyengiao.yenbai", "Hoàng Thị Thu", "15", "Cán bộ Ban Tuyên giáo Tỉnh ủy Yên Bái")]
 ADMIN_USER = "quantri"
+LEARNER_FIELDS = [
+    "id",
+    "center",
+    "full_name",
+    "name_key",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "party_status",
+    "group",
+    "workplace",
+    "national_id",
+    "created_at",
+    "updated_at",
+    "version",
+]
 
 # Per province: (classes per year by year or a default, average enrolments per class)
 YEAR_CLASSES = {
@@ -96,8 +137,12 @@ ETHNICITY = {
     "31": [("Kinh", 99), ("Hoa", 1)],
     "79": [("Kinh", 93), ("Hoa", 5), ("Khmer", 1), ("Chăm", 1)],
     "42": [("Kinh", 99), ("Chứt", 1)],
+    "15": [("Kinh", 50), ("Tày", 18), ("Dao", 12), ("Mông", 12), ("Thái", 6), ("Nùng", 2)],
+    "30": [("Kinh", 100)],
+    "74": [("Kinh", 95), ("Hoa", 3), ("Khmer", 2)],
+    "77": [("Kinh", 96), ("Hoa", 2), ("Chơ Ro", 2)],
 }
-CCCD_PREFIX = {"10": "010", "20": "020", "31": "031", "79": "079", "42": "042"}
+CCCD_PREFIX = {code: f"0{code}" for code in ETHNICITY}
 
 FAMILY = (
     ["Nguyễn"] * 30
@@ -236,6 +281,7 @@ WORKPLACES = [
     "Chi bộ thôn",
 ]
 RESULTS = [("gioi", 30), ("kha", 55), ("trung_binh", 11), ("khong_dat", 1), ("bo_hoc", 3)]
+RESULT_VALUES, RESULT_WEIGHTS = (list(x) for x in zip(*RESULTS, strict=True))
 CANCEL_REASONS = [
     "Không đủ số lượng học viên đăng ký.",
     "Trùng lịch hội nghị của cấp ủy.",
@@ -262,7 +308,7 @@ class DemoLoader:
     def __init__(self, *, progress: Callable[[str], None] = lambda msg: None, today: datetime.date | None = None):
         self.rng = random.Random(20230412)
         self.progress = progress
-        self.today = today or datetime.date.today()
+        self.today = today or timezone.localdate()
         self.programs = {p.code: p for p in Program.objects.all()}
         self._cccd_seq = 0
 
@@ -272,19 +318,59 @@ class DemoLoader:
 
     @transaction.atomic
     def load(self) -> None:
-        central = Unit.objects.get(code="VN", parent=None)
-        for province_code, spec in PROVINCES.items():
-            self._load_province(central, province_code, spec)
-        self._load_users()
-        self._sign_lao_cai_approvals()
         from reports.figures import maintained
 
+        central = Unit.objects.get(code="VN", parent=None)
+        self.now = timezone.now()
+        self.ids = next_ids(Learner)
+        self.write_learners = table_writer(Learner, LEARNER_FIELDS)
+        self.write_links = table_writer(Course.lecturers.through, ["course", "lecturer", "frozen_kind"])
+        self.write_enrolments = table_writer(
+            Enrolment,
+            ["course", "learner", "result", "frozen_group", "frozen_minority"],
+            {"certificate_no": "", "enrolled_at": self.now, "version": 1},
+        )
+        self.learner_counted: dict[int, tuple[str, bool]] = {}
+        self.lecturer_kind: dict[int, str] = {}
+        self.learner_pools: dict[int, list[int]] = {}
+        self.lecturer_pools: dict[int, list[int]] = {}
+        # 2022-2024 of the five seed provinces: the first seed alone, in the order it always had.
+        seed_centers = {}
+        for province_code, spec in PROVINCES.items():
+            seed_centers[province_code] = self._load_province(central, province_code, spec)
+        # Everything since: another seed, so that the years above never move.
+        self.rng = random.Random(20250701)
+        self._finish_2024_review()
+        for province_code, centers in seed_centers.items():
+            self._load_first_half_2025(province_code, centers)
+        for province_code, spec in MERGED_PROVINCES.items():
+            self._load_merged_province(central, province_code, spec)
+        self._load_users()
+        self._reorganise()
+        for province_code in COMMUNE_CENTERS:
+            self._load_commune_centers(province_code)
+        self._sign_lao_cai_approvals()
+        reset_sequences(Learner)
         self.progress("Tính bảng tổng hợp...")
         maintained.rebuild()
 
     # -- units ------------------------------------------------------------------------------------
-    def _load_province(self, central: Unit, code: str, spec) -> None:
-        area, area_kind, board_name, school_name, districts = spec
+    def _load_province(self, central: Unit, code: str, spec) -> list[Unit]:
+        board_name = spec[2]
+        centers = self._province_units(central, code, spec)
+        self.progress(f"{board_name}: {len(centers)} trung tâm chính trị")
+        lecturers = self._load_lecturers(code, centers)
+        plan = self._plan_classes(code, centers)
+        learners = self._load_learners(code, centers, plan)
+        self._load_classes(code, plan, learners, lecturers)
+        self._load_reports(code, centers, plan)
+        self.learner_pools.update(learners)
+        self.lecturer_pools.update(lecturers)
+        return centers
+
+    def _province_units(self, central: Unit, code: str, spec) -> list[Unit]:
+        """The province as it stood before 2025: its board, its school and its district centers."""
+        area, area_kind, board_name, school_name, districts = spec[:5]
         province, _ = Unit.objects.get_or_create(
             parent=central,
             code=code,
@@ -296,7 +382,6 @@ class DemoLoader:
                 "active_from": datetime.date(2000, 1, 1),
             },
         )
-        self._board_merged(province, board_name)
         Unit.objects.get_or_create(
             parent=province,
             code="TCT",
@@ -314,6 +399,7 @@ class DemoLoader:
                 code=d_code,
                 defaults={
                     "kind": Unit.Kind.CENTER,
+                    "center_level": Unit.CenterLevel.DISTRICT,
                     "name": center_name(d_area),
                     "area_name": d_area,
                     "area_kind": d_kind,
@@ -321,27 +407,7 @@ class DemoLoader:
                 },
             )
             centers.append(center)
-        self.progress(f"{board_name}: {len(centers)} trung tâm chính trị")
-        lecturers = self._load_lecturers(code, centers)
-        plan = self._plan_classes(code, centers)
-        learners = self._load_learners(code, centers, plan)
-        self._load_classes(code, plan, learners, lecturers)
-        self._load_reports(code, centers, plan)
-
-    def _board_merged(self, province: Unit, board_name: str) -> None:
-        """The board as it is named since the boards merged (February–March 2025; the demo takes the day the
-        wording changes, centers/wording.py): its new name, the old one kept with its days. Once only."""
-        merged_on = wording.BOARDS_MERGED
-        if self.today < merged_on or province.name != board_name or province.former_names.exists():
-            return
-        UnitName.objects.create(
-            unit=province,
-            name=board_name,
-            valid_from=province.active_from,
-            valid_to=merged_on - datetime.timedelta(days=1),
-        )
-        province.name = board_name.replace("Ban Tuyên giáo ", "Ban Tuyên giáo và Dân vận ", 1)
-        province.save(update_fields=["name"])
+        return centers
 
     def _person_name(self, province_code: str, gender: str, ethnicity: str) -> str:
         rng = self.rng
@@ -372,8 +438,9 @@ class DemoLoader:
             lecturer.sort_key = vietnamese_sort_key(lecturer.full_name)
         Lecturer.objects.bulk_create(rows, batch_size=2000)
         by_center = defaultdict(list)
-        for lecturer in Lecturer.objects.filter(center__in=centers).values("pk", "center_id"):
-            by_center[lecturer["center_id"]].append(lecturer["pk"])
+        for pk, center_id, kind in Lecturer.objects.filter(center__in=centers).values_list("pk", "center_id", "kind"):
+            by_center[center_id].append(pk)
+            self.lecturer_kind[pk] = kind
         return by_center
 
     # -- classes ----------------------------------------------------------------------------------
@@ -474,25 +541,32 @@ class DemoLoader:
                     century = (0 if born.year < 2000 else 2) + (gender == "nu")
                     national_id = f"{CCCD_PREFIX[code]}{century}{born.year % 100:02d}{self._cccd_seq:06d}"
                 name = self._person_name(code, gender, ethnicity)
+                learner_id = self.ids[Learner]
+                self.ids[Learner] += 1
                 rows.append(
-                    Learner(
-                        center=center,
-                        full_name=name,
-                        name_key=name_key(name),
-                        date_of_birth=born,
-                        gender=gender,
-                        ethnicity=ethnicity,
-                        party_status=party,
-                        group=group,
-                        workplace=f"{rng.choice(WORKPLACES)} ({center.area_name})",
-                        national_id=national_id,
+                    (
+                        learner_id,
+                        center.pk,
+                        name,
+                        name_key(name),
+                        born,
+                        gender,
+                        ethnicity,
+                        party,
+                        group,
+                        f"{rng.choice(WORKPLACES)} ({center.area_name})",
+                        national_id,
+                        self.now,
+                        self.now,
+                        1,
                     )
                 )
-        created = Learner.objects.bulk_create(rows, batch_size=2000)
+        created = self.write_learners(rows)
         by_center = defaultdict(list)
-        for learner in created:
-            by_center[learner.center_id].append(learner.pk)
-        self.progress(f"  {vn_int(len(created))} học viên")
+        for row in rows:
+            by_center[row[1]].append(row[0])
+            self.learner_counted[row[0]] = (row[8], is_ethnic_minority(row[6]))  # (group, ethnic minority)
+        self.progress(f"  {vn_int(created)} học viên")
         return by_center
 
     def _load_classes(self, code, plan, learners, lecturers) -> None:
@@ -537,44 +611,139 @@ class DemoLoader:
         for course in courses:  # bulk_create does not call save()
             course.search_key = course_search_key(course.code, course.title)
         created = Course.objects.bulk_create(courses, batch_size=2000)
-        through = Course.lecturers.through
         links = []
         enrolments = []
         sizes = {id(c): p.size for c, p in zip(courses, sorted(plan, key=lambda p: p.start), strict=True)}
         for course in created:
+            # The quarters that end approved are kept as approved as they go in (figures_freeze's values).
+            frozen = self._approved_when_loaded(course.center, course.start_date)
             pool = lecturers[course.center_id]
             for lecturer_id in rng.sample(pool, k=min(len(pool), rng.randint(1, 3))):
-                links.append(through(course_id=course.pk, lecturer_id=lecturer_id))
+                links.append((course.pk, lecturer_id, self.lecturer_kind[lecturer_id] if frozen else None))
             size = sizes[id(course)]
             if course.status == Course.Status.CANCELLED or size == 0:
                 continue
             finished = course.status == Course.Status.FINISHED
-            for learner_id in rng.sample(learners[course.center_id], k=size):
-                enrolments.append(
-                    Enrolment(
-                        course_id=course.pk,
-                        learner_id=learner_id,
-                        result=_weighted(rng, RESULTS) if finished else "",
+            chosen = rng.sample(learners[course.center_id], k=size)
+            # One draw per learner, as many draws as `_weighted` one by one (the same sequence).
+            results = rng.choices(RESULT_VALUES, weights=RESULT_WEIGHTS, k=size) if finished else [""] * size
+            counted = self.learner_counted
+            enrolments += [
+                (course.pk, learner_id, result, *(counted[learner_id] if frozen else (None, None)))
+                for learner_id, result in zip(chosen, results, strict=True)
+            ]
+        self.write_links(links)
+        n_enrolments = self.write_enrolments(enrolments)
+        self.progress(f"  {vn_int(len(created))} lớp, {vn_int(n_enrolments)} lượt học viên")
+
+    # -- since 2025 -------------------------------------------------------------------------------------
+    def _finish_2024_review(self) -> None:
+        """Quý IV/2024 was mid-review when the demo ended in 2024; today it is long approved (January 2025)."""
+        from reports.models import CenterReport, Transition, default_deadline
+
+        pending = list(CenterReport.objects.filter(year=2024, quarter=4).exclude(status="approved"))
+        transitions = []
+        for report in pending:
+            deadline = default_deadline(report.period)
+            if report.status in ("draft", "returned"):
+                report.submitted_at = _aware(deadline + datetime.timedelta(days=self.rng.randint(1, 8)))
+                report.first_submitted_at = report.first_submitted_at or report.submitted_at
+                transitions.append(
+                    Transition(report=report, action="submit", from_status=report.status, to_status="submitted")
+                )
+            report.status = "approved"
+            report.approved_at = report.submitted_at + datetime.timedelta(days=self.rng.randint(2, 6))
+            transitions.append(
+                Transition(
+                    report=report, action="approve", from_status="submitted", to_status="approved", comment="Nhất trí."
+                )
+            )
+        CenterReport.objects.bulk_update(
+            pending, ["status", "submitted_at", "first_submitted_at", "approved_at"], batch_size=500
+        )
+        Transition.objects.bulk_create(transitions)
+        reported = set(CenterReport.objects.filter(year=2024, quarter=4).values_list("center_id", flat=True))
+        missing = list(Unit.objects.district_centers().exclude(pk__in=reported).filter(code__regex=r"^\d{3}$"))
+        self._write_reports(missing, [(2024, 4)], [], lambda center, year, quarter: ("approved", True))
+
+    def _plan_quarters(self, centers, quarters, per_quarter, average_size, min_size=12) -> list[PlannedClass]:
+        """Classes spread over `quarters` ((year, quarter) pairs): `per_quarter(year, quarter)` of them, around
+        `average_size` learners, and one cancelled class a year."""
+        rng = self.rng
+        weights = [3.0 if c.area_kind in ("thanh_pho", "thanh_pho_thuoc_tp", "phuong") else 1.0 for c in centers]
+        plan = []
+        for year, quarter in quarters:
+            q_start, q_days = self._quarter_dates(year, quarter)
+            picked = rng.choices(
+                list(PROGRAM_WEIGHT), weights=list(PROGRAM_WEIGHT.values()), k=per_quarter(year, quarter)
+            )
+            for program in picked:
+                size = max(min_size, round(PROGRAM_SIZE[program] * average_size / 105 * rng.uniform(0.6, 1.4)))
+                plan.append(
+                    PlannedClass(
+                        rng.choices(centers, weights=weights, k=1)[0],
+                        program,
+                        q_start + datetime.timedelta(days=rng.randint(3, q_days - 2)),
+                        size,
+                        program == "TCLL" or rng.random() < 0.15,
                     )
                 )
-        through.objects.bulk_create(links, batch_size=5000)
-        for i in range(0, len(enrolments), 20000):
-            Enrolment.objects.bulk_create(enrolments[i : i + 20000], batch_size=5000)
-        self.progress(f"  {vn_int(len(created))} lớp, {vn_int(len(enrolments))} lượt học viên")
+        for year in sorted({year for year, _ in quarters}):
+            q_start, q_days = self._quarter_dates(year, rng.choice([q for y, q in quarters if y == year]))
+            start = q_start + datetime.timedelta(days=rng.randint(3, q_days - 2))
+            plan.append(PlannedClass(rng.choice(centers), rng.choice(list(PROGRAM_WEIGHT)), start, 0, False, True))
+        return plan
 
-    # -- users ------------------------------------------------------------------------------------
+    def _load_quarters(self, code, centers, quarters, per_quarter, average_size, min_size=12):
+        """Lecturers and learners where the centers have none yet (the pools of 2022-2024 otherwise), then the
+        classes of `quarters` with their enrolments."""
+        plan = self._plan_quarters(centers, quarters, per_quarter, average_size, min_size)
+        new = [c for c in centers if c.pk not in self.learner_pools]
+        if new:
+            self.lecturer_pools.update(self._load_lecturers(code, new))
+            self.learner_pools.update(self._load_learners(code, new, [p for p in plan if p.center in new]))
+        for planned in plan:  # a class never has more learners than its center's pool
+            planned.size = min(planned.size, len(self.learner_pools[planned.center.pk]))
+        self._load_classes(code, plan, self.learner_pools, self.lecturer_pools)
+        return plan
+
+    def _load_first_half_2025(self, code: str, centers: list[Unit]) -> None:
+        """The district centers' last two quarters (quý I and II/2025), all approved but for Lào Cai's open work."""
+        quarters = [(2025, 1), (2025, 2)]
+        size = AVERAGE_SIZE.get(code) or round(YEAR_ENROLMENTS[(code, 2024)] / YEAR_CLASSES[code][2024])
+        plan = self._load_quarters(
+            code, centers, quarters, lambda y, q: round(YEAR_CLASSES[code][2024] * QUARTER_SHARE[q - 1]), size
+        )
+
+        def status(center, year, quarter):
+            if code == "10" and (year, quarter) == (2025, 2):
+                return LAO_CAI_2025_Q2.get(center.code, ("approved", False))
+            return "approved", self.rng.random() < 0.1
+
+        self._write_reports(centers, quarters, plan, status)
+
+    def _load_merged_province(self, central: Unit, code: str, spec) -> None:
+        """A province merged into a seed province on 1/7/2025: smaller, 2022 to quý II/2025, all approved."""
+        centers = self._province_units(central, code, spec)
+        self.progress(f"{spec[2]} (đến 30/06/2025): {len(centers)} trung tâm chính trị")
+        quarters = [(y, q) for y in (2022, 2023, 2024, 2025) for q in range(1, 5) if (y, q) <= (2025, 2)]
+        plan = self._load_quarters(code, centers, quarters, lambda y, q: 5 * len(centers), 62)
+        self._write_reports(centers, quarters, plan, lambda c, y, q: ("approved", self.rng.random() < 0.1))
+
     def _load_users(self) -> None:
+        """The demo accounts where they worked before 2025 (the plan moves them), and the administrator."""
         from centers.scoping import unit_from_key
 
         User = get_user_model()
-        for username, full_name, key, position in DEMO_USERS:
+        password = make_password(DEMO_PASSWORD)  # hashed once: the hash costs as much as a page
+        for username, full_name, key, position in [*DEMO_USERS, *OTHER_USERS]:
             family, _, given = full_name.rpartition(" ")
             user, created = User.objects.get_or_create(
                 username=username,
                 defaults={"first_name": given, "last_name": family, "email": f"{username}@example.vn"},
             )
             if created:
-                user.set_password(DEMO_PASSWORD)
+                user.password = password
                 user.save()
             unit = unit_from_key(key)
             # The demo board's staff manage the accounts of the board and its centers (Staff.manages_accounts).
@@ -588,8 +757,115 @@ class DemoLoader:
             username=ADMIN_USER, defaults={"is_staff": True, "is_superuser": True, "first_name": "Quản trị"}
         )
         if created:
-            admin.set_password(DEMO_PASSWORD)
+            admin.password = password
             admin.save()
+
+    def _reorganise(self) -> None:
+        """The 2025 reorganisation, applied as central staff apply one: the shipped plan, read and applied."""
+        plan = read_plan(PLAN_FILE)
+        if plan.errors:
+            raise ValueError("; ".join(str(problem) for problem in plan.errors))
+        record = apply_plan(plan, by=get_user_model().objects.get(username="trunguong"), file_name=PLAN_FILE.name)
+        self.progress(f"Áp dụng phương án “{record.name}”")
+
+    def _load_commune_centers(self, code: str) -> None:
+        """The commune-level centers of a province, from their founding to today: classes every quarter (the open
+        one too), reports in every state since quý III/2025."""
+        centers = list(Unit.objects.commune_centers().filter(parent__code=code, parent__kind=Unit.Kind.PROVINCE))
+        first = Period.quarter_of(reorganisation_date())
+        today = Period.quarter_of(self.today)
+        quarters, period = [], first
+        while period.start <= today.start:
+            quarters.append((period.year, period.index))
+            period = period.next_quarter()
+        self.progress(f"{Unit.objects.get(code=code, kind=Unit.Kind.PROVINCE).name}: {len(centers)} trung tâm xã")
+        plan = self._load_quarters(code, centers, quarters, lambda y, q: 6 * len(centers), 48, min_size=25)
+        under_review = quarters[-2] if len(quarters) > 1 else None
+
+        def status(center, year, quarter):
+            if (year, quarter) != under_review:
+                return "approved", self.rng.random() < 0.12
+            if code == "10":
+                return LAO_CAI_UNDER_REVIEW.get(center.code, ("approved", False))
+            return self.rng.choice(REVIEW_STATES)
+
+        self._write_reports(centers, quarters[:-1], plan, status)
+
+    def _write_reports(self, centers, quarters, plan, status_of) -> None:
+        """Reports of `quarters` for each center active in them; `status_of(center, year, quarter)` gives (status or
+        None for no report, submitted late). A report's plan for the next quarter follows what the center then did
+        (none when the center closed before it)."""
+        from reports.models import CenterReport, PlanLine, Transition, default_deadline
+
+        rng = self.rng
+        next_counts = defaultdict(int)
+        for planned in plan:
+            if not planned.cancelled:
+                q = Period.quarter_of(planned.start)
+                next_counts[(planned.center.pk, q.year, q.index, planned.program)] += 1
+        reports = []
+        for center in centers:
+            for year, quarter in quarters:
+                period = Period(year, "Q", quarter)
+                if not center.is_active_between(period.start, period.end):
+                    continue
+                status, late = status_of(center, year, quarter)
+                if status is None:
+                    continue
+                deadline = default_deadline(period)
+                days = rng.randint(1, 9) if late else rng.choice([-4, -3, -2, -1, 0, 0])
+                report = CenterReport(
+                    center=center,
+                    year=year,
+                    quarter=quarter,
+                    status=status,
+                    achievements=rng.choice(ACHIEVEMENTS),
+                    shortcomings=rng.choice(SHORTCOMINGS),
+                    causes=rng.choice(CAUSES),
+                    proposals=rng.choice(PROPOSALS),
+                    next_tasks=rng.choice(NEXT_TASKS),
+                )
+                if status != "draft":
+                    report.first_submitted_at = report.submitted_at = _aware(deadline + datetime.timedelta(days=days))
+                if status == "approved":
+                    report.approved_at = report.submitted_at + datetime.timedelta(days=rng.randint(2, 6))
+                if status == "returned":
+                    report.return_comment = RETURN_COMMENT
+                reports.append(report)
+        CenterReport.objects.bulk_create(reports, batch_size=1000)
+        lines, transitions = [], []
+        closing = reorganisation_date()
+        for report in reports:
+            nxt = report.period.next_quarter()
+            if report.center.center_level == Unit.CenterLevel.DISTRICT and nxt.start >= closing:
+                pass  # a district center plans nothing after 30/6/2025
+            else:
+                for program_code in PROGRAM_WEIGHT:
+                    actual = next_counts.get((report.center_id, nxt.year, nxt.index, program_code), 0)
+                    planned = max(0, actual + rng.choice([-1, 0, 0, 0, 1])) if actual else int(rng.random() < 0.05)
+                    if planned:
+                        lines.append(
+                            PlanLine(report=report, program=self.programs[program_code], planned_classes=planned)
+                        )
+            if report.submitted_at:
+                transitions.append(
+                    Transition(report=report, action="submit", from_status="draft", to_status="submitted")
+                )
+            if report.status in ("approved", "returned"):
+                action = "approve" if report.status == "approved" else "return"
+                comment = "Nhất trí." if report.status == "approved" else RETURN_COMMENT
+                transitions.append(
+                    Transition(
+                        report=report,
+                        action=action,
+                        from_status="submitted",
+                        to_status=report.status,
+                        comment=comment,
+                    )
+                )
+        PlanLine.objects.bulk_create(lines, batch_size=2000)
+        Transition.objects.bulk_create(transitions, batch_size=2000)
+        self._freeze([r for r in reports if r.status == "approved"])
 
     # -- quarterly reports ------------------------------------------------------------------------------
     def _report_status(self, code: str, center: Unit, year: int, quarter: int) -> str | None:
@@ -674,11 +950,29 @@ class DemoLoader:
                 )
         PlanLine.objects.bulk_create(lines, batch_size=2000)
         Transition.objects.bulk_create(transitions, batch_size=2000)
-        # As the approval does: the approved quarters keep their learners and lecturers as approved.
-        approved = [r for r in reports if r.status == "approved"]
-        for i in range(0, len(approved), 200):
-            figures_freeze(quarters=[(r.center_id, r.period.start, r.period.end) for r in approved[i : i + 200]])
+        self._freeze([r for r in reports if r.status == "approved"])
         self.progress(f"  {vn_int(len(reports))} báo cáo quý")
+
+    def _approved_when_loaded(self, center: Unit, day: datetime.date) -> bool:
+        """Whether the quarter of `day` ends approved in the demo, known before its report is written: every quarter
+        before the reorganisation but Lào Cai's open work of quý II/2025. (The commune-level centers' quarters are
+        kept as approved when their reports are, `_freeze`.)"""
+        if day >= reorganisation_date():
+            return False
+        if day >= datetime.date(2025, 4, 1) and center.parent.code == "10":
+            return LAO_CAI_2025_Q2.get(center.code, ("approved",))[0] == "approved"
+        return True
+
+    def _freeze(self, approved) -> None:
+        """As the approval does: the approved quarters keep their learners and lecturers as approved (those not
+        kept so as their rows went in)."""
+        quarters = [
+            (r.center_id, r.period.start, r.period.end)
+            for r in approved
+            if not self._approved_when_loaded(r.center, r.period.start)
+        ]
+        for i in range(0, len(quarters), 200):
+            figures_freeze(quarters=quarters[i : i + 200])
 
     def _sign_lao_cai_approvals(self) -> None:
         from reports.models import CenterReport, Transition
@@ -697,6 +991,27 @@ def _aware(day: datetime.date) -> datetime.datetime:
 
 # Lào Cai, quý IV/2024: the review the demo board user is in the middle of.
 LAO_CAI_2024_Q4 = {"080": "draft", "082": "submitted", "083": "submitted", "084": "returned", "085": None}
+# Lào Cai, quý II/2025: the district center of thành phố Lào Cai closed with its report submitted, not yet approved
+# (open work the commune-level center of phường Lào Cai took over); Mường Khương's came late.
+LAO_CAI_2025_Q2 = {"080": ("submitted", False), "083": ("approved", True)}
+# Lào Cai's commune-level centers in the quarter under review today (quý III/2026): (status or None, late).
+LAO_CAI_UNDER_REVIEW = {
+    "02644": ("returned", False),
+    "02671": ("submitted", False),
+    "02683": ("submitted", True),
+    "03013": ("approved", False),
+    "02875": ("draft", False),
+    "04249": (None, False),
+}
+REVIEW_STATES = [
+    ("approved", False),
+    ("approved", True),
+    ("submitted", False),
+    ("submitted", True),
+    ("returned", False),
+    ("draft", False),
+    (None, False),
+]
 RETURN_COMMENT = "Đề nghị bổ sung kết quả học tập của lớp cập nhật kiến thức và làm rõ nguyên nhân hạn chế."
 ACHIEVEMENTS = [
     "Trung tâm đã chủ động phối hợp với các ban xây dựng Đảng, Mặt trận Tổ quốc và các đoàn thể mở các lớp theo "

@@ -7,11 +7,8 @@ with COPY on PostgreSQL (bulk_create elsewhere); sequences are reset and the agg
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import random
-from collections.abc import Callable, Iterable
 
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -23,6 +20,8 @@ from courses.text import course_search_key, name_key, vietnamese_sort_key
 from reports.figures import maintained
 from reports.formatting import vn_int
 from reports.models import CenterReport, PlanLine
+
+from .fastwrite import table_writer as _table_writer
 
 PROGRAM_WEIGHTS = {"KND": 14, "DVM": 13, "BTCB": 6, "DT": 10, "CD": 12, "NVTG": 3, "CNKT": 12, "TCLL": 4, "NQ": 26}
 PROGRAM_SIZE = {
@@ -40,50 +39,6 @@ RESULTS = (["gioi"] * 30) + (["kha"] * 55) + (["trung_binh"] * 11) + ["khong_dat
 STATUSES = (["approved"] * 85) + (["submitted"] * 8) + (["returned"] * 3) + (["draft"] * 2) + ([None] * 2)
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
 GIVEN = ["An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hùng", "Lan", "Linh", "Mai", "Nam", "Phương", "Sơn", "Thảo"]
-
-
-def _table_writer(model: type[models.Model], fields: list[str]) -> Callable[[Iterable[tuple]], int]:
-    """A function that writes rows (tuples in `fields` order) into the model's table, fast."""
-    if connection.vendor == "postgresql":
-        from psycopg2 import sql
-
-        columns = [model._meta.get_field(name).column for name in fields]
-        text_columns = [
-            model._meta.get_field(name).column
-            for name in fields
-            if isinstance(model._meta.get_field(name), (models.CharField, models.TextField))
-            and not model._meta.get_field(name).null
-        ]
-        statement = sql.SQL("COPY {} ({}) FROM STDIN WITH (FORMAT csv{})").format(
-            sql.Identifier(model._meta.db_table),
-            sql.SQL(", ").join(map(sql.Identifier, columns)),
-            sql.SQL(", FORCE_NOT_NULL ({})").format(sql.SQL(", ").join(map(sql.Identifier, text_columns)))
-            if text_columns
-            else sql.SQL(""),
-        )
-
-        def copy_rows(rows):
-            buffer = io.StringIO()
-            out = csv.writer(buffer)
-            n = 0
-            for row in rows:
-                out.writerow(["" if v is None else v for v in row])
-                n += 1
-            buffer.seek(0)
-            with connection.cursor() as cursor:
-                cursor.cursor.copy_expert(statement.as_string(cursor.cursor.connection), buffer)
-            return n
-
-        return copy_rows
-
-    attnames = [model._meta.get_field(name).attname for name in fields]
-
-    def insert_rows(rows):  # databases without COPY
-        objects = [model(**dict(zip(attnames, row, strict=True))) for row in rows]
-        model.objects.bulk_create(objects, batch_size=2000)
-        return len(objects)
-
-    return insert_rows
 
 
 class LoadGenerator:

@@ -1,5 +1,8 @@
 """The five provinces of the seed articles with their district-level units and official codes
-(mã đơn vị hành chính as of 2022-2024, before the 2025 reorganisation)."""
+(mã đơn vị hành chính as of 2022-2024, before the 2025 reorganisation), the provinces merged into them on 1/7/2025,
+and the commune-level centers founded that day."""
+
+from dataclasses import dataclass
 
 # province code: (province area name, area kind, board name, school name,
 #                 [(district code, area kind, area name), ...])
@@ -118,3 +121,158 @@ PROVINCES = {
 
 def center_name(area_name: str) -> str:
     return f"Trung tâm chính trị {area_name}"
+
+
+# -- Since 2025 (../shared/domain.md, "Since 2025") ------------------------------------------------------------------
+# The provinces merged into the seed provinces on 1/7/2025 (Nghị quyết 202/2025/QH15), with a few of their district
+# centers (real names and codes of 2022-2024). Same shape as PROVINCES, plus the province that took them over.
+# (The merged provinces got new official codes in 2025, e.g. Lào Cai 15; the app keeps each unit's own code.)
+MERGED_PROVINCES = {
+    "15": (
+        "Yên Bái",
+        "tinh",
+        "Ban Tuyên giáo Tỉnh ủy Yên Bái",
+        "Trường Chính trị tỉnh Yên Bái",
+        [
+            ("132", "thanh_pho", "thành phố Yên Bái"),
+            ("133", "thi_xa", "thị xã Nghĩa Lộ"),
+            ("135", "huyen", "huyện Lục Yên"),
+            ("136", "huyen", "huyện Văn Yên"),
+            ("141", "huyen", "huyện Yên Bình"),
+        ],
+        "10",
+    ),
+    "30": (
+        "Hải Dương",
+        "tinh",
+        "Ban Tuyên giáo Tỉnh ủy Hải Dương",
+        "Trường Chính trị tỉnh Hải Dương",
+        [
+            ("288", "thanh_pho", "thành phố Hải Dương"),
+            ("290", "thanh_pho", "thành phố Chí Linh"),
+            ("292", "thi_xa", "thị xã Kinh Môn"),
+            ("296", "huyen", "huyện Bình Giang"),
+            ("297", "huyen", "huyện Gia Lộc"),
+        ],
+        "31",
+    ),
+    "74": (
+        "Bình Dương",
+        "tinh",
+        "Ban Tuyên giáo Tỉnh ủy Bình Dương",
+        "Trường Chính trị tỉnh Bình Dương",
+        [
+            ("718", "thanh_pho", "thành phố Thủ Dầu Một"),
+            ("721", "thanh_pho", "thành phố Bến Cát"),
+            ("724", "thanh_pho", "thành phố Dĩ An"),
+            ("725", "thanh_pho", "thành phố Thuận An"),
+        ],
+        "79",
+    ),
+    "77": (
+        "Bà Rịa - Vũng Tàu",
+        "tinh",
+        "Ban Tuyên giáo Tỉnh ủy Bà Rịa - Vũng Tàu",
+        "Trường Chính trị tỉnh Bà Rịa - Vũng Tàu",
+        [
+            ("747", "thanh_pho", "thành phố Vũng Tàu"),
+            ("748", "thanh_pho", "thành phố Bà Rịa"),
+            ("754", "thi_xa", "thị xã Phú Mỹ"),
+            ("755", "huyen", "huyện Côn Đảo"),
+        ],
+        "79",
+    ),
+}
+
+REFORM_DAY = "01/07/2025"  # Nghị quyết 202/2025/QH15 in force; the district level abolished
+BOARDS_RENAMED_DAY = "01/03/2025"  # the provinces' boards merged with the mass-mobilisation boards (Feb-Mar 2025)
+
+
+def board_renamed(board_name: str) -> str:
+    """ "Ban Tuyên giáo Tỉnh ủy X" → "Ban Tuyên giáo và Dân vận Tỉnh ủy X" (Thành ủy for the cities)."""
+    return board_name.replace("Ban Tuyên giáo ", "Ban Tuyên giáo và Dân vận ", 1)
+
+
+def commune_center_name(area_name: str) -> str:
+    return f"Trung tâm Chính trị {area_name}"
+
+
+@dataclass(frozen=True)
+class CommuneCenter:
+    """A trung tâm chính trị xã, phường, đặc khu founded on 1/7/2025 (Quy định 360-QĐ/TW), where it sits, the
+    communes it serves, and the district center(s) whose staff and open work it took over.
+
+    `checked`: name and 5-digit code as published (the commune resolutions of 16/6/2025, e.g. 1673/NQ-UBTVQH15 for
+    Lào Cai, 1669/NQ-UBTVQH15 for Hải Phòng). Otherwise the name is a real commune of 2025 where we know one, but the
+    code is a plausible demo code: DEMO DATA, not to be taken for the official list."""
+
+    code: str
+    kind: str  # "xa" | "phuong" | "dac_khu"
+    name: str  # without its kind: "Lê Chân"
+    served: tuple[tuple[str, str, str], ...]  # (kind, name, code) besides its own commune
+    takes_over: tuple[tuple[str, str], ...] = ()  # (province code, district center code)
+    checked: bool = False
+
+    @property
+    def area_name(self) -> str:
+        return f"{AREA_WORD[self.kind]} {self.name}"
+
+
+AREA_WORD = {"xa": "xã", "phuong": "phường", "dac_khu": "đặc khu"}
+
+# Today's province → its commune-level centers (3-6 each is enough for the demo).
+COMMUNE_CENTERS = {
+    "10": [
+        CommuneCenter("02644", "phuong", "Lào Cai", (("xa", "Cốc San", "02650"),), (("10", "080"),)),
+        CommuneCenter("02671", "phuong", "Cam Đường", (("xa", "Hợp Thành", "02680"),), checked=True),
+        CommuneCenter(
+            "02683", "xa", "Bát Xát", (("xa", "Bản Xèo", "02725"), ("xa", "Mường Hum", "02731")), (("10", "082"),)
+        ),
+        CommuneCenter(
+            "03013", "phuong", "Sa Pa", (("xa", "Tả Van", "03037"), ("xa", "Tả Phìn", "03025")), (("10", "088"),)
+        ),
+        CommuneCenter("02875", "xa", "Bắc Hà", (("xa", "Bản Liền", "02896"),), (("10", "085"),)),
+        CommuneCenter(
+            "04249",
+            "phuong",
+            "Yên Bái",
+            (("phuong", "Nam Cường", "04276"), ("phuong", "Văn Phú", "04279")),
+            (("15", "132"),),
+        ),
+    ],
+    "31": [
+        CommuneCenter("11383", "phuong", "Lê Chân", (("phuong", "An Biên", "11362"),), (("31", "305"),), checked=True),
+        CommuneCenter("11311", "phuong", "Hồng Bàng", (("phuong", "Hồng An", "11329"),), (("31", "303"),)),
+        CommuneCenter("11560", "phuong", "Thủy Nguyên", (("phuong", "Thiên Hương", "11566"),), (("31", "311"),)),
+        CommuneCenter("11920", "dac_khu", "Cát Hải", (), (("31", "317"),)),
+        CommuneCenter("10507", "phuong", "Hải Dương", (("phuong", "Thành Đông", "10525"),), (("30", "288"),)),
+        CommuneCenter("10546", "phuong", "Chu Văn An", (("phuong", "Chí Linh", "10549"),), (("30", "290"),)),
+    ],
+    "79": [
+        CommuneCenter(
+            "26734",
+            "phuong",
+            "Sài Gòn",
+            (("phuong", "Bến Thành", "26743"), ("phuong", "Tân Định", "26737")),
+            (("79", "760"),),
+        ),
+        CommuneCenter("26800", "phuong", "Thủ Đức", (("phuong", "Linh Xuân", "26803"),), (("79", "769"),)),
+        CommuneCenter("27496", "xa", "Củ Chi", (("xa", "Tân An Hội", "27499"),), (("79", "783"),)),
+        CommuneCenter("25747", "phuong", "Thủ Dầu Một", (("phuong", "Phú Lợi", "25750"),), (("74", "718"),)),
+        CommuneCenter("26506", "phuong", "Vũng Tàu", (("phuong", "Tam Thắng", "26509"),), (("77", "747"),)),
+        CommuneCenter("26680", "dac_khu", "Côn Đảo", (), (("77", "755"),)),
+    ],
+    "42": [
+        CommuneCenter("18073", "phuong", "Thành Sen", (("phuong", "Trần Phú", "18076"),), (("42", "436"),)),
+        CommuneCenter("18115", "phuong", "Bắc Hồng Lĩnh", (("phuong", "Nam Hồng Lĩnh", "18118"),), (("42", "437"),)),
+        CommuneCenter("18196", "xa", "Đức Thọ", (("xa", "Đức Đồng", "18199"),), (("42", "440"),)),
+        CommuneCenter("18352", "xa", "Can Lộc", (("xa", "Tùng Lộc", "18355"),), (("42", "443"),)),
+        CommuneCenter("18562", "phuong", "Sông Trí", (("phuong", "Hải Ninh", "18565"),), (("42", "449"),)),
+    ],
+    "20": [
+        CommuneCenter("05977", "phuong", "Lương Văn Tri", (("phuong", "Đông Kinh", "05980"),), (("20", "178"),)),
+        CommuneCenter("06217", "xa", "Hữu Lũng", (("xa", "Vân Nham", "06220"),), (("20", "186"),)),
+        CommuneCenter("06253", "xa", "Chi Lăng", (("xa", "Quan Sơn", "06256"),), (("20", "187"),)),
+        CommuneCenter("06313", "xa", "Lộc Bình", (("xa", "Na Dương", "06316"),), (("20", "188"),)),
+    ],
+}
