@@ -89,10 +89,25 @@ def course_list(request):
     selectors.with_enrolment_counts(page)
     query = request.GET.copy()
     query.pop("trang", None)
+    sort = request.GET.get("sap_xep") if request.GET.get("sap_xep") in selectors.SORTS else "-bat_dau"
+    unsorted = query.copy()  # the headers' links: the filters, a new sort, the first page
+    unsorted.pop("sap_xep", None)
+    columns = {}  # column → (its link's sort, the arrow shown): a click sorts up, a second click down
+    for key in ("ma", "ten", "trung_tam", "chuong_trinh", "bat_dau", "ket_thuc", "trang_thai"):
+        current = sort.lstrip("-") == key
+        columns[key] = (f"-{key}" if sort == key else key, ("▼" if sort.startswith("-") else "▲") if current else "")
     return render(
         request,
         "courses/course_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "can_enter": scope.is_center},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "unsorted": unsorted.urlencode(),
+            "sort": sort,
+            "columns": columns,
+            "can_enter": scope.is_center,
+        },
     )
 
 

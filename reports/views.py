@@ -149,7 +149,11 @@ def _center_report(request, center, period, form=None, status=200):
     editable = can_enter and draft.is_editable_by_center
     if form is None and editable:
         form = NarrativeForm(instance=draft, programs=Program.objects.order_by("order"), plan=plan)
-    check = services.report_check(report=draft) if editable else None
+    can_review = scope.can(Action.REVIEW, center)
+    # The center checks before it sends; the board sees the same checks on what was sent (a figure 70% below the
+    # same quarter a year earlier, classes finished without results).
+    reviewing = can_review and report is not None and report.status == CenterReport.Status.SUBMITTED
+    check = services.report_check(report=draft) if editable or reviewing else None
     return render(
         request,
         "reports/report.html",
@@ -160,7 +164,7 @@ def _center_report(request, center, period, form=None, status=200):
             "rollup": rollup,
             "form": form,
             "editable": editable,
-            "can_review": scope.can(Action.REVIEW, center),
+            "can_review": can_review,
             "check": check,
             "plan_lines": report.plan.select_related("program").order_by("program__order") if report else [],
             "transitions": report.transitions.select_related("by") if report else [],
@@ -459,6 +463,12 @@ def briefing_page(request, unit, period):
             ),
         },
     )
+
+
+@login_required
+def help_page(request):
+    """A short help page for the user's role (templates/help/index.html)."""
+    return render(request, "help/index.html")
 
 
 # -- dashboards ---------------------------------------------------------------------------------------------------
