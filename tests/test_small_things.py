@@ -71,3 +71,22 @@ def test_the_board_sees_the_checks_of_the_report_it_reviews(login, board_user, c
     page = login(board_user).get(reverse("reports:report", args=["10-080", "2026-Q3"])).content.decode()
     checks = page.split("data-review-checks")[1].split("</div>")[0]
     assert "Lớp KND-09 đã kết thúc nhưng còn 1 học viên chưa có kết quả." in checks
+
+
+def test_the_briefings_versions_are_listed_viewed_and_restored(login, board_user, province, center):
+    from reports.models import Briefing
+
+    client = login(board_user)
+    url = reverse("reports:briefing", args=["10", "2023-Q1"])
+    client.post(url, {"text": "Bản thứ nhất do Ban viết."})
+    client.post(url, {"text": "Bản thứ hai, sửa lại."})
+    first, second = Briefing.objects.order_by("pk")
+    page = client.get(url).content.decode()
+    assert page.count("data-version=") == 2 and "đang dùng" in page and "data-back-to-dashboard" in page
+    shown = client.get(url, {"phien-ban": first.pk}).content.decode()
+    assert "Bản thứ nhất do Ban viết." in shown.split("data-version-shown")[1]
+    response = client.post(url, {"restore": first.pk}, follow=True)
+    assert "Đã khôi phục phiên bản lúc" in response.content.decode()
+    newest = Briefing.objects.order_by("-pk").first()
+    assert newest.text == "Bản thứ nhất do Ban viết." and Briefing.objects.count() == 3  # nothing lost
+    assert response.context["form"].initial["text"] == "Bản thứ nhất do Ban viết."
