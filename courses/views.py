@@ -282,6 +282,14 @@ def _roster_rows(enrolments: list[Enrolment], formset) -> list[RosterRow]:
     ]
 
 
+def _just_removed(request, course):
+    """The enrolment taken off this class by the previous request, to offer "Hoàn tác" once (None otherwise)."""
+    pk = request.session.pop(UNDO_KEY, None)
+    if pk is None:
+        return None
+    return Enrolment.objects.select_related("learner").filter(pk=pk, course=course, removed_at__isnull=False).first()
+
+
 def _render_detail(request, course, enrolments, formset, search, found, learner_form, can_edit, lock, status=200):
     rows = _roster_rows(enrolments, formset)
     return render(
@@ -299,6 +307,7 @@ def _render_detail(request, course, enrolments, formset, search, found, learner_
             "can_edit": can_edit,
             "lock": lock,
             "notice": None if lock else save_notice(center=course.center, day=course.start_date),
+            "undo": _just_removed(request, course) if can_edit else None,
             "lecturers": course.lecturers.all(),
             "upload_form": UploadForm(),
         },
@@ -398,6 +407,27 @@ def enrolment_remove(request, pk):
         messages.success(
             request, _("Đã rút “%(n)s” khỏi lớp. Có thể thêm lại bất cứ lúc nào.") % {"n": enrolment.learner.full_name}
         )
+        request.session[UNDO_KEY] = enrolment.pk  # the class page offers "Hoàn tác" once, right after
+    return redirect("courses:course_detail", pk=enrolment.course_id)
+
+
+UNDO_KEY = "undo_enrolment_remove"
+
+
+@login_required
+@require_POST
+def enrolment_restore(request, pk):
+    """Undo "Rút khỏi lớp": the same enrolment back on the roster (enrolment_add restores a removed one)."""
+    enrolment = request.scope.get_object(
+        Enrolment.objects.select_related("course", "learner"), path="course__center", pk=pk, action=Action.ENTER_DATA
+    )
+    try:
+        services.enrolment_add(scope=request.scope, course=enrolment.course, learner=enrolment.learner)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã đưa “%(n)s” trở lại lớp.") % {"n": enrolment.learner.full_name})
     return redirect("courses:course_detail", pk=enrolment.course_id)
 
 

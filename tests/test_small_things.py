@@ -90,3 +90,16 @@ def test_the_briefings_versions_are_listed_viewed_and_restored(login, board_user
     newest = Briefing.objects.order_by("-pk").first()
     assert newest.text == "Bản thứ nhất do Ban viết." and Briefing.objects.count() == 3  # nothing lost
     assert response.context["form"].initial["text"] == "Bản thứ nhất do Ban viết."
+
+
+def test_taking_a_learner_off_a_class_can_be_undone_right_after(login, center, center_user):
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    enrolment = EnrolmentFactory(course=course, result="kha")
+    client = login(center_user)
+    page = client.post(reverse("courses:enrolment_remove", args=[enrolment.pk]), follow=True).content.decode()
+    assert "data-undo" in page and "Hoàn tác" in page
+    assert "data-undo" not in client.get(reverse("courses:course_detail", args=[course.pk])).content.decode()  # once
+    done = client.post(reverse("courses:enrolment_restore", args=[enrolment.pk]), follow=True).content.decode()
+    assert f"Đã đưa “{enrolment.learner.full_name}” trở lại lớp." in done
+    enrolment.refresh_from_db()
+    assert enrolment.removed_at is None and enrolment.result == "kha"

@@ -207,6 +207,7 @@ CASES = {
     ],
     "reports:withdraw": [("post", lambda o: ["10-080", "2026-Q3"], ENTER, {})],
     "reports:help": [("get", lambda o: [], ANY, None)],
+    "courses:enrolment_restore": [("post", lambda o: [o["enrolment"]], ENTER, {})],
     "reports:remind": [("post", lambda o: ["10", "2026-Q3"], PROVINCE_REVIEW, {"center": "all"})],
     "reports:export_xlsx": [
         ("get", lambda o: ["10-080", "2026"], VIEW, None),
