@@ -103,3 +103,17 @@ def test_taking_a_learner_off_a_class_can_be_undone_right_after(login, center, c
     assert f"Đã đưa “{enrolment.learner.full_name}” trở lại lớp." in done
     enrolment.refresh_from_db()
     assert enrolment.removed_at is None and enrolment.result == "kha"
+
+
+def test_the_same_statement_of_several_centers_is_one_line_naming_them(province, center, other_center):
+    from centers.periods import Period
+    from reports import briefing
+
+    for unit, text in ((center, "Thiếu giảng viên kiêm chức."), (other_center, "thiếu giảng viên  kiêm chức")):
+        ReportFactory(center=unit, year=2023, quarter=1, status="approved", shortcomings=text)
+    ReportFactory(center=center, year=2023, quarter=2, status="approved", shortcomings="Kinh phí hạn hẹp.")
+    lines = briefing.written_points(unit=province, period=Period.parse("2023"), basis="approved")["shortcomings"]
+    assert lines == [
+        f"- {center.name}, {other_center.name}: Thiếu giảng viên kiêm chức.",
+        f"- {center.name}: Kinh phí hạn hẹp.",
+    ]
