@@ -43,6 +43,7 @@ from .models import Course, Enrolment, ImportBatch, Learner, Lecturer, Program
 from .text import fold, normalise_cccd, roster_sort_key
 from .validators import VERSION_MISSING
 from .workbook import template_workbook
+from .workbook.reading import thousands
 
 PAGE_SIZE = 50
 
@@ -337,7 +338,7 @@ def course_results(request, pk):
             for message in error.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, _("Đã ghi kết quả: %(n)s học viên thay đổi.") % {"n": changed})
+            messages.success(request, _("Đã ghi kết quả: %(n)s học viên thay đổi.") % {"n": thousands(changed)})
     elif any("version" in f.errors for f in formset.forms):
         messages.error(request, VERSION_MISSING)
     else:
