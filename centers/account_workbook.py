@@ -16,7 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .people import fold
 from .scoping import unit_key
-from .xlsx_guard import Limits, guard
+from .xlsx_guard import Limits, guard, thousands
 
 SHEET = "Tài khoản"
 UNITS_SHEET = "Đơn vị"
@@ -154,7 +154,7 @@ def read(content: bytes) -> ReadWorkbook:
             if number > MAX_SCANNED_ROWS:
                 result.problems.append(
                     _("Trang “%(sheet)s” dài quá %(n)s dòng: hãy xóa các dòng trống thừa ở cuối.")
-                    % {"sheet": sheet.title, "n": MAX_SCANNED_ROWS}
+                    % {"sheet": sheet.title, "n": thousands(MAX_SCANNED_ROWS)}
                 )
                 return result
             values = [cell_text(v) for v in values[: len(COLUMNS)]]

@@ -224,6 +224,7 @@ class CourseFilterForm(forms.Form):
     hinh_thuc = forms.ChoiceField(
         label=_("Hình thức"), choices=[("", _("Tất cả"))] + list(Course.Format.choices), required=False
     )
+    sap_xep = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
 
     def __init__(self, *args, centers, period_choices, **kwargs):
         super().__init__(*args, **kwargs)

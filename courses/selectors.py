@@ -17,7 +17,7 @@ def course_list(scope: Scope, filters: Mapping) -> QuerySet[Course]:
 
     `filters` is the cleaned data of `CourseFilterForm` (a missing or empty value does not filter): `q` (every
     word in the code or title, with or without diacritics), `trung_tam`, `chuong_trinh`, `ky` (a Period: the
-    class starts in it), `trang_thai`, `hinh_thuc`."""
+    class starts in it), `trang_thai`, `hinh_thuc`; `sap_xep` orders them (SORTS; newest first by default)."""
     courses = scope.filter(Course.objects.select_related("center", "center__parent", "program"))
     for word in search_words(filters.get("q") or ""):
         courses = courses.filter(search_key__contains=word)
@@ -31,7 +31,28 @@ def course_list(scope: Scope, filters: Mapping) -> QuerySet[Course]:
         courses = courses.filter(status=filters["trang_thai"])
     if filters.get("hinh_thuc"):
         courses = courses.filter(format=filters["hinh_thuc"])
-    return courses.order_by("-start_date", "code")
+    order = SORTS.get(filters.get("sap_xep") or "", SORTS["-bat_dau"])
+    return courses.order_by(*order)
+
+
+# The class list's sortable columns (`?sap_xep=`; a leading "-" sorts down), each with a tie-break that keeps the
+# pages stable.
+SORTS = {
+    "ma": ("code", "pk"),
+    "-ma": ("-code", "-pk"),
+    "ten": ("search_key", "pk"),
+    "-ten": ("-search_key", "-pk"),
+    "trung_tam": ("center__code", "-start_date", "code"),
+    "-trung_tam": ("-center__code", "-start_date", "code"),
+    "chuong_trinh": ("program__order", "-start_date", "code"),
+    "-chuong_trinh": ("-program__order", "-start_date", "code"),
+    "bat_dau": ("start_date", "code"),
+    "-bat_dau": ("-start_date", "code"),
+    "ket_thuc": ("end_date", "code"),
+    "-ket_thuc": ("-end_date", "code"),
+    "trang_thai": ("status", "-start_date", "code"),
+    "-trang_thai": ("-status", "-start_date", "code"),
+}
 
 
 def with_enrolment_counts(courses: Iterable[Course]) -> None:

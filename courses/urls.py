@@ -17,6 +17,7 @@ urlpatterns = [
     path("hoc-vien/<int:pk>/", views.learner_detail, name="learner_detail"),
     path("hoc-vien/<int:pk>/chuyen-trung-tam/", views.learner_transfer, name="learner_transfer"),
     path("luot-hoc/<int:pk>/rut/", views.enrolment_remove, name="enrolment_remove"),
+    path("luot-hoc/<int:pk>/hoan-tac/", views.enrolment_restore, name="enrolment_restore"),
     path("nhap-excel/", views.import_workbook, name="import_workbook"),
     path("nhap-excel/mau.xlsx", views.import_template, name="import_template"),
     path("giang-vien/", views.lecturer_list, name="lecturer_list"),

@@ -43,6 +43,7 @@ from .models import Course, Enrolment, ImportBatch, Learner, Lecturer, Program
 from .text import fold, normalise_cccd, roster_sort_key
 from .validators import VERSION_MISSING
 from .workbook import template_workbook
+from .workbook.reading import thousands
 
 PAGE_SIZE = 50
 
@@ -89,10 +90,25 @@ def course_list(request):
     selectors.with_enrolment_counts(page)
     query = request.GET.copy()
     query.pop("trang", None)
+    sort = request.GET.get("sap_xep") if request.GET.get("sap_xep") in selectors.SORTS else "-bat_dau"
+    unsorted = query.copy()  # the headers' links: the filters, a new sort, the first page
+    unsorted.pop("sap_xep", None)
+    columns = {}  # column → (its link's sort, the arrow shown): a click sorts up, a second click down
+    for key in ("ma", "ten", "trung_tam", "chuong_trinh", "bat_dau", "ket_thuc", "trang_thai"):
+        current = sort.lstrip("-") == key
+        columns[key] = (f"-{key}" if sort == key else key, ("▼" if sort.startswith("-") else "▲") if current else "")
     return render(
         request,
         "courses/course_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "can_enter": scope.is_center},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "unsorted": unsorted.urlencode(),
+            "sort": sort,
+            "columns": columns,
+            "can_enter": scope.is_center,
+        },
     )
 
 
@@ -267,6 +283,14 @@ def _roster_rows(enrolments: list[Enrolment], formset) -> list[RosterRow]:
     ]
 
 
+def _just_removed(request, course):
+    """The enrolment taken off this class by the previous request, to offer "Hoàn tác" once (None otherwise)."""
+    pk = request.session.pop(UNDO_KEY, None)
+    if pk is None:
+        return None
+    return Enrolment.objects.select_related("learner").filter(pk=pk, course=course, removed_at__isnull=False).first()
+
+
 def _render_detail(request, course, enrolments, formset, search, found, learner_form, can_edit, lock, status=200):
     rows = _roster_rows(enrolments, formset)
     return render(
@@ -284,6 +308,7 @@ def _render_detail(request, course, enrolments, formset, search, found, learner_
             "can_edit": can_edit,
             "lock": lock,
             "notice": None if lock else save_notice(center=course.center, day=course.start_date),
+            "undo": _just_removed(request, course) if can_edit else None,
             "lecturers": course.lecturers.all(),
             "upload_form": UploadForm(),
         },
@@ -313,7 +338,7 @@ def course_results(request, pk):
             for message in error.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, _("Đã ghi kết quả: %(n)s học viên thay đổi.") % {"n": changed})
+            messages.success(request, _("Đã ghi kết quả: %(n)s học viên thay đổi.") % {"n": thousands(changed)})
     elif any("version" in f.errors for f in formset.forms):
         messages.error(request, VERSION_MISSING)
     else:
@@ -383,6 +408,27 @@ def enrolment_remove(request, pk):
         messages.success(
             request, _("Đã rút “%(n)s” khỏi lớp. Có thể thêm lại bất cứ lúc nào.") % {"n": enrolment.learner.full_name}
         )
+        request.session[UNDO_KEY] = enrolment.pk  # the class page offers "Hoàn tác" once, right after
+    return redirect("courses:course_detail", pk=enrolment.course_id)
+
+
+UNDO_KEY = "undo_enrolment_remove"
+
+
+@login_required
+@require_POST
+def enrolment_restore(request, pk):
+    """Undo "Rút khỏi lớp": the same enrolment back on the roster (enrolment_add restores a removed one)."""
+    enrolment = request.scope.get_object(
+        Enrolment.objects.select_related("course", "learner"), path="course__center", pk=pk, action=Action.ENTER_DATA
+    )
+    try:
+        services.enrolment_add(scope=request.scope, course=enrolment.course, learner=enrolment.learner)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã đưa “%(n)s” trở lại lớp.") % {"n": enrolment.learner.full_name})
     return redirect("courses:course_detail", pk=enrolment.course_id)
 
 

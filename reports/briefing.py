@@ -163,16 +163,23 @@ def written_points(
 
 
 def _note_lines(unit: Unit, narratives: list[selectors.Narrative], attribute: str) -> list[str]:
-    lines, seen = [], set()
+    """A line a point. A province's lines name the center that wrote it; the same statement written by several
+    centers (the same words, whatever the spacing, case or final full stop) is one line naming them all, in the
+    order they first appear."""
+    if unit.kind == Unit.Kind.CENTER:
+        texts = [getattr(narrative, attribute).strip() for narrative in narratives]
+        return [f"- {text}" for text in dict.fromkeys(text for text in texts if text)]
+    groups: dict[str, tuple[str, list[str]]] = {}
     for narrative in narratives:
         text = getattr(narrative, attribute).strip()
-        if text and (narrative.center.pk, text) not in seen:
-            seen.add((narrative.center.pk, text))
-            if unit.kind == Unit.Kind.CENTER:
-                lines.append(f"- {text}")
-            else:
-                lines.append(f"- {narrative.center.name_on(narrative.period.end)}: {text}")
-    return lines
+        if not text:
+            continue
+        key = " ".join(text.casefold().split()).rstrip(".")
+        name = narrative.center.name_on(narrative.period.end)
+        names = groups.setdefault(key, (text, []))[1]
+        if name not in names:
+            names.append(name)
+    return [f"- {', '.join(names)}: {text}" for text, names in groups.values()]
 
 
 def _area(province: Unit) -> str:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("bao-cao/<str:unit>/<str:period>/nhac/", views.remind, name="remind"),
     path("bao-cao/<str:unit>/<str:period>/lich-su/", views.report_history, name="history"),
     path("nhat-ky/", views.activity, name="activity"),
+    path("huong-dan/", views.help_page, name="help"),
     path("nhan-dinh/<str:unit>/<str:period>/", views.briefing_page, name="briefing"),
     path("tong-hop/", views.dashboard_index, name="dashboard_index"),
     path("tong-hop/<str:unit>/<str:period>/", views.dashboard, name="dashboard"),

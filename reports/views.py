@@ -41,7 +41,7 @@ from .forms import (
     parse_basis,
     parse_boundaries,
 )
-from .models import CenterReport, ExportLog, deadlines
+from .models import Briefing, CenterReport, ExportLog, deadlines
 
 
 @login_required
@@ -149,7 +149,11 @@ def _center_report(request, center, period, form=None, status=200):
     editable = can_enter and draft.is_editable_by_center
     if form is None and editable:
         form = NarrativeForm(instance=draft, programs=Program.objects.order_by("order"), plan=plan)
-    check = services.report_check(report=draft) if editable else None
+    can_review = scope.can(Action.REVIEW, center)
+    # The center checks before it sends; the board sees the same checks on what was sent (a figure 70% below the
+    # same quarter a year earlier, classes finished without results).
+    reviewing = can_review and report is not None and report.status == CenterReport.Status.SUBMITTED
+    check = services.report_check(report=draft) if editable or reviewing else None
     return render(
         request,
         "reports/report.html",
@@ -160,7 +164,7 @@ def _center_report(request, center, period, form=None, status=200):
             "rollup": rollup,
             "form": form,
             "editable": editable,
-            "can_review": scope.can(Action.REVIEW, center),
+            "can_review": can_review,
             "check": check,
             "plan_lines": report.plan.select_related("program").order_by("program__order") if report else [],
             "transitions": report.transitions.select_related("by") if report else [],
@@ -410,11 +414,28 @@ def briefing_page(request, unit, period):
     can_edit = can_edit and boundaries is default_boundaries(period.end)
     text, edited, outdated = briefing.current(unit=unit, period=period, basis=basis, boundaries=boundaries)
     form = BriefingForm(initial={"text": text})
+    # Every version kept of this unit, period and basis (who, when, edited or generated), newest first.
+    versions = Briefing.objects.filter(unit=unit, period_key=period.key, basis=basis).select_related("edited_by")
+    shown = versions.filter(pk=request.GET["phien-ban"]).first() if request.GET.get("phien-ban", "").isdigit() else None
     if request.method == "POST":
         if not can_edit:
             scope.require(Action.REVIEW, unit)
             raise Http404
         try:
+            if "restore" in request.POST:  # an earlier version back in use, as a new version (nothing is lost)
+                wanted = request.POST["restore"]
+                version = versions.filter(pk=wanted if wanted.isdigit() else 0).first()
+                if version is None:
+                    raise Http404(_("Không tìm thấy phiên bản."))
+                services.briefing_save(
+                    scope=scope, unit=unit, period=period, text=version.text, user=request.user, basis=basis
+                )
+                messages.success(
+                    request,
+                    _("Đã khôi phục phiên bản lúc %(at)s; bản này được dùng khi xuất báo cáo.")
+                    % {"at": timezone.localtime(version.edited_at).strftime("%H:%M %d/%m/%Y")},
+                )
+                return redirect(request.get_full_path())
             if "regenerate" in request.POST:
                 services.briefing_regenerate(
                     scope=scope,
@@ -451,7 +472,12 @@ def briefing_page(request, unit, period):
             "outdated": outdated,
             "form": form,
             "can_edit": can_edit,
+            "basis": basis,
             "basis_label": Basis(basis).label,
+            "versions": list(versions[:50]),
+            "shown_version": shown,
+            "dashboard_url": reverse("reports:dashboard", args=[unit_key(unit), period.key])
+            + f"?so_lieu={basis}&{BOUNDARIES_PARAM}={boundaries.value}",
             "boundaries_label": (
                 counting.rollup(unit=unit, period=period, basis=basis, boundaries=boundaries).boundaries_label
                 if unit.kind != Unit.Kind.CENTER
@@ -459,6 +485,12 @@ def briefing_page(request, unit, period):
             ),
         },
     )
+
+
+@login_required
+def help_page(request):
+    """A short help page for the user's role (templates/help/index.html)."""
+    return render(request, "help/index.html")
 
 
 # -- dashboards ---------------------------------------------------------------------------------------------------

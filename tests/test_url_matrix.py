@@ -206,6 +206,8 @@ CASES = {
         ("get", lambda o: ["VN", "2026"], NATIONAL, None),
     ],
     "reports:withdraw": [("post", lambda o: ["10-080", "2026-Q3"], ENTER, {})],
+    "reports:help": [("get", lambda o: [], ANY, None)],
+    "courses:enrolment_restore": [("post", lambda o: [o["enrolment"]], ENTER, {})],
     "reports:remind": [("post", lambda o: ["10", "2026-Q3"], PROVINCE_REVIEW, {"center": "all"})],
     "reports:export_xlsx": [
         ("get", lambda o: ["10-080", "2026"], VIEW, None),
