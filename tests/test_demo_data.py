@@ -7,6 +7,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from centers.models import ReorganisationPlan, ServedCommune, Unit
 from centers.periods import Period
@@ -155,6 +156,33 @@ def test_demo_data_gives_the_published_figures_and_loads_once():
     closed = User.objects.get(username="trungtam.simacai").staff.unit
     assert closed.code == "084" and closed.active_to == datetime.date(2025, 6, 30)
     assert User.objects.get(username="bantuyengiao.yenbai").staff.unit == lao_cai
+
+    # Each demo user's home starts with what is due (#25): the center's returned reports with the board's comment,
+    # the board's reports waiting for review and its overdue centers, central's provinces by reporting rate.
+    from django.test import Client
+
+    from centers.scoping import Scope
+    from reports import inbox
+
+    today = timezone.localdate()
+    client = Client()
+    client.force_login(center_user)
+    home = client.get("/").content.decode()
+    returned = CenterReport.objects.filter(center=center_user.staff.unit, status="returned")
+    for report in returned:
+        assert f"Báo cáo {report.period.label} bị trả lại" in home and report.return_comment.split("\n")[0] in home
+    center_items = inbox.inbox(Scope.for_user(center_user), center_user, today)
+    assert [i for i in center_items if i.urgency == inbox.RETURNED] == sorted(
+        [i for i in center_items if i.urgency == inbox.RETURNED], key=lambda i: i.key
+    )
+    board_items = inbox.inbox(Scope.for_user(board), board, today)
+    waiting = CenterReport.objects.filter(center__parent=lao_cai, status="submitted").count()
+    assert sum(1 for i in board_items if i.urgency == inbox.REVIEW) == min(waiting, 20) > 0
+    client.force_login(board)
+    assert "Chờ duyệt:" in client.get("/").content.decode()
+    central = User.objects.get(username="trunguong")
+    rates = inbox.inbox(Scope.for_user(central), central, today)
+    assert rates and all("trung tâm đã gửi báo cáo" in i.title for i in rates)
 
     # A second run keeps what is there.
     counts = (Course.objects.count(), Learner.objects.count(), Enrolment.objects.count())
