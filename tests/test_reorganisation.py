@@ -356,6 +356,10 @@ def test_central_staff_upload_a_plan_see_its_preview_and_confirm_it_once(login, 
     assert done.redirect_chain[-1][0] == reverse("accounts:reorganisation_detail", args=[record.pk])
     assert "Đã áp dụng phương án “Sắp xếp theo Nghị quyết 202/2025/QH15”" in done.content.decode()
     assert record.applied_by == central_user and record.file_name == "pa-202.xlsx"
+    central_user.first_name, central_user.last_name = "Tuấn", "Lê Minh"  # family name first, as Vietnamese is read
+    central_user.save()
+    listed = client.get(reverse("accounts:reorganisation")).content.decode()
+    assert "Lê Minh Tuấn" in listed and "Tuấn Lê Minh" not in listed
     job = Job.objects.get(kind="reorganise")  # applied through a background job (in this process: no broker)
     assert (job.user, job.state, job.label) == (central_user, Job.State.DONE, "Áp dụng phương án pa-202.xlsx")
     center.refresh_from_db()
