@@ -22,6 +22,8 @@ def routed(settings, center):
     settings.DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
     CourseFactory(center=center, start_date=datetime.date(2023, 2, 6))
     approve(center, 2023, 1)
+    yield
+    connections["replica"].close()  # the second connection must not hold the test database open at teardown
 
 
 def sql(context):
