@@ -99,10 +99,8 @@ def open_file(user, pk) -> tuple[Job, bytes]:
     job = of_user(user, pk)
     if not job.file_name:
         raise Http404(_("Công việc này không có tệp."))
-    if not job.has_file():
-        raise PermissionDenied(_("Tệp đã hết hạn (giữ %(hours)s giờ): đề nghị xuất lại.") % {"hours": file_hours()})
-    stored = JobFile.objects.filter(job=job).first()
-    if stored is None:
+    stored = JobFile.objects.filter(job=job).first() if job.has_file() else None
+    if stored is None:  # expired, or already removed by the sweep
         raise PermissionDenied(_("Tệp đã hết hạn (giữ %(hours)s giờ): đề nghị xuất lại.") % {"hours": file_hours()})
     return job, bytes(stored.content)
 

@@ -15,40 +15,40 @@ from centers.models import Unit
 
 LockRule = Callable[..., "str | None"]  # called as rule(center=..., day=...)
 
-_rules: list[LockRule] = []
+
+_rules: list[LockRule] = []  # locks
+_notices: list[LockRule] = []  # notices: not a lock, a word before a save (a submitted quarter: the board sees it)
+
+
+def _register(rules: list[LockRule], rule: LockRule) -> LockRule:
+    if rule not in rules:  # registering the same rule twice keeps one
+        rules.append(rule)
+    return rule
+
+
+def _first(rules: list[LockRule], *, center: Unit, day: datetime.date) -> str | None:
+    """The first sentence the rules give, in the order they were registered."""
+    for rule in rules:
+        sentence = rule(center=center, day=day)
+        if sentence:
+            return sentence
+    return None
 
 
 def register_lock_reason(rule: LockRule) -> LockRule:
-    """Add a rule `rule(center=..., day=...) -> str | None`; registering the same rule twice keeps one."""
-    if rule not in _rules:
-        _rules.append(rule)
-    return rule
+    """Add a rule `rule(center=..., day=...) -> str | None` saying why a day's data is locked."""
+    return _register(_rules, rule)
 
 
 def lock_reason(*, center: Unit, day: datetime.date) -> str | None:
     """A Vietnamese sentence saying why the center's data of `day` is locked and who can unlock it, or None."""
-    for rule in _rules:
-        reason = rule(center=center, day=day)
-        if reason:
-            return reason
-    return None
-
-
-# -- notices: not a lock, a word before a save ---------------------------------------------------------------------
-_notices: list[LockRule] = []
+    return _first(_rules, center=center, day=day)
 
 
 def register_notice(rule: LockRule) -> LockRule:
-    """Add a rule `rule(center=..., day=...) -> str | None` saying what a save of that day's data will cause (e.g. a
-    submitted quarter: the board sees the change)."""
-    if rule not in _notices:
-        _notices.append(rule)
-    return rule
+    """Add a rule `rule(center=..., day=...) -> str | None` saying what a save of that day's data will cause."""
+    return _register(_notices, rule)
 
 
 def save_notice(*, center: Unit, day: datetime.date) -> str | None:
-    for rule in _notices:
-        notice = rule(center=center, day=day)
-        if notice:
-            return notice
-    return None
+    return _first(_notices, center=center, day=day)

@@ -26,7 +26,8 @@ from courses.models import Course, ImportBatch
 
 from .figures.completeness import national_completeness
 from .figures.snapshot import changed_since_submission
-from .models import REPORTED_STATUSES, Briefing, CenterReport, Deadline, deadlines, default_deadline
+from .models import REPORTED_STATUSES, Briefing, CenterReport, deadlines
+from .reminders import overdue_centers
 
 # How many ended quarters a center's inbox looks back on (an unfinished report older than that is an audit's
 # matter, not today's work).
@@ -91,7 +92,7 @@ def center_reports(center: Unit, today: datetime.date) -> list[Item]:
     if not quarters:
         return []
     reports = {(r.year, r.quarter): r for r in CenterReport.objects.filter(center=center).filter(_quarters_q(quarters))}
-    due = _deadlines(quarters, center.parent_id)
+    due = {period: deadlines(period, [center.parent_id])[center.parent_id] for period in quarters}
     items = []
     for period in quarters:
         report = reports.get((period.year, period.index))
@@ -178,25 +179,12 @@ def waiting_reviews(scope: Scope, limit: int = 20) -> list[Item]:
 
 def overdue_in_province(province: Unit, today: datetime.date) -> list[Item]:
     period = reporting_quarter(today)
-    deadline = deadlines(period, [province.pk])[province.pk]
-    if today <= deadline:
+    late = overdue_centers(period=period, today=today, province=province)  # the reminders' own rule
+    if not late:
         return []
-    late = (
-        Unit.objects.centers()
-        .filter(parent=province)
-        .active_between(period.start, period.end)
-        .exclude(
-            pk__in=CenterReport.objects.filter(
-                year=period.year, quarter=period.index, status__in=REPORTED_STATUSES
-            ).values("center_id")
-        )
-        .order_by("code")
-    )
-    names = [center.name for center in late]
-    if not names:
-        return []
-    title = _("%(n)s trung tâm quá hạn báo cáo %(p)s") % {"n": len(names), "p": period.label}
-    detail = days_text(deadline, today) + ": " + "; ".join(names)
+    deadline = late[0][1]
+    title = _("%(n)s trung tâm quá hạn báo cáo %(p)s") % {"n": len(late), "p": period.label}
+    detail = days_text(deadline, today) + ": " + "; ".join(center.name for center, _day in late)
     return [Item(OVERDUE, title, detail, _report_url(province, period), deadline)]
 
 
@@ -278,12 +266,3 @@ def _quarters_q(quarters: list[Period]) -> Q:
     for period in quarters:
         condition |= Q(year=period.year, quarter=period.index)
     return condition
-
-
-def _deadlines(quarters: list[Period], province_id: int) -> dict[Period, datetime.date]:
-    """Each quarter's deadline for one province, in one query."""
-    set_days = {
-        (d.year, d.quarter): d.due_on
-        for d in Deadline.objects.filter(province_id=province_id).filter(_quarters_q(quarters))
-    }
-    return {p: set_days.get((p.year, p.index), default_deadline(p)) for p in quarters}

@@ -23,13 +23,10 @@ def overdue_centers(
     """Centers active in the quarter (of one province, or all), past their province's deadline, whose report is not
     submitted or approved."""
     due = deadlines(period, [province.pk] if province else None)
-    done = set(
-        CenterReport.objects.filter(
-            year=period.year,
-            quarter=period.index,
-            status__in=REPORTED_STATUSES,
-        ).values_list("center_id", flat=True)
-    )
+    reported = CenterReport.objects.filter(year=period.year, quarter=period.index, status__in=REPORTED_STATUSES)
+    if province is not None:
+        reported = reported.filter(center__parent=province)
+    done = set(reported.values_list("center_id", flat=True))
     overdue = []
     centers = Unit.objects.centers().active_between(period.start, period.end).select_related("parent")
     if province is not None:
