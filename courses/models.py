@@ -12,6 +12,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -21,6 +22,7 @@ from simple_history.models import HistoricalRecords
 
 from centers.models import Unit
 
+from . import rules as teaching_rules
 from .text import (
     SEARCH_KEY_LENGTH,
     SORT_KEY_LENGTH,
@@ -62,7 +64,7 @@ def ethnic_minority_q(path: str = "") -> Q:
 # class the cache keeps, reports/figures/types.py; an exported file's layout, cached for the day):
 # tests/test_shown.py keeps a hash of the counting code and those fields, and fails until it is raised and the hash
 # updated.
-COUNTING_VERSION = 3
+COUNTING_VERSION = 4
 
 
 class ProgramQuerySet(models.QuerySet):
@@ -71,7 +73,15 @@ class ProgramQuerySet(models.QuerySet):
 
 
 class Program(models.Model):
-    """A training program of the central catalogue, in force between two dates."""
+    """A training program of the central catalogue, in force between two dates. The programs of 1/12/2025 belong
+    to one of the five groups of the Quy chế (Quyết định 1147-QĐ/BTGDVTW); the older ones to none."""
+
+    class Group(models.IntegerChoices):
+        AWARENESS = 1, _("Bồi dưỡng nhận thức về Đảng")
+        NEW_MEMBERS = 2, _("Bồi dưỡng đảng viên mới")
+        PROFESSIONAL = 3, _("Bồi dưỡng chuyên môn, nghiệp vụ")
+        THEMATIC = 4, _("Bồi dưỡng chuyên đề")
+        SKILLS = 5, _("Tập huấn kỹ năng, cập nhật kiến thức, lịch sử Đảng địa phương, thông tin thời sự")
 
     code = models.CharField(_("mã chương trình"), max_length=16)
     name = models.CharField(_("tên chương trình"), max_length=255)
@@ -83,8 +93,11 @@ class Program(models.Model):
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     valid_from = models.DateField(_("áp dụng từ ngày"))
     valid_to = models.DateField(_("áp dụng đến ngày"), null=True, blank=True)
+    group = models.PositiveSmallIntegerField(_("nhóm chương trình"), choices=Group.choices, null=True, blank=True)
 
     objects = ProgramQuerySet.as_manager()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("chương trình bồi dưỡng")
@@ -103,6 +116,45 @@ class Program(models.Model):
 
     def is_in_force_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
+
+
+class ProgramMapping(models.Model):
+    """A program of one catalogue version that continues as a program of a later one ("nhận thức về Đảng" ↔
+    "đối tượng kết nạp Đảng"): the dashboard and the briefing compare a program with the same period a year earlier
+    across the change through these, and say so where a program has none. Edited by the central level."""
+
+    earlier = models.ForeignKey(
+        Program, verbose_name=_("chương trình trước"), on_delete=models.PROTECT, related_name="continued_as"
+    )
+    later = models.ForeignKey(
+        Program, verbose_name=_("chương trình sau"), on_delete=models.PROTECT, related_name="continues"
+    )
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+    retired_at = models.DateTimeField(_("bỏ lúc"), null=True, blank=True)  # kept, never deleted
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tương ứng giữa chương trình")
+        verbose_name_plural = _("tương ứng giữa chương trình")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["earlier", "later"],
+                condition=Q(retired_at__isnull=True),
+                name="program_mapping_unique_pair",
+                violation_error_message=_("Hai chương trình này đã được nối với nhau."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.earlier.code} → {self.later.code}"
+
+    def clean(self):
+        if self.earlier_id and self.later_id:
+            if self.earlier_id == self.later_id:
+                raise ValidationError(_("Một chương trình không thể tương ứng với chính nó."))
+            if self.earlier.valid_from >= self.later.valid_from:
+                raise ValidationError(_("Chương trình trước phải áp dụng sớm hơn chương trình sau."))
 
 
 class Lecturer(models.Model):
@@ -197,6 +249,21 @@ class Course(models.Model):
         Lecturer, verbose_name=_("giảng viên"), blank=True, related_name="courses", through="CourseLecturer"
     )
     cancel_reason = models.TextField(_("lý do hủy"), blank=True)
+    # Under the 2025 rules (courses/rules.py): the periods (tiết) learners' attendance is measured against, the
+    # homeroom lecturer (one of the class's lecturers) and the giáo vụ. The ban cán sự is on the roster
+    # (Enrolment.class_role).
+    periods = models.PositiveSmallIntegerField(
+        _("số tiết"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(2000)]
+    )
+    homeroom = models.ForeignKey(
+        Lecturer,
+        verbose_name=_("giảng viên chủ nhiệm"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    academic_officer = models.CharField(_("giáo vụ"), max_length=150, blank=True, db_default="")
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
     created_by = models.ForeignKey(
@@ -261,6 +328,16 @@ class Course(models.Model):
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
 
+    @property
+    def rules(self) -> teaching_rules.TeachingRules:
+        """The teaching rules the class follows: those in force on its start date (courses/rules.py)."""
+        return teaching_rules.of_course(self)
+
+    @property
+    def is_scored(self) -> bool:
+        """Under the 2025 rules: attendance, scores, a completion decision and certificates."""
+        return self.start_date is not None and self.rules.scored
+
 
 def counted_course_q(path: str = "") -> Q:
     """Classes (at `path`: "course__" from an enrolment or a lecturer's link) that count in figures: a cancelled
@@ -313,9 +390,12 @@ class Learner(models.Model):
 
     class Group(models.TextChoices):
         CADRE = "can_bo", _("Cán bộ")
+        CIVIL_SERVANT = "cong_chuc", _("Công chức, viên chức")
         PARTY_MEMBER = "dang_vien", _("Đảng viên")
+        REPORTER = "bao_cao_vien", _("Báo cáo viên, tuyên truyền viên")
         YOUTH_UNION = "doan_vien", _("Đoàn viên")
         ASSOCIATION = "hoi_vien", _("Hội viên")
+        VILLAGE = "thon_to_dan_pho", _("Người hoạt động không chuyên trách ở thôn, tổ dân phố")
         PEOPLE = "nhan_dan", _("Nhân dân")
         ENTERPRISE = "doanh_nghiep", _("Doanh nghiệp")
         STUDENT = "hoc_sinh", _("Học sinh - sinh viên")
@@ -408,21 +488,48 @@ class EnrolmentQuerySet(models.QuerySet):
 
 class Enrolment(models.Model):
     class Result(models.TextChoices):
+        # Xuất sắc exists only under the 2025 rules (a score of 9,0 or more): classes before them keep four words.
+        OUTSTANDING = "xuat_sac", _("Xuất sắc")
         EXCELLENT = "gioi", _("Giỏi")
         GOOD = "kha", _("Khá")
         AVERAGE = "trung_binh", _("Trung bình")
         FAILED = "khong_dat", _("Không đạt")
         DROPPED = "bo_hoc", _("Bỏ học")
 
+    class Role(models.TextChoices):
+        NONE = "", _("Học viên")
+        MONITOR = "lop_truong", _("Lớp trưởng")
+        DEPUTY = "lop_pho", _("Lớp phó")
+
     # Results that count as completing the class (completion rate = these over finished enrolments).
-    PASSING = (Result.EXCELLENT, Result.GOOD, Result.AVERAGE)
+    PASSING = (Result.OUTSTANDING, Result.EXCELLENT, Result.GOOD, Result.AVERAGE)
 
     course = models.ForeignKey(Course, verbose_name=_("lớp"), on_delete=models.PROTECT, related_name="enrolments")
     learner = models.ForeignKey(
         Learner, verbose_name=_("học viên"), on_delete=models.PROTECT, related_name="enrolments"
     )
+    # The one result word every figure counts. In a class under the 2025 rules it is not typed: the services set it
+    # from the attendance and the scores below (courses/rules.py TeachingRules.result), or "bỏ học".
     result = models.CharField(_("kết quả"), max_length=16, choices=Result.choices, blank=True)
-    certificate_no = models.CharField(_("số giấy chứng nhận"), max_length=50, blank=True)
+    certificate_no = models.CharField(_("số giấy chứng nhận"), max_length=50, blank=True)  # before the register
+    periods_attended = models.PositiveSmallIntegerField(_("số tiết tham dự"), null=True, blank=True)
+    score = models.DecimalField(
+        _("điểm bài thu hoạch"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+    )
+    retake_score = models.DecimalField(
+        _("điểm thi lại"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+    )
+    class_role = models.CharField(_("ban cán sự"), max_length=16, choices=Role.choices, blank=True, db_default="")
     enrolled_at = models.DateTimeField(_("ghi danh lúc"), auto_now_add=True)
     removed_at = models.DateTimeField(_("rút khỏi lớp lúc"), null=True, blank=True)
     removed_by = models.ForeignKey(
@@ -493,3 +600,133 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.filename} ({self.get_status_display()})"
+
+
+class CompletionDecision(models.Model):
+    """The director's decision recognising completion of a class under the 2025 rules (quyết định công nhận hoàn
+    thành khóa học): recorded once per class, amendable with a reason (kept in its history). It covers the learners
+    eligible who scored 5,0 or more when it was recorded or last amended (`enrolments`)."""
+
+    course = models.OneToOneField(
+        Course, verbose_name=_("lớp"), on_delete=models.PROTECT, related_name="completion_decision"
+    )
+    number = models.CharField(_("số quyết định"), max_length=50)
+    signed_on = models.DateField(_("ngày ký"))
+    signer = models.CharField(_("người ký"), max_length=150)
+    enrolments = models.ManyToManyField(
+        Enrolment, verbose_name=_("học viên được công nhận"), related_name="completion_decisions", blank=True
+    )
+    amend_reason = models.TextField(_("lý do sửa"), blank=True)
+    created_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người ghi"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(_("phiên bản"), default=1)
+
+    history = HistoricalRecords(m2m_fields=[enrolments])
+
+    class Meta:
+        verbose_name = _("quyết định công nhận hoàn thành khóa học")
+        verbose_name_plural = _("quyết định công nhận hoàn thành khóa học")
+
+    def __str__(self):
+        return f"{self.number} ({self.signed_on:%d/%m/%Y})"
+
+    @property
+    def certificates_due(self) -> datetime.date:
+        """The last day its certificates may be issued (15 days after it is signed, by the class's rules)."""
+        return self.course.rules.certificate_due(self.signed_on)
+
+
+class CertificateRegister(models.Model):
+    """A center's master register of certificates for one year (sổ gốc cấp giấy chứng nhận): sequential numbers,
+    never reused; kept for ever (never deleted)."""
+
+    center = models.ForeignKey(
+        Unit, verbose_name=_("trung tâm"), on_delete=models.PROTECT, related_name="certificate_registers"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    last_number = models.PositiveIntegerField(_("số cuối đã cấp"), default=0)
+    opened_at = models.DateTimeField(_("mở sổ lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sổ gốc cấp giấy chứng nhận")
+        verbose_name_plural = _("sổ gốc cấp giấy chứng nhận")
+        ordering = ["center", "-year"]
+        constraints = [models.UniqueConstraint(fields=["center", "year"], name="certificate_register_per_year")]
+
+    def __str__(self):
+        return f"{self.center} - {self.year}"
+
+
+class Certificate(models.Model):
+    """A certificate (giấy chứng nhận) issued once to a learner who completed a class under the 2025 rules,
+    numbered in its center's register of the year of issue. What it prints (name, date of birth, grade) is kept as
+    issued: a reprint for a printing error prints the same, under the same number (CertificateReprint)."""
+
+    register = models.ForeignKey(
+        CertificateRegister, verbose_name=_("sổ gốc"), on_delete=models.PROTECT, related_name="certificates"
+    )
+    number = models.PositiveIntegerField(_("số vào sổ"))
+    enrolment = models.OneToOneField(
+        Enrolment, verbose_name=_("lượt học viên"), on_delete=models.PROTECT, related_name="certificate"
+    )
+    decision = models.ForeignKey(
+        CompletionDecision, verbose_name=_("quyết định"), on_delete=models.PROTECT, related_name="certificates"
+    )
+    issued_on = models.DateField(_("ngày cấp"))
+    # The short code printed under the QR code; the public verification page finds the certificate by it.
+    code = models.CharField(_("mã xác minh"), max_length=16, unique=True)
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    grade = models.CharField(_("xếp loại"), max_length=16, choices=Enrolment.Result.choices)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người cấp"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("ghi lúc"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    revoke_reason = models.TextField(_("lý do thu hồi"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("giấy chứng nhận")
+        verbose_name_plural = _("giấy chứng nhận")
+        ordering = ["register", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register", "number"],
+                name="certificate_number_once_per_register",
+                violation_error_message=_("Số này đã được dùng trong sổ gốc."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number_label} - {self.full_name}"
+
+    @property
+    def number_label(self) -> str:
+        """ "12/2026": the number as printed, with the register's year."""
+        return f"{self.number}/{self.register.year}"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None
+
+
+class CertificateReprint(models.Model):
+    """A certificate printed again for a printing error: same number, with the reason and who reprinted it."""
+
+    certificate = models.ForeignKey(
+        Certificate, verbose_name=_("giấy chứng nhận"), on_delete=models.PROTECT, related_name="reprints"
+    )
+    reason = models.TextField(_("lý do in lại"))
+    reprinted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người in lại"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reprinted_at = models.DateTimeField(_("in lại lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lần in lại giấy chứng nhận")
+        verbose_name_plural = _("lần in lại giấy chứng nhận")
+        ordering = ["-reprinted_at"]

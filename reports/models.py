@@ -276,6 +276,7 @@ class ExportLog(models.Model):
 # -- maintained aggregates (kept exact by reports/figures/maintained.py in every write's transaction) -----------------
 # A result's column in QuarterAggregate ("" = no result yet): read by the maintained tables' upkeep and by the counting.
 RESULT_FIELDS = {
+    "xuat_sac": "xuat_sac",
     "gioi": "gioi",
     "kha": "kha",
     "trung_binh": "trung_binh",
@@ -296,6 +297,7 @@ class QuarterAggregate(models.Model):
     format = models.CharField(max_length=16)
     classes = models.PositiveIntegerField(default=0)
     enrolments = models.PositiveIntegerField(default=0)
+    xuat_sac = models.PositiveIntegerField(default=0)
     gioi = models.PositiveIntegerField(default=0)
     kha = models.PositiveIntegerField(default=0)
     trung_binh = models.PositiveIntegerField(default=0)
