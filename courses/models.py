@@ -730,3 +730,6 @@ class CertificateReprint(models.Model):
         verbose_name = _("lần in lại giấy chứng nhận")
         verbose_name_plural = _("lần in lại giấy chứng nhận")
         ordering = ["-reprinted_at"]
+
+    def __str__(self):
+        return f"{self.certificate_id}: {self.reason[:50]}"

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0015_submitted_figures'),
+        ("reports", "0015_submitted_figures"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='quarteraggregate',
-            name='xuat_sac',
+            model_name="quarteraggregate",
+            name="xuat_sac",
             field=models.PositiveIntegerField(default=0),
         ),
     ]
