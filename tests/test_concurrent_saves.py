@@ -130,7 +130,7 @@ def test_two_centers_creating_classes_at_once_both_keep_them(
             services.course_create(
                 scope=scope,
                 center=unit,
-                program=program("KND"),
+                program=program("KND", datetime.date(2026, 2, 2)),
                 code=f"{prefix}{round_no}",
                 title=f"Lớp bồi dưỡng {prefix}{round_no}",
                 start_date=datetime.date(2026, 2, 2) + datetime.timedelta(days=round_no),

@@ -17,7 +17,6 @@ pytestmark = pytest.mark.django_db
 
 def course_data(**overrides):
     data = {
-        "program": program("DVM").pk,
         "code": "2026-DVM-01",
         "title": "Lớp bồi dưỡng lý luận chính trị cho đảng viên mới khóa 1",
         "start_date": "2026-10-05",
@@ -28,6 +27,8 @@ def course_data(**overrides):
         "status": "planned",
     }
     data.update(overrides)
+    # The new-members program in force on the start date: DVM until 30/11/2025, N2 (its counterpart) since.
+    data.setdefault("program", program("DVM", datetime.date.fromisoformat(data["start_date"])).pk)
     return data
 
 

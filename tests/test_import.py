@@ -583,12 +583,12 @@ def test_it_refuses_a_class_ending_before_it_starts(center, center_user):
 
 
 def test_one_bad_row_among_good_ones_writes_nothing(center, center_user):
-    learners = [*GOOD_LEARNERS, learner("DVM-01", "Vũ Văn Em", "01/01/1970", "Nam", None, "Xuất sắc")]
+    learners = [*GOOD_LEARNERS, learner("DVM-01", "Vũ Văn Em", "01/01/1970", "Nam", None, "Xuất sắc nhất")]
     assert_refused(
         center,
         center_user,
         good_workbook(learners),
-        "Giá trị “Xuất sắc” không hợp lệ",
+        "Giá trị “Xuất sắc nhất” không hợp lệ",
         sheet=LEARNER_SHEET,
         row=7,
         column="Kết quả",
