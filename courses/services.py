@@ -32,6 +32,7 @@ from centers.scoping import Action, Scope, closed_message
 from .history import REASON_LENGTH, change_note
 from .importing import ImportPlan, plan_import
 from .locking import lock_reason
+from .marks import check_marks
 from .messages import cccd_elsewhere
 from .models import Course, CourseLecturer, Enrolment, ImportBatch, Learner, Lecturer, ethnic_minority_q
 from .signals import bulk_written
@@ -107,7 +108,24 @@ COURSE_FIELDS = (
     "co_organised",
     "planned_size",
     "status",
+    "periods",
+    "homeroom",
+    "academic_officer",
 )
+
+
+def _check_homeroom(course: Course, lecturers: list[Lecturer]) -> None:
+    """The homeroom lecturer (chủ nhiệm) is one of the class's lecturers."""
+    if course.homeroom_id is not None and course.homeroom_id not in {x.pk for x in lecturers}:
+        raise ValidationError(
+            {
+                "homeroom": _(
+                    "Giảng viên chủ nhiệm “%(name)s” phải là một trong các giảng viên của lớp; hãy chọn thêm "
+                    "giảng viên này vào lớp hoặc chọn người khác."
+                )
+                % {"name": course.homeroom.full_name}
+            }
+        )
 
 
 def _require_open_on(scope: Scope, center: Unit, day) -> None:
@@ -126,6 +144,7 @@ def course_create(*, scope: Scope, center: Unit, user=None, lecturers=(), **fiel
     _require_open_on(scope, center, course.start_date)
     ensure_unlocked(center=center, days=[course.start_date])
     lecturers = _check_lecturers(center, lecturers)
+    _check_homeroom(course, lecturers)
     course.save()
     course.lecturers.set(lecturers)
     return course
@@ -149,11 +168,13 @@ def course_update(*, scope: Scope, course: Course, version: int, lecturers=None,
     course.full_clean()
     _require_open_on(scope, course.center, course.start_date)
     ensure_unlocked(center=course.center, days=[old_start, course.start_date])
+    before = list(course.lecturers.all())
     if lecturers is not None:
         lecturers = _check_lecturers(course.center, lecturers)
-        note = _lecturers_note(list(course.lecturers.all()), lecturers)
+        note = _lecturers_note(before, lecturers)
         if note:  # the lecturers are no field of the class: the history row says what changed in its reason
             course._change_reason = note
+    _check_homeroom(course, before if lecturers is None else lecturers)
     course.version += 1  # the row is locked (select_for_update)
     course.save()
     if lecturers is not None:
@@ -417,19 +438,49 @@ def enrolment_remove(*, scope: Scope, enrolment: Enrolment, user=None) -> Enrolm
 
 @dataclass(frozen=True)
 class ResultEntry:
+    """One learner's line of the results form. A class before the scored rules takes the result word as typed; a
+    class under them takes the marks (as typed: "7,5", 7.5 or a Decimal; None or "" blank) and sets the word
+    itself (rules.result()): `result` is then read only for "bỏ học", as `dropped` is."""
+
     enrolment_id: int
-    result: str
+    result: str = ""
     certificate_no: str = ""
+    periods_attended: object = None
+    score: object = None
+    retake_score: object = None
+    dropped: bool = False
+    class_role: str | None = None  # None: left as it is (only a class under the scored rules has a ban cán sự)
     # The enrolment's version the user saw: required (a row without one is refused, never waved through).
     version: int = field(kw_only=True)
+
+
+MARK_FIELDS = ("periods_attended", "score", "retake_score")
+
+
+def check_class_roles(roles: Iterable[str], rules_max_deputies: int = 2) -> list[str]:
+    """What is wrong with a class's ban cán sự (every learner's role, as it would be): one lớp trưởng at most, one
+    or two lớp phó at most."""
+    roles = list(roles)
+    problems = []
+    if roles.count(Enrolment.Role.MONITOR) > 1:
+        problems.append(
+            _("Lớp chỉ có một lớp trưởng; đang chọn %(n)s người.") % {"n": roles.count(Enrolment.Role.MONITOR)}
+        )
+    if roles.count(Enrolment.Role.DEPUTY) > rules_max_deputies:
+        problems.append(
+            _("Lớp có một hoặc hai lớp phó; đang chọn %(n)s người.") % {"n": roles.count(Enrolment.Role.DEPUTY)}
+        )
+    return problems
 
 
 @transaction.atomic
 def results_record(*, scope: Scope, course: Course, entries: Iterable[ResultEntry]) -> int:
     """Record results for a roster in one go; returns how many enrolments changed.
 
-    Every entry is checked before anything is written: an enrolment of another class, an unknown result
-    or a stale version refuses the whole form.
+    Every entry is checked before anything is written: an enrolment of another class, an unknown result, a stale
+    version, or (in a class under the scored rules) a score outside 0–10 or with two decimals, attendance above the
+    class's periods, a retake without a failed first paper, a score for a learner who may not sit, a second lớp
+    trưởng or a third lớp phó refuses the whole form, every problem named with its learner.
     """
     course = Course.objects.select_for_update(no_key=True).get(pk=course.pk)
     scope.require(Action.ENTER_DATA, course.center)
@@ -445,26 +496,82 @@ def results_record(*, scope: Scope, course: Course, entries: Iterable[ResultEntr
     }
     if any(entry.version is None for entry in entries):
         raise ConflictError(VERSION_MISSING, code="conflict")
+    scored = course.is_scored
+    rules = course.rules
     valid_results = {"", *Enrolment.Result.values}
+    if not scored:  # xuất sắc exists only under the scored rules: the old classes keep their four words
+        valid_results.discard(Enrolment.Result.OUTSTANDING)
     changed = []
     stale = []
+    problems = []
+    roles = {}
     for entry in entries:
         enrolment = current.get(entry.enrolment_id)
         if enrolment is None:
             raise ValidationError(_("Danh sách lớp đã thay đổi; hãy tải lại trang."), code="conflict")
-        if entry.result not in valid_results:
-            raise ValidationError(
-                _("Kết quả “%(r)s” của học viên %(name)s không hợp lệ.")
-                % {"r": entry.result, "name": enrolment.learner.full_name}
+        name = enrolment.learner.full_name
+        if not scored:
+            if any(getattr(entry, f) not in (None, "") for f in MARK_FIELDS) or entry.class_role:
+                problems.append(
+                    _("Học viên %(name)s: lớp bắt đầu trước khi áp dụng quy chế mới, chỉ ghi xếp loại, không ghi điểm.")
+                    % {"name": name}
+                )
+                continue
+            if entry.result not in valid_results:
+                problems.append(
+                    _("Kết quả “%(r)s” của học viên %(name)s không hợp lệ.") % {"r": entry.result, "name": name}
+                )
+                continue
+            new = {"result": entry.result, "certificate_no": entry.certificate_no.strip()}
+        else:
+            if entry.result not in ("", Enrolment.Result.DROPPED) and entry.result not in valid_results:
+                problems.append(
+                    _("Kết quả “%(r)s” của học viên %(name)s không hợp lệ.") % {"r": entry.result, "name": name}
+                )
+                continue
+            marks = check_marks(
+                rules,
+                course.periods,
+                attended=entry.periods_attended,
+                score=entry.score,
+                retake=entry.retake_score,
+                dropped=entry.dropped or entry.result == Enrolment.Result.DROPPED,
             )
-        if (enrolment.result, enrolment.certificate_no) == (entry.result, entry.certificate_no.strip()):
+            if not marks.ok:
+                problems.extend(
+                    _("Học viên %(name)s: %(m)s") % {"name": name, "m": message} for _which, message in marks.problems
+                )
+                continue
+            role = enrolment.class_role if entry.class_role is None else entry.class_role
+            if role not in Enrolment.Role.values:
+                problems.append(_("Học viên %(name)s: vai trò “%(r)s” không hợp lệ.") % {"name": name, "r": role})
+                continue
+            roles[enrolment.pk] = role
+            new = {  # the certificate's number comes from the center's register under these rules
+                "result": marks.result,
+                "periods_attended": marks.periods_attended,
+                "score": marks.score,
+                "retake_score": marks.retake_score,
+                "class_role": role,
+            }
+        if all(getattr(enrolment, key) == value for key, value in new.items()):
             continue
         if enrolment.version != entry.version:
-            stale.append(enrolment.learner.full_name)
+            stale.append(name)
             continue
-        enrolment.result = entry.result
-        enrolment.certificate_no = entry.certificate_no.strip()
+        for key, value in new.items():
+            setattr(enrolment, key, value)
         changed.append(enrolment)
+    if scored and roles:
+        others = (
+            Enrolment.objects.filter(course=course, removed_at__isnull=True)
+            .exclude(pk__in=list(roles))
+            .exclude(class_role="")
+            .values_list("class_role", flat=True)
+        )
+        problems.extend(check_class_roles([*roles.values(), *others]))
+    if problems:
+        raise ValidationError(problems)
     if stale:
         raise ConflictError(
             _("Kết quả của %(names)s vừa được người khác sửa. Không có gì bị ghi; hãy tải lại trang.")
@@ -475,7 +582,8 @@ def results_record(*, scope: Scope, course: Course, entries: Iterable[ResultEntr
         enrolment.full_clean(exclude=["course", "learner"])
     for enrolment in changed:
         enrolment.version += 1
-    bulk_update_with_history(changed, Enrolment, ["result", "certificate_no", "version"], batch_size=500)
+    fields = ["result", "version", *MARK_FIELDS, "class_role"] if scored else ["result", "certificate_no", "version"]
+    bulk_update_with_history(changed, Enrolment, fields, batch_size=500)
     if changed:
         _written({(course.center_id, course.start_date)})
     return len(changed)
