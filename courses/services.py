@@ -717,6 +717,7 @@ def workbook_import(*, scope: Scope, center: Unit, parsed, course: Course | None
             format=row.format,
             co_organised=row.co_organised,
             location=row.location,
+            periods=row.periods,
             status=status_for_dates(row.start_date, row.end_date, today),
             created_by=user if user and user.is_authenticated else None,
         )
@@ -765,7 +766,7 @@ def workbook_import(*, scope: Scope, center: Unit, parsed, course: Course | None
         target_course = plan.courses_by_code[fold(item.course_code)]
         learner = learner_for[item.person]
         if item.existing is None:
-            to_create.append(Enrolment(course=target_course, learner=learner, result=item.row.result))
+            to_create.append(Enrolment(course=target_course, learner=learner, **item.values))
             continue
         enrolment = item.existing
         restored = enrolment.removed_at is not None
@@ -774,15 +775,16 @@ def workbook_import(*, scope: Scope, center: Unit, parsed, course: Course | None
         if restored:  # a learner taken off the roster and listed again is put back
             enrolment.removed_at = None
             enrolment.removed_by = None
-        if item.result_changes:
-            enrolment.result = item.row.result
+        if item.result_changes:  # the result word, and in a class under the scored rules the marks it comes from
+            for key, value in item.values.items():
+                setattr(enrolment, key, value)
         enrolment.version += 1
         to_update.append(enrolment)
     bulk_create_with_history(to_create, Enrolment, batch_size=1000, default_user=_user(user))
     bulk_update_with_history(
         to_update,
         Enrolment,
-        ["result", "removed_at", "removed_by", "version"],
+        ["result", *MARK_FIELDS, "removed_at", "removed_by", "version"],
         batch_size=500,
         default_user=_user(user),
     )
