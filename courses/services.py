@@ -541,7 +541,10 @@ def results_record(*, scope: Scope, course: Course, entries: Iterable[ResultEntr
         if not scored:
             if any(getattr(entry, f) not in (None, "") for f in MARK_FIELDS) or entry.class_role:
                 problems.append(
-                    _("Học viên %(name)s: lớp bắt đầu trước khi áp dụng quy chế mới, chỉ ghi xếp loại, không ghi điểm.")
+                    _(
+                        "Học viên %(name)s: lớp bắt đầu trước khi áp dụng quy chế mới, chỉ ghi xếp loại (không ghi "
+                        "số tiết tham dự, điểm hay ban cán sự)."
+                    )
                     % {"name": name}
                 )
                 continue

@@ -430,7 +430,9 @@ def course_results(request, pk):
                 messages.error(request, message)
             if len(error.messages) > 50:
                 messages.error(request, _("… và %(n)s lỗi khác.") % {"n": thousands(len(error.messages) - 50)})
-            if course.is_scored:  # the page again with what was typed, so that a long form is corrected, not retyped
+            # The page again with what was typed, so that a long form is corrected, not retyped; not after a
+            # conflict (someone else saved since): the page is reloaded with their results, as the message says.
+            if course.is_scored and getattr(error, "code", None) != "conflict":
                 enrolments, saved = _roster(course)
                 lock = services.lock_reason(center=course.center, day=course.start_date)
                 return _render_detail(

@@ -175,7 +175,7 @@ def test_a_class_before_the_rules_keeps_its_four_words(center, center_user):
     assert "Kết quả “xuat_sac”" in error.value.messages[0]
     with pytest.raises(ValidationError) as error:
         record(center_user, course, entry(b, score="8,0"))
-    assert "chỉ ghi xếp loại, không ghi điểm" in error.value.messages[0]
+    assert "chỉ ghi xếp loại (không ghi số tiết tham dự, điểm hay ban cán sự)" in error.value.messages[0]
     assert Enrolment.objects.get(pk=b.pk).result == "khong_dat"
 
 
@@ -279,6 +279,19 @@ def test_bad_marks_in_the_form_are_refused_and_shown_again(login, center_user, c
     typed = next(v for v in marks.values())
     assert f'value="{typed}"' in body  # what was typed is there to correct, not to type again
     assert (saved(good), saved(bad)) == before
+
+
+def test_a_line_saved_by_someone_else_since_is_not_overwritten(login, center_user, center):
+    course, (e,) = scored_class(center, n=1)
+    record(center_user, course, entry(e, periods_attended=30, score="6,0"))  # someone else, after the form opened
+    client = login(center_user)
+    response = client.post(
+        reverse("courses:course_results", args=[course.pk]),
+        form_post([e], [{"periods_attended": "30", "score": "9,0"}]),
+    )
+    assert response.status_code == 302  # reloaded with their results, not shown again with what was typed
+    assert "vừa được người khác sửa" in client.get(response["Location"]).content.decode()
+    assert saved(e)[1:4] == (Decimal("6.0"), None, "trung_binh")
 
 
 def test_a_small_finished_class_is_warned_not_blocked(login, center_user, center):
