@@ -49,6 +49,16 @@ def test_a_phone_reaches_every_input_of_the_results_and_saves_them(browser, live
     assert (enrolment.result, enrolment.class_role) == ("xuat_sac", "lop_truong")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert axe_violations(page) == []
+
+    # A class before the rules: its four-word select and certificate number reachable on the phone too.
+    before = datetime.date(2025, 10, 6)
+    old = CourseFactory(center=center, start_date=before, program=Program.objects.in_force_on(before).first())
+    EnrolmentFactory(course=old, learner=LearnerFactory(center=center, full_name="Nguyễn Thị Phương Thảo"))
+    page.goto(live_server.url + reverse("courses:course_detail", args=[old.pk]))
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    for field in ("select[name='kq-0-result']", "input[name='kq-0-certificate_no']"):
+        box = page.locator(field).bounding_box()
+        assert box and box["x"] + box["width"] <= PHONE["width"], field
     assert page.errors == []
     page.close()
 
