@@ -457,7 +457,11 @@ class ResultEntry:
 MARK_FIELDS = ("periods_attended", "score", "retake_score")
 
 
-def check_class_roles(roles: Iterable[str], rules_max_deputies: int = 2) -> list[str]:
+# The ban cán sự of the Quy chế (lớp trưởng and one or two lớp phó); TeachingRules has no field for it yet.
+MAX_DEPUTIES = 2
+
+
+def check_class_roles(roles: Iterable[str], max_deputies: int = MAX_DEPUTIES) -> list[str]:
     """What is wrong with a class's ban cán sự (every learner's role, as it would be): one lớp trưởng at most, one
     or two lớp phó at most."""
     roles = list(roles)
@@ -466,7 +470,7 @@ def check_class_roles(roles: Iterable[str], rules_max_deputies: int = 2) -> list
         problems.append(
             _("Lớp chỉ có một lớp trưởng; đang chọn %(n)s người.") % {"n": roles.count(Enrolment.Role.MONITOR)}
         )
-    if roles.count(Enrolment.Role.DEPUTY) > rules_max_deputies:
+    if roles.count(Enrolment.Role.DEPUTY) > max_deputies:
         problems.append(
             _("Lớp có một hoặc hai lớp phó; đang chọn %(n)s người.") % {"n": roles.count(Enrolment.Role.DEPUTY)}
         )
