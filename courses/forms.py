@@ -117,7 +117,7 @@ def program_choices(programs, empty_label) -> list:
     """The programs grouped by the days they are in force (the newest version first), as <optgroup>s."""
     groups: dict[tuple, list] = {}
     for program in programs:
-        groups.setdefault((program.valid_from, program.valid_to), []).append((program.pk, program.name))
+        groups.setdefault((program.valid_from, program.valid_to), []).append((program.pk, str(program)))
     choices = [("", empty_label)]
     for (start, end), items in sorted(groups.items(), key=lambda item: item[0][0], reverse=True):
         if end is None:
