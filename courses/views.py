@@ -373,6 +373,12 @@ def _render_detail(
             and rules.small_class(totals["total"])
             and rules.min_class_size,
             "homeroom": course.homeroom if scored else None,
+            # The ban cán sự as saved: lớp trưởng first, then the lớp phó.
+            "class_board": sorted(
+                ((e.class_role != Enrolment.Role.MONITOR, e.get_class_role_display(), e.learner.full_name))
+                for e in enrolments
+                if scored and e.class_role
+            ),
             "search": search,
             "found": found,
             "learner_form": learner_form,
