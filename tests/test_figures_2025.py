@@ -302,3 +302,24 @@ def test_the_report_page_shows_the_figures_and_the_warning(scene, center, login,
     assert page.status_code == 200
     assert 'data-scored="issued">2' in html and "N2-01" in html and "ít hơn 25 học viên" in html
     assert "Xuất sắc 1" in html
+
+
+def test_the_pages_with_scored_classes_cost_the_same_queries_at_two_sizes(scene, center, login, center_user):
+    from .helpers import page_queries
+
+    client = login(center_user)
+    addresses = [
+        reverse("reports:dashboard", args=[unit_key(center), "2026-Q1"]),
+        reverse("reports:report", args=[unit_key(center), "2026-Q1"]),
+    ]
+    some = [page_queries(client, address) for address in addresses]
+    for prog in ("N2", "N4", "N5"):
+        course = scored_class(center, prog=prog)
+        decision = CompletionDecision.objects.create(course=course, number="1", signed_on=SIGNED, signer="GĐ")
+        for result, attended, score in ROSTER:
+            enrolment = enrol(course, result, attended=attended, score=score)
+            if result in Enrolment.PASSING:
+                decision.enrolments.add(enrolment)
+                issue(enrolment, decision, datetime.date(2026, 3, 20))
+    more = [page_queries(client, address) for address in addresses]
+    assert more == some
