@@ -323,3 +323,22 @@ def test_the_pages_with_scored_classes_cost_the_same_queries_at_two_sizes(scene,
                 issue(enrolment, decision, datetime.date(2026, 3, 20))
     more = [page_queries(client, address) for address in addresses]
     assert more == some
+
+
+def test_a_province_dashboard_and_workbook_add_up_its_centers(scene, center, other_center, login, board_user):
+    course = scored_class(other_center, prog="N2")
+    for result, attended, score in ROSTER[:3]:
+        enrol(course, result, attended=attended, score=score)
+    client = login(board_user)
+    html = client.get(reverse("reports:dashboard", args=[unit_key(center.parent), "2026-Q1"]) + "?so_lieu=all")
+    html = html.content.decode()
+    assert 'data-scored="eligible">9 (90,0%)' in html  # 6 of 7 and 3 of 3
+    assert "data-program-comparison" in html and "(DVM)" in html
+    with committed():
+        response = client.get(
+            reverse("reports:export_xlsx", args=[unit_key(center.parent), "2026-Q1"]) + "?so_lieu=all"
+        )
+    wb = load_workbook(io.BytesIO(file_of(client, response)))
+    sheet = [row for row in wb["Giấy chứng nhận"].iter_rows(values_only=True) if any(v is not None for v in row)]
+    by_unit = {row[1]: row[4] for row in sheet[5:]}
+    assert by_unit == {center.name: 6, other_center.name: 3, "Tổng cộng": 9}
