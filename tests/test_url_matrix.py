@@ -85,7 +85,38 @@ def objects(center, province, board_user):
         "token": api_tokens.create(board_user, "của Ban")[0].pk,
         "job": _job(board_user),
         "board_account": StaffFactory(unit=province, user=UserFactory(email="canbo.ban@example.vn")).user.pk,
+        **_certificate(center),
     }
+
+
+def _certificate(center) -> dict:
+    """A class under the 2025 rules with its completion decision and one certificate (the certificates' pages)."""
+    from courses.catalogue import REVISION_2025
+    from courses.models import Certificate, CertificateRegister, CompletionDecision, Program
+
+    course = CourseFactory(
+        center=center,
+        program=Program.objects.get(code="N2", valid_from=REVISION_2025),
+        start_date=datetime.date(2026, 11, 2),
+        end_date=datetime.date(2026, 11, 6),
+    )
+    enrolment = EnrolmentFactory(course=course, result="kha")
+    decision = CompletionDecision.objects.create(
+        course=course, number="1-QĐ", signed_on=datetime.date(2026, 11, 10), signer="Giám đốc"
+    )
+    decision.enrolments.set([enrolment])
+    register = CertificateRegister.objects.create(center=center, year=2026, last_number=1)
+    certificate = Certificate.objects.create(
+        register=register,
+        number=1,
+        enrolment=enrolment,
+        decision=decision,
+        issued_on=datetime.date(2026, 11, 12),
+        code="ABCDEFGHJK",
+        full_name=enrolment.learner.full_name,
+        grade="kha",
+    )
+    return {"scored_course": course.pk, "certificate": certificate.pk, "code": certificate.code}
 
 
 def applied_plan(objects) -> int:
@@ -214,6 +245,22 @@ CASES = {
         ("get", lambda o: ["10", "2026"], PROVINCE, None),
     ],
     "reports:export_docx": [("get", lambda o: ["10", "2026"], PROVINCE, None)],
+    "reports:course_certificates": [("get", lambda o: [o["scored_course"]], VIEW, None)],
+    "reports:decision_save": [("post", lambda o: [o["scored_course"]], ENTER, {})],
+    "reports:certificates_issue": [("post", lambda o: [o["scored_course"]], ENTER, {})],
+    "reports:course_certificates_pdf": [("get", lambda o: [o["scored_course"]], VIEW, None)],
+    "reports:certificate_pdf": [("get", lambda o: [o["certificate"]], VIEW, None)],
+    "reports:certificate_reprint": [("post", lambda o: [o["certificate"]], ENTER, {"reason": "Lỗi in"})],
+    "reports:certificates_due": [
+        ("get", lambda o: ["10-080"], VIEW, None),
+        ("get", lambda o: ["10"], PROVINCE, None),
+    ],
+    "reports:register": [("get", lambda o: ["10-080", 2026], VIEW, None)],
+    "reports:register_xlsx": [("get", lambda o: ["10-080", 2026], VIEW, None)],
+    "reports:register_pdf": [("get", lambda o: ["10-080", 2026], VIEW, None)],
+    # The public verification of a certificate: no login, for anyone.
+    "reports:verify": [("get", lambda o: [], PUBLIC, None)],
+    "reports:verify_code": [("get", lambda o: [o["code"]], PUBLIC, None)],
 }
 
 
