@@ -282,7 +282,10 @@ def register_pdf(request, unit, year):
 
 # -- the public verification (no login) ----------------------------------------------------------------------------
 def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "?"
+    """The client's address as the login throttle (django-axes) resolves it, so both follow one proxy setting."""
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or request.META.get("REMOTE_ADDR", "") or "?"
 
 
 def verify(request):

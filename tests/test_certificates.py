@@ -441,3 +441,41 @@ def test_lookups_are_rate_limited_per_address(client, settings, _no_lookups):
     assert "Mỗi địa chỉ chỉ được tra cứu 3 lần trong 1 phút" in response.content.decode()
     other = client.get(reverse("reports:verify_code", args=["ABCDEFGHJK"]), REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 404
+
+
+def test_the_due_and_register_pages_cost_a_fixed_number_of_queries(
+    client, center, scope, center_user, django_assert_max_num_queries
+):
+    for index in range(3):
+        course = scored_class(
+            center, learners=[(f"Người {index}-{i}", "kha", "7.0") for i in range(5)], code=f"Q{index}"
+        )
+        decide(scope, course)
+        services.certificates_issue(scope=scope, course=course, issued_on=ISSUED)
+    client.force_login(center_user)
+    unit = f"{center.parent.code}-{center.code}"
+    client.get(reverse("reports:certificates_due", args=[unit]))
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("reports:certificates_due", args=[unit])).status_code == 200
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("reports:register", args=[unit, 2026]))
+    assert page.status_code == 200 and len(page.context["lines"]) == 15
+
+
+def test_a_large_register_runs_as_a_job_and_an_a5_layout_is_a5(client, center_user, scope, course, center, settings):
+    settings.CERTIFICATE_REGISTER_INLINE_MAX = 1
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.CERTIFICATE_LAYOUT = {"page": "A5", "place": "Lào Cai"}
+    decide(scope, course)
+    certificate = services.certificates_issue(scope=scope, course=course, issued_on=ISSUED)[0]
+    client.force_login(center_user)
+    unit = f"{center.parent.code}-{center.code}"
+    response = client.get(reverse("reports:register_xlsx", args=[unit, 2026]))
+    assert response.status_code == 302 and "/cong-viec/" in response["Location"]
+    from centers.models import Job
+
+    assert Job.objects.get().file_name == f"so-goc-{unit}-2026.xlsx"
+    pdf = client.get(reverse("reports:certificate_pdf", args=[certificate.pk]))
+    page = PdfReader(io.BytesIO(b"".join(pdf.streaming_content))).pages[0]
+    assert round(float(page.mediabox.width)) == 595 and round(float(page.mediabox.height)) == 420  # A5 landscape
+    assert "Lào Cai, ngày 12 tháng 11 năm 2026" in page.extract_text()
