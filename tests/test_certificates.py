@@ -479,3 +479,15 @@ def test_a_large_register_runs_as_a_job_and_an_a5_layout_is_a5(client, center_us
     page = PdfReader(io.BytesIO(b"".join(pdf.streaming_content))).pages[0]
     assert round(float(page.mediabox.width)) == 595 and round(float(page.mediabox.height)) == 420  # A5 landscape
     assert "Lào Cai, ngày 12 tháng 11 năm 2026" in page.extract_text()
+
+
+def test_the_certificates_benchmark_runs_on_small_data():
+    from reports.demo.benchmarks import certificates as bench
+
+    rows = bench.run(runs=1, class_size=4, register_size=12, progress=lambda _: None)
+    assert [row.operation.split(" (")[0] for row in rows] == [
+        "whole-class certificates PDF",
+        "a year's master register as xlsx",
+        "the same register as a printable PDF with numbered pages",
+    ]
+    assert not Certificate.objects.exists()  # rolled back

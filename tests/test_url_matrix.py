@@ -85,12 +85,16 @@ def objects(center, province, board_user):
         "token": api_tokens.create(board_user, "của Ban")[0].pk,
         "job": _job(board_user),
         "board_account": StaffFactory(unit=province, user=UserFactory(email="canbo.ban@example.vn")).user.pk,
-        **_certificate(center),
+        **{key: value.pk for key, value in certified_class(center).items()},
     }
 
 
-def _certificate(center) -> dict:
-    """A class under the 2025 rules with its completion decision and one certificate (the certificates' pages)."""
+VERIFY_CODE = "ABCDEFGHJK"
+
+
+def certified_class(center, learners: int = 1, verify_code: str | None = VERIFY_CODE) -> dict:
+    """A class under the 2025 rules with its completion decision and certificates (the certificates' pages); the
+    first one's verification code is `verify_code`."""
     from courses.catalogue import REVISION_2025
     from courses.models import Certificate, CertificateRegister, CompletionDecision, Program
 
@@ -100,23 +104,28 @@ def _certificate(center) -> dict:
         start_date=datetime.date(2026, 11, 2),
         end_date=datetime.date(2026, 11, 6),
     )
-    enrolment = EnrolmentFactory(course=course, result="kha")
+    enrolments = [EnrolmentFactory(course=course, result="kha") for _ in range(learners)]
     decision = CompletionDecision.objects.create(
         course=course, number="1-QĐ", signed_on=datetime.date(2026, 11, 10), signer="Giám đốc"
     )
-    decision.enrolments.set([enrolment])
-    register = CertificateRegister.objects.create(center=center, year=2026, last_number=1)
-    certificate = Certificate.objects.create(
-        register=register,
-        number=1,
-        enrolment=enrolment,
-        decision=decision,
-        issued_on=datetime.date(2026, 11, 12),
-        code="ABCDEFGHJK",
-        full_name=enrolment.learner.full_name,
-        grade="kha",
-    )
-    return {"scored_course": course.pk, "certificate": certificate.pk, "code": certificate.code}
+    decision.enrolments.set(enrolments)
+    register, _ = CertificateRegister.objects.get_or_create(center=center, year=2026)
+    first = None
+    for enrolment in enrolments:
+        register.last_number += 1
+        certificate = Certificate.objects.create(
+            register=register,
+            number=register.last_number,
+            enrolment=enrolment,
+            decision=decision,
+            issued_on=datetime.date(2026, 11, 12),
+            code=verify_code if first is None and verify_code else f"X{register.last_number:09d}",
+            full_name=enrolment.learner.full_name,
+            grade="kha",
+        )
+        first = first or certificate
+    register.save()
+    return {"scored_course": course, "certificate": first}
 
 
 def applied_plan(objects) -> int:
@@ -260,7 +269,7 @@ CASES = {
     "reports:register_pdf": [("get", lambda o: ["10-080", 2026], VIEW, None)],
     # The public verification of a certificate: no login, for anyone.
     "reports:verify": [("get", lambda o: [], PUBLIC, None)],
-    "reports:verify_code": [("get", lambda o: [o["code"]], PUBLIC, None)],
+    "reports:verify_code": [("get", lambda o: [VERIFY_CODE], PUBLIC, None)],
 }
 
 

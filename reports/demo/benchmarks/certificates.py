@@ -88,7 +88,9 @@ def _class(center: Unit, program: Program, number: int, size: int) -> Course:
     return course
 
 
-def run(*, runs: int = 5, progress=print) -> list[Row]:
+def run(
+    *, runs: int = 5, class_size: int = CLASS_SIZE, register_size: int = REGISTER_SIZE, progress=print
+) -> list[Row]:
     rows: list[Row] = []
     try:
         with transaction.atomic():
@@ -96,8 +98,8 @@ def run(*, runs: int = 5, progress=print) -> list[Row]:
             scope = Scope(level=Staff.Role.CENTER, unit=center)
             program = Program.objects.get(code="N2", valid_from=REVISION_2025)
 
-            progress(f"whole-class certificates PDF, {CLASS_SIZE} learners")
-            course = _class(center, program, 0, CLASS_SIZE)
+            progress(f"whole-class certificates PDF, {class_size} learners")
+            course = _class(center, program, 0, class_size)
             services.decision_record(scope=scope, course=course, number="1-QĐ", signed_on=SIGNED, signer="Giám đốc")
             started = time.perf_counter()
             services.certificates_issue(scope=scope, course=course, issued_on=ISSUED)
@@ -116,7 +118,7 @@ def run(*, runs: int = 5, progress=print) -> list[Row]:
             tracemalloc.stop()
             rows.append(
                 _row(
-                    f"whole-class certificates PDF ({CLASS_SIZE} learners, read + draw)",
+                    f"whole-class certificates PDF ({class_size} learners, read + draw)",
                     times,
                     queries,
                     note=f"peak Python memory {peak:.0f} MB, file {size / 2**10:.0f} KB; issuing them took "
@@ -124,11 +126,11 @@ def run(*, runs: int = 5, progress=print) -> list[Row]:
                 )
             )
 
-            progress(f"a year's master register, {REGISTER_SIZE} certificates")
+            progress(f"a year's master register, {register_size} certificates")
             register = CertificateRegister.objects.get(center=center, year=ISSUED.year)
             number = register.last_number
-            for index in range(1, REGISTER_SIZE // CLASS_SIZE):
-                other = _class(center, program, index, CLASS_SIZE)
+            for index in range(1, register_size // class_size):
+                other = _class(center, program, index, class_size)
                 decision = CompletionDecision.objects.create(
                     course=other, number=f"{index + 1}-QĐ", signed_on=SIGNED, signer="Giám đốc"
                 )
@@ -149,7 +151,7 @@ def run(*, runs: int = 5, progress=print) -> list[Row]:
                         )
                     )
                 Certificate.objects.bulk_create(made)
-            assert Certificate.objects.filter(register=register).count() == REGISTER_SIZE
+            assert Certificate.objects.filter(register=register).count() == register_size
 
             def register_xlsx():
                 made = certificates.register_file(scope=scope, center=center, year=ISSUED.year, fmt="xlsx")
@@ -158,7 +160,7 @@ def run(*, runs: int = 5, progress=print) -> list[Row]:
             times, queries = _measure(register_xlsx, runs)
             rows.append(
                 _row(
-                    f"a year's master register as xlsx ({REGISTER_SIZE:,} certificates)".replace(",", "."),
+                    f"a year's master register as xlsx ({register_size:,} certificates)".replace(",", "."),
                     times,
                     queries,
                 )
