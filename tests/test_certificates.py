@@ -491,3 +491,43 @@ def test_the_certificates_benchmark_runs_on_small_data():
         "the same register as a printable PDF with numbered pages",
     ]
     assert not Certificate.objects.exists()  # rolled back
+
+
+def test_the_page_amends_with_a_reason_takes_a_typed_number_and_reprints(client, center_user, scope, course):
+    decision = decide(scope, course)
+    client.force_login(center_user)
+    save = reverse("reports:decision_save", args=[course.pk])
+    fields = {"number": "12b-QĐ/TTCT", "signed_on": "10/11/2026", "signer": "Trần Văn Minh"}
+    response = client.post(save, {**fields, "version": decision.version, "reason": ""})
+    assert response.status_code == 400 and "This field is required" not in response.content.decode()
+    assert CompletionDecision.objects.get().number == "12-QĐ/TTCT"
+    response = client.post(save, {**fields, "version": decision.version, "reason": "Sai số quyết định"})
+    assert response.status_code == 302 and CompletionDecision.objects.get().number == "12b-QĐ/TTCT"
+    huong = course.enrolments.get(learner__full_name="Nguyễn Thị Hường")
+    issue = reverse("reports:certificates_issue", args=[course.pk])
+    response = client.post(issue, {"issued_on": "12/11/2026", "chon": [huong.pk], f"so-{huong.pk}": "7"})
+    assert response.status_code == 302
+    certificate = Certificate.objects.get()
+    assert certificate.number == 7
+    an = course.enrolments.get(learner__full_name="Đỗ Văn An")
+    response = client.post(issue, {"issued_on": "12/11/2026", "chon": [an.pk], f"so-{an.pk}": "7"})
+    assert response.status_code == 400 and "Số 7/2026 đã được dùng" in response.content.decode()
+    response = client.post(reverse("reports:certificate_reprint", args=[certificate.pk]), {"reason": "Mực nhòe"})
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "reports:certificate_pdf", args=[certificate.pk]
+    )
+    reprint = CertificateReprint.objects.get()
+    assert (reprint.certificate.number, reprint.reason, reprint.reprinted_by) == (7, "Mực nhòe", center_user)
+    page = client.get(reverse("reports:course_certificates", args=[course.pk])).content.decode()
+    assert "in lại 1 lần" in page and "Sai số quyết định" in page
+
+
+def test_a_learner_who_passed_after_the_decision_waits_for_its_amendment(scope, course):
+    decide(scope, course)
+    bich = course.enrolments.get(learner__full_name="Lê Thị Bích")
+    bich.result, bich.retake_score = "trung_binh", Decimal("5.5")
+    bich.save()
+    with pytest.raises(ValidationError, match="Lê Thị Bích không có trong quyết định"):
+        services.certificates_issue(scope=scope, course=course, issued_on=ISSUED, enrolment_ids=[bich.pk])
+    # Issuing "everyone waiting" leaves her out until the decision is amended.
+    assert len(services.certificates_issue(scope=scope, course=course, issued_on=ISSUED)) == 3
