@@ -779,6 +779,7 @@ def import_job(job, progress) -> jobs.Output:
 # of issue (sequential, never reused), issued once per enrolment; a reprint keeps the number.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from paper
 CODE_LENGTH = 10
+MAX_REGISTER_NUMBER = 999_999  # a number typed by hand: a register of a year never reaches it
 
 
 def _day(value) -> str:
@@ -814,8 +815,16 @@ def _validate_decision_fields(course: Course, *, number: str, signed_on, signer:
     number, signer = (number or "").strip(), (signer or "").strip()
     if not number:
         errors["number"] = _("Nhập số quyết định.")
+    elif len(number) > CompletionDecision._meta.get_field("number").max_length:
+        errors["number"] = _("Số quyết định dài quá %(n)s ký tự.") % {
+            "n": CompletionDecision._meta.get_field("number").max_length
+        }
     if not signer:
         errors["signer"] = _("Nhập người ký quyết định.")
+    elif len(signer) > CompletionDecision._meta.get_field("signer").max_length:
+        errors["signer"] = _("Tên người ký dài quá %(n)s ký tự.") % {
+            "n": CompletionDecision._meta.get_field("signer").max_length
+        }
     if signed_on is None:
         errors["signed_on"] = _("Nhập ngày ký quyết định.")
     elif signed_on < course.end_date:
@@ -993,6 +1002,8 @@ def certificates_issue(
             continue
         if number <= 0:
             errors.append(_("Số vào sổ “%(v)s” không phải là số nguyên dương.") % {"v": value})
+        elif number > MAX_REGISTER_NUMBER:
+            errors.append(_("Số vào sổ %(v)s quá lớn (tối đa %(max)s).") % {"v": value, "max": MAX_REGISTER_NUMBER})
         elif number in typed.values():
             errors.append(_("Số %(no)s/%(y)s được nhập hai lần.") % {"no": number, "y": register.year})
         else:

@@ -199,6 +199,10 @@ def test_a_hand_typed_number_is_accepted_only_when_unused(scope, course):
         services.certificates_issue(
             scope=scope, course=course, issued_on=ISSUED, enrolment_ids=[an.pk], numbers={an.pk: "4a"}
         )
+    with pytest.raises(ValidationError, match="quá lớn"):
+        services.certificates_issue(
+            scope=scope, course=course, issued_on=ISSUED, enrolment_ids=[an.pk], numbers={an.pk: "99999999999"}
+        )
     assert Certificate.objects.count() == 1
     # Automatic numbers go on after the highest typed one: never a number given twice.
     rest = services.certificates_issue(scope=scope, course=course, issued_on=ISSUED)
