@@ -136,8 +136,8 @@ CODE_PATTERN = re.compile(rf"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
 
 
 def normalise_code(text: str) -> str:
-    """A code as typed: spaces and dashes dropped, upper case."""
-    return re.sub(r"[\s\-]", "", text or "").upper()[:64]
+    """A code as typed: anything but ASCII letters and digits dropped (spaces, dashes, a slash), upper case."""
+    return re.sub(r"[^0-9A-Za-z]", "", text or "").upper()[:64]
 
 
 def find_certificate(code: str) -> Certificate | None:

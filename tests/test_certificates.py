@@ -434,6 +434,9 @@ def test_unknown_and_malformed_codes_get_one_neutral_page(client, scope, course,
     assert unknown.status_code == malformed.status_code == 404
     assert unknown.content == malformed.content
     assert "Không tìm thấy giấy chứng nhận" in unknown.content.decode()
+    typed = client.get(reverse("reports:verify"), {"code": "../a/b?c"})
+    assert typed.status_code == 302
+    assert client.get(typed["Location"]).content == unknown.content
 
 
 def test_lookups_are_rate_limited_per_address(client, settings, _no_lookups):
