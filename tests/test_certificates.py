@@ -538,3 +538,32 @@ def test_a_learner_who_passed_after_the_decision_waits_for_its_amendment(scope, 
         services.certificates_issue(scope=scope, course=course, issued_on=ISSUED, enrolment_ids=[bich.pk])
     # Issuing "everyone waiting" leaves her out until the decision is amended.
     assert len(services.certificates_issue(scope=scope, course=course, issued_on=ISSUED)) == 3
+
+
+def test_every_page_of_the_printed_register_is_numbered():
+    from reports.exporters.certificates import render_register_pdf
+
+    row = (
+        1,
+        "Nguyễn Thị Hường",
+        datetime.date(1990, 3, 14),
+        "DVM-01",
+        "Lớp bồi dưỡng đảng viên mới",
+        "Bồi dưỡng đảng viên mới",
+        START,
+        START + datetime.timedelta(days=4),
+        "kha",
+        "12-QĐ/TTCT",
+        SIGNED,
+        ISSUED,
+        "ABCDEFGHJK",
+        None,
+    )
+    target = io.BytesIO()
+    render_register_pdf([(n, *row[1:]) for n in range(1, 81)], target, center_name="Trung tâm", year=2026)
+    pages = PdfReader(target).pages
+    assert len(pages) >= 2
+    assert [f"Trang {i}/{len(pages)}" in page.extract_text() for i, page in enumerate(pages, start=1)] == [True] * len(
+        pages
+    )
+    assert "80" in pages[-1].extract_text()
