@@ -1,9 +1,10 @@
 """What each user must do, most urgent first: the reads behind every role's home page and the "Báo cáo quý" menu.
 
-- a center: its reports returned (with the board's comment), overdue, due (deadline, days left); finished classes
-  with learners still without a result; uploads waiting for confirmation;
-- a board: reports waiting for review (oldest first), centers past the deadline of the reporting quarter, the
-  quarter's briefing not yet written;
+- a center: its reports returned (with the board's comment), overdue, due (deadline, days left); certificates due
+  or late after a completion decision; finished classes with learners still without a result; uploads waiting for
+  confirmation;
+- a board: reports waiting for review (oldest first), centers past the deadline of the reporting quarter, its
+  centers' certificates past their due date, the quarter's briefing not yet written;
 - central: the provinces of the reporting quarter by reporting rate, the late ones flagged.
 
 Reads only, a fixed number of queries per page whatever the data (tests/test_inbox.py counts them).
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from centers.models import Unit
 from centers.periods import Period
 from centers.scoping import Scope, unit_key
+from courses import selectors as course_selectors
 from courses.models import Course, ImportBatch
 
 from .figures.completeness import national_completeness
@@ -132,6 +134,30 @@ def unfinished_classes(center: Unit, today: datetime.date, limit: int = 10) -> l
     ]
 
 
+def certificates_to_issue(scope: Scope, center: Unit, today: datetime.date) -> list[Item]:
+    """A center's decisions whose certificates are not all issued: due within the rules' days, or late."""
+    items = []
+    for row in course_selectors.certificates_due(scope, centers=[center.pk], year=today.year, today=today):
+        if row.state not in ("due", "late"):
+            continue
+        course = row.decision.course
+        items.append(
+            Item(
+                OVERDUE if row.state == "late" else DUE,
+                _("Lớp %(code)s: còn %(n)s giấy chứng nhận chưa cấp") % {"code": course.code, "n": row.missing},
+                _("Quyết định %(number)s; hạn cấp %(day)s (%(left)s)")
+                % {
+                    "number": row.decision.number,
+                    "day": row.due_on.strftime("%d/%m/%Y"),
+                    "left": days_text(row.due_on, today),
+                },
+                reverse("reports:course_certificates", args=[course.pk]),
+                row.due_on,
+            )
+        )
+    return items
+
+
 def pending_uploads(center: Unit, user, now=None) -> list[Item]:
     since = (now or timezone.now()) - datetime.timedelta(days=PENDING_UPLOAD_DAYS)
     batches = ImportBatch.objects.filter(
@@ -188,6 +214,28 @@ def overdue_in_province(province: Unit, today: datetime.date) -> list[Item]:
     return [Item(OVERDUE, title, detail, _report_url(province, period), deadline)]
 
 
+def late_certificates_in_province(scope: Scope, province: Unit, today: datetime.date) -> list[Item]:
+    """The province's centers holding certificates past their due date (one line, to the province's list)."""
+    centers = list(scope.centers().filter(parent=province).values_list("pk", flat=True))
+    late = [
+        row
+        for row in course_selectors.certificates_due(scope, centers=centers, year=today.year, today=today)
+        if row.state == "late"
+    ]
+    if not late:
+        return []
+    names = sorted({row.decision.course.center.name for row in late})
+    return [
+        Item(
+            OVERDUE,
+            _("%(n)s giấy chứng nhận quá hạn chưa cấp") % {"n": sum(row.missing for row in late)},
+            "; ".join(names),
+            reverse("reports:certificates_due", args=[unit_key(province)]),
+            min(row.due_on for row in late),
+        )
+    ]
+
+
 def briefing_to_write(province: Unit, today: datetime.date) -> list[Item]:
     period = reporting_quarter(today)
     if Briefing.objects.filter(unit=province, period_key=period.key).exists():
@@ -231,9 +279,19 @@ def inbox(scope: Scope, user, today: datetime.date | None = None) -> list[Item]:
     today = today or timezone.localdate()
     unit = scope.unit
     if scope.is_center:
-        items = center_reports(unit, today) + unfinished_classes(unit, today) + pending_uploads(unit, user)
+        items = (
+            center_reports(unit, today)
+            + certificates_to_issue(scope, unit, today)
+            + unfinished_classes(unit, today)
+            + pending_uploads(unit, user)
+        )
     elif scope.is_board:
-        items = waiting_reviews(scope) + overdue_in_province(unit, today) + briefing_to_write(unit, today)
+        items = (
+            waiting_reviews(scope)
+            + overdue_in_province(unit, today)
+            + late_certificates_in_province(scope, unit, today)
+            + briefing_to_write(unit, today)
+        )
     elif scope.is_national:
         items = provinces_by_rate(today)
     else:

@@ -567,3 +567,27 @@ def test_every_page_of_the_printed_register_is_numbered():
         pages
     )
     assert "80" in pages[-1].extract_text()
+
+
+def test_the_inbox_lists_certificates_due_and_late_for_the_center_and_the_late_ones_for_its_board(
+    center, scope, center_user, board_user
+):
+    from reports import inbox
+
+    today = datetime.date(2026, 12, 5)
+    late = scored_class(center, learners=[("Học viên Trễ", "kha", "7.0"), ("Học viên Hai", "kha", "7.0")], code="TRE")
+    decide(scope, late)  # signed 10/11/2026: due 25/11/2026
+    due = scored_class(center, learners=[("Học viên Đúng", "gioi", "8.0")], code="DUNG")
+    decide(scope, due, number="20-QĐ/TTCT", signed_on=datetime.date(2026, 12, 1))
+    done = scored_class(center, learners=[("Học viên Xong", "kha", "7.0")], code="XONG")
+    decide(scope, done)
+    services.certificates_issue(scope=scope, course=done, issued_on=datetime.date(2026, 11, 20))
+
+    items = {item.title: item for item in inbox.inbox(scope, center_user, today)}
+    assert items["Lớp TRE: còn 2 giấy chứng nhận chưa cấp"].tone == "danger"
+    assert items["Lớp DUNG: còn 1 giấy chứng nhận chưa cấp"].tone == "warning"
+    assert "hạn cấp 16/12/2026" in items["Lớp DUNG: còn 1 giấy chứng nhận chưa cấp"].detail
+    assert not any(title.startswith("Lớp XONG") for title in items)
+
+    board = {item.title: item for item in inbox.inbox(Scope.for_user(board_user), board_user, today)}
+    assert board["2 giấy chứng nhận quá hạn chưa cấp"].detail == center.name
