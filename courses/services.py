@@ -1220,3 +1220,30 @@ def certificate_reprint(*, scope: Scope, certificate, reason: str, user=None):
     if not certificate.is_valid:
         raise ValidationError(_("Giấy chứng nhận số %(no)s đã bị thu hồi.") % {"no": certificate.number_label})
     return CertificateReprint.objects.create(certificate=certificate, reason=reason, reprinted_by=_user(user))
+
+
+@transaction.atomic
+def certificate_revoke(*, scope: Scope, certificate, reason: str, user=None):
+    """Revoke a certificate issued in error (thu hồi): it stays in the register under its number, marked revoked
+    with the reason, and the public verification page says it is no longer valid. A revoked certificate is not
+    counted as issued; its number is never given again."""
+    certificate = (
+        Certificate.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("register__center", "enrolment__course")
+        .get(pk=certificate.pk)
+    )
+    scope.require(Action.ENTER_DATA, certificate.register.center)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Nhập lý do thu hồi giấy chứng nhận.")})
+    if not certificate.is_valid:
+        raise ValidationError(_("Giấy chứng nhận số %(no)s đã bị thu hồi.") % {"no": certificate.number_label})
+    certificate.revoked_at = timezone.now()
+    certificate.revoke_reason = reason
+    certificate._change_reason = reason
+    if user is not None:
+        certificate._history_user = user
+    certificate.save(update_fields=["revoked_at", "revoke_reason"])
+    course = certificate.enrolment.course
+    _written({(course.center_id, course.start_date)})
+    return certificate

@@ -193,6 +193,26 @@ def certificate_reprint(request, pk):
     return redirect("reports:course_certificates", pk=course_pk)
 
 
+@login_required
+@require_POST
+def certificate_revoke(request, pk):
+    """Revoke a certificate issued in error: kept in the register, marked revoked, shown invalid when verified."""
+    certificate = _certificate(request, pk, Action.ENTER_DATA)
+    course_pk = Certificate.objects.filter(pk=certificate.pk).values_list("enrolment__course_id", flat=True).get()
+    try:
+        course_services.certificate_revoke(
+            scope=request.scope, certificate=certificate, reason=request.POST.get("reason", ""), user=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Đã thu hồi giấy chứng nhận số %(no)s.") % {"no": f"{certificate.number}/{certificate.register.year}"},
+        )
+    return redirect("reports:course_certificates", pk=course_pk)
+
+
 # -- what is due and what is late ----------------------------------------------------------------------------------
 def _year(request) -> int:
     today = timezone.localdate()

@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("giay-chung-nhan/<int:pk>.pdf", certificate_views.certificate_pdf, name="certificate_pdf"),
     path("giay-chung-nhan/<int:pk>/in-lai/", certificate_views.certificate_reprint, name="certificate_reprint"),
+    path("giay-chung-nhan/<int:pk>/thu-hoi/", certificate_views.certificate_revoke, name="certificate_revoke"),
     path("chung-nhan/<str:unit>/", certificate_views.certificates_due, name="certificates_due"),
     path("so-goc/<str:unit>/<int:year>/", certificate_views.register, name="register"),
     path("so-goc/<str:unit>/<int:year>/so-goc.xlsx", certificate_views.register_xlsx, name="register_xlsx"),

@@ -591,3 +591,35 @@ def test_the_inbox_lists_certificates_due_and_late_for_the_center_and_the_late_o
 
     board = {item.title: item for item in inbox.inbox(Scope.for_user(board_user), board_user, today)}
     assert board["2 giấy chứng nhận quá hạn chưa cấp"].detail == center.name
+
+
+def test_a_revoked_certificate_keeps_its_number_says_it_is_invalid_and_is_no_longer_counted(
+    client, center_user, scope, course, _no_lookups
+):
+    from reports.models import QuarterAggregate
+
+    decide(scope, course)
+    services.certificates_issue(scope=scope, course=course, issued_on=ISSUED)
+    certificate = Certificate.objects.get(full_name="Nguyễn Thị Hường")
+    issued = lambda: sum(
+        QuarterAggregate.objects.filter(center=course.center).values_list("certificates_issued", flat=True)
+    )  # noqa: E731
+    before = issued()
+    assert before == Certificate.objects.filter(enrolment__course=course).count() > 0
+    client.force_login(center_user)
+    url = reverse("reports:certificate_revoke", args=[certificate.pk])
+    client.post(url, {"reason": "  "})
+    certificate.refresh_from_db()
+    assert certificate.is_valid  # no reason, nothing written
+    page = client.post(url, {"reason": "Cấp nhầm người"}, follow=True).content.decode()
+    assert f"Đã thu hồi giấy chứng nhận số {certificate.number_label}." in page and "Cấp nhầm người" in page
+    number = certificate.number
+    certificate.refresh_from_db()
+    assert certificate.revoke_reason == "Cấp nhầm người" and certificate.number == number
+    assert certificate.history.first().history_user == center_user
+    assert issued() == before - 1
+    client.logout()
+    verified = client.get(reverse("reports:verify_code", args=[certificate.code])).content.decode()
+    assert "Giấy chứng nhận không còn giá trị" in verified
+    with pytest.raises(ValidationError, match="đã bị thu hồi"):
+        services.certificate_reprint(scope=scope, certificate=certificate, reason="Lỗi in")

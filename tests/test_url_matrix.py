@@ -260,6 +260,7 @@ CASES = {
     "reports:course_certificates_pdf": [("get", lambda o: [o["scored_course"]], VIEW, None)],
     "reports:certificate_pdf": [("get", lambda o: [o["certificate"]], VIEW, None)],
     "reports:certificate_reprint": [("post", lambda o: [o["certificate"]], ENTER, {"reason": "Lỗi in"})],
+    "reports:certificate_revoke": [("post", lambda o: [o["certificate"]], ENTER, {"reason": "Cấp nhầm"})],
     "reports:certificates_due": [
         ("get", lambda o: ["10-080"], VIEW, None),
         ("get", lambda o: ["10"], PROVINCE, None),
