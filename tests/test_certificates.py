@@ -601,9 +601,10 @@ def test_a_revoked_certificate_keeps_its_number_says_it_is_invalid_and_is_no_lon
     decide(scope, course)
     services.certificates_issue(scope=scope, course=course, issued_on=ISSUED)
     certificate = Certificate.objects.get(full_name="Nguyễn Thị Hường")
-    issued = lambda: sum(
-        QuarterAggregate.objects.filter(center=course.center).values_list("certificates_issued", flat=True)
-    )  # noqa: E731
+
+    def issued():
+        return sum(QuarterAggregate.objects.filter(center=course.center).values_list("certificates_issued", flat=True))
+
     before = issued()
     assert before == Certificate.objects.filter(enrolment__course=course).count() > 0
     client.force_login(center_user)
