@@ -300,3 +300,46 @@ def test_a_rollup_names_units_as_they_were_named_in_the_period(api, central_user
     data = api.get(reverse("api:rollup", args=["10", "2026"])).json()
     assert data["unit"]["name"] == "Ban Tuyên giáo và Dân vận Tỉnh ủy Lào Cai"
     assert "maTruyCap" in api.get(reverse("api:schema") + "?format=json").json()["components"]["securitySchemes"]
+
+
+# -- classes under the 2025 rules --------------------------------------------------------------------------------------
+def test_a_rollup_carries_the_scored_classes_figures_and_a_certificate_is_checked_by_its_code(
+    api, center_user, board_user, center
+):
+    import datetime
+    from decimal import Decimal
+
+    from centers.scoping import Scope
+    from courses import services
+    from courses.models import Certificate, Course
+
+    course = CourseFactory(center=center, code="N2-1", start_date=datetime.date(2026, 11, 2), periods=40)
+    for score, name in (("9.5", "Lò Văn Xuất"), ("7.5", "Hà Thị Khá"), ("4.0", "Vàng A Trượt")):
+        EnrolmentFactory(
+            course=course,
+            learner__full_name=name,
+            learner__center=center,
+            learner__national_id=None,
+            periods_attended=40,
+            score=Decimal(score),
+            result={"9.5": "xuat_sac", "7.5": "kha", "4.0": "khong_dat"}[score],
+        )
+    Course.objects.filter(pk=course.pk).update(end_date=datetime.date(2026, 11, 6))
+    scope = Scope.for_user(center_user)
+    services.decision_record(
+        scope=scope, course=course, number="3-QĐ/TTCT", signed_on=datetime.date(2026, 11, 10), signer="Giám đốc"
+    )
+    services.certificates_issue(scope=scope, course=course, issued_on=datetime.date(2026, 11, 30))
+
+    total = bearer(api, board_user).get(reverse("api:rollup", args=["10", "2026-Q4"]), {"so_lieu": "all"}).json()
+    total = total["total"]
+    assert (total["scored_classes"], total["eligible"], total["certificates_issued"]) == (1, 2, 2)
+    assert total["certificates_late"] == 2  # due 25/11/2026
+    assert total["scored_results"]["xuat_sac"] == 1 and total["good_or_better_rate"] == pytest.approx(2 / 3)
+
+    certificate = Certificate.objects.get(full_name="Lò Văn Xuất")
+    found = api.get(reverse("api:certificate", args=[certificate.code])).json()
+    assert found["full_name"] == "Lò Văn Xuất" and found["grade"] == "Xuất sắc" and found["valid"] is True
+    assert found["course_code"] == "N2-1" and "national_id" not in found and "date_of_birth" not in found
+    assert api.get(reverse("api:certificate", args=["KHONGCOMA1"])).status_code == 404
+    assert api.get(reverse("api:certificate", args=["<x>"])).status_code == 404

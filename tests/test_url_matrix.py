@@ -167,6 +167,7 @@ CASES = {
     "api:courses": [("get", lambda o: [], API, None)],
     "api:schema": [("get", lambda o: [], API, None)],
     "api:docs": [("get", lambda o: [], API, None)],
+    "api:certificate": [("get", lambda o: [VERIFY_CODE], API, None)],
     "accounts:password_reset": [("get", lambda o: [], PUBLIC, None)],
     "accounts:password_reset_done": [("get", lambda o: [], PUBLIC, None)],
     "accounts:password_reset_confirm": [("get", lambda o: ["MQ", "bad-token"], PUBLIC, None)],

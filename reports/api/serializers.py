@@ -111,6 +111,21 @@ class FiguresSerializer(serializers.Serializer):
     plan_fulfilment = serializers.FloatField(allow_null=True)
     completion_rate = serializers.FloatField(allow_null=True)
     results = serializers.DictField(child=serializers.IntegerField(), help_text="Số lượt theo kết quả; “” là chưa có.")
+    # Classes under the 2025 rules (courses/rules.py: from 1/12/2025), counted apart: the ten-point scale's grades,
+    # attendance, certificates.
+    scored_classes = serializers.IntegerField(help_text="Lớp theo Quy chế từ 01/12/2025 (chấm điểm thang 10).")
+    scored_enrolments = serializers.IntegerField()
+    scored_results = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Xếp loại của các lớp chấm điểm (có xuất sắc)."
+    )
+    eligible = serializers.IntegerField(help_text="Học viên đủ điều kiện được cấp giấy chứng nhận.")
+    eligible_rate = serializers.FloatField(allow_null=True)
+    good_or_better_rate = serializers.FloatField(allow_null=True, help_text="Khá, giỏi trở lên.")
+    attendance_rate = serializers.FloatField(allow_null=True, help_text="Số tiết tham dự trên số tiết của lớp.")
+    below_attendance = serializers.IntegerField(help_text="Học viên dự dưới mức tối thiểu để làm bài thu hoạch.")
+    certificates_issued = serializers.IntegerField()
+    certificates_late = serializers.IntegerField(help_text="Cấp sau thời hạn kể từ quyết định công nhận.")
+    certificates_pending = serializers.IntegerField(help_text="Đủ điều kiện, chưa được cấp.")
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -192,3 +207,28 @@ class CourseSerializer(serializers.ModelSerializer):
             "enrolments",
             "results",
         ]
+
+
+class CertificateCheckSerializer(serializers.Serializer):
+    """What the public verification page shows of a certificate (reports/certificate_views.verify_code): never the
+    CCCD nor the date of birth."""
+
+    code = serializers.CharField()
+    number = serializers.CharField(source="number_label", help_text="Số vào sổ gốc / năm.")
+    full_name = serializers.CharField()
+    course_code = serializers.CharField(source="enrolment.course.code")
+    course_title = serializers.CharField(source="enrolment.course.title")
+    program = serializers.CharField(source="enrolment.course.program.name")
+    start_date = serializers.DateField(source="enrolment.course.start_date")
+    end_date = serializers.DateField(source="enrolment.course.end_date")
+    grade = serializers.CharField(source="get_grade_display")
+    issued_on = serializers.DateField()
+    center = serializers.SerializerMethodField()
+    valid = serializers.BooleanField(source="is_valid")
+    revoked_on = serializers.SerializerMethodField()
+
+    def get_center(self, certificate) -> str:
+        return certificate.register.center.name_on(certificate.issued_on)
+
+    def get_revoked_on(self, certificate) -> str | None:
+        return certificate.revoked_at.date().isoformat() if certificate.revoked_at else None

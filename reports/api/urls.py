@@ -13,6 +13,7 @@ urlpatterns = [
     path("v1/tong-hop/<str:key>/<str:period>/", views.RollupView.as_view(), name="rollup"),
     path("v1/tinh-hinh-bao-cao/<str:key>/<str:period>/", views.CompletenessView.as_view(), name="completeness"),
     path("v1/lop/", views.CourseList.as_view(), name="courses"),
+    path("v1/giay-chung-nhan/<str:code>/", views.CertificateCheck.as_view(), name="certificate"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("tai-lieu/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -15,6 +15,7 @@ from centers.periods import Period, PeriodError
 from courses.models import Program
 from courses.selectors import course_list, with_enrolment_counts
 
+from ..certificates import find_certificate
 from ..figures import completeness, counting
 from ..figures.types import Figures
 from ..forms import parse_basis
@@ -253,3 +254,16 @@ class CourseList(ScopedView, generics.ListAPIView):
         page = super().paginate_queryset(queryset)
         with_enrolment_counts(page)
         return page
+
+
+class CertificateCheck(ScopedView, APIView):
+    """A certificate by the code printed under its QR code: what the public verification page shows (never the
+    CCCD), for the systems that check certificates in bulk. Any account may ask; an unknown or malformed code is one
+    404."""
+
+    @extend_schema(responses=serializers.CertificateCheckSerializer, summary="Xác minh giấy chứng nhận theo mã")
+    def get(self, request, code):
+        certificate = find_certificate(code)
+        if certificate is None:
+            raise Http404(_("Không tìm thấy giấy chứng nhận có mã này."))
+        return Response(serializers.CertificateCheckSerializer(certificate).data)
