@@ -14,7 +14,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from centers.models import Unit, UnitName
-from courses.models import Course, Enrolment, Learner, Lecturer, Program
+from courses.models import Course, Enrolment, Learner, Lecturer, Program, ProgramMapping
 from courses.signals import bulk_written
 
 from .figures import cache, maintained
@@ -228,6 +228,7 @@ def _unit_saved(sender, instance, raw=False, created=False, **kwargs):
 @receiver(post_delete, sender=UnitName)
 @receiver(post_save, sender=Program)
 @receiver(post_delete, sender=Program)
+@receiver(post_save, sender=ProgramMapping)  # the comparison with a year earlier follows the mapping
 def _structure_changed(sender, raw=False, **kwargs):
     """Which centers make up a unit, and the programs' order: rare changes that reach every figure."""
     if not raw:
