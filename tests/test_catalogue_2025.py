@@ -242,3 +242,69 @@ def test_a_class_offers_only_the_programs_in_force_on_its_start_date(center, cen
     assert not Course.objects.filter(code="2026-01").exists()
     course = services.course_create(scope=scope, center=center, program=program("N2"), **fields)
     assert course.program.code == "N2"
+
+
+# -- today's learner groups in the forms and the workbook ----------------------------------------------------------
+TODAYS_GROUPS = {
+    "cong_chuc": "Công chức, viên chức",
+    "bao_cao_vien": "Báo cáo viên, tuyên truyền viên",
+    "thon_to_dan_pho": "Người hoạt động không chuyên trách ở thôn, tổ dân phố",
+}
+
+
+def test_the_learner_form_offers_todays_groups(client, center_user):
+    from courses.forms import LearnerForm
+
+    choices = dict(LearnerForm().fields["group"].choices)
+    for value, label in TODAYS_GROUPS.items():
+        assert str(choices[value]) == label
+
+
+def test_the_workbook_lists_and_reads_todays_groups():
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    from courses.workbook import LEARNER_HEADERS, LEARNER_SHEET, read_workbook, template_workbook
+
+    template = load_workbook(io.BytesIO(template_workbook(Program.objects.in_force_on(DEC_2025))))
+    sheet = template[LEARNER_SHEET]
+    column = LEARNER_HEADERS.index("Đối tượng") + 1
+    listed = next(
+        v.formula1.strip('"').split(",")
+        for v in sheet.data_validations.dataValidation
+        if str(v.sqref).startswith(f"{chr(64 + column)}2")
+    )
+    # Excel splits a list at its commas: each of today's groups is one item, and the list fits Excel's 255 characters.
+    assert "Công chức - viên chức" in listed and "Người hoạt động không chuyên trách ở thôn - tổ dân phố" in listed
+    assert len(",".join(listed)) <= 255
+
+    typed = {
+        "Công chức - viên chức": "cong_chuc",
+        "Công chức, viên chức": "cong_chuc",
+        "Viên chức": "cong_chuc",
+        "Báo cáo viên": "bao_cao_vien",
+        "Tuyên truyền viên": "bao_cao_vien",
+        "Người hoạt động không chuyên trách ở thôn - tổ dân phố": "thon_to_dan_pho",
+        "thôn, tổ dân phố": "thon_to_dan_pho",
+    }
+    book = Workbook()
+    book.remove(book.active)
+    ws = book.create_sheet(LEARNER_SHEET)
+    ws.append(LEARNER_HEADERS)
+    for n, label in enumerate(typed):
+        row = dict.fromkeys(LEARNER_HEADERS, None) | {
+            "Mã lớp": "N1-01",
+            "Họ và tên": f"Nguyễn Văn {chr(65 + n)}",
+            "Ngày sinh": "17/05/1990",
+            "Giới tính": "Nam",
+            "Dân tộc": "Kinh",
+            "Đối tượng": label,
+            "Đảng viên": "Quần chúng",
+        }
+        ws.append([row[h] for h in LEARNER_HEADERS])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    parsed = read_workbook(buffer.getvalue(), roster=True)
+    assert not parsed.errors, parsed.errors
+    assert [row.group for row in parsed.learners] == list(typed.values())
