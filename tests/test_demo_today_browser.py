@@ -71,15 +71,15 @@ def test_a_commune_level_center_enters_a_class_of_the_open_quarter_and_submits_a
     page = login(browser, live_server, "ttct.laocai")
     page.get_by_role("link", name="Lớp học", exact=True).click()
     page.get_by_role("link", name="Thêm lớp").click()
-    page.get_by_label("Mã lớp").fill("2026-KND-09")
+    page.get_by_label("Mã lớp").fill("2026-N1-09")
     page.get_by_label("Tên lớp").fill("Lớp bồi dưỡng nhận thức về Đảng khóa 9")
-    page.get_by_label("Chương trình").select_option(label=str(Program.objects.get(code="KND")))
+    page.get_by_label("Chương trình").select_option(label=str(Program.objects.get(code="N1")))
     page.get_by_label("Ngày bắt đầu").fill("02/11/2026")
     page.get_by_label("Ngày kết thúc").fill("06/11/2026")
     page.get_by_label("Vàng Thị Dua (giảng viên chuyên trách)").check()
     page.get_by_role("button", name="Lưu").click()
     page.get_by_text("Đã tạo lớp").wait_for()
-    course = Course.objects.get(code="2026-KND-09")
+    course = Course.objects.get(code="2026-N1-09")
     assert course.center == lao_cai
 
     page.get_by_role("link", name="Nhập danh sách từ Excel").click()
