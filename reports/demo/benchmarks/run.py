@@ -26,7 +26,7 @@ from centers.models import Staff, Unit
 from centers.periods import Period
 from centers.scoping import Scope, unit_key
 from courses import services
-from courses.models import Course, Enrolment, Learner
+from courses.models import Course, Enrolment, Learner, Program
 from courses.workbook import LEARNER_HEADERS, read_workbook
 from reports import selectors
 from reports.dashboard import warm
@@ -34,6 +34,8 @@ from reports.exporters.context import build_context
 from reports.exporters.xlsx import RosterSheet, render_workbook
 from reports.figures import cache, counting, maintained
 from reports.models import QuarterAggregate
+
+from ..scoring import program_on
 
 BASELINE_SQL = """
     SELECT c.program_id, COUNT(DISTINCT c.id), COUNT(e.id)
@@ -272,6 +274,10 @@ def run(*, runs: int = 20, heavy_runs: int = 5, import_rows: int = 5000, progres
     data = _roster_file(import_rows)
     assert read_workbook(data, roster=True).ok
     scope = Scope(level=Staff.Role.CENTER, unit=course.center)
+    # Today's program that continues the class's (a class offers only the programs in force on its start date).
+    today_program = Program.objects.in_force_on(datetime.date.today()).get(
+        code=program_on(course.program.code, datetime.date.today())
+    )
 
     def do_import():
         # A new class of today's quarter (never locked), inside a transaction that is rolled back.
@@ -280,7 +286,7 @@ def run(*, runs: int = 20, heavy_runs: int = 5, import_rows: int = 5000, progres
             target = services.course_create(
                 scope=scope,
                 center=course.center,
-                program=course.program,
+                program=today_program,
                 code="BENCH-IMPORT",
                 title="Đo nhập",
                 start_date=today,
