@@ -46,6 +46,18 @@ def test_the_catalogue_page_costs_the_same_queries_whatever_the_classes(
         assert client.get(reverse("courses:program_list")).status_code == 200
 
 
+def test_the_mapping_page_costs_the_same_queries_whatever_the_pairs(
+    client, central_user, django_assert_max_num_queries
+):
+    client.force_login(central_user)
+    client.get(reverse("courses:mapping_list"))
+    scope = Scope.for_user(central_user)
+    for earlier in ("TCLL", "NQ", "KND"):
+        catalogue.mapping_add(scope=scope, earlier=program(earlier), later=program("N5"))
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("courses:mapping_list")).status_code == 200
+
+
 def test_central_staff_add_a_program_edit_it_and_close_it(client, central_user):
     client.force_login(central_user)
     response = client.post(
