@@ -67,7 +67,7 @@ def unmapped() -> list[Program]:
 # -- programs -------------------------------------------------------------------------------------------------------
 def _stranded(program: Program) -> ValidationError | None:
     """The refusal when `program`'s dates (as set, not yet saved) leave some of its classes starting outside
-    them, else None."""
+    them, else None: on the date that strands them ("valid_from" when a class starts before it)."""
     if program.pk is None:
         return None
     outside = Q(start_date__lt=program.valid_from)
@@ -77,21 +77,25 @@ def _stranded(program: Program) -> ValidationError | None:
     found = classes.aggregate(n=Count("pk"), first=Min("start_date"), last=Max("start_date"))
     if not found["n"]:
         return None
-    example = classes.order_by("start_date" if found["first"] < program.valid_from else "-start_date").first()
-    return ValidationError(
-        _(
-            "Không thể đặt thời gian áp dụng %(from)s – %(to)s: %(n)s lớp học chương trình này bắt đầu ngoài khoảng "
-            "đó (ví dụ lớp %(code)s bắt đầu ngày %(day)s). Hãy để chương trình áp dụng đến hết ngày bắt đầu của "
-            "lớp cuối cùng."
-        )
-        % {
-            "from": _day(program.valid_from),
-            "to": _day(program.valid_to) or _("nay"),
-            "n": found["n"],
-            "code": example.code,
-            "day": _day(example.start_date),
-        }
+    too_early = found["first"] < program.valid_from
+    example = classes.order_by("start_date" if too_early else "-start_date").first()
+    advice = (
+        _("Hãy để chương trình áp dụng từ ngày bắt đầu của lớp đầu tiên.")
+        if too_early
+        else _("Hãy để chương trình áp dụng đến hết ngày bắt đầu của lớp cuối cùng.")
     )
+    message = _(
+        "Không thể đặt thời gian áp dụng %(from)s – %(to)s: %(n)s lớp học chương trình này bắt đầu ngoài khoảng "
+        "đó (ví dụ lớp %(code)s bắt đầu ngày %(day)s). %(advice)s"
+    ) % {
+        "advice": advice,
+        "from": _day(program.valid_from),
+        "to": _day(program.valid_to) or _("nay"),
+        "n": found["n"],
+        "code": example.code,
+        "day": _day(example.start_date),
+    }
+    return ValidationError({"valid_from" if too_early else "valid_to": message})
 
 
 def _check_revisions(program: Program, *, closing: Program | None = None) -> None:
@@ -175,7 +179,7 @@ def program_update(*, scope: Scope, program: Program, reason: str = "", **fields
     _check_dates(program)
     refusal = _stranded(program)
     if refusal is not None:
-        raise ValidationError({"valid_to" if "valid_to" in fields else "valid_from": refusal.messages})
+        raise refusal
     _check_revisions(program)
     program.validate_constraints()
     if reason:
@@ -187,7 +191,7 @@ def program_update(*, scope: Scope, program: Program, reason: str = "", **fields
 @transaction.atomic
 def program_close(*, scope: Scope, program: Program, valid_to: datetime.date | None) -> Program:
     """The program ends on `valid_to` (kept, never deleted; classes starting after it cannot choose it). Refused
-    when a class of the program starts after that day. No date: in force again with no end."""
+    when a class of the program starts after that day. (The edit page can also take the end date away.)"""
     require_central(scope)
     if valid_to is None:
         raise ValidationError({"valid_to": _("Hãy nhập ngày chương trình hết áp dụng.")})

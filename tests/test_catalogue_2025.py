@@ -128,7 +128,7 @@ def test_a_program_used_by_classes_cannot_strand_them(client, central_user, cent
     n1.refresh_from_db()
     assert n1.valid_to is None  # nothing written
     # Moving its start after the class's start is refused the same way.
-    with pytest.raises(ValidationError, match="2026-N1-07"):
+    with pytest.raises(ValidationError, match="2026-N1-07.*từ ngày bắt đầu của lớp đầu tiên"):
         catalogue.program_update(scope=Scope.for_user(central_user), program=n1, valid_from=datetime.date(2026, 11, 1))
     # Closing on the class's start day is fine.
     catalogue.program_close(scope=Scope.for_user(central_user), program=n1, valid_to=datetime.date(2026, 10, 5))
