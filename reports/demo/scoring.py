@@ -55,7 +55,8 @@ def new_certificate_code(rng: random.Random, taken: set[str]) -> str:
     """A short code for a certificate's QR code and verification page: 8 letters and digits in two groups of four
     ("7KQM-3XPA"), none that reads as another, unique among `taken` (which it joins)."""
     while True:
-        raw = "".join(rng.choice(CODE_ALPHABET) for _ in range(8))
+        bits = rng.getrandbits(40)  # 8 characters of 5 bits (the alphabet has 32)
+        raw = "".join(CODE_ALPHABET[(bits >> shift) & 31] for shift in range(0, 40, 5))
         code = f"{raw[:4]}-{raw[4:]}"
         if code not in taken:
             taken.add(code)
