@@ -13,6 +13,7 @@ from centers.models import Unit
 from centers.periods import Period, PeriodError
 
 from .models import Course, Enrolment, Learner, Lecturer, Program
+from .rules import scored_since
 from .text import normalise_cccd
 from .validators import (
     MAX_CLASS_SIZE,
@@ -93,6 +94,40 @@ class LecturerChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.full_name} ({obj.get_kind_display().lower()})"
 
 
+class ProgramSelect(forms.Select):
+    """The programs with the days each is in force on its <option> (data-from, data-to: yyyy-mm-dd), grouped by
+    version, so that static/js/course_form.js offers only those in force on the start date typed (the service
+    refuses the others: Course.clean)."""
+
+    def __init__(self, *args, programs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programs = {p.pk: p for p in programs}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        program = self.programs.get(getattr(value, "value", value))
+        if program is not None:
+            option["attrs"]["data-from"] = program.valid_from.isoformat()
+            if program.valid_to:
+                option["attrs"]["data-to"] = program.valid_to.isoformat()
+        return option
+
+
+def program_choices(programs, empty_label) -> list:
+    """The programs grouped by the days they are in force (the newest version first), as <optgroup>s."""
+    groups: dict[tuple, list] = {}
+    for program in programs:
+        groups.setdefault((program.valid_from, program.valid_to), []).append((program.pk, str(program)))
+    choices = [("", empty_label)]
+    for (start, end), items in sorted(groups.items(), key=lambda item: item[0][0], reverse=True):
+        if end is None:
+            label = _("Chương trình áp dụng từ %(d)s") % {"d": start.strftime("%d/%m/%Y")}
+        else:
+            label = _("Chương trình %(a)s – %(b)s") % {"a": start.strftime("%d/%m/%Y"), "b": end.strftime("%d/%m/%Y")}
+        choices.append((label, items))
+    return choices
+
+
 class CourseForm(VersionErrorsOnTop, forms.ModelForm):
     version = VersionField(required=False)  # required when editing (below); a new class has none
 
@@ -110,6 +145,9 @@ class CourseForm(VersionErrorsOnTop, forms.ModelForm):
             "planned_size",
             "status",
             "lecturers",
+            "periods",
+            "homeroom",
+            "academic_officer",
         ]
         widgets = {"start_date": DATE_WIDGET, "end_date": DATE_WIDGET}
         field_classes = {"lecturers": LecturerChoiceField}
@@ -118,7 +156,13 @@ class CourseForm(VersionErrorsOnTop, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.center = center
         self.instance.center = center
-        self.fields["program"].queryset = Program.objects.order_by("order")
+        programs = list(Program.objects.order_by("order", "code"))
+        self.fields["program"].queryset = Program.objects.order_by("order", "code")
+        self.fields["program"].widget = ProgramSelect(
+            choices=program_choices(programs, self.fields["program"].empty_label), programs=programs
+        )
+        self.fields["program"].widget.attrs["data-programs"] = ""
+        self.fields["start_date"].widget.attrs["data-start"] = ""
         lecturers = Lecturer.objects.filter(center=center)
         if self.instance.pk:
             # a retired lecturer stays selectable on the classes they taught
@@ -127,6 +171,19 @@ class CourseForm(VersionErrorsOnTop, forms.ModelForm):
             lecturers = lecturers.filter(retired_on__isnull=True)
         self.fields["lecturers"].queryset = lecturers.order_by("kind", "sort_key")
         self.fields["lecturers"].widget = forms.CheckboxSelectMultiple(choices=self.fields["lecturers"].choices)
+        # The homeroom lecturer is one of the class's lecturers (the service says so when not); the giáo vụ is a
+        # name. With the periods, they belong to classes under the scored rules (courses/rules.py).
+        self.fields["homeroom"].queryset = lecturers.order_by("kind", "sort_key")
+        self.fields["homeroom"].label_from_instance = lambda obj: obj.full_name
+        since = scored_since()
+        scored_note = _("Lớp bắt đầu từ %(d)s (quy chế mới).") % {"d": since.strftime("%d/%m/%Y")} if since else ""
+        # Not required when the class is planned: the attendance is (the results form refuses it without them).
+        self.fields["periods"].help_text = scored_note + " " + _("Cần có trước khi ghi số tiết tham dự.")
+        self.fields["periods"].widget.attrs.update({"min": 1, "inputmode": "numeric"})
+        self.fields["homeroom"].help_text = _("Một trong các giảng viên của lớp.")
+        if since:
+            for name in ("periods", "homeroom", "academic_officer"):
+                self.fields[name].widget.attrs["data-scored-since"] = since.isoformat()
         self.fields["status"].choices = [c for c in Course.Status.choices if c[0] != Course.Status.CANCELLED]
         self.fields["planned_size"].widget.attrs.update({"min": 0, "max": MAX_CLASS_SIZE})
         # Plainer than the general "lớn hơn hoặc bằng 0" (locale/vi corrects Django's own for every field).
@@ -158,6 +215,12 @@ class CourseForm(VersionErrorsOnTop, forms.ModelForm):
             ),
             "location",
             "lecturers",
+            Row(
+                Column("periods", css_class="col-md-3"),
+                Column("homeroom", css_class="col-md-5"),
+                Column("academic_officer", css_class="col-md-4"),
+                css_class="scored-fields",
+            ),
             "version",
         )
 
@@ -318,6 +381,13 @@ class ResultForm(forms.Form):
         required=False,
     )
     certificate_no = forms.CharField(label=_("Số giấy chứng nhận"), max_length=50, required=False)
+    # A class under the scored rules: the marks as typed (text: "7,5" and a mistyped "7,55" reach the service,
+    # which names the learner and says what is wrong), "bỏ học", and the learner's place in the ban cán sự.
+    periods_attended = forms.CharField(label=_("Số tiết tham dự"), max_length=20, required=False)
+    score = forms.CharField(label=_("Điểm bài thu hoạch"), max_length=20, required=False)
+    retake_score = forms.CharField(label=_("Điểm thi lại"), max_length=20, required=False)
+    dropped = forms.BooleanField(label=_("Bỏ học"), required=False)
+    class_role = forms.CharField(label=_("Ban cán sự"), max_length=16, required=False)
 
 
 ResultFormSet = forms.formset_factory(ResultForm, extra=0, max_num=5000, validate_max=True)

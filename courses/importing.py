@@ -14,10 +14,25 @@ from centers.models import Unit
 from centers.scoping import closed_on
 
 from .locking import lock_reason
+from .marks import ATTENDANCE, RETAKE, SCORE, check_marks
 from .messages import cccd_elsewhere
 from .models import Course, Enrolment, ImportBatch, Learner, Program
+from .rules import on as rules_on
 from .text import fold, name_key
-from .workbook import CLASS_SHEET, LEARNER_SHEET, CellError, ClassRow, LearnerRow, ParsedWorkbook, read_workbook
+from .workbook import (
+    CLASS_SHEET,
+    LEARNER_HEADERS,
+    LEARNER_SHEET,
+    CellError,
+    ClassRow,
+    LearnerRow,
+    ParsedWorkbook,
+    read_workbook,
+)
+
+# The column of each mark on the learners' sheet, to name it in a message.
+MARK_COLUMNS = {ATTENDANCE: LEARNER_HEADERS[10], SCORE: LEARNER_HEADERS[11], RETAKE: LEARNER_HEADERS[12]}
+RESULT_COLUMN = LEARNER_HEADERS[9]
 
 
 @dataclass
@@ -33,6 +48,8 @@ class EnrolmentPlan:
     person: tuple
     existing: Enrolment | None
     result_changes: bool
+    # What the enrolment records (result, and in a class under the scored rules the marks), when the row sets it.
+    values: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -223,6 +240,7 @@ def _plan_learners(plan: ImportPlan, parsed: ParsedWorkbook) -> None:
             known[(enrolment.course_id, enrolment.learner_id)] = enrolment
     locked_checked = {}
     locked_reported: set[int] = set()
+    new_class_rows = {fold(row.code): row for row in plan.new_classes}
     for code, row in rows:
         person = row.identity
         if person not in plan.learners:
@@ -230,7 +248,10 @@ def _plan_learners(plan: ImportPlan, parsed: ParsedWorkbook) -> None:
         learner = plan.learners[person].existing
         course = plan.courses_by_code.get(code)
         existing = known.get((course.pk, learner.pk)) if course and learner else None
-        changes = bool(existing and row.result and existing.result != row.result)
+        values = _row_values(plan, row, course, new_class_rows.get(code), existing)
+        if values is None:
+            continue
+        changes = bool(existing and any(getattr(existing, key) != value for key, value in values.items()))
         if course is not None and (existing is None or changes or existing.removed_at is not None):
             if course.pk not in locked_checked:
                 locked_checked[course.pk] = lock_reason(center=center, day=course.start_date)
@@ -239,4 +260,71 @@ def _plan_learners(plan: ImportPlan, parsed: ParsedWorkbook) -> None:
                     locked_reported.add(course.pk)
                     _error(plan, LEARNER_SHEET, row.row, "Mã lớp", f"lớp {course.code}: {locked_checked[course.pk]}")
                 continue
-        plan.enrolments.append(EnrolmentPlan(row, code, person, existing, changes))
+        plan.enrolments.append(EnrolmentPlan(row, code, person, existing, changes, values))
+
+
+def _row_values(plan, row: LearnerRow, course: Course | None, class_row: ClassRow | None, existing) -> dict | None:
+    """What a learner's row records on the enrolment: the result word as typed (a class before the scored rules), or
+    the marks checked against the class's rules and the result they give (rules.result()). A blank cell keeps what
+    is recorded. None, with the errors added to the plan, when the row cannot be written."""
+    start = course.start_date if course is not None else (class_row.start_date if class_row else None)
+    if start is None:  # the class's own row is wrong; its error is reported there
+        return {"result": row.result} if row.result else {}
+    rules = rules_on(start)
+    if not rules.scored:
+        problems = [(MARK_COLUMNS[k], v) for k, v in _marks_of(row).items() if v is not None]
+        for column, _value in problems:
+            _error(
+                plan,
+                LEARNER_SHEET,
+                row.row,
+                column,
+                f"lớp bắt đầu ngày {start:%d/%m/%Y}, trước quy chế mới: chỉ ghi “Kết quả”, không ghi số tiết hay điểm.",
+            )
+        if row.result == Enrolment.Result.OUTSTANDING:
+            _error(
+                plan,
+                LEARNER_SHEET,
+                row.row,
+                RESULT_COLUMN,
+                f"xếp loại “Xuất sắc” chỉ có ở lớp theo quy chế mới; lớp này bắt đầu ngày {start:%d/%m/%Y}.",
+            )
+            return None
+        if problems:
+            return None
+        return {"result": row.result} if row.result else {}
+    if row.result not in ("", Enrolment.Result.DROPPED):
+        _error(
+            plan,
+            LEARNER_SHEET,
+            row.row,
+            RESULT_COLUMN,
+            "lớp theo quy chế mới: xếp loại do hệ thống tính từ số tiết và điểm; cột này chỉ ghi “Bỏ học” hoặc để "
+            "trống.",
+        )
+        return None
+    if not row.has_marks and not row.result:
+        return {}
+    periods = course.periods if course is not None else class_row.periods
+    given = _marks_of(row)
+    kept = {k: (v if v is not None else getattr(existing, k, None)) for k, v in given.items()}
+    dropped = row.result == Enrolment.Result.DROPPED or (
+        existing is not None and existing.result == Enrolment.Result.DROPPED and not row.result
+    )
+    marks = check_marks(
+        rules, periods, attended=kept[ATTENDANCE], score=kept[SCORE], retake=kept[RETAKE], dropped=dropped
+    )
+    if not marks.ok:
+        for which, message in marks.problems:
+            _error(plan, LEARNER_SHEET, row.row, MARK_COLUMNS[which], message[:1].lower() + message[1:])
+        return None
+    return {
+        "result": marks.result,
+        ATTENDANCE: marks.periods_attended,
+        SCORE: marks.score,
+        RETAKE: marks.retake_score,
+    }
+
+
+def _marks_of(row: LearnerRow) -> dict:
+    return {ATTENDANCE: row.periods_attended, SCORE: row.score, RETAKE: row.retake_score}

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +32,7 @@ from centers.scoping import Action, Scope, closed_message
 from .history import REASON_LENGTH, change_note
 from .importing import ImportPlan, plan_import
 from .locking import lock_reason
+from .marks import check_marks
 from .messages import cccd_elsewhere
 from .models import Course, CourseLecturer, Enrolment, ImportBatch, Learner, Lecturer, ethnic_minority_q
 from .signals import bulk_written
@@ -107,7 +108,24 @@ COURSE_FIELDS = (
     "co_organised",
     "planned_size",
     "status",
+    "periods",
+    "homeroom",
+    "academic_officer",
 )
+
+
+def _check_homeroom(course: Course, lecturers: list[Lecturer]) -> None:
+    """The homeroom lecturer (chủ nhiệm) is one of the class's lecturers."""
+    if course.homeroom_id is not None and course.homeroom_id not in {x.pk for x in lecturers}:
+        raise ValidationError(
+            {
+                "homeroom": _(
+                    "Giảng viên chủ nhiệm “%(name)s” phải là một trong các giảng viên của lớp; hãy chọn thêm "
+                    "giảng viên này vào lớp hoặc chọn người khác."
+                )
+                % {"name": course.homeroom.full_name}
+            }
+        )
 
 
 def _require_open_on(scope: Scope, center: Unit, day) -> None:
@@ -126,6 +144,7 @@ def course_create(*, scope: Scope, center: Unit, user=None, lecturers=(), **fiel
     _require_open_on(scope, center, course.start_date)
     ensure_unlocked(center=center, days=[course.start_date])
     lecturers = _check_lecturers(center, lecturers)
+    _check_homeroom(course, lecturers)
     course.save()
     course.lecturers.set(lecturers)
     return course
@@ -149,11 +168,13 @@ def course_update(*, scope: Scope, course: Course, version: int, lecturers=None,
     course.full_clean()
     _require_open_on(scope, course.center, course.start_date)
     ensure_unlocked(center=course.center, days=[old_start, course.start_date])
+    before = list(course.lecturers.all())
     if lecturers is not None:
         lecturers = _check_lecturers(course.center, lecturers)
-        note = _lecturers_note(list(course.lecturers.all()), lecturers)
+        note = _lecturers_note(before, lecturers)
         if note:  # the lecturers are no field of the class: the history row says what changed in its reason
             course._change_reason = note
+    _check_homeroom(course, before if lecturers is None else lecturers)
     course.version += 1  # the row is locked (select_for_update)
     course.save()
     if lecturers is not None:
@@ -417,19 +438,80 @@ def enrolment_remove(*, scope: Scope, enrolment: Enrolment, user=None) -> Enrolm
 
 @dataclass(frozen=True)
 class ResultEntry:
+    """One learner's line of the results form. A class before the scored rules takes the result word as typed; a
+    class under them takes the marks (as typed: "7,5", 7.5 or a Decimal; None or "" blank) and sets the word
+    itself (rules.result()): `result` is then read only for "bỏ học", as `dropped` is."""
+
     enrolment_id: int
-    result: str
+    result: str = ""
     certificate_no: str = ""
+    periods_attended: object = None
+    score: object = None
+    retake_score: object = None
+    dropped: bool = False
+    class_role: str | None = None  # None: left as it is (only a class under the scored rules has a ban cán sự)
     # The enrolment's version the user saw: required (a row without one is refused, never waved through).
     version: int = field(kw_only=True)
+
+
+MARK_FIELDS = ("periods_attended", "score", "retake_score")
+
+
+# The ban cán sự of the Quy chế (lớp trưởng and one or two lớp phó); TeachingRules has no field for it yet.
+MAX_DEPUTIES = 2
+
+
+def check_class_roles(roles: Iterable[str], max_deputies: int = MAX_DEPUTIES) -> list[str]:
+    """What is wrong with a class's ban cán sự (every learner's role, as it would be): one lớp trưởng at most, one
+    or two lớp phó at most."""
+    roles = list(roles)
+    problems = []
+    if roles.count(Enrolment.Role.MONITOR) > 1:
+        problems.append(
+            _("Lớp chỉ có một lớp trưởng; đang chọn %(n)s người.") % {"n": roles.count(Enrolment.Role.MONITOR)}
+        )
+    if roles.count(Enrolment.Role.DEPUTY) > max_deputies:
+        problems.append(
+            _("Lớp có một hoặc hai lớp phó; đang chọn %(n)s người.") % {"n": roles.count(Enrolment.Role.DEPUTY)}
+        )
+    return problems
+
+
+def _update_rows(model, objs: list, fields: list[str], batch_size: int = 500) -> None:
+    """Write `fields` of many rows, one UPDATE … CASE statement a batch: what QuerySet.bulk_update writes, without
+    building one expression object per row and field (which cost most of a 200-learner form's save). Each value is
+    cast to its column's type, as bulk_update does, so that a NULL or a number is typed on every database."""
+    if not objs:
+        return
+    connection = connections[router.db_for_write(model)]
+    ops = connection.ops
+    table = ops.quote_name(model._meta.db_table)
+    pk = ops.quote_name(model._meta.pk.column)
+    columns = [model._meta.get_field(name) for name in fields]
+    for start in range(0, len(objs), batch_size):
+        batch = objs[start : start + batch_size]
+        sets, params = [], []
+        for column in columns:
+            cast = column.cast_db_type(connection)
+            name = ops.quote_name(column.column)
+            whens = " ".join([f"WHEN %s THEN CAST(%s AS {cast})"] * len(batch))
+            sets.append(f"{name} = CASE {pk} {whens} ELSE {name} END")
+            for obj in batch:
+                params += [obj.pk, column.get_db_prep_save(getattr(obj, column.attname), connection)]
+        where = ", ".join(["%s"] * len(batch))
+        params += [obj.pk for obj in batch]
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET {', '.join(sets)} WHERE {pk} IN ({where})", params)
 
 
 @transaction.atomic
 def results_record(*, scope: Scope, course: Course, entries: Iterable[ResultEntry]) -> int:
     """Record results for a roster in one go; returns how many enrolments changed.
 
-    Every entry is checked before anything is written: an enrolment of another class, an unknown result
-    or a stale version refuses the whole form.
+    Every entry is checked before anything is written: an enrolment of another class, an unknown result, a stale
+    version, or (in a class under the scored rules) a score outside 0–10 or with two decimals, attendance above the
+    class's periods, a retake without a failed first paper, a score for a learner who may not sit, a second lớp
+    trưởng or a third lớp phó refuses the whole form, every problem named with its learner.
     """
     course = Course.objects.select_for_update(no_key=True).get(pk=course.pk)
     scope.require(Action.ENTER_DATA, course.center)
@@ -445,26 +527,88 @@ def results_record(*, scope: Scope, course: Course, entries: Iterable[ResultEntr
     }
     if any(entry.version is None for entry in entries):
         raise ConflictError(VERSION_MISSING, code="conflict")
+    scored = course.is_scored
+    rules = course.rules
     valid_results = {"", *Enrolment.Result.values}
+    if not scored:  # xuất sắc exists only under the scored rules: the old classes keep their four words
+        valid_results.discard(Enrolment.Result.OUTSTANDING)
     changed = []
     stale = []
+    problems = []
+    roles = {}
+    touched: set[str] = set()
     for entry in entries:
         enrolment = current.get(entry.enrolment_id)
         if enrolment is None:
             raise ValidationError(_("Danh sách lớp đã thay đổi; hãy tải lại trang."), code="conflict")
-        if entry.result not in valid_results:
-            raise ValidationError(
-                _("Kết quả “%(r)s” của học viên %(name)s không hợp lệ.")
-                % {"r": entry.result, "name": enrolment.learner.full_name}
+        name = enrolment.learner.full_name
+        if not scored:
+            if any(getattr(entry, f) not in (None, "") for f in MARK_FIELDS) or entry.class_role:
+                problems.append(
+                    _(
+                        "Học viên %(name)s: lớp bắt đầu trước khi áp dụng quy chế mới, chỉ ghi xếp loại (không ghi "
+                        "số tiết tham dự, điểm hay ban cán sự)."
+                    )
+                    % {"name": name}
+                )
+                continue
+            if entry.result not in valid_results:
+                problems.append(
+                    _("Kết quả “%(r)s” của học viên %(name)s không hợp lệ.") % {"r": entry.result, "name": name}
+                )
+                continue
+            new = {"result": entry.result, "certificate_no": entry.certificate_no.strip()}
+        else:
+            if entry.result not in ("", Enrolment.Result.DROPPED) and entry.result not in valid_results:
+                problems.append(
+                    _("Kết quả “%(r)s” của học viên %(name)s không hợp lệ.") % {"r": entry.result, "name": name}
+                )
+                continue
+            marks = check_marks(
+                rules,
+                course.periods,
+                attended=entry.periods_attended,
+                score=entry.score,
+                retake=entry.retake_score,
+                dropped=entry.dropped or entry.result == Enrolment.Result.DROPPED,
             )
-        if (enrolment.result, enrolment.certificate_no) == (entry.result, entry.certificate_no.strip()):
+            if not marks.ok:
+                problems.extend(
+                    _("Học viên %(name)s: %(m)s") % {"name": name, "m": message} for _which, message in marks.problems
+                )
+                continue
+            role = enrolment.class_role if entry.class_role is None else entry.class_role
+            if role not in Enrolment.Role.values:
+                problems.append(_("Học viên %(name)s: vai trò “%(r)s” không hợp lệ.") % {"name": name, "r": role})
+                continue
+            roles[enrolment.pk] = role
+            new = {  # the certificate's number comes from the center's register under these rules
+                "result": marks.result,
+                "periods_attended": marks.periods_attended,
+                "score": marks.score,
+                "retake_score": marks.retake_score,
+                "class_role": role,
+            }
+        if all(getattr(enrolment, key) == value for key, value in new.items()):
             continue
         if enrolment.version != entry.version:
-            stale.append(enrolment.learner.full_name)
+            stale.append(name)
             continue
-        enrolment.result = entry.result
-        enrolment.certificate_no = entry.certificate_no.strip()
+        for key, value in new.items():
+            if getattr(enrolment, key) != value:
+                touched.add(key)
+            setattr(enrolment, key, value)
         changed.append(enrolment)
+    if scored and roles:
+        others = (
+            Enrolment.objects.filter(course=course, removed_at__isnull=True)
+            .exclude(pk__in=list(roles))
+            .exclude(class_role="")
+            .values_list("class_role", flat=True)
+        )
+        problems.extend(check_class_roles([*roles.values(), *others]))
+    if problems:
+        raise ValidationError(problems)
     if stale:
         raise ConflictError(
             _("Kết quả của %(names)s vừa được người khác sửa. Không có gì bị ghi; hãy tải lại trang.")
@@ -475,7 +619,12 @@ def results_record(*, scope: Scope, course: Course, entries: Iterable[ResultEntr
         enrolment.full_clean(exclude=["course", "learner"])
     for enrolment in changed:
         enrolment.version += 1
-    bulk_update_with_history(changed, Enrolment, ["result", "certificate_no", "version"], batch_size=500)
+    if scored:  # the fields some line changes: the rows of a 200-learner class written in one statement
+        fields = [f for f in ("result", *MARK_FIELDS, "class_role") if f in touched] + ["version"]
+        _update_rows(Enrolment, changed, fields)
+        bulk_update_with_history(changed, Enrolment, [], batch_size=500)  # their history rows, as the others'
+    else:
+        bulk_update_with_history(changed, Enrolment, ["result", "certificate_no", "version"], batch_size=500)
     if changed:
         _written({(course.center_id, course.start_date)})
     return len(changed)
@@ -609,6 +758,7 @@ def workbook_import(*, scope: Scope, center: Unit, parsed, course: Course | None
             format=row.format,
             co_organised=row.co_organised,
             location=row.location,
+            periods=row.periods,
             status=status_for_dates(row.start_date, row.end_date, today),
             created_by=user if user and user.is_authenticated else None,
         )
@@ -657,7 +807,7 @@ def workbook_import(*, scope: Scope, center: Unit, parsed, course: Course | None
         target_course = plan.courses_by_code[fold(item.course_code)]
         learner = learner_for[item.person]
         if item.existing is None:
-            to_create.append(Enrolment(course=target_course, learner=learner, result=item.row.result))
+            to_create.append(Enrolment(course=target_course, learner=learner, **item.values))
             continue
         enrolment = item.existing
         restored = enrolment.removed_at is not None
@@ -666,15 +816,16 @@ def workbook_import(*, scope: Scope, center: Unit, parsed, course: Course | None
         if restored:  # a learner taken off the roster and listed again is put back
             enrolment.removed_at = None
             enrolment.removed_by = None
-        if item.result_changes:
-            enrolment.result = item.row.result
+        if item.result_changes:  # the result word, and in a class under the scored rules the marks it comes from
+            for key, value in item.values.items():
+                setattr(enrolment, key, value)
         enrolment.version += 1
         to_update.append(enrolment)
     bulk_create_with_history(to_create, Enrolment, batch_size=1000, default_user=_user(user))
     bulk_update_with_history(
         to_update,
         Enrolment,
-        ["result", "removed_at", "removed_by", "version"],
+        ["result", *MARK_FIELDS, "removed_at", "removed_by", "version"],
         batch_size=500,
         default_user=_user(user),
     )

@@ -39,7 +39,9 @@ from .forms import (
 )
 from .importing import plan_batch
 from .locking import save_notice
+from .marks import threshold_text
 from .models import Course, Enrolment, ImportBatch, Learner, Lecturer, Program
+from .rules import format_score
 from .text import fold, normalise_cccd, roster_sort_key
 from .validators import VERSION_MISSING
 from .workbook import template_workbook
@@ -69,7 +71,7 @@ def _own_center(request, action=Action.ENTER_DATA):
 
 def _course(request, pk, action=Action.VIEW) -> Course:
     return request.scope.get_object(
-        Course.objects.select_related("center", "center__parent", "program"), pk=pk, action=action
+        Course.objects.select_related("center", "center__parent", "program", "homeroom"), pk=pk, action=action
     )
 
 
@@ -235,7 +237,15 @@ class RosterRow:
     learner_url: str
     remove_url: str
     result_field_label: str  # "Kết quả của <name>", for screen readers
-    options: str  # the result <option>s, this row's selected
+    options: str  # the result <option>s (a class before the scored rules), this row's selected
+    # A class under the scored rules: the marks as shown (saved, or as typed in a refused form) and the ban cán sự.
+    attended: str = ""
+    score: str = ""
+    retake: str = ""
+    dropped: bool = False
+    certificate_no: str = ""
+    role: str = ""
+    role_options: str = ""
 
 
 def _url_of(name: str):
@@ -245,7 +255,35 @@ def _url_of(name: str):
     return lambda pk: address.replace(str(sentinel), str(int(pk)))
 
 
-def _roster_rows(enrolments: list[Enrolment], formset) -> list[RosterRow]:
+def _posted_rows(data) -> dict[int, dict]:
+    """The rows of a refused results form by enrolment id, to show what the user typed again (not what is saved)."""
+    if data is None:
+        return {}
+    rows = {}
+    total = str(data.get("kq-TOTAL_FORMS", "0"))
+    for i in range(min(int(total) if total.isdigit() else 0, 5000)):
+        pk = str(data.get(f"kq-{i}-enrolment", ""))
+        if pk.isdigit():
+            rows[int(pk)] = {
+                key: data.get(f"kq-{i}-{key}", "")
+                for key in ("result", "certificate_no", "periods_attended", "score", "retake_score", "class_role")
+            } | {"dropped": bool(data.get(f"kq-{i}-dropped"))}
+    return rows
+
+
+def _options(choices, chosen_values) -> dict:
+    """Every <option> list of a select, one per value chosen (drawn once, not once a row)."""
+    return {
+        chosen: format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((value, mark_safe(" selected") if value == chosen else "", label) for value, label in choices),
+        )
+        for chosen in [*chosen_values, None]
+    }
+
+
+def _roster_rows(enrolments: list[Enrolment], formset, course=None, posted=None) -> list[RosterRow]:
     """The roster's rows, labels and options drawn once: a class of 200 draws 200 rows of plain inputs (named as
     the results formset reads them back) rather than 200 form objects, and no template loop inside a row."""
 
@@ -257,30 +295,47 @@ def _roster_rows(enrolments: list[Enrolment], formset) -> list[RosterRow]:
         labels(Learner.Group.choices),
         labels(Enrolment.Result.choices),
     )
+    scored = course is not None and course.is_scored
     choices = list(labels(formset.form.base_fields["result"].widget.choices).items())
+    if not scored:  # xuất sắc exists only under the scored rules
+        choices = [(value, label) for value, label in choices if value != Enrolment.Result.OUTSTANDING]
+    roles = list(labels(Enrolment.Role.choices).items())
     learner_url, remove_url = _url_of("courses:learner_detail"), _url_of("courses:enrolment_remove")
-    options = {
-        chosen: format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((value, mark_safe(" selected") if value == chosen else "", label) for value, label in choices),
+    options = _options(choices, [value for value, _ in choices])
+    role_options = _options(roles, [value for value, _ in roles]) if scored else {}
+    typed = _posted_rows(posted)
+    rows = []
+    for i, e in enumerate(enrolments):
+        shown = typed.get(e.pk) or {
+            "result": e.result,
+            "certificate_no": e.certificate_no,
+            "periods_attended": "" if e.periods_attended is None else str(e.periods_attended),
+            "score": format_score(e.score),
+            "retake_score": format_score(e.retake_score),
+            "dropped": e.result == Enrolment.Result.DROPPED,
+            "class_role": e.class_role,
+        }
+        rows.append(
+            RosterRow(
+                e,
+                formset.add_prefix(i),
+                genders.get(e.learner.gender, e.learner.gender),
+                groups.get(e.learner.group, e.learner.group),
+                results.get(e.result, e.result),
+                learner_url(e.learner_id),
+                remove_url(e.pk),
+                _("Kết quả của %(n)s") % {"n": e.learner.full_name},
+                options.get(shown["result"], options[None]),
+                attended=shown["periods_attended"],
+                score=shown["score"],
+                retake=shown["retake_score"],
+                dropped=shown["dropped"],
+                certificate_no=shown["certificate_no"],
+                role=shown["class_role"],
+                role_options=role_options.get(shown["class_role"], role_options.get(None, "")),
+            )
         )
-        for chosen in [*(value for value, _ in choices), None]
-    }
-    return [
-        RosterRow(
-            e,
-            formset.add_prefix(i),
-            genders.get(e.learner.gender, e.learner.gender),
-            groups.get(e.learner.group, e.learner.group),
-            results.get(e.result, e.result),
-            learner_url(e.learner_id),
-            remove_url(e.pk),
-            _("Kết quả của %(n)s") % {"n": e.learner.full_name},
-            options.get(e.result, options[None]),
-        )
-        for i, e in enumerate(enrolments)
-    ]
+    return rows
 
 
 def _just_removed(request, course):
@@ -291,8 +346,16 @@ def _just_removed(request, course):
     return Enrolment.objects.select_related("learner").filter(pk=pk, course=course, removed_at__isnull=False).first()
 
 
-def _render_detail(request, course, enrolments, formset, search, found, learner_form, can_edit, lock, status=200):
-    rows = _roster_rows(enrolments, formset)
+def _render_detail(
+    request, course, enrolments, formset, search, found, learner_form, can_edit, lock, status=200, posted=None
+):
+    rows = _roster_rows(enrolments, formset, course, posted)
+    totals = roster.result_totals(course=course)
+    rules = course.rules
+    scored = course.is_scored
+    if not scored:  # xuất sắc exists only under the scored rules: an older class lists its four words
+        outstanding = str(Enrolment.Result.OUTSTANDING.label)
+        totals["by_result"] = [(label, n) for label, n in totals["by_result"] if str(label) != outstanding]
     return render(
         request,
         "courses/course_detail.html",
@@ -301,7 +364,21 @@ def _render_detail(request, course, enrolments, formset, search, found, learner_
             "rows": rows,
             # Not the formset: a template's first lookup of formset.x is formset["x"], which builds every form.
             "management_form": formset.management_form,
-            "totals": roster.result_totals(course=course),
+            "totals": totals,
+            "scored": scored,
+            "threshold": threshold_text(rules, course.periods) if scored else "",
+            # Fewer learners than the rules ask: a warning at the end of the class, never a block.
+            "small_class": scored
+            and course.status == Course.Status.FINISHED
+            and rules.small_class(totals["total"])
+            and rules.min_class_size,
+            "homeroom": course.homeroom if scored else None,
+            # The ban cán sự as saved: lớp trưởng first, then the lớp phó.
+            "class_board": sorted(
+                ((e.class_role != Enrolment.Role.MONITOR, e.get_class_role_display(), e.learner.full_name))
+                for e in enrolments
+                if scored and e.class_role
+            ),
             "search": search,
             "found": found,
             "learner_form": learner_form,
@@ -316,27 +393,67 @@ def _render_detail(request, course, enrolments, formset, search, found, learner_
     )
 
 
+def _entries(course, formset) -> list:
+    """The results form's rows as the service takes them: a class under the scored rules sends its marks and ban
+    cán sự, an older class its result words and certificate numbers, exactly as before."""
+    scored = course.is_scored
+    entries = []
+    for f in formset.forms:
+        data = f.cleaned_data
+        if not data:
+            continue
+        if scored:
+            entry = services.ResultEntry(
+                enrolment_id=data["enrolment"],
+                periods_attended=data["periods_attended"],
+                score=data["score"],
+                retake_score=data["retake_score"],
+                dropped=data["dropped"],
+                class_role=data["class_role"],
+                version=data.get("version"),
+            )
+        else:
+            entry = services.ResultEntry(
+                enrolment_id=data["enrolment"],
+                result=data["result"],
+                certificate_no=data["certificate_no"],
+                version=data.get("version"),
+            )
+        entries.append(entry)
+    return entries
+
+
 @login_required
 @require_POST
 def course_results(request, pk):
     course = _course(request, pk, Action.ENTER_DATA)
     formset = ResultFormSet(request.POST, prefix="kq")
     if formset.is_valid():
-        entries = [
-            services.ResultEntry(
-                enrolment_id=f.cleaned_data["enrolment"],
-                result=f.cleaned_data["result"],
-                certificate_no=f.cleaned_data["certificate_no"],
-                version=f.cleaned_data.get("version"),
-            )
-            for f in formset.forms
-            if f.cleaned_data
-        ]
         try:
-            changed = services.results_record(scope=request.scope, course=course, entries=entries)
+            changed = services.results_record(scope=request.scope, course=course, entries=_entries(course, formset))
         except ValidationError as error:
-            for message in error.messages:
+            for message in error.messages[:50]:
                 messages.error(request, message)
+            if len(error.messages) > 50:
+                messages.error(request, _("… và %(n)s lỗi khác.") % {"n": thousands(len(error.messages) - 50)})
+            # The page again with what was typed, so that a long form is corrected, not retyped; not after a
+            # conflict (someone else saved since): the page is reloaded with their results, as the message says.
+            if course.is_scored and getattr(error, "code", None) != "conflict":
+                enrolments, saved = _roster(course)
+                lock = services.lock_reason(center=course.center, day=course.start_date)
+                return _render_detail(
+                    request,
+                    course,
+                    enrolments,
+                    saved,
+                    LearnerSearchForm(),
+                    [],
+                    LearnerForm(prefix="hv"),
+                    True,
+                    lock,
+                    status=400,
+                    posted=request.POST,
+                )
         else:
             messages.success(request, _("Đã ghi kết quả: %(n)s học viên thay đổi.") % {"n": thousands(changed)})
     elif any("version" in f.errors for f in formset.forms):

@@ -13,12 +13,13 @@ from centers import wording
 from centers.lineage import Boundaries, default_boundaries
 from centers.models import Unit
 from centers.periods import Period
+from courses import rules as teaching_rules
 from courses.models import Enrolment
 
 from . import selectors
-from .figures import cache, completeness, counting
+from .figures import cache, completeness, counting, programs
 from .figures.basis import Basis, admitted_statuses, bounds_of, centers_of, default_basis
-from .figures.types import RESULTS, Change, Rollup
+from .figures.types import FOUR_WORD_RESULTS, RESULTS, Change, Figures, Rollup
 from .formatting import vn_int, vn_percent
 from .models import Briefing
 
@@ -118,17 +119,10 @@ def figures_paragraph(rollup: Rollup, rate: completeness.ReportingRate | None = 
     if compared:
         text += "; " + compared
     text += basis_note + "."
-    if total.finished_enrolments:
-        shares = [
-            f"{label.lower()} {vn_percent(total.results[key] / total.finished_enrolments)}"
-            for key, label in RESULTS
-            if key != Enrolment.Result.DROPPED  # a drop-out is not a grade: counted as finished, not listed
-        ]
-        text += (
-            f" Trong {vn_int(total.finished_enrolments)} lượt học viên đã có kết quả, xếp loại "
-            + ", ".join(shares)
-            + f"; tỷ lệ hoàn thành {vn_percent(total.completion_rate)}."
-        )
+    across = program_comparison(rollup)
+    if across:
+        text += " " + across
+    text += results_sentences(total)
     if total.planned_classes:
         # Only classes of quarters that had a plan count against it: say so when that is not every class opened.
         opened = (
@@ -139,6 +133,84 @@ def figures_paragraph(rollup: Rollup, rate: completeness.ReportingRate | None = 
             f"({vn_int(total.classes_in_planned_quarters)}/{vn_int(total.planned_classes)} lớp)."
         )
     return text
+
+
+def _shares(results: dict[str, int], finished: int, shown) -> str:
+    return ", ".join(
+        f"{label.lower()} {vn_percent(results.get(key, 0) / finished)}"
+        for key, label in shown
+        if key != Enrolment.Result.DROPPED  # a drop-out is not a grade: counted as finished, not listed
+    )
+
+
+def results_sentences(total: Figures) -> str:
+    """The grades, and under the 2025 rules what they add (certificates, attendance), as the boards write them.
+
+    Classes before the rules keep four words, classes since are graded on the ten-point scale with xuất sắc: a
+    period holding both says which grades come from which, never one distribution of both."""
+    finished = total.finished_enrolments
+    if not finished:
+        return ""
+    since = teaching_rules.scored_since()
+    scale = f"lớp từ {since:%d/%m/%Y} xếp loại theo thang điểm 10, có loại xuất sắc" if since else ""
+    scored, unscored = total.scored_finished, total.unscored_finished
+    text = f" Trong {vn_int(finished)} lượt học viên đã có kết quả, "
+    if not scored:
+        text += "xếp loại " + _shares(total.results, finished, FOUR_WORD_RESULTS)
+    elif not unscored:
+        text += "xếp loại " + _shares(total.scored_results, scored, RESULTS)
+    else:
+        text += (
+            f"lớp trước {since:%d/%m/%Y} ({vn_int(unscored)} lượt) xếp loại "
+            + _shares(total.unscored_results, unscored, FOUR_WORD_RESULTS)
+            + f"; {scale} ({vn_int(scored)} lượt): "
+            + _shares(total.scored_results, scored, RESULTS)
+        )
+    text += f"; tỷ lệ hoàn thành {vn_percent(total.completion_rate)}."
+    if scored:
+        text += " " + scored_sentence(total)
+    return text
+
+
+def scored_sentence(total: Figures) -> str:
+    """ "100% học viên đủ điều kiện được cấp giấy chứng nhận, xếp loại khá, giỏi trở lên đạt 85,7%; đã cấp 12 giấy
+    chứng nhận (2 giấy cấp quá thời hạn); tham dự 95,0% số tiết, 1 lượt học viên không đủ số tiết để làm bài thu
+    hoạch." (the classes under the 2025 rules)."""
+    text = (
+        f"{vn_percent(total.eligible_rate)} học viên đủ điều kiện được cấp giấy chứng nhận, xếp loại khá, giỏi trở "
+        f"lên đạt {vn_percent(total.good_or_better_rate)}"
+    )
+    if total.certificates_issued:
+        text += f"; đã cấp {vn_int(total.certificates_issued)} giấy chứng nhận"
+        if total.certificates_late:
+            text += f" ({vn_int(total.certificates_late)} giấy cấp quá thời hạn)"
+    if total.certificates_pending:
+        text += f", còn {vn_int(total.certificates_pending)} học viên đủ điều kiện chưa được cấp"
+    if total.attendance_rate is not None:
+        text += f"; học viên tham dự {vn_percent(total.attendance_rate)} số tiết"
+        if total.below_attendance:
+            text += f", {vn_int(total.below_attendance)} lượt học viên không đủ số tiết để làm bài thu hoạch"
+    return text + "."
+
+
+def program_comparison(rollup: Rollup) -> str:
+    """The programs of a later catalogue than a year earlier's, compared with their counterparts (ProgramMapping):
+    "So với cùng kỳ năm 2025 theo chương trình tương ứng: bồi dưỡng đảng viên mới 5 lớp (cùng kỳ 3 lớp bồi dưỡng
+    đảng viên mới), tăng 2 lớp; bồi dưỡng chuyên đề 1 lớp, chưa có chương trình tương ứng cùng kỳ năm trước." """
+    compared = programs.across_the_change(rollup)
+    if not compared:
+        return ""
+    earlier = "cùng kỳ năm" if rollup.period.kind != "Y" else "năm"
+    parts = []
+    for line in compared:
+        phrase = f"{line.program.briefing_phrase} {vn_int(line.now.classes)} lớp"
+        if line.before is None:
+            parts.append(f"{phrase}, {programs.NO_COUNTERPART}")
+            continue
+        change = line.change
+        word = "bằng" if change.diff == 0 else f"{change.word} {vn_int(abs(change.diff))} lớp"
+        parts.append(f"{phrase} (cùng kỳ {vn_int(line.before.classes)} lớp {line.earlier_phrases}), {word}")
+    return f"So với {earlier} {rollup.period.year - 1} theo chương trình tương ứng: " + "; ".join(parts) + "."
 
 
 def written_points(

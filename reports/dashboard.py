@@ -5,15 +5,19 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from centers.lineage import Boundaries
 from centers.models import Unit
 from centers.periods import Period
+from courses import rules as teaching_rules
 from courses.models import Course
 
 from . import briefing
-from .figures import completeness, counting
+from .figures import completeness, counting, programs
 from .figures.basis import admitted_statuses, bounds_of, default_basis
-from .figures.types import RESULTS, Change, Figures
+from .figures.types import Change, Figures, result_scales, results_of
+from .formatting import vn_int, vn_percent
 
 TREND_QUARTERS = 12
 
@@ -43,6 +47,45 @@ class Row:
         """None when the quarter is left out (its 0 is "not counted yet", not a fall on a year earlier) or the unit
         has no year-earlier period to compare with (founded since: not a rise from zero)."""
         return Change(self.figures.classes, self.previous.classes) if self.admitted and self.existed else None
+
+
+@dataclass
+class Line:
+    key: str
+    label: str
+    value: str
+
+
+def scored_lines(figures: Figures, today) -> list[Line]:
+    """What the 2025 rules add, for the classes that follow them (nothing where there are none): learners eligible
+    for a certificate, the grades, certificates issued, late, not yet issued and past due, attendance."""
+    if not figures.scored_classes:
+        return []
+
+    since = teaching_rules.scored_since()
+
+    def share(value):
+        return vn_percent(value) if value is not None else "–"
+
+    return [
+        Line(
+            "scored-classes",
+            f"Lớp từ {since:%d/%m/%Y} (xếp loại theo thang điểm 10)",
+            f"{vn_int(figures.scored_classes)} lớp, {vn_int(figures.scored_enrolments)} lượt học viên",
+        ),
+        Line(
+            "eligible",
+            "Đủ điều kiện cấp giấy chứng nhận",
+            f"{vn_int(figures.eligible)} ({share(figures.eligible_rate)})",
+        ),
+        Line("good-or-better", "Xếp loại khá, giỏi trở lên", share(figures.good_or_better_rate)),
+        Line("issued", "Giấy chứng nhận đã cấp", vn_int(figures.certificates_issued)),
+        Line("late", "trong đó cấp quá thời hạn", vn_int(figures.certificates_late)),
+        Line("pending", "Đủ điều kiện, chưa được cấp", vn_int(figures.certificates_pending)),
+        Line("past-due", "trong đó đã quá hạn cấp", vn_int(figures.certificates_past_due(today))),
+        Line("attendance", "Tỷ lệ tham dự (số tiết)", share(figures.attendance_rate)),
+        Line("below-attendance", "Không đủ số tiết để làm bài thu hoạch", vn_int(figures.below_attendance)),
+    ]
 
 
 def rate_change(now: float | None, before: float | None) -> Change | None:
@@ -161,7 +204,7 @@ def build(*, unit: Unit, period: Period, basis: str, boundaries: Boundaries | No
             "labels": [line.program.code for line in rollup.by_program.values()],
             "series": [
                 {"label": str(label), "data": [line.results[key] for line in rollup.by_program.values()]}
-                for key, label in RESULTS
+                for key, label in results_of(total)
             ],
         },
         "formats": {
@@ -180,7 +223,11 @@ def build(*, unit: Unit, period: Period, basis: str, boundaries: Boundaries | No
         "rate": rate,
         "charts": charts,
         "trend": list(zip(trend, year_before, strict=True)),
-        "results": RESULTS,
+        "results": results_of(total),
+        "result_scales": result_scales(total),
+        "scored_lines": scored_lines(total, timezone.localdate()),
+        # Programs of a later catalogue than a year earlier's, against their counterparts (or none).
+        "program_comparison": programs.across_the_change(rollup),
         "format_rows": [(str(label), *rollup.by_format[value]) for value, label in Course.Format.choices],
         "briefing_text": text,
         "briefing_lead": text.split("\n\n", 1)[0],

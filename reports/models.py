@@ -284,6 +284,27 @@ RESULT_FIELDS = {
     "bo_hoc": "bo_hoc",
     "": "no_result",
 }
+# Under the 2025 rules (courses/rules.py, a scored class): the same results again, of scored classes only, so that a
+# period holding classes of both rule sets never mixes the four-word scale with the ten-point one silently.
+SCORED_RESULT_FIELDS = {key: f"scored_{field}" for key, field in RESULT_FIELDS.items()}
+# What else a scored class counts (QuarterAggregate's columns, in this order): its classes and enrolments, their
+# results, the attendance (enrolments with attendance recorded in a class with periods, the periods attended and the
+# class periods they are measured against, those below the attendance threshold), certificates issued (not revoked)
+# and issued after the decision's due date.
+SCORED_FIELDS = [
+    "scored_classes",
+    "scored_enrolments",
+    *SCORED_RESULT_FIELDS.values(),
+    "attendance_recorded",
+    "periods_attended",
+    "periods_expected",
+    "below_attendance",
+    "certificates_issued",
+    "certificates_late",
+]
+# Learners who completed, covered by the completion decision, with no certificate yet: {due day (ISO): enrolments}.
+# By due day, so that "past due" is read against the day a page is shown, never stored.
+AWAITING_FIELD = "certificates_awaiting"
 
 
 class QuarterAggregate(models.Model):
@@ -304,6 +325,22 @@ class QuarterAggregate(models.Model):
     khong_dat = models.PositiveIntegerField(default=0)
     bo_hoc = models.PositiveIntegerField(default=0)
     no_result = models.PositiveIntegerField(default=0)
+    scored_classes = models.PositiveIntegerField(default=0)
+    scored_enrolments = models.PositiveIntegerField(default=0)
+    scored_xuat_sac = models.PositiveIntegerField(default=0)
+    scored_gioi = models.PositiveIntegerField(default=0)
+    scored_kha = models.PositiveIntegerField(default=0)
+    scored_trung_binh = models.PositiveIntegerField(default=0)
+    scored_khong_dat = models.PositiveIntegerField(default=0)
+    scored_bo_hoc = models.PositiveIntegerField(default=0)
+    scored_no_result = models.PositiveIntegerField(default=0)
+    attendance_recorded = models.PositiveIntegerField(default=0)
+    periods_attended = models.PositiveIntegerField(default=0)
+    periods_expected = models.PositiveIntegerField(default=0)
+    below_attendance = models.PositiveIntegerField(default=0)
+    certificates_issued = models.PositiveIntegerField(default=0)
+    certificates_late = models.PositiveIntegerField(default=0)
+    certificates_awaiting = models.JSONField(default=dict)
 
     class Meta:
         verbose_name = _("tổng hợp theo quý")

@@ -192,6 +192,18 @@ def report_check(*, report: CenterReport, today: datetime.date | None = None) ->
                 _("Lớp %(c)s đã kết thúc nhưng còn %(n)s học viên chưa có kết quả.")
                 % {"c": course.code, "n": vn_int(course.missing)}
             )
+        rules = course.rules
+        if course.n and rules.scored and rules.small_class(course.n):  # a warning, never a block
+            check.warnings.append(
+                _("Lớp %(c)s (%(t)s) chỉ có %(n)s học viên, ít hơn %(min)s học viên theo %(rules)s.")
+                % {
+                    "c": course.code,
+                    "t": course.title,
+                    "n": vn_int(course.n),
+                    "min": vn_int(rules.min_class_size),
+                    "rules": rules.name,
+                }
+            )
     figures = counting.rollup(unit=report.center, period=period, basis=Basis.ALL)
     for attribute, label in (("classes", _("Số lớp")), ("enrolments", _("Số lượt học viên"))):
         change = figures.change(attribute)

@@ -14,7 +14,16 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 
 from centers.models import Unit, UnitName
-from courses.models import Course, Enrolment, Learner, Lecturer, Program, ProgramMapping
+from courses.models import (
+    Certificate,
+    CompletionDecision,
+    Course,
+    Enrolment,
+    Learner,
+    Lecturer,
+    Program,
+    ProgramMapping,
+)
 from courses.signals import bulk_written
 
 from .figures import cache, maintained
@@ -104,6 +113,37 @@ def _enrolment_changed(sender, instance, raw=False, **kwargs):
         course = Course.objects.filter(pk=instance.course_id).values_list("center_id", "start_date").first()
         if course:
             _refresh([maintained.cell(*course)])
+
+
+def _course_cells(**lookup) -> set:
+    return {maintained.cell(*row) for row in Course.objects.filter(**lookup).values_list("center_id", "start_date")}
+
+
+@receiver(post_save, sender=CompletionDecision)
+@receiver(post_delete, sender=CompletionDecision)
+def _decision_changed(sender, instance, raw=False, **kwargs):
+    """A decision's day sets its certificates' due day (issued late, awaiting past due): the class's cell again."""
+    if not raw:
+        _refresh(_course_cells(pk=instance.course_id))
+
+
+@receiver(m2m_changed, sender=CompletionDecision.enrolments.through)
+def _decision_learners_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """The learners a decision covers (awaiting their certificates)."""
+    if not action.startswith("post_") or pk_set == set():
+        return
+    if reverse:  # enrolment.completion_decisions changed
+        _refresh(_course_cells(enrolments=instance.pk))
+    else:
+        _refresh(_course_cells(pk=instance.course_id))
+
+
+@receiver(post_save, sender=Certificate)
+@receiver(post_delete, sender=Certificate)
+def _certificate_changed(sender, instance, raw=False, **kwargs):
+    """A certificate issued, revoked or its day changed: the figures of its class's cell."""
+    if not raw:
+        _refresh(_course_cells(enrolments=instance.enrolment_id))
 
 
 @receiver(bulk_written)
@@ -228,7 +268,8 @@ def _unit_saved(sender, instance, raw=False, created=False, **kwargs):
 @receiver(post_delete, sender=UnitName)
 @receiver(post_save, sender=Program)
 @receiver(post_delete, sender=Program)
-@receiver(post_save, sender=ProgramMapping)  # the comparison with a year earlier follows the mapping
+@receiver(post_save, sender=ProgramMapping)  # the programs compared with a year earlier (reports/figures/programs.py)
+@receiver(post_delete, sender=ProgramMapping)
 def _structure_changed(sender, raw=False, **kwargs):
     """Which centers make up a unit, and the programs' order: rare changes that reach every figure."""
     if not raw:

@@ -27,9 +27,10 @@ from courses.forms import apply_errors
 from courses.models import Program
 
 from . import briefing, inbox, services
-from .figures import completeness, counting, snapshot
+from .dashboard import scored_lines
+from .figures import completeness, counting, programs, snapshot
 from .figures.basis import Basis
-from .figures.types import Figures
+from .figures.types import Figures, result_scales
 from .formatting import vn_int
 from .forms import (
     BOUNDARIES_PARAM,
@@ -179,6 +180,10 @@ def _center_report(request, center, period, form=None, status=200):
             if report and report.status == CenterReport.Status.SUBMITTED
             else [],
             "deadline": deadlines(period, [center.parent_id])[center.parent_id],
+            # The 2025 rules' figures, the grades by scale and the programs across the catalogue change.
+            "scored_lines": scored_lines(rollup.total, timezone.localdate()),
+            "result_scales": result_scales(rollup.total),
+            "program_comparison": programs.across_the_change(rollup),
         },
         status=status,
     )

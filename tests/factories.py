@@ -13,8 +13,14 @@ def central_unit() -> Unit:
     return Unit.objects.get(code="VN", parent=None)
 
 
-def program(code: str) -> Program:
-    return Program.objects.get(code=code)
+def program(code: str, day: datetime.date | None = None) -> Program:
+    """The program of this code; on `day`, the one in force then, following the catalogue's mapping across a new
+    version ("KND" on a day of 2026 is "N1", its counterpart of 1/12/2025)."""
+    found = Program.objects.filter(code=code).order_by("valid_from").first()
+    if day is None or found.is_in_force_on(day):
+        return found
+    later = Program.objects.in_force_on(day).filter(continues__earlier=found, continues__retired_at__isnull=True)
+    return later.first() or found
 
 
 class ProvinceFactory(factory.django.DjangoModelFactory):
@@ -77,7 +83,7 @@ class CourseFactory(factory.django.DjangoModelFactory):
         model = Course
 
     center = factory.SubFactory(CenterFactory)
-    program = factory.LazyFunction(lambda: program("KND"))
+    program = factory.LazyAttribute(lambda o: program("KND", o.start_date))
     code = factory.Sequence(lambda n: f"L{n:04d}")
     title = factory.Sequence(lambda n: f"Lớp bồi dưỡng số {n}")
     start_date = datetime.date(2023, 2, 6)

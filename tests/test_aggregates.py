@@ -39,8 +39,8 @@ def test_every_write_keeps_the_aggregates_exact(center, province, scope, center_
         "program": program("KND"),
         "code": "A1",
         "title": "Lớp A",
-        "start_date": datetime.date(2026, 2, 3),
-        "end_date": datetime.date(2026, 2, 6),
+        "start_date": datetime.date(2025, 2, 3),
+        "end_date": datetime.date(2025, 2, 6),
         "format": "truc_tiep",
         "status": "finished",
     }
@@ -64,8 +64,8 @@ def test_every_write_keeps_the_aggregates_exact(center, province, scope, center_
         scope=scope,
         course=course,
         version=course.version,
-        start_date=datetime.date(2026, 5, 4),
-        end_date=datetime.date(2026, 5, 8),
+        start_date=datetime.date(2025, 5, 4),
+        end_date=datetime.date(2025, 5, 8),
         co_organised=True,
         format="truc_tuyen",
     )
@@ -77,7 +77,7 @@ def test_every_write_keeps_the_aggregates_exact(center, province, scope, center_
     same_as_raw(center)
     services.course_cancel(scope=scope, course=course, version=course.version, reason="Không đủ học viên")
     exact()
-    assert counting.rollup(unit=center, period=Period.parse("2026"), compare=False).total.classes == 0
+    assert counting.rollup(unit=center, period=Period.parse("2025"), compare=False).total.classes == 0
 
 
 def test_an_import_keeps_the_aggregates_exact(center, scope):
@@ -87,7 +87,7 @@ def test_an_import_keeps_the_aggregates_exact(center, scope):
     ws = wb.active
     ws.title = "Lớp học"
     ws.append(CLASS_HEADERS)
-    ws.append(["B1", "Lớp B", "DVM", "03/03/2026", "06/03/2026", "Trực tiếp", "Có", ""])
+    ws.append(["B1", "Lớp B", "DVM", "03/03/2025", "06/03/2025", "Trực tiếp", "Có", ""])
     learners = wb.create_sheet("Học viên")
     learners.append(LEARNER_HEADERS)
     for i in range(5):
@@ -96,7 +96,7 @@ def test_an_import_keeps_the_aggregates_exact(center, scope):
     wb.save(buffer)
     services.workbook_import(scope=scope, center=center, parsed=read_workbook(buffer.getvalue()))
     exact()
-    assert counting.rollup(unit=center, period=Period.parse("2026-Q1"), compare=False).total.enrolments == 5
+    assert counting.rollup(unit=center, period=Period.parse("2025-Q1"), compare=False).total.enrolments == 5
 
 
 def test_plain_saves_and_factories_keep_them_exact(center, other_center):
@@ -168,8 +168,8 @@ def test_lecturers_are_counted_once_per_period_by_kind_through_every_change(cent
         center=center,
         code="L1",
         title="Lớp quý I",
-        start_date=datetime.date(2026, 2, 3),
-        end_date=datetime.date(2026, 2, 6),
+        start_date=datetime.date(2025, 2, 3),
+        end_date=datetime.date(2025, 2, 6),
         lecturers=[full, guest],
         **common,
     )
@@ -178,8 +178,8 @@ def test_lecturers_are_counted_once_per_period_by_kind_through_every_change(cent
         center=center,
         code="L2",
         title="Lớp quý II",
-        start_date=datetime.date(2026, 5, 4),
-        end_date=datetime.date(2026, 5, 8),
+        start_date=datetime.date(2025, 5, 4),
+        end_date=datetime.date(2025, 5, 8),
         lecturers=[full],
         **common,
     )
@@ -188,24 +188,24 @@ def test_lecturers_are_counted_once_per_period_by_kind_through_every_change(cent
     def lecturers(key):
         return counting.rollup(unit=center, period=Period.parse(key), basis="all", compare=False).lecturers
 
-    assert lecturers("2026") == {"chuyen_trach": 1, "kiem_chuc": 0, "bao_cao_vien": 1}  # once, though in 2 quarters
-    assert lecturers("2026-Q2") == {"chuyen_trach": 1, "kiem_chuc": 0, "bao_cao_vien": 0}
+    assert lecturers("2025") == {"chuyen_trach": 1, "kiem_chuc": 0, "bao_cao_vien": 1}  # once, though in 2 quarters
+    assert lecturers("2025-Q2") == {"chuyen_trach": 1, "kiem_chuc": 0, "bao_cao_vien": 0}
 
     services.lecturer_update(scope=scope, lecturer=guest, kind="kiem_chuc")
     exact()
-    assert lecturers("2026") == {"chuyen_trach": 1, "kiem_chuc": 1, "bao_cao_vien": 0}
+    assert lecturers("2025") == {"chuyen_trach": 1, "kiem_chuc": 1, "bao_cao_vien": 0}
 
     services.course_update(
         scope=scope, course=first, version=first.version, lecturers=[guest]
     )  # the full-time lecturer taught only Q2
     exact()
-    assert lecturers("2026-Q1") == {"chuyen_trach": 0, "kiem_chuc": 1, "bao_cao_vien": 0}
-    assert lecturers("2026-H1") == {"chuyen_trach": 1, "kiem_chuc": 1, "bao_cao_vien": 0}
+    assert lecturers("2025-Q1") == {"chuyen_trach": 0, "kiem_chuc": 1, "bao_cao_vien": 0}
+    assert lecturers("2025-H1") == {"chuyen_trach": 1, "kiem_chuc": 1, "bao_cao_vien": 0}
 
     services.course_cancel(scope=scope, course=second, version=second.version, reason="Không đủ học viên")
     exact()
-    assert lecturers("2026") == {"chuyen_trach": 0, "kiem_chuc": 1, "bao_cao_vien": 0}
-    same_as_raw(center, "2026", "all")
+    assert lecturers("2025") == {"chuyen_trach": 0, "kiem_chuc": 1, "bao_cao_vien": 0}
+    same_as_raw(center, "2025", "all")
 
 
 def test_a_writes_upkeep_reads_each_table_once_and_writes_only_what_changed(center, other_center, province):

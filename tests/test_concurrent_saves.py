@@ -130,7 +130,7 @@ def test_two_centers_creating_classes_at_once_both_keep_them(
             services.course_create(
                 scope=scope,
                 center=unit,
-                program=program("KND"),
+                program=program("KND", datetime.date(2026, 2, 2)),
                 code=f"{prefix}{round_no}",
                 title=f"Lớp bồi dưỡng {prefix}{round_no}",
                 start_date=datetime.date(2026, 2, 2) + datetime.timedelta(days=round_no),
@@ -170,7 +170,8 @@ def test_two_results_forms_saved_at_once_both_keep_their_results(
     goes through, and the last results typed are the ones kept."""
     rosters = {}
     for unit in (center, other_center):
-        course = CourseFactory(center=unit, start_date=datetime.date(2026, 3, 2))
+        # A class before the rules of 1/12/2025: its results are typed as words, with a certificate number.
+        course = CourseFactory(center=unit, start_date=datetime.date(2025, 3, 3))
         rosters[unit.pk] = (course, [EnrolmentFactory(course=course).pk for _ in range(3)])
     marks = ["gioi", "kha"]
 

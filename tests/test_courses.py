@@ -17,7 +17,6 @@ pytestmark = pytest.mark.django_db
 
 def course_data(**overrides):
     data = {
-        "program": program("DVM").pk,
         "code": "2026-DVM-01",
         "title": "Lớp bồi dưỡng lý luận chính trị cho đảng viên mới khóa 1",
         "start_date": "2026-10-05",
@@ -28,6 +27,8 @@ def course_data(**overrides):
         "status": "planned",
     }
     data.update(overrides)
+    # The new-members program in force on the start date: DVM until 30/11/2025, N2 (its counterpart) since.
+    data.setdefault("program", program("DVM", datetime.date.fromisoformat(data["start_date"])).pk)
     return data
 
 
@@ -462,7 +463,7 @@ def test_the_class_list_reads_in_vietnamese_order_by_given_name(login, center_us
 
 
 def test_results_for_the_whole_roster_in_one_form_with_totals(login, center_user, center):
-    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    course = CourseFactory(center=center, start_date=datetime.date(2025, 10, 6))
     enrolments = [EnrolmentFactory(course=course) for _ in range(4)]
     client = login(center_user)
     response = client.post(
@@ -507,7 +508,7 @@ class FormFields(HTMLParser):
 
 
 def test_the_roster_posts_back_what_it_shows(login, center_user, center):
-    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    course = CourseFactory(center=center, start_date=datetime.date(2025, 10, 6))
     # Ids in the millions, as at national scale: an id drawn "1.234.567" (grouped for people) would not post back.
     enrolments = [EnrolmentFactory(course=course, id=1_234_567 + i) for i in range(3)]
     client = login(center_user)

@@ -287,7 +287,7 @@ CORPUS = {
     "one_row_a_million_rows_down": Hostile(_one_row_a_million_rows_down, TOO_MANY_ROWS, sheet=LEARNER_SHEET),
     "two_million_empty_cells": Hostile(_empty_cells_in_wide_rows, "có quá nhiều ô (trên 600.000 ô", LEARNER_SHEET),
     "header_16384_columns": Hostile(
-        _header_16384_columns, "cột K “Cột 11” không có trong mẫu; hãy xóa cột này", sheet=LEARNER_SHEET, row=1
+        _header_16384_columns, "cột N “Cột 14” không có trong mẫu; hãy xóa cột này", sheet=LEARNER_SHEET, row=1
     ),
     "formula_1_plus_1": Hostile(
         lambda: _formula("=1+1"), "ô có công thức “=1+1” nhưng tệp không lưu kết quả tính", LEARNER_SHEET, 2, NAME

@@ -343,7 +343,7 @@ def test_it_refuses_a_legacy_xls_file(center, center_user):
 
 
 def test_it_refuses_a_missing_header(center, center_user):
-    data = xlsx([klass()], [learner()[:-1]], learner_headers=LEARNER_HEADERS[:-1])
+    data = xlsx([klass()], [learner()[:-1]], learner_headers=LEARNER_HEADERS[:9])
     assert_refused(center, center_user, data, "thiếu cột “Kết quả” (cột J)", sheet=LEARNER_SHEET, row=1)
 
 
@@ -362,7 +362,7 @@ def test_it_refuses_a_renamed_header(center, center_user):
 
 def test_it_refuses_an_extra_column(center, center_user):
     data = xlsx([klass()], [learner() + ["x"]], learner_headers=[*LEARNER_HEADERS, "Ghi chú"])
-    assert_refused(center, center_user, data, "cột K “Ghi chú” không có trong mẫu", sheet=LEARNER_SHEET, row=1)
+    assert_refused(center, center_user, data, "cột N “Ghi chú” không có trong mẫu", sheet=LEARNER_SHEET, row=1)
 
 
 def test_headers_are_matched_without_regard_to_case_or_diacritics(center, center_user):
@@ -583,12 +583,12 @@ def test_it_refuses_a_class_ending_before_it_starts(center, center_user):
 
 
 def test_one_bad_row_among_good_ones_writes_nothing(center, center_user):
-    learners = [*GOOD_LEARNERS, learner("DVM-01", "Vũ Văn Em", "01/01/1970", "Nam", None, "Xuất sắc")]
+    learners = [*GOOD_LEARNERS, learner("DVM-01", "Vũ Văn Em", "01/01/1970", "Nam", None, "Xuất sắc nhất")]
     assert_refused(
         center,
         center_user,
         good_workbook(learners),
-        "Giá trị “Xuất sắc” không hợp lệ",
+        "Giá trị “Xuất sắc nhất” không hợp lệ",
         sheet=LEARNER_SHEET,
         row=7,
         column="Kết quả",

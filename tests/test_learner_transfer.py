@@ -82,7 +82,7 @@ def test_the_board_hands_a_learner_to_another_center_which_then_enrols_them(
     services.results_record(  # the old center still corrects the result in its class
         scope=Scope.for_user(center_user),
         course=old.course,
-        entries=[services.ResultEntry(old.pk, "kha", version=old.version)],
+        entries=[services.ResultEntry(old.pk, score="7,5", version=old.version)],  # a class of 2026: scored
     )
     assert Enrolment.objects.get(pk=old.pk).result == "kha"
     call_command("check_aggregates", stdout=io.StringIO())

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from centers.models import Staff, Unit, UnitName
-from courses.models import Course, Enrolment, Learner, Program
+from courses.models import Course, Enrolment, Learner, Program, ProgramMapping
 
 from .factories import CenterFactory, CourseFactory, EnrolmentFactory, LearnerFactory, program
 
@@ -17,11 +17,27 @@ def _integrity_error(make):
         make()
 
 
-def test_the_catalogue_has_the_nine_programs_in_order():
-    programs = list(Program.objects.all())
-    assert [p.code for p in programs] == ["KND", "DVM", "BTCB", "DT", "CD", "NVTG", "CNKT", "TCLL", "NQ"]
-    assert programs[1].briefing_phrase == "bồi dưỡng đảng viên mới"
-    assert all(p.is_in_force_on(datetime.date(2023, 1, 1)) for p in programs)
+def test_the_catalogue_has_the_nine_programs_until_30_11_2025_and_the_five_groups_since():
+    old = list(Program.objects.in_force_on(datetime.date(2025, 11, 30)))
+    assert [p.code for p in old] == ["KND", "DVM", "BTCB", "DT", "CD", "NVTG", "CNKT", "TCLL", "NQ"]
+    assert old[1].briefing_phrase == "bồi dưỡng đảng viên mới"
+    assert all(p.is_in_force_on(datetime.date(2023, 1, 1)) for p in old)
+    new = list(Program.objects.in_force_on(datetime.date(2025, 12, 1)))
+    assert [p.code for p in new] == ["N1", "N2", "N3-CTD", "N3-TGDV", "N3-MTDT", "N4", "N5"]
+    assert [p.group for p in new] == [1, 2, 3, 3, 3, 4, 5]
+    assert new[0].get_group_display() == "Bồi dưỡng nhận thức về Đảng"
+    # Each program of 2022 that continues names its counterpart; the intermediate-level course and the study of
+    # resolutions have none.
+    continued = {m.earlier.code: m.later.code for m in ProgramMapping.objects.select_related("earlier", "later")}
+    assert continued == {
+        "KND": "N1",
+        "DVM": "N2",
+        "BTCB": "N3-CTD",
+        "NVTG": "N3-TGDV",
+        "DT": "N3-MTDT",
+        "CD": "N4",
+        "CNKT": "N5",
+    }
 
 
 def test_a_class_cannot_end_before_it_starts_in_the_database(center):

@@ -206,7 +206,7 @@ def test_figures_by_program_separate_own_and_co_organised_classes(scene, center)
 
 def test_results_and_completion_rate(scene, center):
     q1 = counting.rollup(unit=center, period=Q1_2023, compare=False).total
-    assert q1.results == {"gioi": 1, "kha": 1, "trung_binh": 1, "khong_dat": 1, "bo_hoc": 0, "": 1}
+    assert q1.results == {"xuat_sac": 0, "gioi": 1, "kha": 1, "trung_binh": 1, "khong_dat": 1, "bo_hoc": 0, "": 1}
     assert q1.finished_enrolments == 4  # Em has no result yet
     assert q1.completion_rate == pytest.approx(3 / 4)
     h1 = counting.rollup(unit=center, period=Period.parse("2023-H1"), compare=False).total

@@ -23,10 +23,18 @@ from courses import models as courses_models
 from courses import services
 from courses.models import COUNTING_VERSION, Course, Enrolment, Learner, Lecturer
 from courses.text import vietnamese_sort_key
-from reports.figures import cache, counting, maintained, reference
+from reports.figures import cache, counting, maintained, reference, scored
 from reports.figures.basis import admitted_statuses, basis_filter, plan_filter
 from reports.figures.types import Figures, Part, ProgramFigures, Rollup, finish_parts
-from reports.models import PLANNED_QUARTER, REPORTED_STATUSES, RESULT_FIELDS, CenterReport, DataStamp, planned_quarter
+from reports.models import (
+    PLANNED_QUARTER,
+    REPORTED_STATUSES,
+    RESULT_FIELDS,
+    SCORED_FIELDS,
+    CenterReport,
+    DataStamp,
+    planned_quarter,
+)
 
 from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, ReportFactory, program
 from .helpers import committed
@@ -198,6 +206,15 @@ COUNTING_CODE = [
     courses_models.COUNTED_GROUP,  # an approved quarter's learners and lecturers as approved (expressions)
     courses_models.COUNTED_LECTURER_KIND,
     RESULT_FIELDS,
+    {"fields": SCORED_FIELDS},  # what a scored class adds (issue 23), in QuarterAggregate's order
+    scored.rule_sets,
+    scored.RuleSet.q,
+    scored.rule_index,
+    scored.scored_q,
+    scored.attendance_recorded_q,
+    scored.below_attendance_q,
+    scored.enrolment_sums,
+    scored.add_enrolments,
     REPORTED_STATUSES,
     planned_quarter,
     PLANNED_QUARTER,
@@ -230,7 +247,9 @@ COUNTING_CODE = [
 # the reference counting); issue 21's benchmark targets read the enrolments of a write's cells once for both
 # QuarterAggregate and GroupAggregate (compute_cells), and count_parts skips a row outside the period before
 # looking up its center's admitted quarters, every figure the same.
-COUNTED_UNDER = (3, "c1c9129a66cec243")
+# Issue 23 added the figures of classes under the 2025 rules (scored results, attendance, certificates) to the
+# aggregates and the cached classes (version 5).
+COUNTED_UNDER = (5, "350a88f19b357bb6")
 
 
 def counting_hash() -> str:

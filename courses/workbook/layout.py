@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from ..text import fold
 
@@ -19,7 +20,11 @@ CLASS_HEADERS = [
     "Hình thức",
     "Phối hợp Trường Chính trị",
     "Địa điểm",
+    "Số tiết",
 ]
+# The columns of the scored rules (courses/rules.py), last: a file made from the template before them, without
+# these columns, is still read (OPTIONAL_FROM: the first index a file may leave out, with every column after it).
+CLASS_OPTIONAL_FROM = 8
 LEARNER_HEADERS = [
     "Mã lớp",
     "Họ và tên",
@@ -31,7 +36,11 @@ LEARNER_HEADERS = [
     "Đơn vị công tác",
     "Số CCCD",
     "Kết quả",
+    "Số tiết tham dự",
+    "Điểm bài thu hoạch",
+    "Điểm thi lại",
 ]
+LEARNER_OPTIONAL_FROM = 10
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 
@@ -65,6 +74,7 @@ class ClassRow:
     format: str
     co_organised: bool
     location: str
+    periods: int | None = None
 
 
 @dataclass
@@ -80,6 +90,14 @@ class LearnerRow:
     workplace: str
     national_id: str | None
     result: str
+    # Read, not yet checked against the class (courses/importing.py does, with the class's rules): None when blank.
+    periods_attended: int | None = None
+    score: Decimal | None = None
+    retake_score: Decimal | None = None
+
+    @property
+    def has_marks(self) -> bool:
+        return any(x is not None for x in (self.periods_attended, self.score, self.retake_score))
 
     @property
     def identity(self) -> tuple:

@@ -14,10 +14,22 @@ from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
+from ..marks import parse_attendance
 from ..models import Course, Enrolment, Learner
+from ..rules import parse_score
 from ..text import fold, normalise_cccd
 from ..validators import CCCD_MESSAGE, cccd_problem, validate_birth_date, validate_class_date
-from .layout import CLASS_HEADERS, CLASS_SHEET, LEARNER_HEADERS, LEARNER_SHEET, ClassRow, LearnerRow, ParsedWorkbook
+from .layout import (
+    CLASS_HEADERS,
+    CLASS_OPTIONAL_FROM,
+    CLASS_SHEET,
+    LEARNER_HEADERS,
+    LEARNER_OPTIONAL_FROM,
+    LEARNER_SHEET,
+    ClassRow,
+    LearnerRow,
+    ParsedWorkbook,
+)
 from .reading import Source, cell_text, check_container, read_sheet, shortened
 
 _DATE_TEXT = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
@@ -123,6 +135,25 @@ def _cccd(value) -> str | None:
     return text
 
 
+def _number(value):
+    """A number cell as the users typed it: Excel keeps 7,5 typed in a Vietnamese locale as the float 7.5, and a
+    score typed as text ("7,5") stays text; both are read by the parsers (parse_score, parse_attendance)."""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return cell_text(value)
+    return value
+
+
+def _periods(value) -> int | None:
+    """A class's periods (số tiết): a whole number from 1, or None when blank."""
+    try:
+        number = parse_attendance(_number(value))
+    except ValueError:
+        number = -1
+    if number is not None and not 1 <= number <= 2000:
+        raise ValueError(f"Số tiết “{cell_text(value)}” phải là số nguyên từ 1 đến 2.000.")
+    return number
+
+
 def _cell(parsed, sheet, row, header, func, value, default=None):
     try:
         return func(value)
@@ -141,7 +172,7 @@ def _required(parsed, sheet, row, header, value) -> str:
 def _parse_classes(source: Source, parsed: ParsedWorkbook) -> None:
     h = CLASS_HEADERS
     seen = {}
-    for row, v in read_sheet(source, CLASS_SHEET, h, parsed):
+    for row, v in read_sheet(source, CLASS_SHEET, h, parsed, optional_from=CLASS_OPTIONAL_FROM):
         code = _required(parsed, CLASS_SHEET, row, h[0], v[0])
         title = _required(parsed, CLASS_SHEET, row, h[1], v[1])
         program_code = _required(parsed, CLASS_SHEET, row, h[2], v[2]).upper()
@@ -167,8 +198,20 @@ def _parse_classes(source: Source, parsed: ParsedWorkbook) -> None:
         if code and fold(code) in seen:
             parsed.error(f"mã lớp “{code}” trùng với dòng {seen[fold(code)]}.", CLASS_SHEET, row, h[0])
         seen.setdefault(fold(code), row)
+        periods = _cell(parsed, CLASS_SHEET, row, h[8], _periods, v[8])
         parsed.classes.append(
-            ClassRow(row, code, title, program_code, start, end, fmt or "", co_org_text in YES, cell_text(v[7])[:255])
+            ClassRow(
+                row,
+                code,
+                title,
+                program_code,
+                start,
+                end,
+                fmt or "",
+                co_org_text in YES,
+                cell_text(v[7])[:255],
+                periods,
+            )
         )
 
 
@@ -176,7 +219,7 @@ def _parse_learners(source: Source, parsed: ParsedWorkbook) -> None:
     h = LEARNER_HEADERS
     seen: dict[tuple, int] = {}
     names_by_cccd: dict[str, tuple[str, int]] = {}
-    for row, v in read_sheet(source, LEARNER_SHEET, h, parsed):
+    for row, v in read_sheet(source, LEARNER_SHEET, h, parsed, optional_from=LEARNER_OPTIONAL_FROM):
         class_code = cell_text(v[0])
         full_name = _required(parsed, LEARNER_SHEET, row, h[1], v[1])
         dob = _cell(parsed, LEARNER_SHEET, row, h[2], _birth_date, v[2]) if cell_text(v[2]) else None
@@ -216,6 +259,9 @@ def _parse_learners(source: Source, parsed: ParsedWorkbook) -> None:
             cell_text(v[7])[:255],
             national_id,
             result or "",
+            _cell(parsed, LEARNER_SHEET, row, h[10], parse_attendance, _number(v[10])),
+            _cell(parsed, LEARNER_SHEET, row, h[11], parse_score, _number(v[11])),
+            _cell(parsed, LEARNER_SHEET, row, h[12], parse_score, _number(v[12])),
         )
         if national_id:
             other = names_by_cccd.get(national_id)

@@ -146,8 +146,13 @@ def check_container(data: bytes, parsed: ParsedWorkbook) -> dict[str, Part] | No
     return parts
 
 
-def read_sheet(source: Source, sheet: str, headers: list[str], parsed: ParsedWorkbook):
-    """Yield (row number, values) for the non-empty data rows of a sheet, after checking its headers."""
+def read_sheet(
+    source: Source, sheet: str, headers: list[str], parsed: ParsedWorkbook, optional_from: int | None = None
+):
+    """Yield (row number, values) for the non-empty data rows of a sheet, after checking its headers.
+
+    `optional_from`: the columns from this index on may be left out of a file (the last ones, added to the template
+    later); a file without them is read as if they were blank."""
     width = len(headers)
     if source.merges:
         for ref in source.merges[:20]:
@@ -170,8 +175,14 @@ def read_sheet(source: Source, sheet: str, headers: list[str], parsed: ParsedWor
     first = next(rows, None)
     found = [cell_text(_unescape(v)) for v in (first[0] if first else ())]
     found += [""] * (width - len(found))
+    if optional_from is not None:
+        present = optional_from
+        while present < width and fold(found[present]) == fold(headers[present]):
+            present += 1
+        if not any(found[present:width]):  # the optional columns the file has, in order; the rest left out
+            width = present
     bad_header = False
-    for index, expected in enumerate(headers):
+    for index, expected in enumerate(headers[:width]):
         got = found[index]
         letter = get_column_letter(index + 1)
         if fold(got) != fold(expected):
@@ -192,7 +203,7 @@ def read_sheet(source: Source, sheet: str, headers: list[str], parsed: ParsedWor
         return
     scanned = 0
     data_rows = 0
-    padding = (None,) * width
+    padding = (None,) * len(headers)
     for number, (values, formulas) in enumerate(rows, start=2):
         scanned += 1
         if scanned > MAX_SCANNED_ROWS:

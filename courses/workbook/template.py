@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..models import Course, Enrolment, Learner
+from ..rules import format_score, on, scored_since
 from .layout import CLASS_HEADERS, CLASS_SHEET, LEARNER_HEADERS, LEARNER_SHEET, MAX_ROWS
 
 
@@ -30,6 +31,21 @@ def template_workbook(programs) -> bytes:
         "Kết quả": "Để trống nếu lớp chưa kết thúc",
         "Mã lớp": "Mã lớp ghi ở trang “Lớp học” hoặc mã lớp đã có trên hệ thống",
     }
+    since = scored_since()
+    if since is not None:  # the columns of the scored rules, with the numbers of the rules in force from that day
+        rules = on(since)
+        day = since.strftime("%d/%m/%Y")
+        notes.update(
+            {
+                "Số tiết": f"Lớp bắt đầu từ {day}: tổng số tiết của lớp; lớp trước đó để trống",
+                "Kết quả": f"Lớp trước {day}: xếp loại, để trống nếu lớp chưa kết thúc. Lớp từ {day}: để trống "
+                "(hệ thống xếp loại theo điểm) hoặc ghi “Bỏ học”",
+                "Số tiết tham dự": f"Lớp từ {day}: số tiết học viên tham dự, không quá số tiết của lớp; dưới "
+                f"{rules.min_attendance * 100:.0f}% số tiết thì không được làm bài thu hoạch",
+                "Điểm bài thu hoạch": f"Lớp từ {day}: thang 0–10, tối đa một chữ số thập phân (ví dụ 7,5)",
+                "Điểm thi lại": f"Chỉ khi điểm bài thu hoạch lần đầu dưới {format_score(rules.pass_score)}",
+            }
+        )
     lists = {
         "Hình thức": [str(x) for x in Course.Format.labels],
         "Phối hợp Trường Chính trị": ["Có", "Không"],
@@ -60,6 +76,12 @@ def template_workbook(programs) -> bytes:
             if header.startswith("Ngày"):
                 for row in range(2, 502):
                     ws.cell(row=row, column=index).number_format = "DD/MM/YYYY"
+            if header in ("Điểm bài thu hoạch", "Điểm thi lại"):
+                validation = DataValidation(type="decimal", operator="between", formula1="0", formula2="10")
+                validation.error = "Điểm từ 0 đến 10, tối đa một chữ số thập phân."
+                validation.allow_blank = True
+                ws.add_data_validation(validation)
+                validation.add(column_range)
             if header == "Số CCCD":
                 for row in range(2, 502):
                     ws.cell(row=row, column=index).number_format = "@"

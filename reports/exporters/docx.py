@@ -14,7 +14,8 @@ from docx.shared import Cm, Pt, RGBColor
 from centers import wording
 from centers.models import Unit
 
-from ..figures.types import Change
+from ..dashboard import scored_lines
+from ..figures.types import Change, result_scales
 from ..formatting import vn_int, vn_percent
 from .context import ExportContext
 
@@ -156,6 +157,7 @@ def render_docx(ctx: ExportContext, target) -> None:
     doc.add_heading("I. KẾT QUẢ ĐẠT ĐƯỢC", level=2)
     _paragraph(doc, ctx.figures_paragraph)
     _figure_table(doc, ctx)
+    _scored_table(doc, ctx)
     for line in ctx.points["achievements"]:  # the centers' own account of the period, after the figures
         _paragraph(doc, line)
 
@@ -253,6 +255,30 @@ def _figure_table(doc, ctx: ExportContext) -> None:
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width  # the cells, which Word follows
+    doc.add_paragraph()
+
+
+def _scored_table(doc, ctx: ExportContext) -> None:
+    """The classes under the 2025 rules (only where the period has some): certificates, grades, attendance; and
+    where the period holds classes of both rule sets, the grades of each, never added up."""
+    lines = scored_lines(ctx.rollup.total, ctx.made_on)
+    if not lines:
+        return
+    _paragraph(doc, "Các lớp theo Quy chế bồi dưỡng, giảng dạy:", bold=True, italic=True)
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for line in lines:
+        cells = table.add_row().cells
+        _cell_text(cells[0], line.label, size=11)
+        _cell_text(cells[1], line.value, align=WD_ALIGN_PARAGRAPH.RIGHT, size=11)
+    scales = result_scales(ctx.rollup.total)
+    if len(scales) > 1:
+        for caption, counts in scales:
+            _paragraph(
+                doc,
+                f"{caption}: " + ", ".join(f"{str(label).lower()} {vn_int(n)}" for label, n in counts) + ".",
+                size=12,
+            )
     doc.add_paragraph()
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from courses.models import Enrolment, Learner, Lecturer
 
 from .. import selectors
-from ..figures.types import RESULTS, Change, Figures
-from ..formatting import vn_percent
+from ..figures.types import RESULTS, Change, Figures, result_scales, results_of
+from ..formatting import vn_int, vn_percent
 from .base import DATE, INTEGER, PERCENT, Column, Renderer, Sheet
 from .context import ExportContext
 
@@ -126,26 +126,33 @@ class UnitsSheet(Sheet):
 
 
 class ResultsSheet(Sheet):
+    """Xuất sắc only where a scored class is counted; a period holding classes of both rule sets says, under the
+    table, which grades come from which."""
+
     title = "Kết quả học tập"
     heading = "KẾT QUẢ HỌC TẬP THEO CHƯƠNG TRÌNH"
-    columns = (
-        [Column("STT", 6), Column("Chương trình", 48, wrap=True)]
-        + [Column(str(label), 11, INTEGER) for _, label in RESULTS]
-        + [
-            Column("Chưa có kết quả", 11, INTEGER),
-            Column("Tổng lượt học viên", 12, INTEGER),
-            Column("Tỷ lệ hoàn thành", 12, PERCENT),
-        ]
-    )
 
     def __init__(self, ctx: ExportContext):
         self.ctx = ctx
+        self.shown = results_of(ctx.rollup.total)
+        self.columns = (
+            [Column("STT", 6), Column("Chương trình", 48, wrap=True)]
+            + [Column(str(label), 11, INTEGER) for _, label in self.shown]
+            + [
+                Column("Chưa có kết quả", 11, INTEGER),
+                Column("Tổng lượt học viên", 12, INTEGER),
+                Column("Tỷ lệ hoàn thành", 12, PERCENT),
+            ]
+        )
 
-    @staticmethod
-    def _values(results: dict, total: int):
+    def _values(self, results: dict, total: int):
         finished = sum(n for key, n in results.items() if key)
         passed = sum(results[key] for key in Enrolment.PASSING)
-        return [results[key] for key, _ in RESULTS] + [results[""], total, passed / finished if finished else None]
+        return [results[key] for key, _ in self.shown] + [
+            results[""],
+            total,
+            passed / finished if finished else None,
+        ]
 
     def rows(self):
         for number, line in enumerate(self.ctx.programs, start=1):
@@ -154,6 +161,75 @@ class ResultsSheet(Sheet):
     def totals(self):
         total = self.ctx.rollup.total
         return [None, "Tổng cộng", *self._values(total.results, total.enrolments)]
+
+    def notes(self):
+        scales = result_scales(self.ctx.rollup.total)
+        if len(scales) < 2:
+            return []
+        return ["Xếp loại theo từng quy định (không cộng chung hai thang):"] + [
+            f"- {caption}: " + ", ".join(f"{str(label).lower()} {vn_int(n)}" for label, n in counts)
+            for caption, counts in scales
+        ]
+
+
+class CertificatesSheet(Sheet):
+    """The classes under the 2025 rules by unit: learners eligible for a certificate, the grades, certificates
+    issued, late, not yet issued and past due, attendance (only in a file whose period has such classes)."""
+
+    title = "Giấy chứng nhận"
+    heading = "LỚP THEO QUY CHẾ BỒI DƯỠNG, GIẢNG DẠY: GIẤY CHỨNG NHẬN, XẾP LOẠI, CHUYÊN CẦN"
+    columns = [
+        Column("STT", 6),
+        Column("Đơn vị", 40, wrap=True),
+        Column("Số lớp", 9, INTEGER),
+        Column("Lượt học viên", 11, INTEGER),
+        Column("Đủ điều kiện cấp GCN", 12, INTEGER),
+        Column("Tỷ lệ đủ điều kiện", 11, PERCENT),
+        Column("Khá, giỏi trở lên", 11, PERCENT),
+        Column("Xuất sắc", 9, INTEGER),
+        Column("GCN đã cấp", 10, INTEGER),
+        Column("Cấp quá thời hạn", 10, INTEGER),
+        Column("Chưa được cấp", 10, INTEGER),
+        Column("Quá hạn chưa cấp", 10, INTEGER),
+        Column("Tỷ lệ tham dự (số tiết)", 11, PERCENT),
+        Column("Không đủ số tiết", 10, INTEGER),
+    ]
+
+    def __init__(self, ctx: ExportContext):
+        self.ctx = ctx
+
+    def _row(self, number, name, figures: Figures):
+        return [
+            number,
+            name,
+            figures.scored_classes,
+            figures.scored_enrolments,
+            figures.eligible,
+            figures.eligible_rate,
+            figures.good_or_better_rate,
+            figures.scored_results.get("xuat_sac", 0),
+            figures.certificates_issued,
+            figures.certificates_late,
+            figures.certificates_pending,
+            figures.certificates_past_due(self.ctx.made_on),
+            figures.attendance_rate,
+            figures.below_attendance,
+        ]
+
+    def rows(self):
+        ctx, rollup = self.ctx, self.ctx.rollup
+        if ctx.unit.kind == "central":
+            units = [(p.name_on(ctx.period.end), figures) for p, figures, _before in rollup.by_province()]
+        else:
+            units = [(c.name_on(ctx.period.end), rollup.by_center.get(c.pk, Figures())) for c in rollup.centers]
+        number = 0
+        for name, figures in units:
+            if figures.scored_classes:
+                number += 1
+                yield self._row(number, name, figures)
+
+    def totals(self):
+        return self._row(None, "Tổng cộng", self.ctx.rollup.total)
 
 
 class LecturersSheet(Sheet):
@@ -280,7 +356,10 @@ def render_workbook(ctx: ExportContext, target, *, roster: bool = False) -> None
         + (f" · {ctx.boundaries_label}" if ctx.boundaries_label else ""),
     ]
     renderer = Renderer(title_lines=title_lines)
-    sheets = [SummarySheet(ctx), UnitsSheet(ctx), ResultsSheet(ctx), LecturersSheet(ctx), NotesSheet(ctx)]
+    sheets = [SummarySheet(ctx), UnitsSheet(ctx), ResultsSheet(ctx)]
+    if ctx.rollup.total.scored_classes:
+        sheets.append(CertificatesSheet(ctx))
+    sheets += [LecturersSheet(ctx), NotesSheet(ctx)]
     if roster:
         sheets.append(RosterSheet(ctx))
     for sheet in sheets:

@@ -25,8 +25,10 @@ from centers.periods import Period
 from courses.models import Course, Learner, Lecturer, Program
 
 from ..models import (
+    AWAITING_FIELD,
     PLANNED_QUARTER,
     RESULT_FIELDS,
+    SCORED_FIELDS,
     CenterReport,
     GroupAggregate,
     LearnerAggregate,
@@ -155,7 +157,7 @@ class AggregateRows:
     """The maintained aggregates' rows of a set of centers for one year, and what decides which of them a basis
     admits (report statuses) and the plans: everything the rollups of the year's periods count, in 6 queries."""
 
-    quarters: list  # (center, quarter, program, co-organised, format, classes, enrolments, *results)
+    quarters: list  # (center, quarter, program, co-organised, format, classes, enrolments, *results, *scored, awaiting)
     groups: list  # (center, quarter, learner group, enrolments, of which ethnic minority)
     learners: list  # (center, set of quarters as bits, distinct learners)
     lecturers: list  # (center, set of quarters as bits, lecturer kind, distinct lecturers)
@@ -182,6 +184,8 @@ def aggregate_rows(centers_qs, year: int, *, admitting: bool = True) -> Aggregat
                 "classes",
                 "enrolments",
                 *RESULT_FIELDS.values(),
+                *SCORED_FIELDS,
+                AWAITING_FIELD,
             )
         ),
         groups=list(of(GroupAggregate).values_list("center_id", "quarter", "group", "enrolments", "minority")),
@@ -214,6 +218,7 @@ def count_parts(rows: AggregateRows, period: Period, basis: str, partition: Part
     Which quarters count is decided per center: every quarter of the period, or (a basis on reports) those whose
     report has an admitted status; distinct learners and lecturers are read for exactly that set of quarters."""
     result_keys = list(RESULT_FIELDS)
+    results_end = len(result_keys)
     full = sum(1 << (q.index - 1) for q in period.quarters())
     statuses = admitted_statuses(basis)
     admitted: dict[int, int] | None = None
@@ -238,7 +243,7 @@ def count_parts(rows: AggregateRows, period: Period, basis: str, partition: Part
             if n > 0:
                 planned[center_id] |= bit
     # A row outside the period is skipped before its center's admitted quarters are looked up (those are in it).
-    for center_id, quarter, program_id, co_organised, form, classes, enrolments, *results in rows.quarters:
+    for center_id, quarter, program_id, co_organised, form, classes, enrolments, *counts in rows.quarters:
         bit = 1 << (quarter - 1)
         if not full & bit or not admits(center_id) & bit:
             continue
@@ -255,9 +260,11 @@ def count_parts(rows: AggregateRows, period: Period, basis: str, partition: Part
             figures.co_organised_enrolments += enrolments
         else:
             line.own_classes += classes
-        for key, n in zip(result_keys, results, strict=True):
+        for key, n in zip(result_keys, counts[:results_end], strict=True):
             figures.results[key] += n
             line.results[key] += n
+        if counts[results_end]:  # scored classes (courses/rules.py): what the 2025 rules add
+            figures.add_scored(counts[results_end:])
         cell = part.by_format[form]
         cell[0] += classes
         cell[1] += enrolments

@@ -33,7 +33,9 @@ from courses.models import (
 )
 
 from ..models import (
+    AWAITING_FIELD,
     RESULT_FIELDS,
+    SCORED_FIELDS,
     GroupAggregate,
     LearnerAggregate,
     LecturerAggregate,
@@ -42,13 +44,19 @@ from ..models import (
     QuarterAggregate,
     planned_quarter,
 )
-from . import cache
+from . import cache, scored
 from .basis import Basis
 from .counting import AggregateRows, aggregate_rows, count_parts, province_centers, read_admitting
 from .types import Part, Partition
 
 Cell = tuple[int, int, int]  # (center id, year, quarter)
-COUNT_FIELDS = ["classes", "enrolments", *RESULT_FIELDS.values()]
+COUNT_FIELDS = ["classes", "enrolments", *RESULT_FIELDS.values(), *SCORED_FIELDS, AWAITING_FIELD]
+
+
+def _no_counts() -> dict:
+    counts = dict.fromkeys(COUNT_FIELDS, 0)
+    counts[AWAITING_FIELD] = {}
+    return counts
 
 
 def cell(center_id: int, day: datetime.date) -> Cell:
@@ -92,21 +100,22 @@ def compute_groups(cells: set[Cell] | None) -> dict[tuple, tuple[int, int]]:
 def compute_cells(cells: set[Cell] | None) -> tuple[dict[tuple, dict[str, int]], dict[tuple, tuple[int, int]]]:
     """The rows of QuarterAggregate and GroupAggregate of these cells (`compute_quarters`, `compute_groups`): the
     classes (one query), and the enrolments by everything either table counts them by (one query)."""
-    rows: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNT_FIELDS, 0))
+    rows: dict[tuple, dict[str, int]] = defaultdict(_no_counts)
+    sets = scored.rule_sets()
     courses = (
         Course.objects.counted()
         .filter(_cells_filter(cells))
         .annotate(y=ExtractYear("start_date"), q=ExtractQuarter("start_date"))
         .values("center_id", "y", "q", "program_id", "co_organised", "format")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), scored_n=Count("id", filter=scored.scored_q("", sets)))
         .order_by()
     )
     for row in courses:
         key = (row["center_id"], row["y"], row["q"], row["program_id"], row["co_organised"], row["format"])
         rows[key]["classes"] += row["n"]
+        rows[key]["scored_classes"] += row["scored_n"]
     enrolments = (
-        Enrolment.objects.filter(_cells_filter(cells, "course"))
-        .counted()
+        scored.annotate(Enrolment.objects.filter(_cells_filter(cells, "course")).counted(), sets)
         .annotate(y=ExtractYear("course__start_date"), q=ExtractQuarter("course__start_date"))
         .annotate(counted_group=COUNTED_GROUP)
         .values(
@@ -118,30 +127,30 @@ def compute_cells(cells: set[Cell] | None) -> tuple[dict[tuple, dict[str, int]],
             "course__format",
             "result",
             "counted_group",
+            *scored.ENROLMENT_GROUPING,
         )
-        .annotate(n=Count("id"), minority=Count("id", filter=counted_minority_q()))
+        .annotate(n=Count("id"), minority=Count("id", filter=counted_minority_q()), **scored.enrolment_sums(sets))
         .order_by()
-        .values_list(
-            "course__center_id",
-            "y",
-            "q",
-            "course__program_id",
-            "course__co_organised",
-            "course__format",
-            "result",
-            "counted_group",
-            "n",
-            "minority",
-        )
     )
     groups: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    for center_id, year, quarter, program_id, co_organised, form, result, group, n, minority in enrolments:
-        counts = rows[(center_id, year, quarter, program_id, co_organised, form)]
+    for row in enrolments:
+        n, result = row["n"], row["result"]
+        counts = rows[
+            (
+                row["course__center_id"],
+                row["y"],
+                row["q"],
+                row["course__program_id"],
+                row["course__co_organised"],
+                row["course__format"],
+            )
+        ]
         counts["enrolments"] += n
         counts[RESULT_FIELDS[result]] += n
-        cell = groups[(center_id, year, quarter, group)]
+        scored.add_enrolments(counts, sets, result, n, row)
+        cell = groups[(row["course__center_id"], row["y"], row["q"], row["counted_group"])]
         cell[0] += n
-        cell[1] += minority
+        cell[1] += row["minority"]
     return dict(rows), {key: tuple(value) for key, value in groups.items()}
 
 
@@ -541,7 +550,7 @@ def differences(limit: int = 50) -> list[str]:
             if stored.get(key, empty) != fresh.get(key, empty):
                 found.append(f"{label} {key}: bảng {stored.get(key)} ≠ tính lại {fresh.get(key)}")
 
-    zero = dict.fromkeys(COUNT_FIELDS, 0)
+    zero = _no_counts()
     stored_q = {
         (a.center_id, a.year, a.quarter, a.program_id, a.co_organised, a.format): {
             f: getattr(a, f) for f in COUNT_FIELDS

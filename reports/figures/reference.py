@@ -23,7 +23,8 @@ from courses.models import (
     counted_minority_q,
 )
 
-from ..models import PlanLine, planned_quarter
+from ..models import AWAITING_FIELD, SCORED_FIELDS, PlanLine, planned_quarter
+from . import scored
 from .basis import admitted_centers, basis_filter, plan_filter
 from .types import Part, Partition, finish_parts
 
@@ -87,14 +88,18 @@ def raw_parts(centers_qs, period: Period, basis: str, partition: Partition) -> d
     part = parts[partition.only]
     planned = _plans(parts, centers_qs, period, admitted, partition)
 
+    sets = scored.rule_sets()
     courses = Course.objects.counted().filter(courses_q)
     grouped_courses = courses.values("center_id", "program_id", "co_organised", "format").annotate(
-        n=Count("id"), in_planned=_count_in_planned_quarters(Count, "id", planned, "start_date__quarter")
+        n=Count("id"),
+        in_planned=_count_in_planned_quarters(Count, "id", planned, "start_date__quarter"),
+        scored_n=Count("id", filter=scored.scored_q("", sets)),
     )
     for row in grouped_courses.order_by():
         n = row["n"]
         figures = part.center(row["center_id"])
         figures.classes += n
+        figures.scored_classes += row["scored_n"]
         figures.classes_in_planned_quarters += row["in_planned"]
         line = part.program(row["program_id"])
         line.classes += n
@@ -106,12 +111,22 @@ def raw_parts(centers_qs, period: Period, basis: str, partition: Partition) -> d
 
     enrolments = Enrolment.objects.filter(enrol_q).counted()
     grouped = (
-        enrolments.values("course__center_id", "course__program_id", "course__co_organised", "course__format", "result")
-        .annotate(n=Count("id"))
+        scored.annotate(enrolments, sets)
+        .values(
+            "course__center_id",
+            "course__program_id",
+            "course__co_organised",
+            "course__format",
+            "result",
+            *scored.ENROLMENT_GROUPING,
+        )
+        .annotate(n=Count("id"), **scored.enrolment_sums(sets))
         .order_by()
     )
+    scored_counts: dict[int, dict] = defaultdict(lambda: {**dict.fromkeys(SCORED_FIELDS, 0), AWAITING_FIELD: {}})
     for row in grouped:
         n = row["n"]
+        scored.add_enrolments(scored_counts[row["course__center_id"]], sets, row["result"], n, row)
         figures = part.center(row["course__center_id"])
         figures.enrolments += n
         figures.results[row["result"]] += n
@@ -121,6 +136,9 @@ def raw_parts(centers_qs, period: Period, basis: str, partition: Partition) -> d
         line.enrolments += n
         line.results[row["result"]] += n
         part.by_format[row["course__format"]][1] += n
+    for center_id, counts in scored_counts.items():
+        counts["scored_classes"] = 0  # counted with the classes above
+        part.center(center_id).add_scored([*(counts[name] for name in SCORED_FIELDS), counts[AWAITING_FIELD]])
 
     # A learner belongs to one center and attends only its classes, so distinct learners add up across centers.
     for row in enrolments.values("course__center_id").annotate(n=Count("learner_id", distinct=True)).order_by():

@@ -15,13 +15,46 @@ from centers import wording
 from centers.lineage import Boundaries
 from centers.models import Unit
 from centers.periods import Period
+from courses import rules as teaching_rules
 from courses.models import Course, Enrolment, Learner, Lecturer, Program
 
+from ..models import SCORED_FIELDS, SCORED_RESULT_FIELDS
 from .basis import Basis, Bounds
 
 # The results, in the order every page, briefing and export lists them ("" last: no result yet).
 RESULTS = list(Enrolment.Result.choices)
 RESULT_KEYS = [value for value, _ in RESULTS] + [""]
+# Xuất sắc exists only in scored classes (the 2025 rules): shown only where such classes are counted.
+OUTSTANDING = Enrolment.Result.OUTSTANDING
+FOUR_WORD_RESULTS = [(key, label) for key, label in RESULTS if key != OUTSTANDING]
+# "khá, giỏi trở lên": the grades counted in the users' phrase, best first.
+GOOD_OR_BETTER = (Enrolment.Result.OUTSTANDING, Enrolment.Result.EXCELLENT, Enrolment.Result.GOOD)
+# SCORED_FIELDS (reports/models.py) that are plain counts of Figures, by name (the results go in scored_results).
+_SCORED_COUNTS = [name for name in SCORED_FIELDS if name not in SCORED_RESULT_FIELDS.values()]
+
+
+def results_of(figures: Figures) -> list[tuple[str, str]]:
+    """The results a table of these figures lists: xuất sắc only where a scored class is counted."""
+    return RESULTS if figures.scored_classes else FOUR_WORD_RESULTS
+
+
+def result_scales(figures: Figures) -> list[tuple[str, list[tuple[str, int]]]]:
+    """(caption, [(label, enrolments)]) of each scale the figures hold: one line without a caption when all their
+    classes follow one rule set; else the classes before the rules (four words) and those since (the ten-point
+    scale, with xuất sắc), each captioned: the two are never added up silently."""
+    if not figures.scored_classes:
+        return [("", [(label, figures.results[key]) for key, label in FOUR_WORD_RESULTS])]
+    if figures.scored_enrolments == figures.enrolments:  # every learner counted is in a scored class
+        return [("", [(label, figures.results[key]) for key, label in RESULTS])]
+    since = teaching_rules.scored_since()
+    unscored = figures.unscored_results
+    return [
+        (f"Lớp trước {since:%d/%m/%Y}", [(label, unscored[key]) for key, label in FOUR_WORD_RESULTS]),
+        (
+            f"Lớp từ {since:%d/%m/%Y} (thang điểm 10)",
+            [(label, figures.scored_results[key]) for key, label in RESULTS],
+        ),
+    ]
 
 
 @dataclass
@@ -36,11 +69,78 @@ class Figures:
     planned_classes: int = 0
     classes_in_planned_quarters: int = 0  # measured against the plan: classes of quarters with no plan left out
     results: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RESULT_KEYS, 0))
+    # Of the above, in classes under rules that score them (courses/rules.py; 0 before 1/12/2025): their results on
+    # the ten-point scale, attendance, certificates.
+    scored_classes: int = 0
+    scored_enrolments: int = 0
+    scored_results: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RESULT_KEYS, 0))
+    attendance_recorded: int = 0  # enrolments with their periods attended entered, in a class with periods
+    periods_attended: int = 0
+    periods_expected: int = 0  # the class periods of those enrolments
+    below_attendance: int = 0  # attended fewer periods than the rules require to sit the final paper
+    certificates_issued: int = 0
+    certificates_late: int = 0  # issued after the decision's due date
+    certificates_awaiting: dict[str, int] = field(default_factory=dict)  # due day (ISO) → completed, not yet issued
 
     @property
     def result_counts(self) -> list[tuple[str, int]]:
         """(label, enrolments) of each result, in the order of RESULTS (those with no result yet left out)."""
-        return [(label, self.results[key]) for key, label in RESULTS]
+        return [(label, self.results[key]) for key, label in results_of(self)]
+
+    # -- the 2025 rules ------------------------------------------------------------------------------------------
+    @property
+    def unscored_results(self) -> dict[str, int]:
+        """The results of classes before the rules (four words)."""
+        return {key: n - self.scored_results.get(key, 0) for key, n in self.results.items()}
+
+    @property
+    def scored_finished(self) -> int:
+        return sum(n for key, n in self.scored_results.items() if key)
+
+    @property
+    def unscored_finished(self) -> int:
+        return self.finished_enrolments - self.scored_finished
+
+    @property
+    def eligible(self) -> int:
+        """Learners eligible for a certificate: completed a scored class (a grade of trung bình or better)."""
+        return sum(self.scored_results.get(key, 0) for key in Enrolment.PASSING)
+
+    @property
+    def eligible_rate(self) -> float | None:
+        """Eligible over the scored classes' enrolments with a result."""
+        return self.eligible / self.scored_finished if self.scored_finished else None
+
+    @property
+    def good_or_better_rate(self) -> float | None:
+        """Khá, giỏi and xuất sắc over the scored classes' enrolments with a result."""
+        finished = self.scored_finished
+        return sum(self.scored_results.get(key, 0) for key in GOOD_OR_BETTER) / finished if finished else None
+
+    @property
+    def attendance_rate(self) -> float | None:
+        """Periods attended over the class periods, where attendance is entered."""
+        return self.periods_attended / self.periods_expected if self.periods_expected else None
+
+    @property
+    def certificates_pending(self) -> int:
+        """Eligible, no certificate issued yet (with or without a decision)."""
+        return max(self.eligible - self.certificates_issued, 0)
+
+    def certificates_past_due(self, today) -> int:
+        """Covered by a decision, no certificate, and the decision's due day is past."""
+        day = today.isoformat()
+        return sum(n for due, n in self.certificates_awaiting.items() if due < day)
+
+    def add_scored(self, values) -> None:
+        """Add a QuarterAggregate row's SCORED_FIELDS values then its awaiting certificates (in that order)."""
+        named = dict(zip(SCORED_FIELDS, values, strict=False))
+        for key, name in SCORED_RESULT_FIELDS.items():
+            self.scored_results[key] += named[name]
+        for name in _SCORED_COUNTS:
+            setattr(self, name, getattr(self, name) + named[name])
+        for due, n in values[len(SCORED_FIELDS)].items():
+            self.certificates_awaiting[due] = self.certificates_awaiting.get(due, 0) + n
 
     @property
     def finished_enrolments(self) -> int:
@@ -71,10 +171,15 @@ class Figures:
             "co_organised_enrolments",
             "planned_classes",
             "classes_in_planned_quarters",
+            *_SCORED_COUNTS,
         ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for key, n in other.results.items():
             self.results[key] += n
+        for key, n in other.scored_results.items():
+            self.scored_results[key] += n
+        for due, n in other.certificates_awaiting.items():
+            self.certificates_awaiting[due] = self.certificates_awaiting.get(due, 0) + n
 
 
 @dataclass
