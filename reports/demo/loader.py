@@ -38,7 +38,7 @@ from courses.services import figures_freeze
 from courses.text import course_search_key, name_key, vietnamese_sort_key
 from reports.formatting import vn_int
 
-from .fastwrite import next_ids, reset_sequences, table_writer
+from .fastwrite import analyze, next_ids, reset_sequences, table_writer
 from .plan import PLAN_FILE
 from .scoring import PROGRAM_DAYS_2025, PROGRAM_TITLE_2025, Scorer, program_on
 from .units import COMMUNE_CENTERS, MERGED_PROVINCES, PROVINCES, center_name
@@ -381,6 +381,7 @@ class DemoLoader:
         self._sign_lao_cai_approvals()
         reset_sequences(Learner)
         self.progress("Tính bảng tổng hợp...")
+        analyze()  # the aggregates' grouped reads need the planner to know the loaded tables' sizes
         maintained.rebuild()
 
     # -- units ------------------------------------------------------------------------------------
