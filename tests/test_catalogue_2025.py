@@ -320,3 +320,21 @@ def test_the_workbook_lists_and_reads_todays_groups():
     parsed = read_workbook(buffer.getvalue(), roster=True)
     assert not parsed.errors, parsed.errors
     assert [row.group for row in parsed.learners] == list(typed.values())
+
+
+def test_the_roster_export_names_todays_groups(login, board_user, center):
+    import io
+
+    from openpyxl import load_workbook
+
+    from .factories import EnrolmentFactory, LearnerFactory, approve
+    from .test_exports import download
+
+    course = CourseFactory(center=center, program=program("N3-TGDV"), start_date=datetime.date(2026, 3, 2))
+    for value in TODAYS_GROUPS:
+        EnrolmentFactory(course=course, learner=LearnerFactory(center=center, group=value))
+    approve(center, 2026, 1)
+    content, _ = download(login(board_user), "10", "2026-Q1", "xlsx", danh_sach="1")
+    sheet = load_workbook(io.BytesIO(content))["Danh sách học viên"]
+    shown = {cell for row in sheet.iter_rows(values_only=True) for cell in row}
+    assert set(TODAYS_GROUPS.values()) <= shown
