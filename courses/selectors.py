@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from centers.scoping import Scope
 
-from .models import Course, Enrolment
+from .models import Certificate, CompletionDecision, Course, Enrolment
 from .text import search_words
 
 
@@ -71,3 +73,124 @@ def with_enrolment_counts(courses: Iterable[Course]) -> None:
     for course in courses:
         course.result_counts = counts.get(course.pk, {})
         course.n_enrolments = sum(course.result_counts.values())
+
+
+# -- completion decisions and certificates (writes in courses/services.py) ----------------------------------------
+@dataclass
+class CertificateRow:
+    """A learner of a scored class as the certificates page lists them."""
+
+    enrolment: Enrolment
+    completes: bool
+    covered: bool  # in the class's completion decision
+    certificate: Certificate | None
+
+
+def course_certificate_rows(course: Course) -> tuple[CompletionDecision | None, list[CertificateRow]]:
+    """The class's decision and each learner on the roster: completed or not, covered by the decision, certified
+    (4 queries whatever the roster's size)."""
+    decision = CompletionDecision.objects.filter(course=course).select_related("created_by").first()
+    covered = set(decision.enrolments.values_list("pk", flat=True)) if decision else set()
+    certificates = {
+        c.enrolment_id: c
+        for c in Certificate.objects.filter(enrolment__course=course)
+        .select_related("register")
+        .annotate(reprint_count=Count("reprints"))
+    }
+    rules = course.rules
+    rows = [
+        CertificateRow(e, rules.completes(e.result), e.pk in covered, certificates.get(e.pk))
+        for e in Enrolment.objects.filter(course=course, removed_at__isnull=True)
+        .select_related("learner")
+        .order_by("learner__full_name", "pk")
+    ]
+    return decision, rows
+
+
+@dataclass
+class DueRow:
+    """A decision and how its certificates stand against their due date (rules.certificate_due)."""
+
+    decision: CompletionDecision
+    due_on: datetime.date
+    covered: int
+    issued: int
+    issued_late: int
+    missing: int
+
+    @property
+    def late_days(self) -> int:
+        """Days past the due date of the certificates not issued yet (0 when none is late)."""
+        return max(0, (self.today - self.due_on).days) if self.missing else 0
+
+    today: datetime.date = datetime.date.min
+
+    @property
+    def state(self) -> str:
+        if self.missing and self.today > self.due_on:
+            return "late"
+        if self.missing:
+            return "due"
+        return "late_issued" if self.issued_late else "done"
+
+
+def certificates_due(scope: Scope, *, centers: Iterable[int], year: int, today: datetime.date) -> list[DueRow]:
+    """The decisions of the centers signed in `year` or still waiting for certificates, with what is due and what
+    is late: certificates issued after the due date, or not issued and past it (3 queries)."""
+    decisions = list(
+        scope.filter(CompletionDecision.objects.all(), "course__center")
+        .filter(course__center__in=list(centers))
+        .filter(
+            Q(signed_on__year=year)
+            | Q(pk__in=CompletionDecision.objects.filter(enrolments__certificate__isnull=True).values("pk"))
+        )
+        .select_related("course__center", "course__program")
+        .annotate(covered=Count("enrolments", distinct=True))
+        .order_by("signed_on", "pk")
+    )
+    issued: dict[int, list[datetime.date]] = {}
+    for decision_id, issued_on in Certificate.objects.filter(decision__in=[d.pk for d in decisions]).values_list(
+        "decision_id", "issued_on"
+    ):
+        issued.setdefault(decision_id, []).append(issued_on)
+    rows = []
+    for decision in decisions:
+        due_on = decision.course.rules.certificate_due(decision.signed_on)
+        days = issued.get(decision.pk, [])
+        rows.append(
+            DueRow(
+                decision=decision,
+                due_on=due_on,
+                covered=decision.covered,
+                issued=len(days),
+                issued_late=sum(1 for day in days if day > due_on),
+                missing=max(0, decision.covered - len(days)),
+                today=today,
+            )
+        )
+    return rows
+
+
+def register_rows(center, year: int) -> QuerySet:
+    """The center's master register of a year, in number order, as plain values (a 5.000-line register is one
+    query and streams to the file)."""
+    return (
+        Certificate.objects.filter(register__center=center, register__year=year)
+        .order_by("number")
+        .values_list(
+            "number",
+            "full_name",
+            "date_of_birth",
+            "enrolment__course__code",
+            "enrolment__course__title",
+            "enrolment__course__program__name",
+            "enrolment__course__start_date",
+            "enrolment__course__end_date",
+            "grade",
+            "decision__number",
+            "decision__signed_on",
+            "issued_on",
+            "code",
+            "revoked_at",
+        )
+    )

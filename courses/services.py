@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -34,9 +35,21 @@ from .importing import ImportPlan, plan_import
 from .locking import lock_reason
 from .marks import check_marks
 from .messages import cccd_elsewhere
-from .models import Course, CourseLecturer, Enrolment, ImportBatch, Learner, Lecturer, ethnic_minority_q
+from .models import (
+    Certificate,
+    CertificateRegister,
+    CertificateReprint,
+    CompletionDecision,
+    Course,
+    CourseLecturer,
+    Enrolment,
+    ImportBatch,
+    Learner,
+    Lecturer,
+    ethnic_minority_q,
+)
 from .signals import bulk_written
-from .text import course_search_key, fold, name_key, normalise_cccd
+from .text import course_search_key, fold, name_key, normalise_cccd, vietnamese_sort_key
 from .validators import VERSION_MISSING
 from .workbook import read_workbook
 from .workbook.reading import thousands
@@ -909,3 +922,301 @@ def import_job(job, progress) -> jobs.Output:
         reverse("courses:course_detail", args=[batch.course_id]) if batch.course_id else reverse("courses:course_list")
     )
     return jobs.Output(message=import_summary_message(applied), result_url=target)
+
+
+# -- completion decisions and certificates -------------------------------------------------------------------------
+# Under the 2025 rules (courses/rules.py): the director's decision recognising completion (once per class, amended
+# with a reason kept in its history), then the certificates, numbered in the center's master register of the year
+# of issue (sequential, never reused), issued once per enrolment; a reprint keeps the number.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from paper
+CODE_LENGTH = 10
+MAX_REGISTER_NUMBER = 999_999  # a number typed by hand: a register of a year never reaches it
+
+
+def _day(value) -> str:
+    return f"{value:%d/%m/%Y}"
+
+
+def _scored_course_for_update(scope: Scope, course: Course) -> Course:
+    course = Course.objects.select_for_update(no_key=True).select_related("center", "program").get(pk=course.pk)
+    scope.require(Action.ENTER_DATA, course.center)
+    if not course.is_scored:
+        raise ValidationError(
+            _(
+                "Lớp “%(code)s” học theo quy định trước ngày 01/12/2025: không có quyết định công nhận hoàn thành "
+                "và giấy chứng nhận theo sổ gốc."
+            )
+            % {"code": course.code}
+        )
+    if course.is_cancelled:
+        raise ValidationError(_("Lớp đã hủy, không có quyết định công nhận hoàn thành."))
+    return course
+
+
+def decision_covered(course: Course) -> list[Enrolment]:
+    """The learners a decision covers: those on the roster who completed (a passing result, which the services set
+    from attendance and the score by the class's rules)."""
+    rules = course.rules
+    enrolments = Enrolment.objects.filter(course=course, removed_at__isnull=True).select_related("learner")
+    return [e for e in enrolments if rules.completes(e.result)]
+
+
+def _validate_decision_fields(course: Course, *, number: str, signed_on, signer: str) -> dict:
+    errors = {}
+    number, signer = (number or "").strip(), (signer or "").strip()
+    if not number:
+        errors["number"] = _("Nhập số quyết định.")
+    elif len(number) > CompletionDecision._meta.get_field("number").max_length:
+        errors["number"] = _("Số quyết định dài quá %(n)s ký tự.") % {
+            "n": CompletionDecision._meta.get_field("number").max_length
+        }
+    if not signer:
+        errors["signer"] = _("Nhập người ký quyết định.")
+    elif len(signer) > CompletionDecision._meta.get_field("signer").max_length:
+        errors["signer"] = _("Tên người ký dài quá %(n)s ký tự.") % {
+            "n": CompletionDecision._meta.get_field("signer").max_length
+        }
+    if signed_on is None:
+        errors["signed_on"] = _("Nhập ngày ký quyết định.")
+    elif signed_on < course.end_date:
+        errors["signed_on"] = _("Quyết định công nhận hoàn thành ký sau khi lớp kết thúc (ngày %(day)s).") % {
+            "day": _day(course.end_date)
+        }
+    elif signed_on > timezone.localdate():
+        errors["signed_on"] = _("Ngày ký %(day)s chưa đến.") % {"day": _day(signed_on)}
+    if errors:
+        raise ValidationError(errors)
+    return {"number": number, "signed_on": signed_on, "signer": signer}
+
+
+@transaction.atomic
+def decision_record(*, scope: Scope, course: Course, number: str, signed_on, signer: str, user=None):
+    """Record the decision recognising completion of a finished scored class: once per class. It covers the
+    learners who completed (`decision_covered`)."""
+    course = _scored_course_for_update(scope, course)
+    if CompletionDecision.objects.filter(course=course).exists():
+        raise ValidationError(
+            _("Lớp đã có quyết định công nhận hoàn thành; muốn thay đổi thì sửa quyết định (kèm lý do).")
+        )
+    if course.status != Course.Status.FINISHED and course.end_date > timezone.localdate():
+        raise ValidationError(_("Lớp chưa kết thúc: chưa thể công nhận hoàn thành khóa học."))
+    fields = _validate_decision_fields(course, number=number, signed_on=signed_on, signer=signer)
+    covered = decision_covered(course)
+    if not covered:
+        raise ValidationError(
+            _("Chưa có học viên nào hoàn thành khóa học (đủ số tiết và đạt điểm bài thu hoạch): chưa ghi quyết định.")
+        )
+    decision = CompletionDecision(course=course, created_by=_user(user), **fields)
+    decision.save()
+    decision.enrolments.set(covered)
+    _written({(course.center_id, course.start_date)})
+    return decision
+
+
+@transaction.atomic
+def decision_amend(
+    *, scope: Scope, decision, version: int | None, reason: str, number: str, signed_on, signer: str, user=None
+):
+    """Amend a decision with a reason (kept with each version in its history); the learners it covers are derived
+    again from the results as they are now. A learner already certified cannot be dropped from it, and the date
+    cannot move after a certificate already issued."""
+    decision = CompletionDecision.objects.select_for_update(no_key=True).get(pk=decision.pk)
+    course = _scored_course_for_update(scope, decision.course)
+    _check_version(decision, version)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Nhập lý do sửa quyết định.")})
+    fields = _validate_decision_fields(course, number=number, signed_on=signed_on, signer=signer)
+    covered = decision_covered(course)
+    covered_ids = {e.pk for e in covered}
+    certificates = list(
+        Certificate.objects.filter(decision=decision).select_related("register").order_by("register", "number")
+    )
+    dropped = [c for c in certificates if c.enrolment_id not in covered_ids]
+    if dropped:
+        raise ValidationError(
+            _("%(names)s đã được cấp giấy chứng nhận nhưng không còn hoàn thành khóa học: không sửa được quyết định.")
+            % {"names": ", ".join(f"{c.full_name} (số {c.number_label})" for c in dropped)}
+        )
+    early = [c for c in certificates if c.issued_on < fields["signed_on"]]
+    if early:
+        raise ValidationError(
+            {
+                "signed_on": _("Đã có giấy chứng nhận cấp ngày %(day)s, trước ngày ký mới.")
+                % {"day": _day(min(c.issued_on for c in early))}
+            }
+        )
+    for name, value in fields.items():
+        setattr(decision, name, value)
+    decision.amend_reason = reason
+    decision.version += 1
+    decision._change_reason = change_note(reason)
+    decision.save()
+    decision.enrolments.set(covered)
+    _written({(course.center_id, course.start_date)})
+    return decision
+
+
+def _new_codes(count: int) -> list[str]:
+    while True:
+        codes = {"".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH)) for _j in range(count)}
+        if len(codes) == count and not Certificate.objects.filter(code__in=codes).exists():
+            return sorted(codes)
+
+
+def _register_for_update(center: Unit, year: int):
+    try:
+        with transaction.atomic():
+            CertificateRegister.objects.get_or_create(center=center, year=year)
+    except IntegrityError:  # opened at the same moment by another issue: it is there now
+        pass
+    return CertificateRegister.objects.select_for_update().get(center=center, year=year)
+
+
+@transaction.atomic
+def certificates_issue(
+    *,
+    scope: Scope,
+    course: Course,
+    issued_on: datetime.date,
+    enrolment_ids: Iterable[int] | None = None,
+    numbers: dict[int, int] | None = None,
+    user=None,
+) -> list:
+    """Issue certificates to the learners the class's decision covers who have none yet, or to the ones chosen
+    (`enrolment_ids`), numbered next in the center's register of the year of `issued_on` (locked while it is
+    written: two issues take turns, a number is never given twice). `numbers` maps an enrolment to a number typed
+    by hand (a paper register already started): accepted only when unused in that register.
+
+    Everything is checked before anything is written: a learner who did not complete, one not covered by the
+    decision, one already certified, a date before the decision, a number already used refuse the whole issue."""
+    course = _scored_course_for_update(scope, course)
+    decision = CompletionDecision.objects.filter(course=course).prefetch_related("enrolments").first()
+    if decision is None:
+        raise ValidationError(_("Lớp chưa có quyết định công nhận hoàn thành: chưa cấp được giấy chứng nhận."))
+    if issued_on is None:
+        raise ValidationError({"issued_on": _("Nhập ngày cấp.")})
+    if issued_on < decision.signed_on:
+        raise ValidationError(
+            {
+                "issued_on": _("Ngày cấp %(day)s trước ngày ký quyết định công nhận hoàn thành (%(signed)s).")
+                % {"day": _day(issued_on), "signed": _day(decision.signed_on)}
+            }
+        )
+    if issued_on > timezone.localdate():
+        raise ValidationError({"issued_on": _("Ngày cấp %(day)s chưa đến.") % {"day": _day(issued_on)}})
+    covered = {e.pk for e in decision.enrolments.all()}
+    roster = {
+        e.pk: e for e in Enrolment.objects.filter(course=course, removed_at__isnull=True).select_related("learner")
+    }
+    certified = {
+        c.enrolment_id: c for c in Certificate.objects.filter(enrolment__course=course).select_related("register")
+    }
+    rules = course.rules
+    numbers = {int(k): v for k, v in (numbers or {}).items()}
+    if enrolment_ids is None:
+        chosen = [pk for pk in roster if pk in covered and pk not in certified]
+        chosen += [pk for pk in numbers if pk not in chosen]
+    else:
+        chosen = list(dict.fromkeys(int(pk) for pk in enrolment_ids))
+        chosen += [pk for pk in numbers if pk not in chosen]
+    errors = []
+    for pk in chosen:
+        enrolment = roster.get(pk)
+        if enrolment is None:
+            errors.append(_("Học viên đã chọn không có trong danh sách lớp; hãy tải lại trang."))
+            continue
+        name = enrolment.learner.full_name
+        if pk in certified:
+            errors.append(
+                _("%(name)s đã được cấp giấy chứng nhận số %(no)s; chỉ in lại khi có lỗi in.")
+                % {"name": name, "no": certified[pk].number_label}
+            )
+        elif not rules.completes(enrolment.result):
+            errors.append(
+                _("%(name)s chưa hoàn thành khóa học (kết quả: %(r)s): không cấp giấy chứng nhận.")
+                % {"name": name, "r": enrolment.get_result_display() or _("chưa có")}
+            )
+        elif pk not in covered:
+            errors.append(
+                _("%(name)s không có trong quyết định công nhận hoàn thành; hãy sửa quyết định trước.") % {"name": name}
+            )
+    if not chosen and not errors:
+        errors.append(_("Không còn học viên nào chờ cấp giấy chứng nhận."))
+    register = _register_for_update(course.center, issued_on.year)
+    typed = {}
+    for pk, value in numbers.items():
+        try:
+            number = int(str(value).strip())
+        except (TypeError, ValueError):
+            errors.append(_("Số vào sổ “%(v)s” không phải là số nguyên dương.") % {"v": value})
+            continue
+        if number <= 0:
+            errors.append(_("Số vào sổ “%(v)s” không phải là số nguyên dương.") % {"v": value})
+        elif number > MAX_REGISTER_NUMBER:
+            errors.append(_("Số vào sổ %(v)s quá lớn (tối đa %(max)s).") % {"v": value, "max": MAX_REGISTER_NUMBER})
+        elif number in typed.values():
+            errors.append(_("Số %(no)s/%(y)s được nhập hai lần.") % {"no": number, "y": register.year})
+        else:
+            typed[pk] = number
+    used = set(
+        Certificate.objects.filter(register=register, number__in=list(typed.values())).values_list("number", flat=True)
+    )
+    for number in sorted(used):
+        errors.append(
+            _("Số %(no)s/%(y)s đã được dùng trong sổ gốc của trung tâm: mỗi số chỉ cấp một lần.")
+            % {"no": number, "y": register.year}
+        )
+    if errors:
+        raise ValidationError(errors)
+    last = max([register.last_number, *typed.values()])
+    codes = _new_codes(len(chosen))
+    certificates = []
+    ordered = sorted(chosen, key=lambda pk: vietnamese_sort_key(roster[pk].learner.full_name))
+    for pk, code in zip(ordered, codes, strict=True):
+        enrolment = roster[pk]
+        if pk in typed:
+            number = typed[pk]
+        else:
+            last += 1
+            number = last
+        certificates.append(
+            Certificate(
+                register=register,
+                number=number,
+                enrolment=enrolment,
+                decision=decision,
+                issued_on=issued_on,
+                code=code,
+                full_name=enrolment.learner.full_name,
+                date_of_birth=enrolment.learner.date_of_birth,
+                grade=enrolment.result,
+                issued_by=_user(user),
+            )
+        )
+    register.last_number = last
+    register.save(update_fields=["last_number"])
+    try:
+        with transaction.atomic():
+            created = bulk_create_with_history(certificates, Certificate, batch_size=500)
+    except IntegrityError as error:  # a concurrent issue for the same learner (the register itself is locked)
+        raise ValidationError(_("Giấy chứng nhận vừa được người khác cấp; hãy tải lại trang.")) from error
+    _written({(course.center_id, course.start_date)})
+    return created
+
+
+@transaction.atomic
+def certificate_reprint(*, scope: Scope, certificate, reason: str, user=None):
+    """Record a reprint for a printing error: the same certificate, the same number, with the reason and who."""
+    certificate = (
+        Certificate.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("register__center")
+        .get(pk=certificate.pk)
+    )
+    scope.require(Action.ENTER_DATA, certificate.register.center)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Nhập lý do in lại (lỗi in).")})
+    if not certificate.is_valid:
+        raise ValidationError(_("Giấy chứng nhận số %(no)s đã bị thu hồi.") % {"no": certificate.number_label})
+    return CertificateReprint.objects.create(certificate=certificate, reason=reason, reprinted_by=_user(user))

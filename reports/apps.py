@@ -11,7 +11,7 @@ class ReportsConfig(AppConfig):
         from centers.reorganisation import impact
         from courses.locking import register_lock_reason, register_notice
 
-        from . import services, signals  # noqa: F401 -- signals connects the aggregate refreshes (bulk writes included)
+        from . import certificates, services, signals  # noqa: F401 -- signals connects the aggregate refreshes (bulk writes included)
         from .exporters.base import day_month_year_dates
         from .locking import quarter_lock_reason, submitted_notice
         from .selectors import reorganisation_open_work
@@ -23,3 +23,4 @@ class ReportsConfig(AppConfig):
 
         day_month_year_dates()
         jobs.register("export", services.export_job)  # roster and national exports run in the background
+        jobs.register(certificates.JOB_KIND, certificates.certificates_job)  # large certificate PDFs, registers

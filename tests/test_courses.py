@@ -28,7 +28,11 @@ def course_data(**overrides):
     }
     data.update(overrides)
     # The new-members program in force on the start date: DVM until 30/11/2025, N2 (its counterpart) since.
-    data.setdefault("program", program("DVM", datetime.date.fromisoformat(data["start_date"])).pk)
+    try:
+        start = datetime.datetime.strptime(data["start_date"], "%Y-%m-%d" if "-" in data["start_date"] else "%d/%m/%Y")
+    except ValueError:  # a date the form must refuse: any program will do
+        start = None
+    data.setdefault("program", program("DVM", start.date() if start else None).pk)
     return data
 
 

@@ -88,9 +88,11 @@ def test_the_three_users_days(browser, live_server, day, center, tmp_path):
     page.get_by_role("link", name="Thêm lớp").click()
     page.get_by_label("Mã lớp").fill("2026-DVM-05")
     page.get_by_label("Tên lớp").fill("Lớp bồi dưỡng đảng viên mới khóa 5")
-    page.get_by_label("Chương trình").select_option(label=Program.objects.get(code="DVM").__str__())
     page.get_by_label("Ngày bắt đầu").fill("03/08/2026")
     page.get_by_label("Ngày kết thúc").fill("07/08/2026")
+    # A class of 2026 follows the 2025 rules: the program of the 2025 catalogue, its periods.
+    page.get_by_label("Chương trình").select_option(label=Program.objects.get(code="N2").__str__())
+    page.get_by_label("Số tiết").fill("30")
     page.get_by_label("Lê Thị Mai (giảng viên chuyên trách)").check()
     shot(page, "1-class-form")
     page.get_by_role("button", name="Lưu").click()
@@ -107,10 +109,17 @@ def test_the_three_users_days(browser, live_server, day, center, tmp_path):
     page.get_by_text("Đã ghi:").wait_for()
     assert Enrolment.objects.filter(course=course).count() == 3
 
-    for name, result in (("Giàng A Páo", "Giỏi"), ("Lò Thị Mai", "Khá"), ("Nguyễn Văn An", "Trung bình")):
-        page.get_by_label(f"Kết quả của {name}").select_option(label=result)
+    for name, attended, score in (
+        ("Giàng A Páo", "30", "8,5"),
+        ("Lò Thị Mai", "28", "7"),
+        ("Nguyễn Văn An", "24", "6,5"),
+    ):
+        page.get_by_label(f"Số tiết tham dự – {name}").fill(attended)
+        page.get_by_label(f"Điểm bài thu hoạch – {name}").fill(score)
     page.get_by_role("button", name="Ghi kết quả").click()
     page.get_by_text("Đã ghi kết quả: 3 học viên thay đổi.").wait_for()
+    grades = dict(Enrolment.objects.filter(course=course).values_list("learner__full_name", "result"))
+    assert grades == {"Giàng A Páo": "gioi", "Lò Thị Mai": "kha", "Nguyễn Văn An": "trung_binh"}
     shot(page, "1-roster-results")
 
     page.goto(live_server.url + reverse("reports:report", args=["10-080", QUARTER_KEY]))

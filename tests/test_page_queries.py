@@ -22,7 +22,7 @@ from .factories import (
     program,
 )
 from .helpers import page_queries
-from .test_url_matrix import CASES, OK
+from .test_url_matrix import CASES, OK, certified_class
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +59,7 @@ def objects(center, board_user):
         "report": report,
         "account": StaffFactory(unit=center).user,
         "board_account": StaffFactory(unit=center.parent).user,
+        **certified_class(center),
     }
 
 
@@ -85,6 +86,7 @@ def grow(objects, center, other_center, user, half: int):
                 PlanLine.objects.create(report=report, program=program(code), planned_classes=3)
     for _ in range(10):
         EnrolmentFactory(course=course)
+    certified_class(center, learners=5, verify_code=None)  # certificates: the register, the lists of what is due
     for n in range(3):  # edits: the class's and the report's history
         Course.objects.get(pk=course.pk).save()
         report = CenterReport.objects.get(pk=objects["report"].pk)

@@ -134,12 +134,17 @@ def test_a_worker_loads_every_view_and_keeps_its_startup_objects_out_of_the_coll
 
 
 def test_cccd_is_masked_in_lists_and_whole_on_the_learner_page(login, center_user, board_user, center):
-    course = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    # A class before the 2025 rules lists the CCCD masked; a scored class's roster, given to attendance and
+    # scores, leaves it out, and neither shows it whole.
+    course = CourseFactory(center=center, start_date=datetime.date(2025, 10, 6))
+    scored = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
     learner = LearnerFactory(center=center, national_id="010190001234")
     EnrolmentFactory(course=course, learner=learner)
+    EnrolmentFactory(course=scored, learner=learner)
     client = login(center_user)
     roster = client.get(reverse("courses:course_detail", args=[course.pk])).content.decode()
     assert "********1234" in roster and "010190001234" not in roster
+    assert "010190001234" not in client.get(reverse("courses:course_detail", args=[scored.pk])).content.decode()
     page = login(board_user).get(reverse("courses:learner_detail", args=[learner.pk])).content.decode()
     assert "010190001234" in page
 

@@ -89,7 +89,47 @@ def objects(center, province, board_user):
         "board_account": StaffFactory(unit=province, user=UserFactory(email="canbo.ban@example.vn")).user.pk,
         "program": course.program.pk,
         "mapping": ProgramMapping.objects.order_by("pk").first().pk,
+        **{key: value.pk for key, value in certified_class(center).items()},
     }
+
+
+VERIFY_CODE = "ABCDEFGHJK"
+
+
+def certified_class(center, learners: int = 1, verify_code: str | None = VERIFY_CODE) -> dict:
+    """A class under the 2025 rules with its completion decision and certificates (the certificates' pages); the
+    first one's verification code is `verify_code`."""
+    from courses.catalogue import REVISION_2025
+    from courses.models import Certificate, CertificateRegister, CompletionDecision, Program
+
+    course = CourseFactory(
+        center=center,
+        program=Program.objects.get(code="N2", valid_from=REVISION_2025),
+        start_date=datetime.date(2026, 11, 2),
+        end_date=datetime.date(2026, 11, 6),
+    )
+    enrolments = [EnrolmentFactory(course=course, result="kha") for _ in range(learners)]
+    decision = CompletionDecision.objects.create(
+        course=course, number="1-QĐ", signed_on=datetime.date(2026, 11, 10), signer="Giám đốc"
+    )
+    decision.enrolments.set(enrolments)
+    register, _ = CertificateRegister.objects.get_or_create(center=center, year=2026)
+    first = None
+    for enrolment in enrolments:
+        register.last_number += 1
+        certificate = Certificate.objects.create(
+            register=register,
+            number=register.last_number,
+            enrolment=enrolment,
+            decision=decision,
+            issued_on=datetime.date(2026, 11, 12),
+            code=verify_code if first is None and verify_code else f"X{register.last_number:09d}",
+            full_name=enrolment.learner.full_name,
+            grade="kha",
+        )
+        first = first or certificate
+    register.save()
+    return {"scored_course": course, "certificate": first}
 
 
 def applied_plan(objects) -> int:
@@ -224,6 +264,22 @@ CASES = {
         ("get", lambda o: ["10", "2026"], PROVINCE, None),
     ],
     "reports:export_docx": [("get", lambda o: ["10", "2026"], PROVINCE, None)],
+    "reports:course_certificates": [("get", lambda o: [o["scored_course"]], VIEW, None)],
+    "reports:decision_save": [("post", lambda o: [o["scored_course"]], ENTER, {})],
+    "reports:certificates_issue": [("post", lambda o: [o["scored_course"]], ENTER, {})],
+    "reports:course_certificates_pdf": [("get", lambda o: [o["scored_course"]], VIEW, None)],
+    "reports:certificate_pdf": [("get", lambda o: [o["certificate"]], VIEW, None)],
+    "reports:certificate_reprint": [("post", lambda o: [o["certificate"]], ENTER, {"reason": "Lỗi in"})],
+    "reports:certificates_due": [
+        ("get", lambda o: ["10-080"], VIEW, None),
+        ("get", lambda o: ["10"], PROVINCE, None),
+    ],
+    "reports:register": [("get", lambda o: ["10-080", 2026], VIEW, None)],
+    "reports:register_xlsx": [("get", lambda o: ["10-080", 2026], VIEW, None)],
+    "reports:register_pdf": [("get", lambda o: ["10-080", 2026], VIEW, None)],
+    # The public verification of a certificate: no login, for anyone.
+    "reports:verify": [("get", lambda o: [], PUBLIC, None)],
+    "reports:verify_code": [("get", lambda o: [VERIFY_CODE], PUBLIC, None)],
 }
 
 

@@ -24,6 +24,7 @@ from courses.models import (
     Enrolment,
 )
 from courses.rules import TeachingRules
+from courses.services import CODE_ALPHABET, CODE_LENGTH
 
 from .fastwrite import table_writer
 
@@ -40,7 +41,6 @@ PROGRAM_TITLE_2025 = {
     "N5": "Lớp tập huấn kỹ năng, cập nhật kiến thức, thông tin thời sự",
 }
 PERIODS_PER_DAY = 8
-CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed from paper
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương", "Lý"]
 MIDDLE = ["Văn", "Thị", "Đức", "Thu", "Minh", "Thanh", "Ngọc", "Quang"]
 GIVEN = ["Hà", "Hùng", "Lan", "Long", "Mai", "Nam", "Oanh", "Phúc", "Quý", "Sơn", "Thắm", "Trang", "Tuấn", "Yến"]
@@ -52,12 +52,12 @@ def program_on(code: str, day: datetime.date) -> str:
 
 
 def new_certificate_code(rng: random.Random, taken: set[str]) -> str:
-    """A short code for a certificate's QR code and verification page: 8 letters and digits in two groups of four
-    ("7KQM-3XPA"), none that reads as another, unique among `taken` (which it joins)."""
+    """A certificate's short code as the certificates' service makes them (courses.services: its alphabet and
+    length, so the verification page finds the demo's), drawn from the demo's generator (the same every load),
+    unique among `taken` (which it joins)."""
     while True:
-        bits = rng.getrandbits(40)  # 8 characters of 5 bits (the alphabet has 32)
-        raw = "".join(CODE_ALPHABET[(bits >> shift) & 31] for shift in range(0, 40, 5))
-        code = f"{raw[:4]}-{raw[4:]}"
+        bits = rng.getrandbits(5 * CODE_LENGTH)  # 5 bits a character: the alphabet has 32
+        code = "".join(CODE_ALPHABET[(bits >> shift) & 31] for shift in range(0, 5 * CODE_LENGTH, 5))
         if code not in taken:
             taken.add(code)
             return code

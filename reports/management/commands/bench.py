@@ -7,6 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from config.startup import settle
+from reports.demo.benchmarks import certificates as certificate_bench
 from reports.demo.benchmarks import run as bench
 from reports.formatting import vn_int
 
@@ -27,11 +28,21 @@ class Command(BaseCommand):
         parser.add_argument("--import-rows", type=int, default=5000, help="Số dòng của tệp danh sách học viên nhập thử")
         parser.add_argument("--generate-if-empty", action="store_true", help="Sinh dữ liệu nếu cơ sở dữ liệu trống")
         parser.add_argument("--min-enrolments", type=int, default=1_000_000)
+        parser.add_argument(
+            "--only-certificates",
+            action="store_true",
+            help="Chỉ đo giấy chứng nhận và sổ gốc (tự tạo dữ liệu rồi hoàn tác, không cần dữ liệu toàn quốc)",
+        )
 
     def handle(self, *args, **options):
         if connection.vendor != "postgresql":
             raise CommandError("Benchmark chạy trên PostgreSQL: đặt DATABASE_URL=postgres://... (xem README).")
         size = bench.data_size()
+        if options["only_certificates"]:
+            settle()
+            rows = certificate_bench.run(runs=options["heavy_runs"], progress=lambda m: self.stdout.write(f"… {m}"))
+            self.stdout.write(bench.as_markdown(rows, header="# Benchmark: certificates and the master register"))
+            return
         if size["enrolments"] < options["min_enrolments"]:
             if not options["generate_if_empty"]:
                 raise CommandError(f"Chỉ có {vn_int(size['enrolments'])} lượt học viên; chạy generate_load trước.")
@@ -44,6 +55,7 @@ class Command(BaseCommand):
             import_rows=options["import_rows"],
             progress=lambda m: self.stdout.write(f"… {m}"),
         )
+        rows += certificate_bench.run(runs=options["heavy_runs"], progress=lambda m: self.stdout.write(f"… {m}"))
         header = (
             f"# Benchmark {timezone.localtime():%d/%m/%Y %H:%M}\n\n"
             f"PostgreSQL {connection.pg_version // 10000}, Python {platform.python_version()}, "
