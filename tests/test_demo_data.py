@@ -200,6 +200,12 @@ def test_demo_data_gives_the_published_figures_and_loads_once():
         assert numbers == list(range(1, register.last_number + 1))
         assert not register.certificates.exclude(issued_on__year=register.year).exists()
     assert certificates.values("code").distinct().count() == certificates.count()
+    from django.test import Client as Anonymous  # the public verification page finds a demo certificate by its code
+    from django.urls import reverse
+
+    shown = certificates.order_by("pk").last()
+    verified = Anonymous().get(reverse("reports:verify_code", args=[shown.code]))
+    assert verified.status_code == 200 and shown.full_name in verified.content.decode()
     assert Learner.objects.filter(group__in=["cong_chuc", "bao_cao_vien", "thon_to_dan_pho"]).exists()
     call_command("check_aggregates", stdout=io.StringIO())
     User = get_user_model()
