@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import catalogue_views, views
 
 app_name = "courses"
 urlpatterns = [
@@ -24,4 +24,11 @@ urlpatterns = [
     path("giang-vien/them/", views.lecturer_create, name="lecturer_create"),
     path("giang-vien/<int:pk>/sua/", views.lecturer_edit, name="lecturer_edit"),
     path("giang-vien/<int:pk>/thoi-giang/", views.lecturer_retire, name="lecturer_retire"),
+    # The program catalogue and the mapping between its versions (central staff).
+    path("chuong-trinh/", catalogue_views.program_list, name="program_list"),
+    path("chuong-trinh/them/", catalogue_views.program_create, name="program_create"),
+    path("chuong-trinh/<int:pk>/sua/", catalogue_views.program_edit, name="program_edit"),
+    path("chuong-trinh/<int:pk>/ket-thuc/", catalogue_views.program_close, name="program_close"),
+    path("chuong-trinh/tuong-ung/", catalogue_views.mapping_list, name="mapping_list"),
+    path("chuong-trinh/tuong-ung/<int:pk>/bo/", catalogue_views.mapping_retire, name="mapping_retire"),
 ]

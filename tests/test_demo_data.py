@@ -7,12 +7,21 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import Count, F, OuterRef, Q
 from django.utils import timezone
 
 from centers.models import ReorganisationPlan, ServedCommune, Unit
 from centers.periods import Period
 from centers.reorganisation.sheets import COLUMNS
-from courses.models import Course, Enrolment, Learner
+from courses.models import (
+    Certificate,
+    CertificateRegister,
+    CompletionDecision,
+    Course,
+    CourseLecturer,
+    Enrolment,
+    Learner,
+)
 from reports.demo.plan import PLAN_FILE, plan_rows, shipped_rows
 from reports.demo.units import COMMUNE_CENTERS, MERGED_PROVINCES
 from reports.figures import counting, reference
@@ -139,6 +148,66 @@ def test_demo_data_gives_the_published_figures_and_loads_once():
     # Every finished class has results; cancelled classes exist and count nowhere.
     assert not Enrolment.objects.filter(course__status=Course.Status.FINISHED, result="").exists()
     assert Course.objects.filter(status=Course.Status.CANCELLED).exists()
+
+    # Since 1/12/2025 (#23): the programs of the 2025 catalogue, scored classes, decisions and certificates.
+    rules_2025 = datetime.date(2025, 12, 1)
+    since_rules = Course.objects.filter(start_date__gte=rules_2025)
+    assert since_rules.exists() and not since_rules.filter(program__valid_from__lt=rules_2025).exists()
+    assert set(since_rules.values_list("program__group", flat=True)) == {1, 2, 3, 4, 5}
+    assert not since_rules.filter(Q(periods=None) | Q(homeroom=None) | Q(academic_officer="")).exists()
+    assert not Course.objects.filter(start_date__lt=rules_2025).exclude(periods=None).exists()
+    homerooms = since_rules.exclude(
+        homeroom__in=CourseLecturer.objects.filter(course=OuterRef("pk")).values("lecturer")
+    )
+    assert not homerooms.exists()  # the homeroom lecturer is one of the class's lecturers
+    scored = Enrolment.objects.filter(course__in=since_rules, course__status=Course.Status.FINISHED)
+    assert scored.filter(result="xuat_sac").exists() and scored.filter(retake_score__isnull=False).exists()
+    for enrolment in scored.select_related("course").order_by("pk")[::97]:
+        rules = enrolment.course.rules
+        assert enrolment.result == rules.result(
+            periods=enrolment.course.periods,
+            attended=enrolment.periods_attended,
+            score=enrolment.score,
+            retake=enrolment.retake_score,
+            dropped=enrolment.result == "bo_hoc",
+        )
+    under = scored.filter(periods_attended__lt=F("course__periods") * 0.8).exclude(result="bo_hoc")
+    assert 0 < under.count() < scored.count() / 10 and not under.exclude(result="khong_dat").exists()
+    assert scored.filter(score__lt=5, retake_score__isnull=False).exists()
+    assert not Enrolment.objects.filter(course__start_date__lt=rules_2025).exclude(score=None).exists()
+    roles = (
+        scored.exclude(class_role="")
+        .values("course")
+        .annotate(
+            monitors=Count("pk", filter=Q(class_role="lop_truong")),
+            deputies=Count("pk", filter=Q(class_role="lop_pho")),
+        )
+    )
+    assert roles and all(r["monitors"] == 1 and 1 <= r["deputies"] <= 2 for r in roles)
+    finished = since_rules.filter(status=Course.Status.FINISHED)
+    decided = CompletionDecision.objects.filter(course__in=finished)
+    assert 0 < finished.exclude(completion_decision__in=decided).count() < finished.count() / 10  # a few waiting
+    for decision in decided.order_by("pk")[::29]:
+        assert decision.signed_on > decision.course.end_date and decision.number.endswith("/QĐ-TTCT")
+        completing = set(decision.course.enrolments.filter(result__in=Enrolment.PASSING).values_list("pk", flat=True))
+        assert set(decision.enrolments.values_list("pk", flat=True)) == completing
+    certificates = Certificate.objects.select_related("decision", "register")
+    assert not certificates.exclude(enrolment__result__in=Enrolment.PASSING).exists()
+    late = [c for c in certificates if c.issued_on > c.decision.signed_on + datetime.timedelta(days=15)]
+    assert 0 < len(late) < certificates.count() / 5
+    for register in CertificateRegister.objects.all():
+        numbers = sorted(register.certificates.values_list("number", flat=True))
+        assert numbers == list(range(1, register.last_number + 1))
+        assert not register.certificates.exclude(issued_on__year=register.year).exists()
+    assert certificates.values("code").distinct().count() == certificates.count()
+    from django.test import Client as Anonymous  # the public verification page finds a demo certificate by its code
+    from django.urls import reverse
+
+    shown = certificates.order_by("pk").last()
+    verified = Anonymous().get(reverse("reports:verify_code", args=[shown.code]))
+    assert verified.status_code == 200 and shown.full_name in verified.content.decode()
+    assert Learner.objects.filter(group__in=["cong_chuc", "bao_cao_vien", "thon_to_dan_pho"]).exists()
+    call_command("check_aggregates", stdout=io.StringIO())
     User = get_user_model()
     assert User.objects.get(username="trungtam.laocai").check_password("Llct@2026")
     # The demo board's staff manage the accounts of the board and its centers; every demo account has its unit's

@@ -71,15 +71,16 @@ def test_a_commune_level_center_enters_a_class_of_the_open_quarter_and_submits_a
     page = login(browser, live_server, "ttct.laocai")
     page.get_by_role("link", name="Lớp học", exact=True).click()
     page.get_by_role("link", name="Thêm lớp").click()
-    page.get_by_label("Mã lớp").fill("2026-KND-09")
+    page.get_by_label("Mã lớp").fill("2026-N1-09")
     page.get_by_label("Tên lớp").fill("Lớp bồi dưỡng nhận thức về Đảng khóa 9")
-    page.get_by_label("Chương trình").select_option(label=str(Program.objects.get(code="KND")))
+    page.get_by_label("Chương trình").select_option(label=str(Program.objects.get(code="N1")))
     page.get_by_label("Ngày bắt đầu").fill("02/11/2026")
     page.get_by_label("Ngày kết thúc").fill("06/11/2026")
+    page.get_by_label("Số tiết", exact=True).fill("40")  # a class of today's rules: scored against its periods
     page.get_by_label("Vàng Thị Dua (giảng viên chuyên trách)").check()
     page.get_by_role("button", name="Lưu").click()
     page.get_by_text("Đã tạo lớp").wait_for()
-    course = Course.objects.get(code="2026-KND-09")
+    course = Course.objects.get(code="2026-N1-09")
     assert course.center == lao_cai
 
     page.get_by_role("link", name="Nhập danh sách từ Excel").click()
@@ -89,10 +90,21 @@ def test_a_commune_level_center_enters_a_class_of_the_open_quarter_and_submits_a
     page.get_by_role("button", name="Xác nhận ghi vào hệ thống").click()
     page.get_by_text("Đã ghi:").wait_for()
     assert Enrolment.objects.filter(course=course).count() == 3
-    for name, result in (("Giàng A Páo", "Giỏi"), ("Lò Thị Mai", "Khá"), ("Nguyễn Văn An", "Khá")):
-        page.get_by_label(f"Kết quả của {name}").select_option(label=result)
+    for name, attended, score in (
+        ("Giàng A Páo", "40", "8,5"),
+        ("Lò Thị Mai", "38", "7,5"),
+        ("Nguyễn Văn An", "36", "7"),
+    ):
+        page.get_by_label(f"Số tiết tham dự – {name}").fill(attended)
+        page.get_by_label(f"Điểm bài thu hoạch – {name}").fill(score)
     page.get_by_role("button", name="Ghi kết quả").click()
     page.get_by_text("Đã ghi kết quả: 3 học viên thay đổi.").wait_for()
+    # The grade comes from the score (courses/rules.py), not typed.
+    assert dict(course.enrolments.values_list("learner__full_name", "result")) == {
+        "Giàng A Páo": "gioi",
+        "Lò Thị Mai": "kha",
+        "Nguyễn Văn An": "kha",
+    }
 
     page.goto(live_server.url + reverse("reports:report", args=["10-02644", QUARTER_KEY]))
     page.get_by_label("Kết quả đạt được").fill("Mở 1 lớp bồi dưỡng nhận thức về Đảng cho quần chúng ưu tú.")

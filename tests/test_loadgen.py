@@ -118,3 +118,39 @@ def test_the_benchmark_runs_every_operation_on_small_data_and_its_figures_agree_
     baseline = bench._baseline(year)
     assert figures.total.classes == sum(row[1] for row in baseline)
     assert figures.total.enrolments == sum(row[2] for row in baseline)
+
+
+def test_the_load_since_1_12_2025_follows_todays_programs_and_rules_and_keeps_aggregates_exact():
+    """Classes of 2026 teach the programs in force then (2025 catalogue) and are scored as the rules say; plans name
+    the programs in force in their quarter; the maintained figures agree with the rows."""
+    import datetime
+
+    from reports.models import PlanLine
+
+    call_command(
+        "generate_load",
+        *("--provinces", "1", "--centers-per-province", "2", "--years", "2", "--first-year", "2025"),
+        *("--classes-per-center-year", "8", "--class-size", "30"),
+        stdout=io.StringIO(),
+    )
+    rules_day = datetime.date(2025, 12, 1)
+    for course in Course.objects.select_related("program"):
+        assert course.program.is_in_force_on(course.start_date), (course.code, course.program.code)
+    since = Course.objects.filter(start_date__gte=rules_day)
+    assert since.count() == 2 * 8 and not since.filter(periods=None).exists()
+    assert not Course.objects.filter(start_date__lt=rules_day).exclude(periods=None).exists()
+    finished = Enrolment.objects.filter(course__in=since, course__status="finished").select_related("course")
+    assert finished.exists()
+    for enrolment in finished:
+        rules = enrolment.course.rules
+        assert enrolment.result == rules.result(
+            periods=enrolment.course.periods,
+            attended=enrolment.periods_attended,
+            score=enrolment.score,
+            retake=enrolment.retake_score,
+            dropped=enrolment.result == "bo_hoc",
+        )
+    for line in PlanLine.objects.filter(report__year=2026).select_related("program", "report"):
+        nxt = line.report.period.next_quarter()
+        assert line.program.is_in_force_on(nxt.start)
+    call_command("check_aggregates", stdout=io.StringIO())

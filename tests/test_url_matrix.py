@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from centers import api_tokens
 from centers.models import Job, JobFile, ReorganisationPlan
+from courses.models import ProgramMapping
 from reports.models import CenterReport
 
 from .factories import (
@@ -38,6 +39,7 @@ REVIEW = expect(403, 404, OK, 404, 403)  # only the province's board reviews
 PROVINCE = expect(404, 404, OK, 404, OK)  # province pages
 PROVINCE_REVIEW = expect(404, 404, OK, 404, 403)
 NATIONAL = expect(404, 404, 404, 404, OK)
+CENTRAL_ONLY = expect(403, 403, 403, 403, OK)  # the program catalogue: known to all, edited by central staff only
 ANY = expect(OK, OK, OK, OK, OK)  # pages filtered by the scope (lists, home)
 CENTER_STAFF = expect(OK, OK, 403, 403, 403)  # pages for entering one's own center's data
 PUBLIC = {**ANY, "anonymous": OK}  # the login page and "Quên mật khẩu?"
@@ -85,6 +87,8 @@ def objects(center, province, board_user):
         "token": api_tokens.create(board_user, "của Ban")[0].pk,
         "job": _job(board_user),
         "board_account": StaffFactory(unit=province, user=UserFactory(email="canbo.ban@example.vn")).user.pk,
+        "program": course.program.pk,
+        "mapping": ProgramMapping.objects.order_by("pk").first().pk,
         **{key: value.pk for key, value in certified_class(center).items()},
     }
 
@@ -219,6 +223,12 @@ CASES = {
     "courses:lecturer_create": [("get", lambda o: [], CENTER_STAFF, None)],
     "courses:lecturer_edit": [("get", lambda o: [o["lecturer"]], ENTER, None)],
     "courses:lecturer_retire": [("post", lambda o: [o["lecturer"]], ENTER, {})],
+    "courses:program_list": [("get", lambda o: [], CENTRAL_ONLY, None)],
+    "courses:program_create": [("get", lambda o: [], CENTRAL_ONLY, None), ("post", lambda o: [], CENTRAL_ONLY, {})],
+    "courses:program_edit": [("get", lambda o: [o["program"]], CENTRAL_ONLY, None)],
+    "courses:program_close": [("get", lambda o: [o["program"]], CENTRAL_ONLY, None)],
+    "courses:mapping_list": [("get", lambda o: [], CENTRAL_ONLY, None), ("post", lambda o: [], CENTRAL_ONLY, {})],
+    "courses:mapping_retire": [("post", lambda o: [o["mapping"]], CENTRAL_ONLY, {"reason": "Thử"})],
     "reports:index": [("get", lambda o: [], ANY, None)],
     "reports:report": [
         ("get", lambda o: ["10-080", "2026-Q3"], VIEW, None),

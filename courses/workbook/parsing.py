@@ -45,6 +45,17 @@ def _choices(enum, extra: dict[str, str] | None = None) -> dict[str, str]:
 FORMATS = _choices(Course.Format)
 GENDERS = _choices(Learner.Gender)
 GROUPS = _choices(Learner.Group, {"hoc sinh sinh vien": "hoc_sinh", "hssv": "hoc_sinh", "sinh vien": "hoc_sinh"})
+# The template's list writes ", " as " - " (an Excel list splits at commas); today's groups by their usual short names.
+GROUPS |= {fold(str(label).replace(", ", " - ")): value for value, label in Learner.Group.choices}
+GROUPS |= {
+    fold(alias): value
+    for value, aliases in {
+        "cong_chuc": ["Công chức", "Viên chức", "Công chức viên chức"],
+        "bao_cao_vien": ["Báo cáo viên", "Tuyên truyền viên", "Báo cáo viên tuyên truyền viên"],
+        "thon_to_dan_pho": ["Thôn, tổ dân phố", "Thôn - tổ dân phố", "Không chuyên trách thôn, tổ dân phố"],
+    }.items()
+    for alias in aliases
+}
 PARTY = _choices(
     Learner.PartyStatus,
     {"du bi": "du_bi", "chinh thuc": "chinh_thuc", "khong": "quan_chung", "": "quan_chung"},

@@ -50,7 +50,7 @@ def template_workbook(programs) -> bytes:
         "Hình thức": [str(x) for x in Course.Format.labels],
         "Phối hợp Trường Chính trị": ["Có", "Không"],
         "Giới tính": ["Nam", "Nữ"],
-        "Đối tượng": [str(x) for x in Learner.Group.labels],
+        "Đối tượng": [str(x).replace(", ", " - ") for x in Learner.Group.labels],  # an Excel list splits at ","
         "Đảng viên": ["Quần chúng", "Dự bị", "Chính thức"],
         "Kết quả": [str(x) for x in Enrolment.Result.labels],
         "Mã chương trình": [p.code for p in programs],

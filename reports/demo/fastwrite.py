@@ -36,6 +36,15 @@ def reset_sequences(*model_classes) -> None:
                 cursor.execute(statement)
 
 
+def analyze() -> None:
+    """Fresh planner statistics after a bulk load, on PostgreSQL (inside the load's transaction, ANALYZE samples its
+    own uncommitted rows): without them the planner takes the new tables for empty and the aggregates' grouped
+    reads ran for many minutes (reports/demo/loadgen.py does the same)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def table_writer(
     model: type[models.Model], fields: list[str], constants: dict | None = None
 ) -> Callable[[Iterable[tuple]], int]:

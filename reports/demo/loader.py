@@ -38,8 +38,9 @@ from courses.services import figures_freeze
 from courses.text import course_search_key, name_key, vietnamese_sort_key
 from reports.formatting import vn_int
 
-from .fastwrite import next_ids, reset_sequences, table_writer
+from .fastwrite import analyze, next_ids, reset_sequences, table_writer
 from .plan import PLAN_FILE
+from .scoring import PROGRAM_DAYS_2025, PROGRAM_TITLE_2025, Scorer, program_on
 from .units import COMMUNE_CENTERS, MERGED_PROVINCES, PROVINCES, center_name
 
 YEARS = (2022, 2023, 2024)
@@ -119,6 +120,7 @@ PROGRAM_SIZE = {
     "NQ": 320,
 }
 PROGRAM_DAYS = {"KND": 5, "DVM": 7, "BTCB": 5, "DT": 4, "CD": 3, "NVTG": 4, "CNKT": 2, "TCLL": 120, "NQ": 1}
+PROGRAM_DAYS |= PROGRAM_DAYS_2025
 PROGRAM_TITLE = {
     "KND": "Lớp bồi dưỡng nhận thức về Đảng",
     "DVM": "Lớp bồi dưỡng lý luận chính trị cho đảng viên mới",
@@ -129,6 +131,7 @@ PROGRAM_TITLE = {
     "CNKT": "Lớp bồi dưỡng cập nhật kiến thức cho cán bộ, đảng viên",
     "TCLL": "Lớp trung cấp lý luận chính trị - hành chính",
     "NQ": "Hội nghị học tập, quán triệt nghị quyết của Đảng",
+    **PROGRAM_TITLE_2025,
 }
 
 ETHNICITY = {
@@ -268,6 +271,21 @@ GROUPS = [
     ("doanh_nghiep", 6),
     ("hoc_sinh", 4),
 ]
+# The commune-level centers' learners (since 1/7/2025): today's groups too (Quyết định 1147-QĐ/BTGDVTW). The same
+# number of draws per learner as GROUPS, so that nothing else the demo draws moves.
+GROUPS_2025 = [
+    ("can_bo", 14),
+    ("cong_chuc", 12),
+    ("dang_vien", 22),
+    ("bao_cao_vien", 5),
+    ("doan_vien", 14),
+    ("hoi_vien", 13),
+    ("thon_to_dan_pho", 8),
+    ("nhan_dan", 8),
+    ("doanh_nghiep", 2),
+    ("hoc_sinh", 2),
+]
+PARTY_GROUPS = ("dang_vien", "can_bo", "bao_cao_vien")
 WORKPLACES = [
     "UBND xã",
     "Đảng ủy xã",
@@ -327,12 +345,23 @@ class DemoLoader:
         self.write_links = table_writer(Course.lecturers.through, ["course", "lecturer", "frozen_kind"])
         self.write_enrolments = table_writer(
             Enrolment,
-            ["course", "learner", "result", "frozen_group", "frozen_minority"],
+            [
+                "course",
+                "learner",
+                "frozen_group",
+                "frozen_minority",
+                "result",
+                "periods_attended",
+                "score",
+                "retake_score",
+                "class_role",
+            ],
             {"certificate_no": "", "enrolled_at": self.now, "version": 1},
         )
         self.learner_counted: dict[int, tuple[str, bool]] = {}
         self.lecturer_kind: dict[int, str] = {}
         self.learner_pools: dict[int, list[int]] = {}
+        self.scorer = Scorer(today=self.today, now=self.now)
         self.lecturer_pools: dict[int, list[int]] = {}
         # 2022-2024 of the five seed provinces: the first seed alone, in the order it always had.
         seed_centers = {}
@@ -352,6 +381,7 @@ class DemoLoader:
         self._sign_lao_cai_approvals()
         reset_sequences(Learner)
         self.progress("Tính bảng tổng hợp...")
+        analyze()  # the aggregates' grouped reads need the planner to know the loaded tables' sizes
         maintained.rebuild()
 
     # -- units ------------------------------------------------------------------------------------
@@ -515,7 +545,9 @@ class DemoLoader:
         return plan
 
     # -- learners ---------------------------------------------------------------------------------
-    def _load_learners(self, code: str, centers: list[Unit], plan: list[PlannedClass]) -> dict[int, list[int]]:
+    def _load_learners(
+        self, code: str, centers: list[Unit], plan: list[PlannedClass], groups=GROUPS
+    ) -> dict[int, list[int]]:
         rng = self.rng
         per_center_year = defaultdict(int)
         biggest = defaultdict(int)
@@ -529,9 +561,9 @@ class DemoLoader:
             for _ in range(pool):
                 gender = rng.choice(["nam", "nu"])
                 ethnicity = _weighted(rng, ETHNICITY[code])
-                group = _weighted(rng, GROUPS)
+                group = _weighted(rng, groups)
                 born = datetime.date(rng.randint(1965, 2003), rng.randint(1, 12), rng.randint(1, 28))
-                if group in ("dang_vien", "can_bo"):
+                if group in PARTY_GROUPS:
                     party = "chinh_thuc" if rng.random() < 0.9 else "du_bi"
                 else:
                     party = "quan_chung" if rng.random() < 0.85 else "du_bi"
@@ -608,18 +640,26 @@ class DemoLoader:
                     cancel_reason=rng.choice(CANCEL_REASONS) if planned.cancelled else "",
                 )
             )
-        for course in courses:  # bulk_create does not call save()
-            course.search_key = course_search_key(course.code, course.title)
+        for course, planned in zip(courses, sorted(plan, key=lambda p: p.start), strict=True):
+            course.search_key = course_search_key(course.code, course.title)  # bulk_create does not call save()
+            if course.is_scored:
+                self.scorer.course_fields(course, planned.program)
         created = Course.objects.bulk_create(courses, batch_size=2000)
         links = []
         enrolments = []
+        scored = []
         sizes = {id(c): p.size for c, p in zip(courses, sorted(plan, key=lambda p: p.start), strict=True)}
         for course in created:
             # The quarters that end approved are kept as approved as they go in (figures_freeze's values).
             frozen = self._approved_when_loaded(course.center, course.start_date)
             pool = lecturers[course.center_id]
-            for lecturer_id in rng.sample(pool, k=min(len(pool), rng.randint(1, 3))):
+            teaching = rng.sample(pool, k=min(len(pool), rng.randint(1, 3)))
+            for lecturer_id in teaching:
                 links.append((course.pk, lecturer_id, self.lecturer_kind[lecturer_id] if frozen else None))
+            rules = course.rules
+            if rules.scored:
+                course.homeroom_id = self.scorer.homeroom(teaching)
+                scored.append(course)
             size = sizes[id(course)]
             if course.status == Course.Status.CANCELLED or size == 0:
                 continue
@@ -628,12 +668,20 @@ class DemoLoader:
             # One draw per learner, as many draws as `_weighted` one by one (the same sequence).
             results = rng.choices(RESULT_VALUES, weights=RESULT_WEIGHTS, k=size) if finished else [""] * size
             counted = self.learner_counted
+            if rules.scored:  # attendance, scores and the result the rules give (drawn apart: see scoring.py)
+                details = self.scorer.roster(course, rules, size)
+            else:
+                details = [(result, None, None, None, "") for result in results]
             enrolments += [
-                (course.pk, learner_id, result, *(counted[learner_id] if frozen else (None, None)))
-                for learner_id, result in zip(chosen, results, strict=True)
+                (course.pk, learner_id, *(counted[learner_id] if frozen else (None, None)), *detail)
+                for learner_id, detail in zip(chosen, details, strict=True)
             ]
         self.write_links(links)
         n_enrolments = self.write_enrolments(enrolments)
+        if scored:
+            Course.objects.bulk_update(scored, ["homeroom"], batch_size=500)
+            rules_by_course = {course.pk: course.rules for course in scored}
+            self.scorer.decisions(scored, rules_by_course.__getitem__)
         self.progress(f"  {vn_int(len(created))} lớp, {vn_int(n_enrolments)} lượt học viên")
 
     # -- since 2025 -------------------------------------------------------------------------------------
@@ -692,6 +740,8 @@ class DemoLoader:
             q_start, q_days = self._quarter_dates(year, rng.choice([q for y, q in quarters if y == year]))
             start = q_start + datetime.timedelta(days=rng.randint(3, q_days - 2))
             plan.append(PlannedClass(rng.choice(centers), rng.choice(list(PROGRAM_WEIGHT)), start, 0, False, True))
+        for planned in plan:  # from 1/12/2025 the program of the 2025 catalogue it continues as
+            planned.program = program_on(planned.program, planned.start)
         return plan
 
     def _load_quarters(self, code, centers, quarters, per_quarter, average_size, min_size=12):
@@ -701,7 +751,8 @@ class DemoLoader:
         new = [c for c in centers if c.pk not in self.learner_pools]
         if new:
             self.lecturer_pools.update(self._load_lecturers(code, new))
-            self.learner_pools.update(self._load_learners(code, new, [p for p in plan if p.center in new]))
+            groups = GROUPS_2025 if all(c.is_commune_center for c in new) else GROUPS
+            self.learner_pools.update(self._load_learners(code, new, [p for p in plan if p.center in new], groups))
         for planned in plan:  # a class never has more learners than its center's pool
             planned.size = min(planned.size, len(self.learner_pools[planned.center.pk]))
         self._load_classes(code, plan, self.learner_pools, self.lecturer_pools)
@@ -840,7 +891,7 @@ class DemoLoader:
             if report.center.center_level == Unit.CenterLevel.DISTRICT and nxt.start >= closing:
                 pass  # a district center plans nothing after 30/6/2025
             else:
-                for program_code in PROGRAM_WEIGHT:
+                for program_code in self._codes_in_force(nxt.start):
                     actual = next_counts.get((report.center_id, nxt.year, nxt.index, program_code), 0)
                     planned = max(0, actual + rng.choice([-1, 0, 0, 0, 1])) if actual else int(rng.random() < 0.05)
                     if planned:
@@ -952,6 +1003,12 @@ class DemoLoader:
         Transition.objects.bulk_create(transitions, batch_size=2000)
         self._freeze([r for r in reports if r.status == "approved"])
         self.progress(f"  {vn_int(len(reports))} báo cáo quý")
+
+    def _codes_in_force(self, day: datetime.date) -> list[str]:
+        """The programs a plan for the quarter starting on `day` names: the 2022 catalogue's, else those in force."""
+        if all(self.programs[code].is_in_force_on(day) for code in PROGRAM_WEIGHT):
+            return list(PROGRAM_WEIGHT)
+        return [p.code for p in sorted(self.programs.values(), key=lambda p: p.order) if p.is_in_force_on(day)]
 
     def _approved_when_loaded(self, center: Unit, day: datetime.date) -> bool:
         """Whether the quarter of `day` ends approved in the demo, known before its report is written: every quarter

@@ -15,6 +15,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from centers.models import Unit
+from courses import rules as teaching_rules
 from courses.models import Course, Enrolment, Learner, Lecturer, Program
 from courses.text import course_search_key, name_key, vietnamese_sort_key
 from reports.figures import maintained
@@ -22,6 +23,7 @@ from reports.formatting import vn_int
 from reports.models import CenterReport, PlanLine
 
 from .fastwrite import table_writer as _table_writer
+from .scoring import Scorer, program_on
 
 PROGRAM_WEIGHTS = {"KND": 14, "DVM": 13, "BTCB": 6, "DT": 10, "CD": 12, "NVTG": 3, "CNKT": 12, "TCLL": 4, "NQ": 26}
 PROGRAM_SIZE = {
@@ -69,6 +71,8 @@ class LoadGenerator:
         used = set(Unit.objects.provinces().values_list("code", flat=True))
         free = [f"{n:02d}" for n in range(1, 100) if f"{n:02d}" not in used]
         programs = {p.code: p.pk for p in Program.objects.all()}
+        catalogue = list(Program.objects.order_by("order", "code"))
+        scorer = Scorer(today=timezone.localdate(), now=self.now)
         program_codes = list(PROGRAM_WEIGHTS)
         weights = list(PROGRAM_WEIGHTS.values())
         ids = self._next_ids(Learner, Course, Enrolment, Lecturer, CenterReport, PlanLine)
@@ -110,10 +114,25 @@ class LoadGenerator:
                 "updated_at",
                 "version",
                 "search_key",
+                "periods",
+                "homeroom",
             ],
         )
         write_enrolment = _table_writer(
-            Enrolment, ["id", "course", "learner", "result", "certificate_no", "enrolled_at", "version"]
+            Enrolment,
+            [
+                "id",
+                "course",
+                "learner",
+                "result",
+                "certificate_no",
+                "enrolled_at",
+                "version",
+                "periods_attended",
+                "score",
+                "retake_score",
+                "class_role",
+            ],
         )
         write_lecturer = _table_writer(
             Lecturer, ["id", "center", "full_name", "kind", "qualification", "position", "phone", "sort_key"]
@@ -209,7 +228,9 @@ class LoadGenerator:
                         size = max(
                             10, min(len(pool), int(self.size * PROGRAM_SIZE[program] * self.rng.uniform(0.6, 1.4)))
                         )
+                        program = program_on(program, start)  # from 1/12/2025 the 2025 catalogue's
                         finished = end < today
+                        rules = teaching_rules.on(start)
                         course_id = ids[Course]
                         ids[Course] += 1
                         code, title = f"{y}-{program}-{n:03d}", f"Lớp {program} số {n} năm {y}"
@@ -234,20 +255,25 @@ class LoadGenerator:
                                 course_search_key(code, title),
                             )
                         )
-                        for learner_id in self.rng.sample(pool, size):
+                        chosen = self.rng.sample(pool, size)
+                        if rules.scored:  # attendance, scores and the results the class's rules give
+                            scored = Course(start_date=start, end_date=end, status=courses[-1][11])
+                            scorer.course_fields(scored, program)
+                            details = scorer.roster(scored, rules, size)
+                        else:
+                            details = [
+                                (self.rng.choice(RESULTS) if finished else "", None, None, None, "") for _ in chosen
+                            ]
+                        for learner_id, (result, attended, score, retake, role) in zip(chosen, details, strict=True):
                             enrolments.append(
-                                (
-                                    ids[Enrolment],
-                                    course_id,
-                                    learner_id,
-                                    self.rng.choice(RESULTS) if finished else "",
-                                    "",
-                                    self.now,
-                                    1,
-                                )
+                                (ids[Enrolment], course_id, learner_id, result, "", self.now, 1)
+                                + (attended, score, retake, role)
                             )
                             ids[Enrolment] += 1
-                        links += [(course_id, t) for t in self.rng.sample(teachers, 2)]
+                        teaching = self.rng.sample(teachers, 2)
+                        links += [(course_id, t) for t in teaching]
+                        # A scored class's periods and homeroom lecturer (one of its lecturers).
+                        courses[-1] += (scored.periods, teaching[0]) if rules.scored else (None, None)
                     for quarter in range(1, 5):
                         status = self.rng.choice(STATUSES)
                         if status is None:
@@ -274,7 +300,9 @@ class LoadGenerator:
                                 due if status == "approved" else None,
                             )
                         )
-                        for code_ in self.rng.sample(program_codes, 3):
+                        next_quarter = datetime.date(y + (quarter == 4), quarter % 4 * 3 + 1, 1)
+                        in_force = [p.code for p in catalogue if p.is_in_force_on(next_quarter)] or program_codes
+                        for code_ in self.rng.sample(in_force, 3):
                             plans.append((ids[PlanLine], ids[CenterReport], programs[code_], self.rng.randint(1, 3)))
                             ids[PlanLine] += 1
                         ids[CenterReport] += 1
