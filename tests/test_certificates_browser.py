@@ -9,7 +9,7 @@ from courses.models import Certificate
 from .test_certificates import CCCD, scored_class
 from .test_journeys import axe_violations, login, shot
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def fits(page) -> bool:

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from centers.models import AccountEvent, SignIn
-from courses.models import Course
+from courses.models import Course, ProgramMapping
 from reports.models import CenterReport, ExportLog, PlanLine
 
 from .factories import (
@@ -59,6 +59,8 @@ def objects(center, board_user):
         "report": report,
         "account": StaffFactory(unit=center).user,
         "board_account": StaffFactory(unit=center.parent).user,
+        "program": course.program,
+        "mapping": ProgramMapping.objects.order_by("pk").first(),
         **certified_class(center),
     }
 
@@ -73,7 +75,7 @@ def grow(objects, center, other_center, user, half: int):
             for month in range(1 + 6 * half, 7 + 6 * half, 2):
                 other = CourseFactory(
                     center=where,
-                    program=program(["KND", "DVM", "NQ"][month % 3]),
+                    program=program(["KND", "DVM", "NQ"][month % 3], datetime.date(year, month, 3)),
                     start_date=datetime.date(year, month, 3),
                 )
                 other.lecturers.add(*lecturers[: 1 + month % 3])
