@@ -203,7 +203,7 @@ def build(*, unit: Unit, period: Period, basis: str, boundaries: Boundaries | No
         "results": {
             "labels": [line.program.code for line in rollup.by_program.values()],
             "series": [
-                {"label": str(label), "data": [line.results[key] for line in rollup.by_program.values()]}
+                {"key": key, "label": str(label), "data": [line.results[key] for line in rollup.by_program.values()]}
                 for key, label in results_of(total)
             ],
         },

@@ -84,7 +84,7 @@ def _page_size(config: dict):
 def day_words(day: datetime.date, place: str) -> str:
     """ "Lào Cai, ngày 05 tháng 12 năm 2026", as Party documents write the place and date."""
     text = f"ngày {day:%d} tháng {day:%m} năm {day.year}"
-    return f"{place}, {text}" if place else text.capitalize()
+    return f"{place[:1].upper()}{place[1:]}, {text}" if place else text.capitalize()  # "Phường Lào Cai, ngày …"
 
 
 def vn_date(day: datetime.date | None) -> str:

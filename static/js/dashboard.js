@@ -6,7 +6,9 @@
   var data = JSON.parse(source.textContent);
   var nf = new Intl.NumberFormat("vi-VN");
   var red = "#a50f15", blue = "#2c7fb8", grey = "#9e9e9e", light = "#f4a582";
-  var resultColors = ["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027"];
+  // Each result its own colour, whichever scale the period shows (xuất sắc only where scored classes are counted).
+  var resultColors = { xuat_sac: "#006837", gioi: "#1a9850", kha: "#91cf60", trung_binh: "#fee08b",
+                       khong_dat: "#fc8d59", bo_hoc: "#d73027" };
   Chart.defaults.font.family = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif";
   Chart.defaults.animation = false;
   var numberTicks = { precision: 0, callback: function (v) { return nf.format(v); } };  // counts: whole steps
@@ -48,7 +50,7 @@
   make("chart-results", {
     type: "bar",
     data: { labels: data.results.labels, datasets: data.results.series.map(function (s, i) {
-      return { label: s.label, data: s.data, backgroundColor: resultColors[i % resultColors.length] };
+      return { label: s.label, data: s.data, backgroundColor: resultColors[s.key] || grey };
     }) },
     options: { maintainAspectRatio: false, plugins: { tooltip: tooltip },
       scales: { x: { stacked: true }, y: { stacked: true, ticks: numberTicks } } }
