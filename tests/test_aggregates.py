@@ -323,20 +323,25 @@ def test_two_writes_to_the_same_quarter_at_once_keep_the_aggregates_exact(
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite lets one writer at a time itself")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_results_save_and_a_learner_added_to_the_same_class_at_once_both_go_through(center, center_user):
+@pytest.mark.parametrize("scored", [False, True], ids=["four-words", "scored"])
+def test_a_results_save_and_a_learner_added_to_the_same_class_at_once_both_go_through(center, center_user, scored):
     """The results form locks the class row; adding a learner references it (checked at commit). The two must
-    not wait for each other in a circle over the data stamp both raise."""
+    not wait for each other in a circle over the data stamp both raise: a class before the 2025 rules (a result
+    typed) and one under them (attendance and a score, the result set from them)."""
     scope = Scope.for_user(center_user)
-    course = CourseFactory(center=center, start_date=datetime.date(2026, 2, 3))
+    start = datetime.date(2026, 2, 3) if scored else datetime.date(2025, 2, 3)
+    course = CourseFactory(center=center, start_date=start, periods=30 if scored else None)
     enrolment = EnrolmentFactory(course=course)
+    marks = {"periods_attended": 30, "score": "8,5"} if scored else {"result": "gioi"}
     second_write_while_the_first_is_open(
         lambda: services.enrolment_add(scope=scope, course=course, learner=LearnerFactory(center=center)),
         lambda: services.results_record(
-            scope=scope, course=course, entries=[services.ResultEntry(enrolment.pk, "gioi", version=enrolment.version)]
+            scope=scope, course=course, entries=[services.ResultEntry(enrolment.pk, **marks, version=enrolment.version)]
         ),
         "the results save waits for the data stamp",
     )
-    rollup = counting.rollup(unit=center, period=Period.parse("2026-Q1"), basis="all", compare=False)
+    period = Period.quarter_of(start)
+    rollup = counting.rollup(unit=center, period=period, basis="all", compare=False)
     assert (rollup.total.enrolments, rollup.total.results["gioi"]) == (2, 1)
 
 
