@@ -51,6 +51,7 @@ class TeachingRules:
         (Decimal("5.0"), AVERAGE),
     )
     certificate_days: int = 15  # certificates are issued within this many days of the completion decision
+    max_deputies: int = 2  # the ban cán sự: one lớp trưởng and one or two lớp phó
 
     # -- the rules applied ----------------------------------------------------------------------------------------
     def grade(self, score: Decimal | None) -> str:

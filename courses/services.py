@@ -470,13 +470,9 @@ class ResultEntry:
 MARK_FIELDS = ("periods_attended", "score", "retake_score")
 
 
-# The ban cán sự of the Quy chế (lớp trưởng and one or two lớp phó); TeachingRules has no field for it yet.
-MAX_DEPUTIES = 2
-
-
-def check_class_roles(roles: Iterable[str], max_deputies: int = MAX_DEPUTIES) -> list[str]:
-    """What is wrong with a class's ban cán sự (every learner's role, as it would be): one lớp trưởng at most, one
-    or two lớp phó at most."""
+def check_class_roles(roles: Iterable[str], max_deputies: int) -> list[str]:
+    """What is wrong with a class's ban cán sự (every learner's role, as it would be): one lớp trưởng at most, and
+    at most the rules' lớp phó (TeachingRules.max_deputies: one or two under the Quy chế)."""
     roles = list(roles)
     problems = []
     if roles.count(Enrolment.Role.MONITOR) > 1:
@@ -619,7 +615,7 @@ def results_record(*, scope: Scope, course: Course, entries: Iterable[ResultEntr
             .exclude(class_role="")
             .values_list("class_role", flat=True)
         )
-        problems.extend(check_class_roles([*roles.values(), *others]))
+        problems.extend(check_class_roles([*roles.values(), *others], course.rules.max_deputies))
     if problems:
         raise ValidationError(problems)
     if stale:
