@@ -72,10 +72,16 @@ benchdb: install
 bench: benchdb
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py bench --generate-if-empty
 
-# gunicorn on 127.0.0.1 with production settings, then 50 signed-in users for 60 seconds (locust, headless):
-# the users sign in two a second (25 s; a password check costs about 0,5 s of CPU by design), the statistics are
-# reset once all are in, and the next 60 seconds are measured. WRITES=1: center staff also record results in their
-# open quarter (real writes, which the dashboards of that quarter then count again).
+# gunicorn on 127.0.0.1 with production settings, then USERS signed-in users for DURATION seconds (locust,
+# headless): the users sign in SPAWN_RATE a second (a password check costs about 0,5 s of CPU by design), the
+# statistics are reset once all are in, and the next DURATION seconds are measured. WRITES=1: center staff also
+# record results in their open quarter (real writes, which the dashboards of that quarter then count again).
+# LOCUST_PROCESSES=N runs the load generator in N processes (it shares the machine's cores with the app).
+USERS ?= 50
+SPAWN_RATE ?= 2
+DURATION ?= 60
+LOCUST_PROCESSES ?=
+LOAD_RUN_TIME := $(shell echo $$(( $(USERS) / $(SPAWN_RATE) + $(DURATION) + 5 )))
 loadtest: benchdb
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py prepare_loadtest --output /tmp/llct-loadtest.json
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=loadtest-only-secret-key-0123456789abcdefghijklmnopqrstuv $(BIN)/python manage.py collectstatic --noinput -v0
@@ -84,8 +90,8 @@ loadtest: benchdb
 		AXES_FAILURE_LIMIT=1000 $(BIN)/gunicorn config.wsgi --workers $(WORKERS) --bind 127.0.0.1:$(LOAD_PORT) \
 		--pid /tmp/llct-gunicorn.pid --daemon --log-level warning --error-logfile /tmp/llct-gunicorn.log
 	@sleep 3
-	LOADTEST_PLAN=/tmp/llct-loadtest.json $(BIN)/locust -f reports/demo/benchmarks/locustfile.py --headless -u 50 -r 2 \
-		-t 85s --reset-stats --host http://127.0.0.1:$(LOAD_PORT) --only-summary $(if $(WRITES),,--exclude-tags writes) \
+	LOADTEST_PLAN=/tmp/llct-loadtest.json $(BIN)/locust -f reports/demo/benchmarks/locustfile.py --headless -u $(USERS) \
+		-r $(SPAWN_RATE) -t $(LOAD_RUN_TIME)s $(if $(LOCUST_PROCESSES),--processes $(LOCUST_PROCESSES),) --reset-stats --host http://127.0.0.1:$(LOAD_PORT) --only-summary $(if $(WRITES),,--exclude-tags writes) \
 		--csv reports/demo/benchmarks/results/loadtest$(if $(WRITES),-writes,); \
 		status=$$?; kill $$(cat /tmp/llct-gunicorn.pid); exit $$status
 
