@@ -50,10 +50,17 @@ class Scope:
     def for_user(cls, user) -> Scope:
         if user is None or not user.is_authenticated or not user.is_active:
             return cls(level=None)
-        took_over = Exists(Unit.objects.filter(merged_into_id=OuterRef("unit_id")))
-        staff = (
-            Staff.objects.select_related("unit", "unit__parent").annotate(took_over=took_over).filter(user=user).first()
-        )
+        took_over = getattr(user, "staff_took_over", None)
+        if took_over is not None:  # loaded with the user (centers.auth.StaffBackend): no query
+            staff = getattr(user, "staff", None)  # select_related: a user without a Staff row has it cached as none
+        else:
+            staff = (
+                Staff.objects.select_related("unit", "unit__parent")
+                .annotate(took_over=Exists(Unit.objects.filter(merged_into_id=OuterRef("unit_id"))))
+                .filter(user=user)
+                .first()
+            )
+            took_over = staff is not None and staff.took_over
         if staff is not None:
             return cls(
                 level=staff.role,
@@ -61,7 +68,7 @@ class Scope:
                 manages_accounts=staff.manages_accounts,
                 must_change_password=staff.must_change_password,
                 predecessors=predecessors_of(staff.unit)
-                if staff.took_over and staff.role != Staff.Role.CENTRAL
+                if took_over and staff.role != Staff.Role.CENTRAL
                 else frozenset(),
             )
         if user.is_superuser:

@@ -85,7 +85,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the user's place in the chain with the user (centers/auth.py).
+    "centers.auth.StaffBackend",
 ]
 # Login throttling: five wrong passwords for one user from one address lock that pair for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

@@ -115,7 +115,7 @@ def admin_minded_center_user(center):
 @pytest.fixture
 def login(client):
     def _login(user):
-        client.force_login(user)
+        client.force_login(user, backend="centers.auth.StaffBackend")  # the backend a signed-in session uses
         return client
 
     return _login

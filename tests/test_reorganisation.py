@@ -5,12 +5,14 @@ import datetime
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from centers.auth import StaffBackend
 from centers.models import AccountEvent, Assignment, Job, ReorganisationPlan, ServedCommune, Staff, Unit, UnitName
 from centers.periods import Period
 from centers.reorganisation import apply_plan, preview, read_plan, write_template
@@ -492,6 +494,24 @@ def test_a_board_sees_the_province_it_took_over_and_its_centers_past(
 def test_the_scope_costs_no_query_more_for_a_unit_that_took_nothing_over(center_user, django_assert_num_queries):
     with django_assert_num_queries(1):
         Scope.for_user(center_user)
+
+
+def test_a_signed_in_user_is_loaded_with_their_scope_in_one_query(
+    reform, board_user, yen_bai, yen_bai_center, central_user, center_user, django_assert_num_queries
+):
+    """The session's backend reads the Staff row, unit, parent and whether it took others over with the user: the
+    scope costs nothing more (the list of what a board took over, one query, only for a board that did), and is the
+    scope a separate read gives (a board that took a province over, a center, a superuser)."""
+    apply_plan(read_plan(reform), by=central_user)
+    superuser = get_user_model().objects.create_superuser("quan.tri", password="x")
+    for user in (board_user, center_user, superuser):
+        slow = Scope.for_user(get_user_model().objects.get(pk=user.pk))
+        with django_assert_num_queries(1):
+            loaded = StaffBackend().get_user(user.pk)
+        with django_assert_num_queries(1 if slow.predecessors else 0):
+            scope = Scope.for_user(loaded)
+        assert (scope.level, scope.unit, scope.predecessors) == (slow.level, slow.unit, slow.predecessors)
+    assert yen_bai.pk in Scope.for_user(StaffBackend().get_user(board_user.pk)).predecessors
 
 
 @pytest.mark.parametrize("name", list(CORPUS))
