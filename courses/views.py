@@ -13,10 +13,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -213,10 +215,31 @@ def course_detail(request, pk):
     return _render_detail(request, course, enrolments, formset, search, found, learner_form, can_edit, lock)
 
 
+# What the roster reads of each enrolment and learner (a class of 200 builds 400 objects: not every column).
+ROSTER_FIELDS = (
+    "course_id",
+    "learner_id",
+    "result",
+    "certificate_no",
+    "periods_attended",
+    "score",
+    "retake_score",
+    "class_role",
+    "version",
+    "learner__full_name",
+    "learner__date_of_birth",
+    "learner__gender",
+    "learner__group",
+    "learner__national_id",
+)
+
+
 def _roster(course):
     """The class's current enrolments, in class-list order (given name, then whole name, as Vietnamese lists are
     read), and the results formset over them (one query)."""
-    enrolments = list(Enrolment.objects.filter(course=course, removed_at__isnull=True).select_related("learner"))
+    enrolments = list(
+        Enrolment.objects.filter(course=course, removed_at__isnull=True).select_related("learner").only(*ROSTER_FIELDS)
+    )
     enrolments.sort(key=lambda e: (*roster_sort_key(e.learner.full_name), e.pk))
     formset = ResultFormSet(
         initial=[
@@ -388,6 +411,7 @@ def _roster_rows(enrolments: list[Enrolment], formset, course=None, posted=None,
         body = _ROW_WORDS + (_ROW_WORDS_EDIT if editable else _ROW_WORDS_VIEW)
     row_format = (_ROW_HEAD + body).format
     fixed = _row_labels()
+    result_of = _("Kết quả của %(n)s")  # translated once, not once a row
     dash = "—"
     typed = _posted_rows(posted)
     rows = []
@@ -422,7 +446,7 @@ def _roster_rows(enrolments: list[Enrolment], formset, course=None, posted=None,
                 "gender": escape(genders.get(learner.gender, learner.gender)),
                 "group": escape(groups.get(learner.group, learner.group)),
                 "cccd": escape(learner.masked_national_id),
-                "result_field_label": escape(_("Kết quả của %(n)s") % {"n": learner.full_name}),
+                "result_field_label": escape(result_of % {"n": learner.full_name}),
                 "options": options.get(shown["result"], options[None]),
                 "certificate_no": escape(shown["certificate_no"]),
                 "saved_certificate": escape(e.certificate_no) or dash,
@@ -443,6 +467,24 @@ def _roster_rows(enrolments: list[Enrolment], formset, course=None, posted=None,
         )
         rows.append(RosterRow(e, mark_safe(html)))
     return rows
+
+
+_blank_learner_forms: dict[str, tuple[str, str]] = {}
+
+
+def _blank_learner_form() -> tuple[str, str]:
+    """The empty "Tạo học viên mới" form as {% crispy %} draws it: the same on every class page, so drawn once a
+    process and language (a bound form, with its errors, is drawn by the page itself). Drawn without the CSRF
+    token crispy puts after its leading blank lines: (those lines, the rest), the page puts the request's token
+    between them."""
+    language = get_language()
+    parts = _blank_learner_forms.get(language)
+    if parts is None:
+        template = engines["django"].from_string("{% load crispy_forms_tags %}{% crispy form %}")
+        html = template.render({"form": LearnerForm(prefix="hv")})
+        rest = html.lstrip()
+        parts = _blank_learner_forms[language] = (html[: len(html) - len(rest)], mark_safe(rest))
+    return parts
 
 
 def _just_removed(request, course):
@@ -490,6 +532,7 @@ def _render_detail(
             "search": search,
             "found": found,
             "learner_form": learner_form,
+            "learner_form_html": _blank_learner_form() if can_edit and not lock and not learner_form.is_bound else None,
             "can_edit": can_edit,
             "lock": lock,
             "notice": None if lock else save_notice(center=course.center, day=course.start_date),
