@@ -8,6 +8,7 @@ from html import escape
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -79,6 +80,48 @@ def _course(request, pk, action=Action.VIEW) -> Course:
 
 
 # -- classes ----------------------------------------------------------------------------------------------
+# The class list's rows as its template drew them (with courses/_status.html), one format string a row.
+_COURSE_ROW = (
+    '\n    <tr{muted}>\n      <td class="text-nowrap"><a href="{url}">{code}</a></td>\n'
+    "      <td>{title}{joint}</td>\n      {center}\n      <td>{program}</td>\n      <td>{start}</td>\n"
+    '      <td>{end}</td>\n      <td>{format}</td>\n      <td class="num">{n}</td>\n'
+    '      <td><span class="badge {badge}">{status}</span>\n</td>\n    </tr>\n  '
+)
+_STATUS_BADGES = {
+    Course.Status.CANCELLED: "text-bg-secondary",
+    Course.Status.FINISHED: "text-bg-success",
+    Course.Status.RUNNING: "text-bg-primary",
+}
+
+
+def _course_rows(courses, *, with_center: bool) -> str:
+    """The rows of a page of the class list (courses with their center, program and n_enrolments)."""
+    formats = {value: escape(str(label)) for value, label in Course.Format.choices}
+    statuses = {value: escape(str(label)) for value, label in Course.Status.choices}
+    joint = ' <span class="badge text-bg-info" title="{}">{}</span>'.format(
+        escape(_("Phối hợp với Trường Chính trị tỉnh")), escape(_("phối hợp"))
+    )
+    url = _url_of("courses:course_detail")
+    return "".join(
+        _COURSE_ROW.format(
+            muted=' class="text-muted"' if c.status == Course.Status.CANCELLED else "",
+            url=escape(url(c.pk)),
+            code=escape(c.code),
+            title=escape(c.title),
+            joint=joint if c.co_organised else "",
+            center=f"<td>{escape(c.center.area_name)}</td>" if with_center else "",
+            program=escape(c.program.code),
+            start=_dmy(c.start_date),
+            end=_dmy(c.end_date),
+            format=formats.get(c.format, escape(str(c.format))),
+            n=intcomma(c.n_enrolments),
+            badge=_STATUS_BADGES.get(c.status, "text-bg-light border"),
+            status=statuses.get(c.status, escape(str(c.status))),
+        )
+        for c in courses
+    )
+
+
 @login_required
 def course_list(request):
     scope = request.scope
@@ -112,6 +155,7 @@ def course_list(request):
             "unsorted": unsorted.urlencode(),
             "sort": sort,
             "columns": columns,
+            "rows_html": mark_safe(_course_rows(page, with_center=not scope.is_center)),
             "can_enter": scope.is_center,
         },
     )
