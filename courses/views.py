@@ -37,6 +37,7 @@ from .forms import (
     LearnerSearchForm,
     LearnerTransferForm,
     LecturerForm,
+    PostedResultFormSet,
     ResultFormSet,
     UploadForm,
     apply_errors,
@@ -622,7 +623,7 @@ def _entries(course, formset) -> list:
 @require_POST
 def course_results(request, pk):
     course = _course(request, pk, Action.ENTER_DATA)
-    formset = ResultFormSet(request.POST, prefix="kq")
+    formset = PostedResultFormSet(request.POST, prefix="kq")
     if formset.is_valid():
         try:
             changed = services.results_record(scope=request.scope, course=course, entries=_entries(course, formset))
