@@ -102,11 +102,11 @@ def _course_rows(courses, *, with_center: bool) -> str:
     joint = ' <span class="badge text-bg-info" title="{}">{}</span>'.format(
         escape(_("Phối hợp với Trường Chính trị tỉnh")), escape(_("phối hợp"))
     )
-    url = _url_of("courses:course_detail")
+    url_head, url_tail = _url_parts("courses:course_detail")
     return "".join(
         _COURSE_ROW.format(
             muted=' class="text-muted"' if c.status == Course.Status.CANCELLED else "",
-            url=escape(url(c.pk)),
+            url=f"{url_head}{c.pk}{url_tail}",
             code=escape(c.code),
             title=escape(c.title),
             joint=joint if c.co_organised else "",
@@ -302,11 +302,11 @@ class RosterRow:
     html: str  # the row's <tr>, drawn in Python: the markup the template drew, at a fraction of the cost
 
 
-def _url_of(name: str):
-    """pk → the address of a view taking one integer pk, reversed once (a roster reverses two per row)."""
-    sentinel = 987654321987
-    address = reverse(name, args=[sentinel])
-    return lambda pk: address.replace(str(sentinel), str(int(pk)))
+def _url_parts(name: str) -> tuple[str, str]:
+    """The address of a view taking one integer pk, escaped, split where the pk goes (reversed once a page)."""
+    sentinel = "987654321987"
+    head, tail = escape(reverse(name, args=[int(sentinel)])).split(sentinel)
+    return head, tail
 
 
 def _posted_rows(data) -> dict[int, dict]:
@@ -447,67 +447,76 @@ def _roster_rows(enrolments: list[Enrolment], formset, course=None, posted=None,
         choices = [(value, label) for value, label in choices if value != Enrolment.Result.OUTSTANDING]
     roles = list(labels(Enrolment.Role.choices).items())
     role_labels = dict(roles)
-    learner_url, remove_url = _url_of("courses:learner_detail"), _url_of("courses:enrolment_remove")
     options = _options(choices, [value for value, _ in choices])
     role_options = _options(roles, [value for value, _ in roles]) if scored else {}
     if scored:
         body = _ROW_SCORED_EDIT if editable else _ROW_SCORED_VIEW
     else:
         body = _ROW_WORDS + (_ROW_WORDS_EDIT if editable else _ROW_WORDS_VIEW)
-    row_format = (_ROW_HEAD + body).format
-    fixed = _row_labels()
+    row_format = _ROW_HEAD + body
+    for key, label in _row_labels().items():  # the labels written in once, not passed a row
+        row_format = row_format.replace("{" + key + "}", label.replace("{", "{{").replace("}", "}}"))
+    row_format = row_format.format
+    learner_head, learner_tail = _url_parts("courses:learner_detail")
+    prefix = formset.prefix
+    remove_head, remove_tail = _url_parts("courses:enrolment_remove")
     result_of = _("Kết quả của %(n)s")  # translated once, not once a row
     dash = "—"
     typed = _posted_rows(posted)
     rows = []
     for i, e in enumerate(enrolments):
         learner = e.learner
-        shown = typed.get(e.pk) or {
-            "result": e.result,
-            "certificate_no": e.certificate_no,
-            "periods_attended": "" if e.periods_attended is None else str(e.periods_attended),
-            "score": format_score(e.score),
-            "retake_score": format_score(e.retake_score),
-            "dropped": e.result == Enrolment.Result.DROPPED,
-            "class_role": e.class_role,
-        }
-        name = escape(learner.full_name)
-        grade = escape(results.get(e.result, e.result)) or dash
+        shown = typed.get(e.pk)
         if scored:
+            if shown is None:
+                attended = "" if e.periods_attended is None else str(e.periods_attended)
+                score, retake = format_score(e.score), format_score(e.retake_score)
+                dropped, role = e.result == Enrolment.Result.DROPPED, e.class_role
+            else:
+                attended, score, retake = shown["periods_attended"], shown["score"], shown["retake_score"]
+                dropped, role = shown["dropped"], shown["class_role"]
+            score, retake = escape(score), escape(retake)
             values = {
-                "attended": escape(shown["periods_attended"]),
-                "score": escape(shown["score"]),
-                "retake": escape(shown["retake_score"]),
-                "checked": " checked" if shown["dropped"] else "",
-                "role_options": role_options.get(shown["class_role"], role_options.get(None, "")),
-                "saved_attended": dash if e.periods_attended is None else escape(str(e.periods_attended)),
-                "score_or_dash": escape(shown["score"]) or dash,
-                "retake_or_dash": escape(shown["retake_score"]) or dash,
-                "dropped_mark": "✓" if shown["dropped"] else dash,
+                "attended": escape(attended),
+                "score": score,
+                "retake": retake,
+                "checked": " checked" if dropped else "",
+                "role_options": role_options.get(role, role_options.get(None, "")),
+                "saved_attended": dash if e.periods_attended is None else e.periods_attended,
+                "score_or_dash": score or dash,
+                "retake_or_dash": retake or dash,
+                "dropped_mark": "✓" if dropped else dash,
                 "role_display": escape(role_labels.get(e.class_role, e.class_role)),
             }
         else:
+            result, certificate_no = (
+                (e.result, e.certificate_no)
+                if shown is None
+                else (
+                    shown["result"],
+                    shown["certificate_no"],
+                )
+            )
             values = {
                 "gender": escape(genders.get(learner.gender, learner.gender)),
                 "group": escape(groups.get(learner.group, learner.group)),
                 "cccd": escape(learner.masked_national_id),
                 "result_field_label": escape(result_of % {"n": learner.full_name}),
-                "options": options.get(shown["result"], options[None]),
-                "certificate_no": escape(shown["certificate_no"]),
+                "options": options.get(result, options[None]),
+                "certificate_no": escape(certificate_no),
                 "saved_certificate": escape(e.certificate_no) or dash,
             }
         html = row_format(
             learner_pk=e.learner_id,
             n=i + 1,
-            learner_url=escape(learner_url(e.learner_id)),
-            name=name,
+            learner_url=f"{learner_head}{e.learner_id}{learner_tail}",
+            name=escape(learner.full_name),
             dob=_dmy(learner.date_of_birth),
-            p=formset.add_prefix(i),
+            p=f"{prefix}-{i}",
             pk=e.pk,
             version=e.version,
-            remove_url=escape(remove_url(e.pk)),
-            grade=grade,
-            **fixed,
+            remove_url=f"{remove_head}{e.pk}{remove_tail}",
+            grade=escape(results.get(e.result, e.result)) or dash,
             **values,
         )
         rows.append(RosterRow(e, mark_safe(html)))
