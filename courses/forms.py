@@ -7,6 +7,8 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Unit
@@ -276,23 +278,64 @@ class LearnerTransferForm(VersionErrorsOnTop, forms.Form):
         ]
 
 
+def _flat_attrs(attrs: dict) -> str:
+    """Attributes as django/forms/widgets/attrs.html writes them (False left out, True bare)."""
+    return "".join(
+        f" {conditional_escape(name)}" + ("" if value is True else f'="{conditional_escape(value)}"')
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class Select(forms.Select):
+    """A select drawn in Python exactly as Django's select.html and select_option.html draw it: the class list's
+    filters (periods, programs, centers) cost one template include an option otherwise, on every visit. Named as
+    Django's: crispy gives a field its widget's class name as a CSS class ("select")."""
+
+    def _render(self, template_name, context, renderer=None):
+        widget = context["widget"]
+        parts = [f'<select name="{conditional_escape(widget["name"])}"{_flat_attrs(widget["attrs"])}>']
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in group_choices:
+                parts.append(
+                    f'\n  <option value="{conditional_escape(str(option["value"]))}"'
+                    f"{_flat_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))
+
+
 class CourseFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm theo mã, tên lớp"), required=False, max_length=100)
-    trung_tam = forms.ModelChoiceField(label=_("Trung tâm"), queryset=Unit.objects.none(), required=False)
-    chuong_trinh = forms.ModelChoiceField(label=_("Chương trình"), queryset=Program.objects.all(), required=False)
+    trung_tam = forms.ModelChoiceField(
+        label=_("Trung tâm"), queryset=Unit.objects.none(), required=False, widget=Select
+    )
+    chuong_trinh = forms.ModelChoiceField(
+        label=_("Chương trình"), queryset=Program.objects.all(), required=False, widget=Select
+    )
     ky = forms.CharField(label=_("Kỳ (quý hoặc năm)"), required=False, max_length=10)
     trang_thai = forms.ChoiceField(
-        label=_("Trạng thái"), choices=[("", _("Tất cả"))] + list(Course.Status.choices), required=False
+        label=_("Trạng thái"),
+        choices=[("", _("Tất cả"))] + list(Course.Status.choices),
+        required=False,
+        widget=Select,
     )
     hinh_thuc = forms.ChoiceField(
-        label=_("Hình thức"), choices=[("", _("Tất cả"))] + list(Course.Format.choices), required=False
+        label=_("Hình thức"),
+        choices=[("", _("Tất cả"))] + list(Course.Format.choices),
+        required=False,
+        widget=Select,
     )
     sap_xep = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
 
     def __init__(self, *args, centers, period_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["trung_tam"].queryset = centers
-        self.fields["ky"].widget = forms.Select(choices=[("", _("Tất cả"))] + period_choices)
+        self.fields["ky"].widget = Select(choices=[("", _("Tất cả"))] + period_choices)
         self.fields["chuong_trinh"].empty_label = _("Tất cả")
         self.fields["trung_tam"].empty_label = _("Tất cả")
 
@@ -391,6 +434,28 @@ class ResultForm(forms.Form):
 
 
 ResultFormSet = forms.formset_factory(ResultForm, extra=0, max_num=5000, validate_max=True)
+
+
+class _SharedFields(dict):
+    """A form's fields that every instance shares instead of deep-copying (Form.__init__ deep-copies base_fields)."""
+
+    def __deepcopy__(self, memo):
+        return _SharedFields(self)
+
+
+class PostedResultForm(ResultForm):
+    """ResultForm to read a posted results table: the rows share one set of fields (reading and validating a value
+    never changes a field), where a form a row deep-copied nine fields and the result select's choices, 200 times
+    a save. The same fields, so the same cleaned values and errors; never drawn (the page draws its own rows)."""
+
+    def has_changed(self):
+        # The formset asks every row, but only a row past the initial ones (empty_permitted: skipped when left
+        # empty) needs the answer; comparing nine fields of 200 saved rows to nothing was a fifth of the reading.
+        return super().has_changed() if self.empty_permitted else True
+
+
+PostedResultForm.base_fields = _SharedFields(PostedResultForm.base_fields)
+PostedResultFormSet = forms.formset_factory(PostedResultForm, extra=0, max_num=5000, validate_max=True)
 
 
 class LecturerForm(forms.ModelForm):
