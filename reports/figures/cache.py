@@ -21,21 +21,24 @@ Two levels: each process's memory (settings.CACHES["figures"]), then a table eve
 
 from __future__ import annotations
 
+import copy
 import datetime
 import enum
 import hashlib
 import logging
 import pickle
 import secrets
+import threading
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, connection, transaction
-from django.db.models import BigIntegerField, Count, F, Func, Q, QuerySet, Subquery, Sum
+from django.db.models import BigIntegerField, Count, F, Func, Model, Q, QuerySet, Subquery, Sum
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from centers.models import Unit
@@ -53,6 +56,71 @@ logger = logging.getLogger(__name__)
 
 def _cache():
     return caches[CACHE_ALIAS if CACHE_ALIAS in settings.CACHES else "default"]
+
+
+class Unpickled:
+    """A bounded, process-local memo of values already unpickled, keyed on what they were unpickled from (a cache
+    key, which names one value forever: it is computed from the epoch and the stamps; or the pickled bytes
+    themselves). A cached hit then costs a dictionary lookup, not an unpickling (the country's 693 centers: 6 ms).
+
+    The values are shared: whoever reads one must not change it, and hands callers a copy (`fresh`)."""
+
+    def __init__(self, size: int):
+        self.size, self.values, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.values.get(key, self)
+            if value is not self:
+                self.values.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.values[key] = value
+            self.values.move_to_end(key)
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+
+
+unpickled = Unpickled(512)  # by cache key
+unpickled_parts = Unpickled(1024)  # maintained province figures, by their pickled bytes (counting.province_parts)
+
+
+def fresh(value):
+    """A copy of a shared value that its caller may change at the top (a rollup gets its unit, centers and
+    bounds attached; a list of centers gets their names of the time prefetched): model instances are copied
+    (with the related instances cached on them, each once), other objects shallowly. Nested figures are shared:
+    no reader changes them."""
+    if isinstance(value, (str, bytes, int, float, tuple, type(None))):
+        return value
+    if isinstance(value, list):
+        seen: dict = {}
+        return [_copy_model(item, seen) if isinstance(item, Model) else item for item in value]
+    return copy.copy(value)
+
+
+def _copy_model(instance: Model, seen: dict) -> Model:
+    """As pickling and unpickling would: its fields, and its cached related instances copied too (once each)."""
+    found = seen.get(id(instance))
+    if found is not None:
+        return found
+    found = seen[id(instance)] = instance.__class__.__new__(instance.__class__)
+    values = instance.__dict__.copy()
+    values.pop("_prefetched_objects_cache", None)
+    old = instance._state
+    state = values["_state"] = ModelState()
+    state.db, state.adding = old.db, old.adding
+    state.fields_cache = {
+        name: _copy_model(related, seen) if isinstance(related, Model) else related
+        for name, related in old.__dict__.get("fields_cache", {}).items()
+    }
+    found.__dict__.update(values)
+    return found
 
 
 # -- writes -------------------------------------------------------------------------------------------------------
@@ -208,9 +276,19 @@ def _key(name: str, params: tuple, years: list[int], fingerprint: str) -> str:
 
 
 def _load_many(keys: list[str]) -> dict:
-    """The cached values of these keys: this process's memory first, then the table every process shares (one
-    query, only for what memory lacks; what it finds is kept in memory). An entry that no longer unpickles is
-    left out, as not cached."""
+    """The cached values of these keys: this process's memory first (what it already unpickled, then what it
+    holds pickled), then the table every process shares (one query, only for what memory lacks; what it finds is
+    kept in memory). An entry that no longer unpickles is left out, as not cached.
+
+    The values are shared with the next reader: hand out `fresh` copies."""
+    values = {}
+    for key in keys:
+        value = unpickled.get(key)
+        if value is not unpickled:
+            values[key] = value
+    if len(values) == len(keys):
+        return values
+    keys = [key for key in keys if key not in values]
     cache = _cache()
     found = cache.get_many(keys)
     missing = [key for key in keys if key not in found]
@@ -227,10 +305,10 @@ def _load_many(keys: list[str]) -> dict:
             found.update(shared)
         if ageing:  # after the reader's transaction, like a store: no row lock held through someone's write
             transaction.on_commit(lambda: _renew(ageing))
-    values = {}
     for key, stored in found.items():
         try:
             values[key] = pickle.loads(stored)
+            unpickled.put(key, values[key])
         except Exception:  # noqa: BLE001 -- an entry that cannot be read is a miss, never a broken page
             logger.warning("Bỏ qua một số liệu đã lưu không đọc được (%s)", key, exc_info=True)
     return values
@@ -282,7 +360,7 @@ def per_epoch(name: str, *, params: tuple, compute: Callable[[], T]) -> T:
 def _read_or_compute(key: str, compute: Callable[[], T]) -> T:
     found = _load_many([key])
     if key in found:
-        return found[key]
+        return fresh(found[key])
     value = compute()
     _store({key: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)})  # now: the caller may change the value
     return value
@@ -318,7 +396,7 @@ def cached_parts(
         )
         found = _load_many([whole_key])
         if whole_key in found:
-            return found[whole_key]
+            return fresh(found[whole_key])
     cache_keys = {key: _key(name, (*params, key), years, prints[key]) for key in keys}
     found = _load_many(list(cache_keys.values()))
     values, missing = {}, []
@@ -344,6 +422,8 @@ def cached_parts(
 def clear(*, shared: bool = False) -> None:
     """Forget this process's cached figures (as a restart does); with `shared`, the shared table's too."""
     _cache().clear()
+    unpickled.clear()
+    unpickled_parts.clear()
     if shared:
         SharedFigure.objects.all().delete()
 

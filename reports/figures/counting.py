@@ -10,6 +10,8 @@ instead (reports/figures/reference.py), the oracle the maintained tables are che
 from __future__ import annotations
 
 import contextlib
+import copy
+import dataclasses
 import datetime
 import logging
 import pickle
@@ -78,7 +80,7 @@ def rollup(
             parts = province_parts(centers, at, basis)
             if unit.kind == Unit.Kind.PROVINCE:  # its own centers' part (its lineage's, today), under their ids
                 parts = {pk: parts.get(pk, Part()) for pk in sorted(bounds.provinces or {unit.pk})}
-            figures = _merge(at, basis, programs, parts)
+            figures = _merged(at, basis, programs, parts)
         else:
             # Everything a period's figures read is stamped with the period's year (a first quarter's plan too).
             figures = cached_parts(
@@ -307,7 +309,7 @@ def province_parts(centers: list[Unit], period: Period, basis: str) -> dict:
     for province_id, row_version, part in stored.values_list("province_id", "version", "part"):
         if row_version == version:
             with contextlib.suppress(Exception):  # a row that no longer unpickles is counted again
-                parts[province_id] = pickle.loads(part)
+                parts[province_id] = _unpickled_part(bytes(part))
     missing = [province_id for province_id in provinces if province_id not in parts]
     if missing:
         subset, partition = province_centers(missing)
@@ -316,6 +318,16 @@ def province_parts(centers: list[Unit], period: Period, basis: str) -> dict:
         parts.update(fresh[(period, basis)])
         transaction.on_commit(lambda: _store_province_parts(fresh, version))
     return parts
+
+
+def _unpickled_part(pickled: bytes) -> Part:
+    """A stored part, unpickled once per process: keyed on its bytes, a row rewritten with other figures is
+    another key (read only: `_merge` adds the parts into new figures)."""
+    part = cache.unpickled_parts.get(pickled)
+    if part is cache.unpickled_parts:
+        part = pickle.loads(pickled)
+        cache.unpickled_parts.put(pickled, part)
+    return part
 
 
 def _store_province_parts(parts: dict, version: str) -> None:
@@ -329,6 +341,33 @@ def _store_province_parts(parts: dict, version: str) -> None:
 
 
 # The quarter a plan line is for, as a bit, from the quarter of the report it is written in (the quarter before).
+
+
+_merges = cache.Unpickled(64)  # the nation's and provinces' merged rollups, by the very parts they were merged from
+
+
+def _merged(period: Period, basis: str, programs: dict, parts: dict) -> Rollup:
+    """`_merge`, done once per process for the same part objects (those `province_parts` keeps unpickled) and the
+    same programs' codes and order: a copy with the programs of this read attached; the figures are shared, read
+    only (the nation's merge adds up 63 parts of 693 centers: 3 ms)."""
+    key = (
+        period.key,
+        basis,
+        tuple((pk, id(part)) for pk, part in parts.items()),
+        tuple((pk, program.code, program.order) for pk, program in programs.items()),
+    )
+    found = _merges.get(key)
+    # The entry holds its parts: while it lives, no other object can have their ids.
+    if found is _merges or any(a is not b for a, b in zip(found[0], parts.values(), strict=True)):
+        merged = _merge(period, basis, programs, parts)
+        _merges.put(key, (tuple(parts.values()), merged))
+    else:
+        merged = found[1]
+    rollup = copy.copy(merged)
+    rollup.by_program = {
+        code: dataclasses.replace(line, program=programs[line.program.pk]) for code, line in merged.by_program.items()
+    }
+    return rollup
 
 
 def _merge(period: Period, basis: str, programs: dict, parts: dict) -> Rollup:
