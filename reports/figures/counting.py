@@ -71,13 +71,15 @@ def rollup(
     bounds = bounds or bounds_of(unit, boundaries, period)
     centers_qs = centers_of(unit, bounds)
     centers, programs = _centers_and_programs(unit, bounds)
+    if unit.kind in (Unit.Kind.CENTRAL, Unit.Kind.PROVINCE):  # once for both periods: the nation has 693 centers
+        provinces = sorted({center.parent_id for center in centers if center.parent_id is not None})
 
     def compute(at: Period) -> Rollup:
         if raw:
             parts = raw_parts(centers_qs, at, basis, Partition(centers, by_province=False, only=unit.pk))
             figures = _merge(at, basis, programs, parts)
         elif unit.kind in (Unit.Kind.CENTRAL, Unit.Kind.PROVINCE):
-            parts = province_parts(centers, at, basis)
+            parts = province_parts(provinces, at, basis)
             if unit.kind == Unit.Kind.PROVINCE:  # its own centers' part (its lineage's, today), under their ids
                 parts = {pk: parts.get(pk, Part()) for pk in sorted(bounds.provinces or {unit.pk})}
             figures = _merged(at, basis, programs, parts)
@@ -306,12 +308,11 @@ def province_centers(province_ids) -> tuple[QuerySet[Unit], Partition]:
     return centers, Partition(list(centers.only("id", "parent_id")), by_province=True)
 
 
-def province_parts(centers: list[Unit], period: Period, basis: str) -> dict:
+def province_parts(provinces: list[int], period: Period, basis: str) -> dict:
     """Province id → its part of a rollup, read from the maintained province figures (one query); a province
     whose row is missing or was counted under another version (an earlier deploy) is counted from the
     aggregates, all such at once, and stored once this transaction commits."""
     version = cache.version()
-    provinces = sorted({center.parent_id for center in centers if center.parent_id is not None})
     stored = ProvinceFigures.objects.filter(province_id__in=provinces, period=period.key, basis=basis, version=version)
     parts = _stored_parts(stored)
     missing = [province_id for province_id in provinces if province_id not in parts]
