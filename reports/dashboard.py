@@ -243,7 +243,8 @@ def build(*, unit: Unit, period: Period, basis: str, boundaries: Boundaries | No
 
 def unit_table(rows: list[Row], *, unit: Unit, period: Period, query: str) -> list[dict]:
     """What the units table shows of each row, formatted here once (the template's filters and lookups cost a
-    national page 13 ms for its 63 rows): names of the period, so the units' former names must be prefetched."""
+    national page 13 ms for its 63 rows): names of the period, so the units' former names must be prefetched.
+    Numbers as text, the sort values as the template showed them: ungrouped (USE_THOUSAND_SEPARATOR is off)."""
     central, province = unit.kind == Unit.Kind.CENTRAL, unit.kind == Unit.Kind.PROVINCE
     courses = reverse("courses:course_list")
     cells = []
@@ -259,11 +260,11 @@ def unit_table(rows: list[Row], *, unit: Unit, period: Period, query: str) -> li
                 "label": row.unit.area_name if central else name,
                 # A province's page links each center's classes of the period.
                 "classes_href": f"{courses}?trung_tam={row.unit.pk}&ky={period.key}" if province else "",
-                "classes": figures.classes,
+                "classes": str(figures.classes),
                 "classes_text": vn_int(figures.classes),
-                "enrolments": figures.enrolments,
+                "enrolments": str(figures.enrolments),
                 "enrolments_text": vn_int(figures.enrolments),
-                "learners": figures.learners,
+                "learners": str(figures.learners),
                 "learners_text": vn_int(figures.learners),
                 "completion": _sort_value(figures.completion_rate),
                 "completion_text": percent(figures.completion_rate),
@@ -271,7 +272,7 @@ def unit_table(rows: list[Row], *, unit: Unit, period: Period, query: str) -> li
                 "plan_text": percent(figures.plan_fulfilment),
                 "status": row.status,
                 "status_text": f"{row.status} ({percent(row.reporting)})" if central else row.status,
-                "change": change.diff if change is not None else "",
+                "change": str(change.diff) if change is not None else "",
                 "change_text": change_text(change),
                 "existed": row.existed,
             }
