@@ -16,7 +16,8 @@ committed, so a rolled-back write never leaves figures behind.
 grouped query: a write in one center leaves every other province's part in the cache.
 
 Two levels: each process's memory (settings.CACHES["figures"]), then a table every process shares
-(SharedFigure), so a figure one worker computed serves the others, and a restart does not empty the cache.
+(SharedFigure), so a figure one worker computed serves the others, and a restart does not empty the cache. In
+front of them, what the process has unpickled already (`Unpickled`): keys never change meaning, so neither can it.
 """
 
 from __future__ import annotations
@@ -60,8 +61,9 @@ def _cache():
 
 class Unpickled:
     """A bounded, process-local memo of values already unpickled, keyed on what they were unpickled from (a cache
-    key, which names one value forever: it is computed from the epoch and the stamps; or the pickled bytes
-    themselves). A cached hit then costs a dictionary lookup, not an unpickling (the country's 693 centers: 6 ms).
+    key, which names one value forever: it is computed from the epoch and the stamps; or a hash of the pickled
+    bytes). A cached hit then costs a dictionary lookup, not an unpickling (the country's 693 centers: 6 ms).
+    `get` returns the memo itself for a key it lacks.
 
     The values are shared: whoever reads one must not change it, and hands callers a copy (`fresh`)."""
 
@@ -88,7 +90,9 @@ class Unpickled:
 
 
 unpickled = Unpickled(512)  # by cache key
-unpickled_parts = Unpickled(1024)  # maintained province figures, by their pickled bytes (counting.province_parts)
+# The maintained province figures, by the MD5 of their pickled bytes (counting.province_parts): a national page reads
+# 126, some 30 KB each unpickled.
+unpickled_parts = Unpickled(512)
 
 
 def fresh(value):
@@ -343,7 +347,8 @@ def _load_many(keys: list[str]) -> dict:
     for key, stored in found.items():
         try:
             values[key] = pickle.loads(stored)
-            unpickled.put(key, values[key])
+            if not isinstance(values[key], (str, bytes)):  # text and files (exports) unpickle at the cost of a copy
+                unpickled.put(key, values[key])
         except Exception:  # noqa: BLE001 -- an entry that cannot be read is a miss, never a broken page
             logger.warning("Bỏ qua một số liệu đã lưu không đọc được (%s)", key, exc_info=True)
     return values
