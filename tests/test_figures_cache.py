@@ -52,6 +52,8 @@ def cache_levels(request, monkeypatch):
     figures (another process, or after a restart) sees them."""
     if request.param == "shared table only":
         monkeypatch.setattr(cache, "_cache", lambda: DummyCache("figures", {}))
+        monkeypatch.setattr(cache, "unpickled", cache.Unpickled(0))  # nor what the process has unpickled
+        monkeypatch.setattr(cache, "unpickled_parts", cache.Unpickled(0))
     return request.param
 
 
