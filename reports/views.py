@@ -522,12 +522,14 @@ def dashboard(request, unit, period):
         else:
             url = reverse("reports:dashboard", args=[unit_key(unit), chosen.key])
             return redirect(f"{url}?so_lieu={basis}")  # the new period opens in its own default boundaries
-    from .dashboard import build
+    from .dashboard import build, unit_table
 
     boundaries = parse_boundaries(request.GET.get(BOUNDARIES_PARAM), period)
     context = build(unit=unit, period=period, basis=basis, boundaries=boundaries)
     _names_of_the_time([unit, *(row.unit for row in context["rows"])])
     today = timezone.localdate()
+    # Carried by every link of the page that shows figures (exports, briefing, breadcrumb, the units table).
+    query = urlencode({"so_lieu": basis, BOUNDARIES_PARAM: boundaries.value})
     context.update(
         {
             "unit": unit,
@@ -536,8 +538,8 @@ def dashboard(request, unit, period):
             "basis_choices": Basis.choices,
             "boundaries": boundaries,
             "boundaries_choices": [(member.value, member.label) for member in Boundaries],
-            # Carried by every link of the page that shows figures (exports, briefing, breadcrumb).
-            "query": urlencode({"so_lieu": basis, BOUNDARIES_PARAM: boundaries.value}),
+            "query": query,
+            "unit_rows": unit_table(context["rows"], unit=unit, period=period, query=query),
             "period_groups": period_groups(range(2020, today.year + 1)),
             "can_edit_briefing": unit.kind == Unit.Kind.PROVINCE and request.scope.can(Action.REVIEW, unit),
             "parent": unit.parent if unit.parent and request.scope.can_see(unit.parent) else None,

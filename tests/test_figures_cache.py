@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.cache.backends.dummy import DummyCache
 from django.db import DatabaseError, connection, transaction
+from django.db.models import prefetch_related_objects
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -51,6 +52,8 @@ def cache_levels(request, monkeypatch):
     figures (another process, or after a restart) sees them."""
     if request.param == "shared table only":
         monkeypatch.setattr(cache, "_cache", lambda: DummyCache("figures", {}))
+        monkeypatch.setattr(cache, "unpickled", cache.Unpickled(0))  # nor what the process has unpickled
+        monkeypatch.setattr(cache, "unpickled_parts", cache.Unpickled(0))
     return request.param
 
 
@@ -148,6 +151,44 @@ def test_a_second_look_reads_the_cache(center):
     assert second.total == first.total and second.total.enrolments == 1
     assert second.unit == center and [c.pk for c in second.centers] == [center.pk]
     assert len(warm) < len(cold) // 2, (len(warm), len(cold))
+
+
+def test_a_cached_value_is_unpickled_once_and_each_reader_gets_its_own_copy(province, center, monkeypatch):
+    """The process keeps what it unpickled: a second look unpickles nothing, and what a reader changes (a rollup's
+    attached unit, the names of the time prefetched on its centers) is not seen by the next reader."""
+    CourseFactory(center=center, start_date=datetime.date(2025, 2, 3))
+    period = Period.parse("2025")
+    with committed():
+        first = counting.rollup(unit=center, period=period)
+    counting.rollup(unit=center, period=period)  # read back from the cache: unpickled, and kept
+    loads = []
+    monkeypatch.setattr(cache.pickle, "loads", lambda data: loads.append(data))
+    second = counting.rollup(unit=center, period=period)
+    assert loads == [] and second.total == first.total
+    assert second is not first and second.centers[0] is not first.centers[0]
+    prefetch_related_objects(second.centers, "former_names")
+    second.centers[0].name = "đổi trên bản sao"
+    third = counting.rollup(unit=center, period=period)
+    assert third.centers[0].name == center.name
+    assert not hasattr(third.centers[0], "_prefetched_objects_cache")
+
+
+def test_the_nation_unpickles_a_province_figure_once_and_reads_it_again_once_rewritten(
+    central, center, far_center, province, other_province
+):
+    CourseFactory(center=center, start_date=datetime.date(2025, 2, 3))
+    period = Period.parse("2025")
+    with committed():
+        first = counting.rollup(unit=central, period=period, basis="all", compare=False)
+    again = counting.rollup(unit=central, period=period, basis="all", compare=False)
+    assert again.part_totals[province.pk] is first.part_totals[province.pk]  # the same part, not unpickled again
+    assert again is not first and again.total.classes == 1
+
+    CourseFactory(center=far_center, start_date=datetime.date(2025, 5, 5))  # rewrites the other province's row
+    after = counting.rollup(unit=central, period=period, basis="all", compare=False)
+    assert after.total.classes == 2 and after.part_totals[other_province.pk].classes == 1
+    assert after.part_totals[province.pk] is first.part_totals[province.pk]
+    same_as_raw(central, "2025", "all")
 
 
 @pytest.fixture

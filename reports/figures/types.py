@@ -325,9 +325,17 @@ class Rollup:
                 found: dict[int, Figures] = defaultdict(Figures)
                 for center in self.centers:
                     found[center.parent_id].add(rollup.by_center.get(center.pk, Figures()))
-            listed: dict[int, Figures] = defaultdict(Figures)
+            members: dict[int, list[Figures]] = defaultdict(list)
             for pk in provinces:
-                listed[listed_under(pk)].add(found.get(pk, Figures()))
+                members[listed_under(pk)].append(found.get(pk) or Figures())
+            listed: dict[int, Figures] = {}
+            for pk, figures in members.items():
+                if len(figures) == 1:  # a province listed alone: its figures as they are (read only)
+                    listed[pk] = figures[0]
+                    continue
+                listed[pk] = total = Figures()
+                for part in figures:
+                    total.add(part)
             return listed
 
         now, before = totals(self), totals(self.previous)

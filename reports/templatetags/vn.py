@@ -1,4 +1,5 @@
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 
 from centers.people import person_name
 from centers.scoping import unit_key as _unit_key
@@ -11,6 +12,13 @@ register = template.Library()
 def percent(value):
     """0.125 → 12,5%; None → —."""
     return "—" if value is None else vn_percent(value)
+
+
+@register.filter
+def number(value):
+    """An integer grouped as Vietnamese write it, 129.557: what humanize's intcomma gives through the locale's
+    formats, at a tenth of the cost (a dashboard shows some 200). Anything else as intcomma shows it."""
+    return vn_int(value) if type(value) is int else intcomma(value)
 
 
 @register.filter
