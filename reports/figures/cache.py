@@ -270,6 +270,8 @@ def _read_stamps(centers: QuerySet, years: list[int], *, by_province: bool) -> l
     years, in one statement: [(epoch, count, sum)], or by province [(epoch, province id, count, sum)], no row for a
     province without stamps. Written as SQL, the centers' subquery compiled by the ORM: composing it as a
     queryset costs more than running it (1,7 ms a fingerprint, six of them a page)."""
+    # Only quoted table and column names, the ORM's own compiled subquery and "%s" placeholders go into the text;
+    # every value (the subquery's and the years) is a parameter.
     alias = router.db_for_read(DataStamp)
     quote = connections[alias].ops.quote_name
     centers_sql, params = centers.order_by().values("pk").query.get_compiler(using=alias).as_sql()
