@@ -191,6 +191,19 @@ def test_the_nation_unpickles_a_province_figure_once_and_reads_it_again_once_rew
     same_as_raw(central, "2025", "all")
 
 
+def test_the_nation_keeps_one_merge_of_its_provinces_however_many_writes(central, center, far_center, monkeypatch):
+    """A write rewrites a province's part: the merge of the new parts replaces the last one (kept one per period and
+    basis, it had piled up, one per write, and every full garbage collection of the worker visited them all)."""
+    monkeypatch.setattr(counting, "_merges", cache.Unpickled(32))
+    period = Period.parse("2025")
+    for day in range(3, 8):
+        CourseFactory(center=center, start_date=datetime.date(2025, 2, day))  # each rewrites the province's part
+        CourseFactory(center=far_center, start_date=datetime.date(2025, 5, day))
+        rollup = counting.rollup(unit=central, period=period, basis="all", compare=False)
+        assert rollup.total.classes == 2 * (day - 2)
+    assert len(counting._merges.values) == 1
+
+
 @pytest.fixture
 def counted_parts(monkeypatch):
     """The parts (province ids) each rollup computes rather than reads from the cache, one list per computation."""

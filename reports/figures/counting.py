@@ -375,7 +375,10 @@ def _store_province_parts(parts: dict, version: str) -> None:
 # The quarter a plan line is for, as a bit, from the quarter of the report it is written in (the quarter before).
 
 
-_merges = cache.Unpickled(64)  # the nation's and provinces' merged rollups, by the very parts they were merged from
+# The nation's and provinces' merged rollups, one per (period, basis, provinces, programs): the last merge of those
+# parts, replaced when a part changes. Keyed on the parts' ids, an entry per change would pile up: 64 of the nation's
+# (7.700 objects each) made every full garbage collection of a worker visit half a million objects (100-200 ms).
+_merges = cache.Unpickled(32)
 
 
 def _merged(period: Period, basis: str, programs: dict, parts: dict) -> Rollup:
@@ -385,11 +388,11 @@ def _merged(period: Period, basis: str, programs: dict, parts: dict) -> Rollup:
     key = (
         period.key,
         basis,
-        tuple((pk, id(part)) for pk, part in parts.items()),
+        tuple(parts),
         tuple((pk, program.code, program.order) for pk, program in programs.items()),
     )
     found = _merges.get(key)
-    # The entry holds its parts: while it lives, no other object can have their ids.
+    # The entry holds the very part objects it was merged from: the same objects, the same sums.
     if found is _merges or any(a is not b for a, b in zip(found[0], parts.values(), strict=True)):
         merged = _merge(period, basis, programs, parts)
         _merges.put(key, (tuple(parts.values()), merged))
