@@ -11,7 +11,8 @@ CHROMIUM := /usr/bin/chromium
 BENCH_DB ?= postgres://postgres@127.0.0.1:5432/llct_bench
 LOAD_PORT ?= 8765
 # Sync workers: cores + 1. The pages are CPU-bound (templates, figures), so more workers only queue on the cores:
-# on 2 cores, 5 workers gave p95 570 ms, 3 workers 320-370 ms, 2 workers 860 ms (24/11, same load).
+# on 2 cores, 5 workers gave p95 570 ms, 3 workers 320-370 ms, 2 workers 860 ms (24/11, same load); at 150 users
+# with writes, 4 workers served 44 req/s against 50 for 3 (06/12).
 WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 # The suite runs on every core (pytest-xdist: one test database per worker); TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= $(shell nproc)
@@ -82,6 +83,7 @@ SPAWN_RATE ?= 2
 DURATION ?= 60
 LOCUST_PROCESSES ?=
 LOAD_RUN_TIME := $(shell echo $$(( $(USERS) / $(SPAWN_RATE) + $(DURATION) + 5 )))
+
 loadtest: benchdb
 	DATABASE_URL=$(BENCH_DB) $(BIN)/python manage.py prepare_loadtest --output /tmp/llct-loadtest.json
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=loadtest-only-secret-key-0123456789abcdefghijklmnopqrstuv $(BIN)/python manage.py collectstatic --noinput -v0
