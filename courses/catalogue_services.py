@@ -19,12 +19,9 @@ from centers.scoping import Scope
 
 from .history import change_note
 from .models import Course, Program, ProgramMapping
+from .text import dmy
 
 PROGRAM_FIELDS = ("name", "briefing_phrase", "order", "group", "valid_from", "valid_to")
-
-
-def _day(value: datetime.date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
 
 
 def require_central(scope: Scope) -> None:
@@ -89,11 +86,11 @@ def _stranded(program: Program) -> ValidationError | None:
         "đó (ví dụ lớp %(code)s bắt đầu ngày %(day)s). %(advice)s"
     ) % {
         "advice": advice,
-        "from": _day(program.valid_from),
-        "to": _day(program.valid_to) or _("nay"),
+        "from": dmy(program.valid_from),
+        "to": dmy(program.valid_to) or _("nay"),
         "n": found["n"],
         "code": example.code,
-        "day": _day(example.start_date),
+        "day": dmy(example.start_date),
     }
     return ValidationError({"valid_from" if too_early else "valid_to": message})
 
@@ -113,7 +110,7 @@ def _check_revisions(program: Program, *, closing: Program | None = None) -> Non
                         "Chương trình mã %(code)s đã có một phiên bản áp dụng từ %(from)s đến %(to)s: hai phiên "
                         "bản của một mã không được trùng thời gian."
                     )
-                    % {"code": other.code, "from": _day(other.valid_from), "to": _day(other.valid_to) or _("nay")}
+                    % {"code": other.code, "from": dmy(other.valid_from), "to": dmy(other.valid_to) or _("nay")}
                 }
             )
 
@@ -125,7 +122,7 @@ def _check_dates(program: Program) -> None:
         raise ValidationError(
             {
                 "valid_to": _("Ngày hết áp dụng không được trước ngày bắt đầu áp dụng (%(day)s).")
-                % {"day": _day(program.valid_from)}
+                % {"day": dmy(program.valid_from)}
             }
         )
 
@@ -155,7 +152,7 @@ def program_create(*, scope: Scope, code: str, **fields) -> Program:
                         "valid_from": _(
                             "Phiên bản trước của chương trình %(code)s sẽ kết thúc ngày %(day)s, nhưng: %(why)s"
                         )
-                        % {"code": code, "day": _day(previous.valid_to), "why": " ".join(refusal.messages)}
+                        % {"code": code, "day": dmy(previous.valid_to), "why": " ".join(refusal.messages)}
                     }
                 )
         _check_revisions(program, closing=previous)
@@ -221,7 +218,7 @@ def mapping_retire(*, scope: Scope, mapping: ProgramMapping, reason: str) -> Pro
     if mapping.retired_at is not None:
         raise ValidationError(
             _("Tương ứng %(pair)s đã bỏ từ %(day)s.")
-            % {"pair": str(mapping), "day": _day(timezone.localtime(mapping.retired_at).date())}
+            % {"pair": str(mapping), "day": dmy(timezone.localtime(mapping.retired_at).date())}
         )
     mapping.retired_at = timezone.now()
     mapping._change_reason = change_note(reason)

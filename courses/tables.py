@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.template import engines
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -19,9 +18,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from centers.xlsx_guard import thousands
+
 from .forms import LearnerForm
 from .models import Course, Enrolment, Learner
 from .rules import format_score
+from .text import dmy
 
 # The class list's rows as its template drew them (with courses/_status.html), one format string a row.
 _COURSE_ROW = (
@@ -54,10 +56,10 @@ def course_rows(courses, *, with_center: bool) -> str:
             joint=joint if c.co_organised else "",
             center=f"<td>{escape(c.center.area_name)}</td>" if with_center else "",
             program=escape(c.program.code),
-            start=_dmy(c.start_date),
-            end=_dmy(c.end_date),
+            start=dmy(c.start_date),
+            end=dmy(c.end_date),
             format=formats.get(c.format, escape(str(c.format))),
-            n=intcomma(c.n_enrolments),
+            n=thousands(c.n_enrolments),  # as intcomma draws a count in Vietnamese, without the locale lookups
             badge=_STATUS_BADGES.get(c.status, "text-bg-light border"),
             status=statuses.get(c.status, escape(str(c.status))),
         )
@@ -193,11 +195,6 @@ def _row_labels() -> dict[str, str]:
     }
 
 
-def _dmy(day) -> str:
-    """A date as the template's |date:"d/m/Y" draws it ("" for none)."""
-    return "" if day is None else f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
-
-
 def roster_rows(enrolments: list[Enrolment], formset, course=None, posted=None, editable=False) -> list[RosterRow]:
     """The roster's rows, labels and options drawn once: a class of 200 draws 200 rows of plain inputs (named as
     the results formset reads them back) rather than 200 form objects, and no template work inside a row."""
@@ -280,7 +277,7 @@ def roster_rows(enrolments: list[Enrolment], formset, course=None, posted=None, 
             n=i + 1,
             learner_url=f"{learner_head}{e.learner_id}{learner_tail}",
             name=escape(learner.full_name),
-            dob=_dmy(learner.date_of_birth),
+            dob=dmy(learner.date_of_birth),
             p=f"{prefix}-{i}",
             pk=e.pk,
             version=e.version,

@@ -1,10 +1,17 @@
-"""Text helpers for Vietnamese: search keys without diacritics, so "nguyen van a" finds "Nguyễn Văn A"."""
+"""Text helpers for Vietnamese: search keys without diacritics, so "nguyen van a" finds "Nguyễn Văn A"; dates
+written as the users write them."""
 
 import functools
 import re
 import unicodedata
 
 from centers.people import fold  # the one folding of names and search words: accounts (centers) use it too
+
+
+def dmy(day) -> str:
+    """A date as Vietnamese write it and the templates' |date:"d/m/Y" draws it, 05/02/2026 ("" for none)."""
+    return "" if day is None else f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
 
 _SPACES = re.compile(r"\s+")
 # Characters that show nothing: soft hyphen, zero-width spaces and joiners, direction marks and overrides, word

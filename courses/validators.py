@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from centers.periods import FIRST_REPORTING_DATE, LAST_SUPPORTED_YEAR
 
-from .text import CCCD_RE, clean_name
+from .text import CCCD_RE, clean_name, dmy
 
 # -- reporting dates -------------------------------------------------------------------------------------------
 # The years the period helper (centers/periods.py) turns into periods. Class dates must lie inside them, or the
@@ -34,10 +34,6 @@ def last_reporting_date(today: datetime.date | None = None) -> datetime.date:
     return datetime.date(min(today.year + 1, LAST_SUPPORTED_YEAR), 12, 31)
 
 
-def _day(value: datetime.date) -> str:
-    return value.strftime("%d/%m/%Y")
-
-
 def validate_class_date(value: datetime.date) -> None:
     """A class's start or end date: from 01/01/2000 to the end of next year."""
     if value is None:
@@ -47,7 +43,7 @@ def validate_class_date(value: datetime.date) -> None:
         raise ValidationError(
             _("Ngày %(day)s nằm ngoài phạm vi báo cáo: ngày của lớp phải từ %(first)s đến %(last)s."),
             code="out_of_range",
-            params={"day": _day(value), "first": _day(FIRST_REPORTING_DATE), "last": _day(last)},
+            params={"day": dmy(value), "first": dmy(FIRST_REPORTING_DATE), "last": dmy(last)},
         )
 
 
@@ -76,14 +72,14 @@ def validate_birth_date(value: datetime.date) -> None:
         raise ValidationError(
             _("Ngày sinh %(day)s không hợp lệ: phải từ %(first)s trở về sau."),
             code="too_early",
-            params={"day": _day(value), "first": _day(FIRST_BIRTH_DATE)},
+            params={"day": dmy(value), "first": dmy(FIRST_BIRTH_DATE)},
         )
     last = latest_birth_date(today)
     if value > last:
         raise ValidationError(
             _("Học viên phải từ đủ %(age)s tuổi (sinh ngày %(last)s trở về trước); ngày sinh %(day)s chưa đủ tuổi."),
             code="too_young",
-            params={"age": MIN_LEARNER_AGE, "last": _day(last), "day": _day(value)},
+            params={"age": MIN_LEARNER_AGE, "last": dmy(last), "day": dmy(value)},
         )
 
 
