@@ -242,6 +242,34 @@ def test_a_writes_upkeep_reads_each_table_once_and_writes_only_what_changed(cent
     same_as_raw(province, "2026", "all")
 
 
+def test_a_write_into_a_quarter_no_report_admits_counts_the_figures_of_every_entered_row_only(center, province):
+    """A write into a quarter still open (no report, or a draft) moves the figures of every entered row ("all")
+    only: the bases on reports leave that quarter out, so their stored figures are kept, and still equal the raw
+    counting. A write into an approved quarter (an administrator's correction) counts every basis again."""
+    first = CourseFactory(center=center, start_date=datetime.date(2026, 2, 3), end_date=datetime.date(2026, 2, 6))
+    EnrolmentFactory(course=first, result="gioi")
+    approve(center, 2026, 1)
+    course = CourseFactory(center=center, start_date=datetime.date(2026, 5, 4), end_date=datetime.date(2026, 5, 8))
+    EnrolmentFactory(course=course, result="kha")
+
+    def figures_written(quarter):
+        Enrolment.objects.bulk_create([Enrolment(course=course if quarter == 2 else first, learner=LearnerFactory())])
+        with CaptureQueriesContext(connection) as queries:
+            maintained.refresh([(center.pk, 2026, quarter)])
+        (stored,) = [q["sql"] for q in queries.captured_queries if 'INTO "reports_provincefigures"' in q["sql"]]
+        return {basis for basis in Basis.values if f"'{basis}'" in stored}
+
+    assert figures_written(2) == {"all"}
+    exact()
+    for basis in Basis.values:
+        for key in ("2026", "2026-H1", "2026-Q2", "2026-Q1"):
+            same_as_raw(province, key, basis)
+    assert figures_written(1) == set(Basis.values)
+    exact()
+    for basis in Basis.values:
+        same_as_raw(province, "2026-H1", basis)
+
+
 def test_check_aggregates_finds_a_wrong_province_figure(center, province):
     EnrolmentFactory(course=CourseFactory(center=center, start_date=datetime.date(2026, 2, 3)))
     row = ProvinceFigures.objects.get(province=province, period="2026-Q1", basis="all")

@@ -225,39 +225,86 @@ def read_admitting(rows: AggregateRows, centers_qs, year: int) -> None:
 
 
 def count_parts(rows: AggregateRows, period: Period, basis: str, partition: Partition) -> dict:
-    """The parts of a rollup of `period` (a period of the rows' year) on a basis, from the aggregates' rows.
+    """The parts of a rollup of `period` (a period of the rows' year) on a basis, from the aggregates' rows
+    (`count_periods` of one period)."""
+    return count_periods(rows, [period], basis, partition)[period]
+
+
+def count_periods(rows: AggregateRows, periods: list[Period], basis: str, partition: Partition) -> dict:
+    """Period → the parts of its rollup on a basis, for periods of the rows' year, from the aggregates' rows.
 
     Which quarters count is decided per center: every quarter of the period, or (a basis on reports) those whose
-    report has an admitted status; distinct learners and lecturers are read for exactly that set of quarters."""
-    result_keys = list(RESULT_FIELDS)
-    results_end = len(result_keys)
-    full = sum(1 << (q.index - 1) for q in period.quarters())
+    report has an admitted status. A class, an enrolment and a plan belong to one quarter: each quarter's are
+    counted once and added into every period that holds it (a write's four periods of a year read each row once,
+    not once a period). Distinct learners and lecturers are read for exactly each period's set of quarters."""
     statuses = admitted_statuses(basis)
     admitted: dict[int, int] | None = None
     if statuses is not None:
         admitted = defaultdict(int)
         for center_id, quarter, status in rows.reports:
             if status in statuses:
-                admitted[center_id] |= 1 << (quarter - 1) & full
+                admitted[center_id] |= 1 << (quarter - 1)
+    indexes = sorted({q.index for period in periods for q in period.quarters()})
+    split: dict[int, tuple[list, list, list]] = {index: ([], [], []) for index in indexes}
+    for table, at in ((rows.plans, 0), (rows.quarters, 1), (rows.groups, 2)):
+        for row in table:  # each row's quarter (a plan's target quarter) is its second column
+            if row[1] in split:
+                split[row[1]][at].append(row)
+    by_quarter = {index: _count_quarter(*split[index], index, admitted, partition) for index in indexes}
+    found = {}
+    for period in periods:
+        quarters = [q.index for q in period.quarters()]
+        if len(quarters) == 1:
+            parts = by_quarter[quarters[0]]  # its own: no other period of the year is that quarter alone
+        else:
+            parts = defaultdict(Part)
+            for index in quarters:
+                for key, part in by_quarter[index].items():
+                    _add_part(parts[key], part)
+        found[period] = parts
+    for period, parts in found.items():  # after every sum: the distinct counts go into each period's own parts
+        full = sum(1 << (q.index - 1) for q in period.quarters())
 
-    def admits(center_id: int) -> int:
-        return full if admitted is None else admitted.get(center_id, 0)
+        def admits(center_id: int, full=full) -> int:
+            return full if admitted is None else admitted.get(center_id, 0) & full
 
+        # A learner, and a lecturer, belongs to one center: distinct counts add up across centers.
+        of_center = partition.of_center
+        for center_id, mask, n in rows.learners:
+            if mask and not mask & ~full and mask == admits(center_id):
+                parts[of_center[center_id]].center(center_id).learners += n
+        for center_id, mask, kind, n in rows.lecturers:
+            if mask and not mask & ~full and mask == admits(center_id):
+                lecturers = parts[of_center[center_id]].lecturers
+                lecturers[kind] = lecturers.get(kind, 0) + n
+        finish_parts(parts)
+    return found
+
+
+def _count_quarter(
+    plans: list, quarters: list, groups: list, index: int, admitted: dict[int, int] | None, partition: Partition
+) -> dict:
+    """The parts of one quarter's classes, enrolments and plans (what adds up across quarters), from that quarter's
+    rows of the centers whose quarter the basis admits (`admitted`: center → quarters as bits; None: every one)."""
+    bit = 1 << (index - 1)
+    result_keys = list(RESULT_FIELDS)
+    results_end = len(result_keys)
     parts: dict = defaultdict(Part)
     of_center = partition.of_center
-    planned: dict[int, int] = defaultdict(int)  # center → the period's quarters that had a plan
-    for center_id, target, program_id, n in rows.plans:
-        bit = 1 << (target - 1)
-        if admits(center_id) & bit:
+
+    def admits(center_id: int) -> bool:
+        return admitted is None or bool(admitted.get(center_id, 0) & bit)
+
+    planned: set[int] = set()  # the centers with a plan for the quarter
+    for center_id, _, program_id, n in plans:
+        if admits(center_id):
             part = parts[of_center[center_id]]
             part.center(center_id).planned_classes += n
             part.program(program_id).planned_classes += n
             if n > 0:
-                planned[center_id] |= bit
-    # A row outside the period is skipped before its center's admitted quarters are looked up (those are in it).
-    for center_id, quarter, program_id, co_organised, form, classes, enrolments, *counts in rows.quarters:
-        bit = 1 << (quarter - 1)
-        if not full & bit or not admits(center_id) & bit:
+                planned.add(center_id)
+    for center_id, _, program_id, co_organised, form, classes, enrolments, *counts in quarters:
+        if not admits(center_id):
             continue
         part = parts[of_center[center_id]]
         figures, line = part.center(center_id), part.program(program_id)
@@ -265,7 +312,7 @@ def count_parts(rows: AggregateRows, period: Period, basis: str, partition: Part
         figures.enrolments += enrolments
         line.classes += classes
         line.enrolments += enrolments
-        if planned.get(center_id, 0) & bit:
+        if center_id in planned:
             figures.classes_in_planned_quarters += classes
         if co_organised:
             figures.co_organised_classes += classes
@@ -280,22 +327,26 @@ def count_parts(rows: AggregateRows, period: Period, basis: str, partition: Part
         cell = part.by_format[form]
         cell[0] += classes
         cell[1] += enrolments
-    for center_id, quarter, group, n, minority in rows.groups:
-        bit = 1 << (quarter - 1)
-        if full & bit and admits(center_id) & bit:
+    for center_id, _, group, n, minority in groups:
+        if admits(center_id):
             cell = parts[of_center[center_id]].by_group.setdefault(group, [0, 0])
             cell[0] += n
             cell[1] += minority
-    # A learner, and a lecturer, belongs to one center: distinct counts add up across centers.
-    for center_id, quarters, n in rows.learners:
-        if quarters and not quarters & ~full and quarters == admits(center_id):
-            parts[of_center[center_id]].center(center_id).learners += n
-    for center_id, quarters, kind, n in rows.lecturers:
-        if quarters and not quarters & ~full and quarters == admits(center_id):
-            lecturers = parts[of_center[center_id]].lecturers
-            lecturers[kind] = lecturers.get(kind, 0) + n
-    finish_parts(parts)
     return parts
+
+
+def _add_part(into: Part, part: Part) -> None:
+    """Add a quarter's part (its classes, enrolments and plans; no distinct counts, no total yet) into a
+    period's."""
+    for center_id, figures in part.by_center.items():
+        into.center(center_id).add(figures)
+    for program_id, line in part.by_program.items():
+        into.program(program_id).add(line)
+    for target, source in ((into.by_format, part.by_format), (into.by_group, part.by_group)):
+        for key, (a, b) in source.items():
+            cell = target.setdefault(key, [0, 0])
+            cell[0] += a
+            cell[1] += b
 
 
 def _aggregate_parts(centers_qs, period: Period, basis: str, partition: Partition) -> dict:

@@ -45,8 +45,8 @@ from ..models import (
     planned_quarter,
 )
 from . import cache, scored
-from .basis import Basis
-from .counting import AggregateRows, aggregate_rows, count_parts, province_centers, read_admitting
+from .basis import Basis, admitted_statuses
+from .counting import AggregateRows, aggregate_rows, count_periods, province_centers, read_admitting
 from .types import Part, Partition
 
 Cell = tuple[int, int, int]  # (center id, year, quarter)
@@ -351,13 +351,27 @@ def _refresh_cells(cells: set[Cell], provinces: set[tuple[int, int]], centers: l
         ]
         if ids:
             read_admitting(rows, read, year)
-        counted[year] = (rows, ids, {q for _, q in year_cells}, year_centers)
+        counted[year] = (rows, ids, {q for _, q in year_cells}, year_centers, _bases_admitting(rows, year_cells))
     _write_changes(changes)
-    for year, (rows, ids, year_quarters, year_centers) in counted.items():
+    for year, (rows, ids, year_quarters, year_centers, bases) in counted.items():
         if ids:
             cache.store_province_parts(
-                _count_rows(rows, ids, year, year_quarters, year_centers), version=version, replace=True
+                _count_rows(rows, ids, year, year_quarters, year_centers, bases=bases), version=version, replace=True
             )
+
+
+def _bases_admitting(rows: AggregateRows, cells: set[tuple[int, int]]) -> list[str]:
+    """The bases whose figures a change in these (center, quarter) cells moves: those that admit one of them (a
+    basis on reports leaves out a quarter whose report does not have an admitted status, and every figure it
+    counts of the periods holding that quarter, distinct learners and lecturers too, comes from the quarters it
+    admits). A write into a quarter still open moves the figures of every entered row only."""
+    statuses = {(center_id, quarter): status for center_id, quarter, status in rows.reports}
+    found = []
+    for basis in Basis.values:
+        admitted = admitted_statuses(basis)
+        if admitted is None or any(statuses.get(cell) in admitted for cell in cells):
+            found.append(basis)
+    return found
 
 
 def _write_changes(changes: dict[str, tuple[dict, list]]) -> None:
@@ -439,12 +453,15 @@ def figures_changed(center_years: Iterable[tuple[int, int]]) -> None:
 
 
 # -- the province figures ------------------------------------------------------------------------------------
-def _province_combinations(year: int, quarters: set[int] | None = None) -> list[tuple[Period, str]]:
-    """Every period of the year and every basis; with `quarters`, only the periods that contain one of them."""
+def _province_combinations(
+    year: int, quarters: set[int] | None = None, bases: list[str] | None = None
+) -> list[tuple[Period, str]]:
+    """Every period of the year and every basis; with `quarters`, only the periods that contain one of them; with
+    `bases`, only those."""
     periods = Period.of_year(year)
     if quarters is not None:
         periods = [period for period in periods if any(q.index in quarters for q in period.quarters())]
-    return [(period, basis) for period in periods for basis in Basis.values]
+    return [(period, basis) for period in periods for basis in Basis.values if bases is None or basis in bases]
 
 
 def _count_provinces(
@@ -464,8 +481,10 @@ def _count_rows(
     centers: list[Unit] | None = None,
     *,
     partition: Partition | None = None,
+    bases: list[str] | None = None,
 ) -> dict[tuple[Period, str], dict]:
-    """`_count_provinces` from rows read already (of these provinces' `centers`, or their `partition`)."""
+    """`_count_provinces` from rows read already (of these provinces' `centers`, or their `partition`); with
+    `bases`, on those only."""
     if partition is None:
         partition = Partition(centers, by_province=True)
     extra = {row[0] for row in (*rows.quarters, *rows.groups, *rows.learners, *rows.lecturers)} - set(
@@ -478,11 +497,15 @@ def _count_rows(
                 for table in (rows.quarters, rows.groups, rows.learners, rows.lecturers, rows.reports, rows.plans)
             )
         )
-    counted = {}
-    for period, basis in _province_combinations(year, quarters):
-        parts = count_parts(rows, period, basis, partition)
-        counted[(period, basis)] = {province_id: parts.get(province_id, Part()) for province_id in provinces}
-    return counted
+    combinations = _province_combinations(year, quarters, bases)
+    by_basis: dict[str, list[Period]] = defaultdict(list)
+    for period, basis in combinations:
+        by_basis[basis].append(period)
+    found = {}
+    for basis, periods in by_basis.items():  # each quarter's rows counted once a basis (count_periods)
+        for period, parts in count_periods(rows, periods, basis, partition).items():
+            found[(period, basis)] = {province_id: parts.get(province_id, Part()) for province_id in provinces}
+    return {combination: found[combination] for combination in combinations}  # stored in this order
 
 
 def _write_provinces(provinces: set[tuple[int, int]], quarters: dict[int, set[int]] | None = None) -> None:
