@@ -1,7 +1,7 @@
 """Figures counted from the maintained tables (reports/figures/maintained.py): the rollup of a unit and period,
 the quarterly series, the year a unit's pages open on.
 
-`aggregate_rows` reads a set of centers' rows of one year (6 queries) and `count_parts` counts any period and
+`aggregate_rows` reads a set of centers' rows of one year (5 queries) and `count_parts` counts any period and
 basis of that year from them in Python, cut in parts (a province's centers, or one part): the maintained province
 figures are counted this way, under the province's lock, by every write. `rollup(raw=True)` counts the raw rows
 instead (reports/figures/reference.py), the oracle the maintained tables are checked against.
@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import DatabaseError, connections, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import CharField, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import MD5
 
 from centers.lineage import Boundaries
@@ -167,7 +167,7 @@ def cached_parts(
 @dataclass
 class AggregateRows:
     """The maintained aggregates' rows of a set of centers for one year, and what decides which of them a basis
-    admits (report statuses) and the plans: everything the rollups of the year's periods count, in 6 queries."""
+    admits (report statuses) and the plans: everything the rollups of the year's periods count, in 5 queries."""
 
     quarters: list  # (center, quarter, program, co-organised, format, classes, enrolments, *results, *scored, awaiting)
     groups: list  # (center, quarter, learner group, enrolments, of which ethnic minority)
@@ -178,7 +178,7 @@ class AggregateRows:
 
 
 def aggregate_rows(centers_qs, year: int, *, admitting: bool = True) -> AggregateRows:
-    """The rows (6 queries); without `admitting`, the four tables' only (4 queries): the reports and plans left
+    """The rows (5 queries); without `admitting`, the four tables' only (4 queries): the reports and plans left
     empty, to be read by `read_admitting` when a count needs them (a write whose rows did not change counts
     nothing)."""
 
@@ -212,16 +212,29 @@ def aggregate_rows(centers_qs, year: int, *, admitting: bool = True) -> Aggregat
 
 
 def read_admitting(rows: AggregateRows, centers_qs, year: int) -> None:
-    """The reports (their statuses decide which quarters a basis admits) and the plans of the rows (2 queries)."""
+    """The reports (their statuses decide which quarters a basis admits) and the plans of the rows (one query)."""
     written_for = Q(pk__in=[])  # the report each quarter's plan is written in, its center still active then
     for target in Period(year, "Y").quarters():
         before = target.previous_quarter()
         written_for |= Q(report__year=before.year, report__quarter=before.index) & plan_center_active(target)
-    plans = PlanLine.objects.filter(written_for, report__center__in=centers_qs).annotate(target=PLANNED_QUARTER)
-    rows.reports = list(
-        CenterReport.objects.filter(center__in=centers_qs, year=year).values_list("center_id", "quarter", "status")
+    # In one statement: the reports' rows carry a status and no program, the plans' a program and no status.
+    no_text, no_number = Value(None, output_field=CharField()), Value(None, output_field=IntegerField())
+    reports = (
+        CenterReport.objects.filter(center__in=centers_qs, year=year)
+        .annotate(program=no_number, planned=no_number)
+        .values_list("center_id", "quarter", "status", "program", "planned")
     )
-    rows.plans = list(plans.order_by().values_list("report__center_id", "target", "program_id", "planned_classes"))
+    plans = (
+        PlanLine.objects.filter(written_for, report__center__in=centers_qs)
+        .annotate(target=PLANNED_QUARTER, status=no_text)
+        .values_list("report__center_id", "target", "status", "program_id", "planned_classes")
+    )
+    rows.reports, rows.plans = [], []
+    for center_id, quarter, status, program_id, planned in reports.order_by().union(plans.order_by(), all=True):
+        if status is None:
+            rows.plans.append((center_id, quarter, program_id, planned))
+        else:
+            rows.reports.append((center_id, quarter, status))
 
 
 def count_parts(rows: AggregateRows, period: Period, basis: str, partition: Partition) -> dict:

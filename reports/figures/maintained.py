@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, When
+from django.db.models import Case, CharField, Count, IntegerField, Max, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
 from centers.models import Unit
@@ -173,22 +173,24 @@ def _center_years_filter(center_years: set[tuple[int, int]] | None, path: str) -
     return condition
 
 
-def _distinct_by_quarter_sets(rows: QuerySet, path: str, person: str, *also: str, everything: bool) -> dict[tuple, int]:
-    """(center, year, set of quarters as bits, *also) → distinct `person`s with a row in any of those quarters.
-
-    Each person is read once per center and year with the quarters they appear in (one query), then counted in
-    every set that meets them: the 15 sets of a year make every period exact, whichever quarters are admitted.
-    `everything` (a rebuild) reads in chunks; a write's few centers and years in one fetch."""
+def _by_quarters(rows: QuerySet, path: str, person: str, *also: str) -> QuerySet:
+    """(center, year, q1, q2, q3, q4, *also) for each `person` with rows (classes at `path`): the quarters of the
+    year they appear in, each 1 or 0."""
     flags = {f"q{i}": Max(Case(When(q=i, then=1), default=0, output_field=IntegerField())) for i in range(1, 5)}
-    people = (
+    return (
         rows.annotate(y=ExtractYear(f"{path}__start_date"), q=ExtractQuarter(f"{path}__start_date"))
         .values(f"{path}__center_id", "y", person, *also)
         .annotate(**flags)
         .order_by()
-        .values_list(f"{path}__center_id", "y", "q1", "q2", "q3", "q4", *also)
     )
+
+
+def _count_quarter_sets(people: Iterable[tuple]) -> dict[tuple, int]:
+    """(center, year, set of quarters as bits, *also) → distinct people who appear in any of those quarters, from
+    (center, year, q1, q2, q3, q4, *also) per person: each counted in every one of the 15 sets of a year that meets
+    their quarters, so every period is exact whichever quarters a basis admits."""
     per_mask: dict[tuple, int] = defaultdict(int)
-    for center_id, year, q1, q2, q3, q4, *rest in people.iterator(chunk_size=20000) if everything else people:
+    for center_id, year, q1, q2, q3, q4, *rest in people:
         per_mask[(center_id, year, q1 | q2 << 1 | q3 << 2 | q4 << 3, *rest)] += 1
     result: dict[tuple, int] = defaultdict(int)
     for (center_id, year, mask, *rest), n in per_mask.items():
@@ -198,19 +200,50 @@ def _distinct_by_quarter_sets(rows: QuerySet, path: str, person: str, *also: str
     return dict(result)
 
 
+def _learners(center_years: set[tuple[int, int]] | None) -> QuerySet:
+    enrolments = Enrolment.objects.filter(_center_years_filter(center_years, "course")).counted()
+    return _by_quarters(enrolments, "course", "learner_id")
+
+
+def _lecturers(center_years: set[tuple[int, int]] | None) -> QuerySet:
+    """Lecturers of a class that is not cancelled, by the kind they are counted as."""
+    taught = CourseLecturer.objects.filter(
+        _center_years_filter(center_years, "course"), counted_course_q("course__")
+    ).annotate(counted_kind=COUNTED_LECTURER_KIND)
+    return _by_quarters(taught, "course", "lecturer_id", "counted_kind")
+
+
+def _columns(people: QuerySet, *also: str) -> QuerySet:
+    return people.values_list("course__center_id", "y", "q1", "q2", "q3", "q4", *also)
+
+
+def _read(people: QuerySet, *, everything: bool) -> Iterable[tuple]:
+    """A rebuild (`everything`) reads in chunks; a write's few centers and years in one fetch."""
+    return people.iterator(chunk_size=20000) if everything else people
+
+
 def compute_learners(center_years: set[tuple[int, int]] | None) -> dict[tuple, int]:
     """(center, year, set of quarters as bits) → distinct learners who attended any of those quarters (one query)."""
-    enrolments = Enrolment.objects.filter(_center_years_filter(center_years, "course")).counted()
-    return _distinct_by_quarter_sets(enrolments, "course", "learner_id", everything=center_years is None)
+    return _count_quarter_sets(_read(_columns(_learners(center_years)), everything=center_years is None))
 
 
 def compute_lecturers(center_years: set[tuple[int, int]] | None) -> dict[tuple, int]:
     """(center, year, set of quarters as bits, kind) → distinct lecturers who taught a class that is not cancelled
     in any of those quarters (one query)."""
-    taught = CourseLecturer.objects.filter(
-        _center_years_filter(center_years, "course"), counted_course_q("course__")
-    ).annotate(counted_kind=COUNTED_LECTURER_KIND)
-    return _distinct_by_quarter_sets(taught, "course", "lecturer_id", "counted_kind", everything=center_years is None)
+    people = _columns(_lecturers(center_years), "counted_kind")
+    return _count_quarter_sets(_read(people, everything=center_years is None))
+
+
+def compute_people(center_years: set[tuple[int, int]]) -> tuple[dict[tuple, int], dict[tuple, int]]:
+    """`compute_learners` and `compute_lecturers` of a write's centers and years, in one statement: a learner's
+    row has no kind."""
+    learners = _columns(_learners(center_years).annotate(kind=Value(None, output_field=CharField())), "kind")
+    lecturers = _columns(_lecturers(center_years), "counted_kind")
+    rows = list(learners.union(lecturers, all=True))
+    return (
+        _count_quarter_sets(row[:-1] for row in rows if row[-1] is None),
+        _count_quarter_sets(row for row in rows if row[-1] is not None),
+    )
 
 
 # -- writing ---------------------------------------------------------------------------------------------------
@@ -296,17 +329,18 @@ def refresh(cells: Iterable[Cell]) -> None:
 
 
 def _refresh_cells(cells: set[Cell], provinces: set[tuple[int, int]], centers: list[Unit]) -> None:
-    """The write's rows counted from the raw tables (4 queries), compared with those stored, read with the rest of
-    their provinces' rows (4 queries a year, and the reports and plans, 2 more, only if a row changed); what changed
+    """The write's rows counted from the raw tables (3 queries), compared with those stored, read with the rest of
+    their provinces' rows (4 queries a year, and the reports and plans, 1 more, only if a row changed); what changed
     written (upserts, and deletes of rows gone); the
     provinces' figures of the periods holding the cells counted from the rows in memory."""
     center_years = {(c, y) for c, y, _ in cells}
     quarters, groups = compute_cells(cells)
+    learners, lecturers = compute_people(center_years)
     fresh = {
         "quarters": {k: tuple(counts[f] for f in COUNT_FIELDS) for k, counts in quarters.items()},
         "groups": groups,
-        "learners": compute_learners(center_years),
-        "lecturers": compute_lecturers(center_years),
+        "learners": learners,
+        "lecturers": lecturers,
     }
     version = cache.version()
     changes = {table: ({}, []) for table in fresh}  # table → (rows to upsert, keys to delete)
@@ -468,7 +502,7 @@ def _count_provinces(
     provinces: set[int], year: int, quarters: set[int] | None = None
 ) -> dict[tuple[Period, str], dict]:
     """(period, basis) → province id → part, for every period of the year (or those containing one of `quarters`),
-    every basis and each of these provinces: one read of their centers' aggregates (6 queries), counted in Python."""
+    every basis and each of these provinces: one read of their centers' aggregates (5 queries), counted in Python."""
     centers, partition = province_centers(provinces)
     return _count_rows(aggregate_rows(centers, year), provinces, year, quarters, partition=partition)
 
