@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape as escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from centers.lineage import Boundaries
 from centers.models import Unit
@@ -278,6 +281,36 @@ def unit_table(rows: list[Row], *, unit: Unit, period: Period, query: str) -> li
             }
         )
     return cells
+
+
+# The units table's rows as the template drew them, one format string a row: 20 values a row cost the national page
+# (63 rows) some 4 ms through the template's nodes. Each value escaped as the template escaped it.
+_UNIT_ROW = (
+    '\n      <tr data-unit="{key}">\n        <td class="unit-name" data-value="{name}"><a href="{href}">{label}</a>\n'
+    "          {classes_link}</td>\n"
+    '        <td class="num" data-value="{classes}">{classes_text}</td>\n'
+    '        <td class="num" data-value="{enrolments}">{enrolments_text}</td>\n'
+    '        <td class="num" data-value="{learners}">{learners_text}</td>\n'
+    '        <td class="num" data-value="{completion}">{completion_text}</td>\n'
+    '        <td class="num" data-value="{plan}">{plan_text}</td>\n'
+    '        <td data-value="{status}">{status_text}</td>\n'
+    '        <td class="num" data-value="{change}">{change_text}</td>\n      </tr>\n    '
+)
+
+
+def unit_rows_html(cells: list[dict]) -> str:
+    """The units table's rows (`unit_table`'s cells) as HTML."""
+    link = '<span class="sep-dot"> · </span><a class="small d-print-none" href="{}">' + escape(_("các lớp")) + "</a>"
+    no_history = '<span class="text-muted small">' + escape(_("chưa có số liệu cùng kỳ")) + "</span>"
+    rows = []
+    for cell in cells:
+        values = {key: escape(value) for key, value in cell.items() if key not in ("classes_href", "existed")}
+        href = cell["classes_href"]
+        values["classes_link"] = link.format(escape(href)) if href else ""
+        if not cell["existed"]:
+            values["change_text"] = no_history
+        rows.append(_UNIT_ROW.format(**values))
+    return mark_safe("".join(rows))  # noqa: S308 -- every value escaped above
 
 
 def _sort_value(rate: float | None) -> str:

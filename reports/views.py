@@ -522,7 +522,7 @@ def dashboard(request, unit, period):
         else:
             url = reverse("reports:dashboard", args=[unit_key(unit), chosen.key])
             return redirect(f"{url}?so_lieu={basis}")  # the new period opens in its own default boundaries
-    from .dashboard import build, unit_table
+    from .dashboard import build, unit_rows_html, unit_table
 
     boundaries = parse_boundaries(request.GET.get(BOUNDARIES_PARAM), period)
     context = build(unit=unit, period=period, basis=basis, boundaries=boundaries)
@@ -539,7 +539,7 @@ def dashboard(request, unit, period):
             "boundaries": boundaries,
             "boundaries_choices": [(member.value, member.label) for member in Boundaries],
             "query": query,
-            "unit_rows": unit_table(context["rows"], unit=unit, period=period, query=query),
+            "unit_rows_html": unit_rows_html(unit_table(context["rows"], unit=unit, period=period, query=query)),
             "period_groups": period_groups(range(2020, today.year + 1)),
             "can_edit_briefing": unit.kind == Unit.Kind.PROVINCE and request.scope.can(Action.REVIEW, unit),
             "parent": unit.parent if unit.parent and request.scope.can_see(unit.parent) else None,

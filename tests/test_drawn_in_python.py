@@ -54,3 +54,53 @@ def test_the_posted_results_read_as_the_formset_reads_them(data):
     assert [getattr(f, "cleaned_data", None) for f in ours.forms] == [
         getattr(f, "cleaned_data", None) for f in django.forms
     ]
+
+
+# The dashboard's units table as its template drew it before reports/dashboard.py drew its rows in Python.
+UNIT_ROWS_TEMPLATE = """{% load i18n %}    {% for row in unit_rows %}{# formatted by reports/dashboard.py unit_table #}
+      <tr data-unit="{{ row.key }}">
+        <td class="unit-name" data-value="{{ row.name }}"><a href="{{ row.href }}">{{ row.label }}</a>
+          {% if row.classes_href %}<span class="sep-dot"> · </span><a class="small d-print-none" href="{{ row.classes_href }}">{% translate "các lớp" %}</a>{% endif %}</td>
+        <td class="num" data-value="{{ row.classes }}">{{ row.classes_text }}</td>
+        <td class="num" data-value="{{ row.enrolments }}">{{ row.enrolments_text }}</td>
+        <td class="num" data-value="{{ row.learners }}">{{ row.learners_text }}</td>
+        <td class="num" data-value="{{ row.completion }}">{{ row.completion_text }}</td>
+        <td class="num" data-value="{{ row.plan }}">{{ row.plan_text }}</td>
+        <td data-value="{{ row.status }}">{{ row.status_text }}</td>
+        <td class="num" data-value="{{ row.change }}">{% if row.existed %}{{ row.change_text }}{% else %}<span class="text-muted small">{% translate "chưa có số liệu cùng kỳ" %}</span>{% endif %}</td>
+      </tr>
+    {% endfor %}"""  # noqa: E501
+
+
+def test_the_units_table_rows_are_the_templates_byte_for_byte():
+    from django.template import Context, Template
+    from django.utils.safestring import mark_safe
+
+    from reports.dashboard import unit_rows_html
+
+    cell = {
+        "key": "10-080",
+        "name": "Trung tâm <Chính trị> & “Ba Đình”",
+        "href": "/tong-hop/10-080/2026/?so_lieu=all&ranh-gioi=khi-do",
+        "label": "Ba Đình's",
+        "classes_href": "/lop/?trung_tam=3&ky=2026",
+        "classes": "1234",
+        "classes_text": "1.234",
+        "enrolments": "0",
+        "enrolments_text": "0",
+        "learners": "7",
+        "learners_text": "7",
+        "completion": "0.950000",
+        "completion_text": "95,0%",
+        "plan": "-1.000000",
+        "plan_text": "–",
+        "status": "2/3",
+        "status_text": "2/3 (66,7%)",
+        "change": "-5",
+        "change_text": mark_safe('<span class="text-danger">▼ 5</span>'),
+        "existed": True,
+    }
+    cells = [cell, cell | {"classes_href": "", "existed": False, "change": ""}, cell | {"change_text": "<b>"}]
+    drawn = "    " + unit_rows_html(cells)
+    assert drawn == Template(UNIT_ROWS_TEMPLATE).render(Context({"unit_rows": cells}))
+    assert "&lt;Chính trị&gt; &amp; “Ba Đình”" in drawn and "chưa có số liệu cùng kỳ" in drawn
