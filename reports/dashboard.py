@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from html import escape as html_escape
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape as escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext as _
 
 from centers.lineage import Boundaries
@@ -296,6 +296,11 @@ _UNIT_ROW = (
     '        <td data-value="{status}">{status_text}</td>\n'
     '        <td class="num" data-value="{change}">{change_text}</td>\n      </tr>\n    '
 )
+
+
+def escape(value) -> str:
+    """As the template escapes a value (Django's conditional_escape, without its lazy-text wrapper)."""
+    return value if isinstance(value, SafeData) else html_escape(str(value))
 
 
 def unit_rows_html(cells: list[dict]) -> str:
