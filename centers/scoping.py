@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from .compiled import CompiledQuery
 from .lineage import predecessors_of
 from .models import Staff, Unit
 
@@ -246,8 +247,13 @@ class Scope:
         return obj
 
     def get_unit(self, code: str, *, action: Action = Action.VIEW, day: datetime.date | None = None) -> Unit:
-        """A unit by its public key (see `unit_key`), through the scope (`day`: see `can`)."""
-        unit = unit_from_key(code, self.units())
+        """A unit by its public key (see `unit_key`), through the scope (`day`: see `can`): the first of the units
+        with that key that the scope sees, as `unit_from_key(code, self.units())` finds it. The units are read by
+        key alone in a query compiled once (composing the scoped one cost more than running it, on every page)
+        and kept by `can_see`, which keeps what `unit_filter` keeps."""
+        if self.level is None:  # `units()` is empty: no query
+            raise Http404(_("Không tìm thấy đơn vị."))
+        unit = next((unit for unit in units_by_key(code) if self.can_see(unit)), None)
         if unit is None:
             raise Http404(_("Không tìm thấy đơn vị."))
         self.require(action, unit, day=day)
@@ -285,6 +291,34 @@ def unit_from_key(key: str, queryset: QuerySet[Unit] | None = None) -> Unit | No
         parent_code, code = key.split("-", 1)
         return queryset.filter(parent__code=parent_code, code=code).exclude(kind=Unit.Kind.PROVINCE).first()
     return queryset.filter(code=key, kind__in=[Unit.Kind.CENTRAL, Unit.Kind.PROVINCE]).first()
+
+
+# `unit_from_key`'s two lookups with the parent (as `Scope.units` selects it), in the units' order, compiled once.
+_BY_PARENT_AND_CODE = CompiledQuery(
+    Unit,
+    lambda parent_code, code: (
+        Unit.objects.select_related("parent")
+        .filter(parent__code=parent_code, code=code)
+        .exclude(kind=Unit.Kind.PROVINCE)
+    ),
+    samples=(("parent-a", "code-a"), ("parent-b", "code-b")),
+)
+_TOP_BY_CODE = CompiledQuery(
+    Unit,
+    lambda code: Unit.objects.select_related("parent").filter(
+        code=code, kind__in=[Unit.Kind.CENTRAL, Unit.Kind.PROVINCE]
+    ),
+    samples=(("code-a",), ("code-b",)),
+)
+
+
+def units_by_key(key: str) -> list[Unit]:
+    """Every unit whose public key is `key` (`unit_from_key` without a queryset, all of them), in the units' order,
+    each with its parent."""
+    key = (key or "").strip()
+    if "-" in key:
+        return _BY_PARENT_AND_CODE.rows(*key.split("-", 1))
+    return _TOP_BY_CODE.rows(key)
 
 
 def home_unit(scope) -> Unit | None:

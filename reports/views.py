@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,6 +42,7 @@ from .forms import (
     parse_boundaries,
 )
 from .models import Briefing, CenterReport, ExportLog, deadlines
+from .names import attach_former_names
 
 
 @login_required
@@ -125,9 +125,9 @@ def report(request, unit, period):
 
 
 def _names_of_the_time(units) -> None:
-    """The units' former names in one query: a page of a period shows each unit as it was named then
-    (the `named` template filter, `Unit.name_on`)."""
-    prefetch_related_objects(list(units), "former_names")
+    """The units' former names, as a prefetch leaves them, from those read once per epoch (reports/names.py): a
+    page of a period shows each unit as it was named then (the `named` template filter, `Unit.name_on`)."""
+    attach_former_names(units)
 
 
 def _report_of(center, period) -> CenterReport | None:

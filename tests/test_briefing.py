@@ -318,6 +318,15 @@ def test_the_edited_text_becomes_current(login, board_user, province, forty_agai
     text, version, _outdated = briefing.current(unit=province, period=Q1_2023)
     assert text == edited
     assert (version.edited_by, version.is_generated, version.period_key) == (board_user, False, "2023-Q1")
+    # Read by a query compiled once: the newest version, loaded as the queryset's `.first()` loads it (who saved
+    # it cached with it).
+    newest = Briefing.objects.filter(unit=province, period_key="2023-Q1", basis=Basis.APPROVED)
+    newest = newest.select_related("edited_by").first()
+    assert version.__dict__.keys() == newest.__dict__.keys()
+    assert {k: v for k, v in version.__dict__.items() if k != "_state"} == {
+        k: v for k, v in newest.__dict__.items() if k != "_state"
+    }
+    assert version._state.fields_cache["edited_by"].__dict__.keys() == newest.edited_by.__dict__.keys()
 
 
 def test_an_edit_belongs_to_the_data_basis_it_was_written_on(login, board_user, province, center):

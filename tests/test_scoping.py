@@ -1,7 +1,10 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from centers.auth import StaffBackend, load_staff_user, staff_users
+from centers.models import Unit
 from centers.scoping import Action, Scope, unit_from_key, unit_key
 from courses.models import Course
 
@@ -92,3 +95,68 @@ def test_unit_keys_round_trip(center, province, central, board_user):
     assert unit_from_key("99-999") is None
     with pytest.raises(Http404):
         Scope.for_user(board_user).get_unit("VN")
+
+
+def _loaded(obj, path=()):
+    """An instance as the ORM left it: its fields, database, and the related instances cached on it (each as loaded,
+    a cycle back named by where it points)."""
+    if obj is None:
+        return None
+    if id(obj) in path:
+        return ("back to", path.index(id(obj)))
+    cached = obj._state.__dict__.get("fields_cache", {})
+    fields = {name: value for name, value in obj.__dict__.items() if name != "_state"}
+    related = {name: _loaded(other, (*path, id(obj))) for name, other in cached.items()}
+    return type(obj).__name__, fields, obj._state.db, obj._state.adding, related
+
+
+def test_a_unit_by_key_through_the_scope_is_the_one_the_scoped_queryset_finds(
+    center_user, board_user, other_board_user, central_user, center, other_center, far_center, central
+):
+    """`get_unit` reads the units by key with a query compiled once and keeps what the scope sees: the same unit,
+    loaded the same (its parent cached), and a 404 wherever the scoped queryset finds none."""
+    superuser = get_user_model().objects.create_superuser("quan.tri.scope", password="x")
+    nobody = get_user_model().objects.create_user("khong.don.vi", password="x")
+    keys = [unit_key(unit) for unit in Unit.objects.select_related("parent")]
+    keys += ["", " ", "-", "x-y", f"{center.parent.code}-", f" {center.parent.code} ", f"{unit_key(center)}-1"]
+    for user in (center_user, board_user, other_board_user, central_user, superuser, nobody):
+        scope = Scope.for_user(user)
+        for key in keys:
+            expected = unit_from_key(key, scope.units())
+            try:
+                found = scope.get_unit(key)
+            except Http404:
+                found = None
+            assert _loaded(found) == _loaded(expected), (user.username, key)
+    assert {central.pk, center.pk, far_center.pk} <= {Scope.for_user(central_user).get_unit(k).pk for k in keys[:-7]}
+
+
+def test_the_user_loaded_with_a_compiled_query_is_the_one_the_orm_loads(
+    center_user, board_user, central_user, django_assert_num_queries
+):
+    """The user behind every request comes from SQL compiled once: the same instances as the queryset's `.first()`
+    (the Staff row, its unit and the unit's parent cached, none for a user without one), in one query."""
+    superuser = get_user_model().objects.create_superuser("quan.tri.load", password="x")
+    nobody = get_user_model().objects.create_user("khong.staff", password="x")
+    inactive = get_user_model().objects.create_user("nghi.viec", password="x", is_active=False)
+    for user in (center_user, board_user, central_user, superuser, nobody, inactive):
+        with django_assert_num_queries(1):
+            loaded = load_staff_user(user.pk)
+        assert _loaded(loaded) == _loaded(staff_users().filter(pk=user.pk).first()), user.username
+        assert _loaded(load_staff_user(str(user.pk))) == _loaded(loaded)
+        assert Scope.for_user(loaded) == Scope.for_user(get_user_model().objects.get(pk=user.pk))
+    assert StaffBackend().get_user(inactive.pk) is None
+    assert StaffBackend().get_user(nobody.pk).pk == nobody.pk
+    without_staff = StaffBackend().get_user(nobody.pk)
+    with django_assert_num_queries(0):  # cached as none, as select_related leaves it
+        assert not hasattr(without_staff, "staff")
+    for missing in (None, 0, 10**6):
+        assert load_staff_user(missing) is None
+    for odd in (2**63, "not a number"):  # as the ORM answers them: no user, or its error
+        try:
+            expected = staff_users().filter(pk=odd).first()
+        except Exception as error:  # noqa: BLE001 -- the ORM's error is the answer to compare with
+            with pytest.raises(type(error)):
+                load_staff_user(odd)
+        else:
+            assert load_staff_user(odd) is expected is None

@@ -6,7 +6,9 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import prefetch_related_objects
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
 
@@ -16,6 +18,7 @@ from centers.periods import Period
 from centers.scoping import unit_key
 from reports import briefing
 from reports.figures import counting
+from reports.names import attach_former_names
 
 from .factories import CenterFactory, CourseFactory
 
@@ -208,3 +211,42 @@ def test_a_commune_centers_word_report_is_headed_by_its_party_committee(login, b
     assert header.cell(0, 0).text == "ĐẢNG ỦY PHƯỜNG LÊ CHÂN"
     assert header.cell(1, 0).paragraphs[0].text == "TRUNG TÂM CHÍNH TRỊ PHƯỜNG LÊ CHÂN"
     assert header.cell(1, 1).text.startswith("Lê Chân, ngày ")
+
+
+def test_the_former_names_read_once_per_epoch_follow_a_rename_and_match_a_prefetch(
+    login, board_user, merged_board, center, other_center
+):
+    """The pages' names of the time come from the former names read once per epoch (reports/names.py): a name
+    recorded or removed since shows at once (a new epoch), and each unit holds what a prefetch would give it."""
+    client = login(board_user)
+    old = "Trung tâm Bồi dưỡng chính trị thành phố Lào Cai"
+
+    def body():
+        response = client.get(reverse("reports:dashboard", args=[unit_key(merged_board), "2023-Q1"]))
+        assert response.status_code == 200
+        return response.content.decode().split("<main", 1)[1]
+
+    assert center.name in body() and old not in body()
+    renamed = UnitName.objects.create(
+        unit=center, name=old, valid_from=center.active_from, valid_to=datetime.date(2023, 12, 31)
+    )
+    assert old in body()
+    renamed.delete()
+    assert old not in body() and center.name in body()
+
+    UnitName.objects.create(unit=center, name=old, valid_from=center.active_from, valid_to=datetime.date(2023, 12, 31))
+    prefetched = list(Unit.objects.filter(pk__in=[merged_board.pk, center.pk, other_center.pk]))
+    attached = list(Unit.objects.filter(pk__in=[merged_board.pk, center.pk, other_center.pk]))
+    prefetch_related_objects(prefetched, "former_names")
+    attach_former_names(attached)
+    for before, after in zip(prefetched, attached, strict=True):
+        with CaptureQueriesContext(connection) as queries:
+            names = list(after.former_names.all())
+        assert not queries.captured_queries
+        assert [(n.pk, n.name, n.valid_from, n.valid_to) for n in names] == [
+            (n.pk, n.name, n.valid_from, n.valid_to) for n in before.former_names.all()
+        ]
+        assert all(name.unit is after for name in names)
+        # Chained on, they are the unit's names read again, as a prefetch's are.
+        assert list(after.former_names.order_by("-valid_from")) == list(before.former_names.order_by("-valid_from"))
+        assert after.name_on(datetime.date(2023, 6, 30)) == before.name_on(datetime.date(2023, 6, 30))

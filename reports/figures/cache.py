@@ -42,6 +42,7 @@ from django.db.models import F, Model, Q, QuerySet
 from django.db.models.base import ModelState
 from django.utils import timezone
 
+from centers.compiled import CompiledQuery
 from centers.models import Unit
 from courses.models import COUNTING_VERSION
 
@@ -294,8 +295,14 @@ def _read_stamps(centers: QuerySet, years: list[int], *, by_province: bool) -> l
         return cursor.fetchall()
 
 
+# The epoch row, read by every `per_epoch` (twice a dashboard): compiled once (centers/compiled.py).
+_epoch_row = CompiledQuery(FiguresEpoch, lambda: FiguresEpoch.objects.filter(pk=1).order_by("pk")[:1], samples=((), ()))
+
+
 def _epoch() -> int:
-    return FiguresEpoch.objects.filter(pk=1).values_list("token", flat=True).first() or 0
+    """The epoch token (0 without its row)."""
+    found = _epoch_row.rows()
+    return (found[0].token if found else None) or 0
 
 
 def version() -> str:

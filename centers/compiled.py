@@ -1,0 +1,118 @@
+"""Queries run on every request, composed and compiled by the ORM once rather than once a request.
+
+Composing a queryset (filter, annotate, select_related) and compiling it to SQL costs far more CPU than running a
+one-row query: 80% of the user's lookup behind every page (centers/auth.py). A `CompiledQuery` has the ORM's own
+compiler write the SQL once per thread and database, with placeholder values, and then runs the same text with
+the caller's values as parameters, turning the rows into instances as the ORM does (`from_db`, the related objects
+select_related caches, the annotations): the text holds only the ORM's quoted names and placeholders.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db import connections, router
+from django.db.models import QuerySet
+from django.db.models.query import get_related_populators
+
+
+@dataclass(frozen=True)
+class _Plan:
+    sql: str
+    params: tuple  # the query's own constants (e.g. PostgreSQL's "SELECT 1" of an EXISTS), with the values' places
+    places: tuple[tuple[int, int], ...]  # (position in params, index of the caller's value)
+    compiler: object  # the compiler that wrote `sql`: its converters (SQLite's booleans and dates)
+    converters: dict
+    model: type
+    start: int
+    end: int
+    init_list: list[str]
+    populators: list
+    annotations: dict[str, int]
+
+
+class CompiledQuery:
+    """`build(*values)` (a queryset of `model` instances) compiled once per thread and database: `rows(*values)`
+    returns what `list(build(*values))` would, read from the same database (the router's for `model`).
+
+    `samples` are two sets of values, each value different from the other set's and from every other value: the
+    query is compiled with both, and the parameters that differ are where the values go. When the two texts differ,
+    or a parameter is not one value as given (a value the ORM transforms or spreads), the query is left to the ORM
+    each time. Values must be given as the database column takes them (an int for an id, not "12")."""
+
+    def __init__(self, model: type, build: Callable[..., QuerySet], samples: tuple[tuple, tuple]):
+        self.model, self.build, self.samples = model, build, samples
+        self.local = threading.local()  # a compiler belongs to its thread's connection
+
+    def rows(self, *values) -> list:
+        db = router.db_for_read(self.model)
+        plans = self.local.__dict__.setdefault("plans", {})
+        plan = plans[db] if db in plans else plans.setdefault(db, self._plan(db))
+        if plan is None:
+            return list(self.build(*values))
+        params = list(plan.params)
+        for position, index in plan.places:
+            params[position] = values[index]
+        with connections[db].cursor() as cursor:
+            cursor.execute(plan.sql, params)
+            rows = cursor.fetchall()
+        if plan.converters:
+            rows = plan.compiler.apply_converters(rows, plan.converters)
+        found = []
+        for row in rows:
+            obj = plan.model.from_db(db, plan.init_list, row[plan.start : plan.end])
+            for populator in plan.populators:
+                populator.populate(row, obj)
+            for name, position in plan.annotations.items():
+                setattr(obj, name, row[position])
+            found.append(obj)
+        return found
+
+    def _plan(self, db: str) -> _Plan | None:
+        """Compile `build` with both samples; None when the values do not map one to one onto parameters."""
+        compiled = []
+        for sample in self.samples:
+            queryset = self.build(*sample)
+            if queryset.model is not self.model or queryset._hints:
+                return None  # another model's router, or a queryset bound to an instance's database
+            if queryset._known_related_objects or queryset._prefetch_related_lookups or queryset._fields:
+                return None  # what ModelIterable alone adds, or not model instances
+            compiler = queryset.query.get_compiler(using=db)
+            try:
+                compiled.append((compiler, *compiler.as_sql()))
+            except (EmptyResultSet, FullResultSet):  # a sample the ORM answers without SQL: no one text for all
+                return None
+        (_, sql, params), (compiler, other_sql, other_params) = compiled
+        (one, other) = self.samples
+        if sql != other_sql or len(params) != len(other_params):
+            return None
+        places, used = [], set()
+        for position, (a, b) in enumerate(zip(params, other_params, strict=True)):
+            if a == b and a not in one and a not in other:
+                continue  # a constant of the query
+            indexes = [i for i, (x, y) in enumerate(zip(one, other, strict=True)) if x == a and y == b]
+            if len(indexes) != 1:
+                return None
+            places.append((position, indexes[0]))
+            used.add(indexes[0])
+        if used != set(range(len(one))):
+            return None
+        select, klass_info = compiler.select, compiler.klass_info
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        return _Plan(
+            sql=sql,
+            params=tuple(params),
+            places=tuple(places),
+            compiler=compiler,
+            converters=compiler.get_converters([column[0] for column in select[: compiler.col_count]]),
+            model=klass_info["model"],
+            start=start,
+            end=end,
+            init_list=[column[0].target.attname for column in select[start:end]],
+            populators=get_related_populators(klass_info, select, db),
+            annotations=dict(compiler.annotation_col_map),
+        )
