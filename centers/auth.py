@@ -2,10 +2,9 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db import connections, router
 from django.db.models import Exists, OuterRef, QuerySet
 
-from .compiled import CompiledQuery
+from .compiled import CompiledQuery, pk_value
 from .models import Unit
 
 
@@ -33,15 +32,9 @@ _staff_user = CompiledQuery(
 def load_staff_user(user_id):
     """`staff_users().filter(pk=user_id).first()`, the same single query and the same instances (the user, their
     Staff row or None cached, as select_related leaves it, its unit and the unit's parent, `staff_took_over`)."""
-    model = get_user_model()
-    connection = connections[router.db_for_read(model)]
-    pk = model._meta.pk
-    value = pk.get_db_prep_value(user_id, connection)  # as the ORM's lookup prepares it: "12" → 12, junk raises
+    value = pk_value(get_user_model(), user_id)
     if value is None:
-        return None  # pk=None matches no row
-    low, high = connection.ops.integer_field_range(pk.get_internal_type())
-    if (low is not None and value < low) or (high is not None and value > high):
-        return None  # the ORM answers an id out of the column's range with no row, not a database error
+        return None
     found = _staff_user.rows(value)
     return found[0] if found else None
 

@@ -116,3 +116,17 @@ class CompiledQuery:
             populators=get_related_populators(klass_info, select, db),
             annotations=dict(compiler.annotation_col_map),
         )
+
+
+def pk_value(model: type, value):
+    """A primary key as the ORM's lookup prepares it for `model`'s database ("12" → 12, junk raises as the ORM
+    raises), or None where the ORM finds no row without asking the database (None, or out of the column's range)."""
+    connection = connections[router.db_for_read(model)]
+    pk = model._meta.pk
+    value = pk.get_db_prep_value(value, connection)
+    if value is None:
+        return None
+    low, high = connection.ops.integer_field_range(pk.get_internal_type())
+    if (low is not None and value < low) or (high is not None and value > high):
+        return None
+    return value

@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .compiled import CompiledQuery
+from .compiled import CompiledQuery, pk_value
 from .lineage import predecessors_of
 from .models import Staff, Unit
 
@@ -245,6 +245,21 @@ class Scope:
                 unit = getattr(unit, part)
             self.require(action, unit)
         return obj
+
+    def get_compiled(self, query: CompiledQuery, pk, *, path: str = "center", action=Action.VIEW):
+        """`get_object` by primary key through a lookup compiled once (centers/compiled.py; `query.rows(pk)`, the
+        object with its unit at `path` selected): read by its key alone, kept when the scope sees that unit
+        (`can_see` keeps what `unit_filter` keeps). The same 404 and 403."""
+        value = pk_value(query.model, pk)
+        found = query.rows(value) if value is not None and self.level is not None else []
+        unit = found[0] if found else None
+        for part in path.split("__") if unit is not None and path else []:
+            unit = getattr(unit, part)
+        if not found or not self.can_see(unit):
+            raise Http404(_("Không tìm thấy dữ liệu hoặc dữ liệu không thuộc phạm vi của đồng chí."))
+        if action is not Action.VIEW:
+            self.require(action, unit)
+        return found[0]
 
     def get_unit(self, code: str, *, action: Action = Action.VIEW, day: datetime.date | None = None) -> Unit:
         """A unit by its public key (see `unit_key`), through the scope (`day`: see `can`): the first of the units

@@ -251,6 +251,8 @@ OTP_TOTP_ISSUER = "Báo cáo LLCT"
 PASSWORD_RESET_TIMEOUT = 72 * 60 * 60
 
 SESSION_COOKIE_AGE = 30 * 60
+# Database sessions, read with a query compiled once (centers/sessions.py).
+SESSION_ENGINE = "centers.sessions"
 # Idle sessions end after 30 minutes: centers.middleware.SessionKeepAlive renews the session at most once a
 # minute instead of writing it on every request.
 SESSION_SAVE_EVERY_REQUEST = False

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from centers import jobs
+from centers.compiled import CompiledQuery
 from centers.models import Unit
 from centers.periods import period_groups
 from centers.scoping import Action
@@ -68,10 +69,17 @@ def _own_center(request, action=Action.ENTER_DATA):
     return scope.unit
 
 
+# The class of every class page and form post, compiled once (centers/compiled.py): composing it cost more than
+# running it.
+_COURSE = CompiledQuery(
+    Course,
+    lambda pk: Course.objects.select_related("center", "center__parent", "program", "homeroom").filter(pk=pk),
+    samples=((-1,), (-2,)),
+)
+
+
 def _course(request, pk, action=Action.VIEW) -> Course:
-    return request.scope.get_object(
-        Course.objects.select_related("center", "center__parent", "program", "homeroom"), pk=pk, action=action
-    )
+    return request.scope.get_compiled(_COURSE, pk, action=action)
 
 
 # -- classes ----------------------------------------------------------------------------------------------
