@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 from html import escape as html_escape
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from centers.lineage import Boundaries
 from centers.models import Unit
-from centers.periods import Period
+from centers.periods import Period, period_groups
 from centers.scoping import unit_key
 from courses import rules as teaching_rules
 from courses.models import Course
@@ -24,7 +25,7 @@ from .figures.basis import admitted_statuses, bounds_of, default_basis
 from .figures.types import Change, Figures, result_scales, results_of
 from .formatting import vn_int, vn_percent
 from .templatetags.vn import change as change_text
-from .templatetags.vn import percent
+from .templatetags.vn import get, number, percent
 
 TREND_QUARTERS = 12
 
@@ -296,6 +297,56 @@ _UNIT_ROW = (
     '        <td data-value="{status}">{status_text}</td>\n'
     '        <td class="num" data-value="{change}">{change_text}</td>\n      </tr>\n    '
 )
+
+
+@functools.lru_cache(maxsize=256)
+def period_options(selected: str, last_year: int) -> str:
+    """The period picker's options (years from 2020 to `last_year`, `selected` chosen) as the template drew them: a
+    third of a province page's template nodes, the same for every page of a period, so drawn once a process."""
+    return mark_safe(  # noqa: S308 -- every value escaped
+        "".join(
+            f'<optgroup label="{escape(year)}">'
+            + "".join(
+                f'<option value="{escape(key)}"{" selected" if key == selected else ""}>{escape(label)}</option>'
+                for key, label in choices
+            )
+            + "</optgroup>"
+            for year, choices in period_groups(range(2020, last_year + 1))
+        )
+    )
+
+
+def chart_tables(*, rollup, trend: list, results: list) -> dict[str, str]:
+    """The rows of the tables under the charts (by program, by quarter, results by program), drawn as the template
+    drew them: another third of a province page's template nodes."""
+    lines = rollup.by_program.items()
+
+    def cells(*values) -> str:
+        return "".join(f'<td class="num">{escape(number(value))}</td>' for value in values)
+
+    return {
+        "program_rows": mark_safe(  # noqa: S308 -- every value escaped
+            "".join(
+                f"<tr><td>{escape(line.program.name)}</td>"
+                f"{cells(line.classes, line.co_organised_classes, line.enrolments, line.planned_classes)}</tr>"
+                for _code, line in lines
+            )
+        ),
+        "trend_rows": mark_safe(  # noqa: S308 -- every value escaped
+            "".join(
+                f"<tr><td>{escape(point.period.label)}</td>"
+                f"{cells(point.classes, before.classes, point.enrolments, before.enrolments)}</tr>"
+                for point, before in trend
+            )
+        ),
+        "result_rows": mark_safe(  # noqa: S308 -- every value escaped
+            "".join(
+                f"<tr><td>{escape(code)}</td>{cells(*(get(line.results, key) for key, _label in results))}"
+                f"{cells(get(line.results, ''))}</tr>"
+                for code, line in lines
+            )
+        ),
+    }
 
 
 def escape(value) -> str:

@@ -20,7 +20,7 @@ from centers.accounts import activity_rows as account_activity
 from centers.lineage import Boundaries, default_boundaries
 from centers.models import Unit
 from centers.people import person_name
-from centers.periods import Period, PeriodError, period_groups
+from centers.periods import Period, PeriodError
 from centers.scoping import Action, home_unit, unit_key
 from courses.forms import apply_errors
 from courses.models import Program
@@ -522,7 +522,7 @@ def dashboard(request, unit, period):
         else:
             url = reverse("reports:dashboard", args=[unit_key(unit), chosen.key])
             return redirect(f"{url}?so_lieu={basis}")  # the new period opens in its own default boundaries
-    from .dashboard import build, unit_rows_html, unit_table
+    from .dashboard import build, chart_tables, period_options, unit_rows_html, unit_table
 
     boundaries = parse_boundaries(request.GET.get(BOUNDARIES_PARAM), period)
     context = build(unit=unit, period=period, basis=basis, boundaries=boundaries)
@@ -540,7 +540,8 @@ def dashboard(request, unit, period):
             "boundaries_choices": [(member.value, member.label) for member in Boundaries],
             "query": query,
             "unit_rows_html": unit_rows_html(unit_table(context["rows"], unit=unit, period=period, query=query)),
-            "period_groups": period_groups(range(2020, today.year + 1)),
+            "period_options": period_options(period.key, today.year),
+            **chart_tables(rollup=context["rollup"], trend=context["trend"], results=context["results"]),
             "can_edit_briefing": unit.kind == Unit.Kind.PROVINCE and request.scope.can(Action.REVIEW, unit),
             "parent": unit.parent if unit.parent and request.scope.can_see(unit.parent) else None,
             # A commune-level center: the communes, wards and special zones it served in the period.

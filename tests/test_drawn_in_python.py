@@ -104,3 +104,48 @@ def test_the_units_table_rows_are_the_templates_byte_for_byte():
     drawn = "    " + unit_rows_html(cells)
     assert drawn == Template(UNIT_ROWS_TEMPLATE).render(Context({"unit_rows": cells}))
     assert "&lt;Chính trị&gt; &amp; “Ba Đình”" in drawn and "chưa có số liệu cùng kỳ" in drawn
+
+
+CHART_TABLES_TEMPLATE = (
+    "{% load vn %}"
+    "<tbody>{% for code, line in rollup.by_program.items %}<tr><td>{{ line.program.name }}</td>"
+    '<td class="num">{{ line.classes|number }}</td><td class="num">{{ line.co_organised_classes|number }}</td>'
+    '<td class="num">{{ line.enrolments|number }}</td><td class="num">{{ line.planned_classes|number }}</td></tr>'
+    "{% endfor %}</tbody>"
+    "<tbody>{% for point, before in trend %}<tr><td>{{ point.period.label }}</td>"
+    '<td class="num">{{ point.classes|number }}</td><td class="num">{{ before.classes|number }}</td>'
+    '<td class="num">{{ point.enrolments|number }}</td><td class="num">{{ before.enrolments|number }}</td></tr>'
+    "{% endfor %}</tbody>"
+    '<tbody>{% for code, line in rollup.by_program.items %}<tr><td>{{ code }}</td>{% for key, label in results %}'
+    '<td class="num">{{ line.results|get:key|number }}</td>{% endfor %}<td class="num">{{ line.results|get:""|number }}'
+    "</td></tr>{% endfor %}</tbody>"
+)
+
+
+def test_the_dashboards_chart_tables_are_the_templates_byte_for_byte():
+    from types import SimpleNamespace
+
+    from django.template import Context, Template
+
+    from reports.dashboard import chart_tables
+    from reports.figures.types import ProgramFigures
+
+    def line(name, classes, **results):
+        return ProgramFigures(
+            program=SimpleNamespace(name=name), classes=classes, own_classes=1, enrolments=129557, results=results
+        )
+
+    rollup = SimpleNamespace(
+        by_program={"KND": line("Lý luận <chính trị> & “KND”", 1234, gioi=5, kha=0), "A&B": line("B", 0, **{"": 7})}
+    )
+
+    def point(label, classes):
+        return SimpleNamespace(period=SimpleNamespace(label=label), classes=classes, enrolments=classes * 1000)
+
+    trend = [(point("Quý I/2026", 12), point("Quý I/2025", 0)), (point("Quý <II>", 1001), point("x", 3))]
+    results = [("gioi", "Giỏi"), ("kha", "Khá"), ("xuat_sac", "Xuất sắc")]
+    drawn = chart_tables(rollup=rollup, trend=trend, results=results)
+    ours = "".join(f"<tbody>{drawn[key]}</tbody>" for key in ("program_rows", "trend_rows", "result_rows"))
+    context = Context({"rollup": rollup, "trend": trend, "results": results})
+    assert ours == Template(CHART_TABLES_TEMPLATE).render(context)
+    assert "1.234" in ours and "129.557" in ours and "None" in ours  # a result no class has: as the template showed it
