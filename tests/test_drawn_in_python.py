@@ -116,7 +116,7 @@ CHART_TABLES_TEMPLATE = (
     '<td class="num">{{ point.classes|number }}</td><td class="num">{{ before.classes|number }}</td>'
     '<td class="num">{{ point.enrolments|number }}</td><td class="num">{{ before.enrolments|number }}</td></tr>'
     "{% endfor %}</tbody>"
-    '<tbody>{% for code, line in rollup.by_program.items %}<tr><td>{{ code }}</td>{% for key, label in results %}'
+    "<tbody>{% for code, line in rollup.by_program.items %}<tr><td>{{ code }}</td>{% for key, label in results %}"
     '<td class="num">{{ line.results|get:key|number }}</td>{% endfor %}<td class="num">{{ line.results|get:""|number }}'
     "</td></tr>{% endfor %}</tbody>"
 )
