@@ -26,7 +26,7 @@ from courses.forms import apply_errors
 from courses.models import Program
 
 from . import briefing, inbox, services
-from .dashboard import scored_lines
+from .dashboard import build, chart_tables, period_options, scored_lines, unit_rows_html, unit_table
 from .figures import completeness, counting, programs, snapshot
 from .figures.basis import Basis
 from .figures.types import Figures, result_scales
@@ -522,8 +522,6 @@ def dashboard(request, unit, period):
         else:
             url = reverse("reports:dashboard", args=[unit_key(unit), chosen.key])
             return redirect(f"{url}?so_lieu={basis}")  # the new period opens in its own default boundaries
-    from .dashboard import build, chart_tables, period_options, unit_rows_html, unit_table
-
     boundaries = parse_boundaries(request.GET.get(BOUNDARIES_PARAM), period)
     context = build(unit=unit, period=period, basis=basis, boundaries=boundaries)
     _names_of_the_time([unit, *(row.unit for row in context["rows"])])
