@@ -240,10 +240,7 @@ class Scope:
         if obj is None:
             raise Http404(_("Không tìm thấy dữ liệu hoặc dữ liệu không thuộc phạm vi của đồng chí."))
         if action is not Action.VIEW:
-            unit = obj
-            for part in path.split("__") if path else []:
-                unit = getattr(unit, part)
-            self.require(action, unit)
+            self.require(action, _unit_at(obj, path))
         return obj
 
     def get_compiled(self, query: CompiledQuery, pk, *, path: str = "center", action=Action.VIEW):
@@ -252,10 +249,8 @@ class Scope:
         (`can_see` keeps what `unit_filter` keeps). The same 404 and 403."""
         value = pk_value(query.model, pk)
         found = query.rows(value) if value is not None and self.level is not None else []
-        unit = found[0] if found else None
-        for part in path.split("__") if unit is not None and path else []:
-            unit = getattr(unit, part)
-        if not found or not self.can_see(unit):
+        unit = _unit_at(found[0], path) if found else None
+        if unit is None or not self.can_see(unit):
             raise Http404(_("Không tìm thấy dữ liệu hoặc dữ liệu không thuộc phạm vi của đồng chí."))
         if action is not Action.VIEW:
             self.require(action, unit)
@@ -273,6 +268,13 @@ class Scope:
             raise Http404(_("Không tìm thấy đơn vị."))
         self.require(action, unit, day=day)
         return unit
+
+
+def _unit_at(obj, path: str):
+    """The unit an object belongs to, at `path` ("center", "course__center"; "" for a unit itself)."""
+    for part in path.split("__") if path else []:
+        obj = getattr(obj, part)
+    return obj
 
 
 def closed_on(unit: Unit, day) -> str | None:
@@ -299,30 +301,36 @@ def unit_key(unit: Unit) -> str:
     return f"{unit.parent.code}-{unit.code}"
 
 
-def unit_from_key(key: str, queryset: QuerySet[Unit] | None = None) -> Unit | None:
-    queryset = Unit.objects.all() if queryset is None else queryset
+def _split_key(key: str) -> tuple[str | None, str]:
+    """A public key's parts: (province code, center code) for a center, (None, code) for a province or the nation."""
     key = (key or "").strip()
     if "-" in key:
         parent_code, code = key.split("-", 1)
-        return queryset.filter(parent__code=parent_code, code=code).exclude(kind=Unit.Kind.PROVINCE).first()
-    return queryset.filter(code=key, kind__in=[Unit.Kind.CENTRAL, Unit.Kind.PROVINCE]).first()
+        return parent_code, code
+    return None, key
+
+
+def _with_key(queryset: QuerySet[Unit], parent_code: str | None, code: str) -> QuerySet[Unit]:
+    """The units of `queryset` whose public key has these parts (`_split_key`)."""
+    if parent_code is not None:
+        return queryset.filter(parent__code=parent_code, code=code).exclude(kind=Unit.Kind.PROVINCE)
+    return queryset.filter(code=code, kind__in=[Unit.Kind.CENTRAL, Unit.Kind.PROVINCE])
+
+
+def unit_from_key(key: str, queryset: QuerySet[Unit] | None = None) -> Unit | None:
+    queryset = Unit.objects.all() if queryset is None else queryset
+    return _with_key(queryset, *_split_key(key)).first()
 
 
 # `unit_from_key`'s two lookups with the parent (as `Scope.units` selects it), in the units' order, compiled once.
 _BY_PARENT_AND_CODE = CompiledQuery(
     Unit,
-    lambda parent_code, code: (
-        Unit.objects.select_related("parent")
-        .filter(parent__code=parent_code, code=code)
-        .exclude(kind=Unit.Kind.PROVINCE)
-    ),
+    lambda parent_code, code: _with_key(Unit.objects.select_related("parent"), parent_code, code),
     samples=(("parent-a", "code-a"), ("parent-b", "code-b")),
 )
 _TOP_BY_CODE = CompiledQuery(
     Unit,
-    lambda code: Unit.objects.select_related("parent").filter(
-        code=code, kind__in=[Unit.Kind.CENTRAL, Unit.Kind.PROVINCE]
-    ),
+    lambda code: _with_key(Unit.objects.select_related("parent"), None, code),
     samples=(("code-a",), ("code-b",)),
 )
 
@@ -330,10 +338,8 @@ _TOP_BY_CODE = CompiledQuery(
 def units_by_key(key: str) -> list[Unit]:
     """Every unit whose public key is `key` (`unit_from_key` without a queryset, all of them), in the units' order,
     each with its parent."""
-    key = (key or "").strip()
-    if "-" in key:
-        return _BY_PARENT_AND_CODE.rows(*key.split("-", 1))
-    return _TOP_BY_CODE.rows(key)
+    parent_code, code = _split_key(key)
+    return _TOP_BY_CODE.rows(code) if parent_code is None else _BY_PARENT_AND_CODE.rows(parent_code, code)
 
 
 def home_unit(scope) -> Unit | None:

@@ -436,9 +436,6 @@ def _store_province_parts(parts: dict, version: str) -> None:
         logger.exception("Không lưu được số liệu tổng hợp của tỉnh")
 
 
-# The quarter a plan line is for, as a bit, from the quarter of the report it is written in (the quarter before).
-
-
 # The nation's and provinces' merged rollups, one per (period, basis, provinces, programs): the last merge of those
 # parts, replaced when a part changes. Keyed on the parts' ids, an entry per change would pile up: 64 of the nation's
 # (7.700 objects each) made every full garbage collection of a worker visit half a million objects (100-200 ms).
