@@ -4,7 +4,8 @@ Composing a queryset (filter, annotate, select_related) and compiling it to SQL 
 one-row query: 80% of the user's lookup behind every page (centers/auth.py). A `CompiledQuery` has the ORM's own
 compiler write the SQL once per thread and database, with placeholder values, and then runs the same text with
 the caller's values as parameters, turning the rows into instances as the ORM does (`from_db`, the related objects
-select_related caches, the annotations): the text holds only the ORM's quoted names and placeholders.
+select_related caches, the annotations), or into the tuples and dicts of `values_list()` and `values()`: the text
+holds only the ORM's quoted names and placeholders.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections, router
 from django.db.models import QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import ValuesIterable, ValuesListIterable, get_related_populators
 
 
 @dataclass(frozen=True)
@@ -27,16 +28,21 @@ class _Plan:
     compiler: object  # the compiler that wrote `sql`: its converters (SQLite's booleans and dates)
     converters: dict
     model: type
-    start: int
-    end: int
-    init_list: list[str]
-    populators: list
-    annotations: dict[str, int]
+    start: int = 0
+    end: int = 0
+    init_list: tuple[str, ...] = ()
+    populators: tuple = ()
+    annotations: tuple[tuple[str, int], ...] = ()
+    names: tuple[str, ...] | None = None  # values(): the dicts' keys; values_list(): None, with `values` set
+    values: bool = False  # rows of values (values() or values_list()), not instances
 
 
 class CompiledQuery:
-    """`build(*values)` (a queryset of `model` instances) compiled once per thread and database: `rows(*values)`
-    returns what `list(build(*values))` would, read from the same database (the router's for `model`).
+    """`build(*values, *context)` (a queryset of `model` instances, or its `values()` or `values_list()` rows)
+    compiled once per thread, database and context: `rows(*values, context=...)` returns what
+    `list(build(*values, *context))` would, read from the same database (the router's for `model`). `context` is
+    what else the query is built from that is not a parameter (rules it writes as constants, say): hashable, and
+    one plan is kept for each.
 
     `samples` are two sets of values, each value different from the other set's and from every other value: the
     query is compiled with both, and the parameters that differ are where the values go. When the two texts differ,
@@ -47,12 +53,13 @@ class CompiledQuery:
         self.model, self.build, self.samples = model, build, samples
         self.local = threading.local()  # a compiler belongs to its thread's connection
 
-    def rows(self, *values) -> list:
+    def rows(self, *values, context: tuple = ()) -> list:
         db = router.db_for_read(self.model)
         plans = self.local.__dict__.setdefault("plans", {})
-        plan = plans[db] if db in plans else plans.setdefault(db, self._plan(db))
+        key = (db, context)
+        plan = plans[key] if key in plans else plans.setdefault(key, self._plan(db, context))
         if plan is None:
-            return list(self.build(*values))
+            return list(self.build(*values, *context))
         params = list(plan.params)
         for position, index in plan.places:
             params[position] = values[index]
@@ -61,25 +68,32 @@ class CompiledQuery:
             rows = cursor.fetchall()
         if plan.converters:
             rows = plan.compiler.apply_converters(rows, plan.converters)
+        if plan.values:
+            if plan.names is None:
+                return [tuple(row) for row in rows]
+            return [dict(zip(plan.names, row, strict=True)) for row in rows]
         found = []
         for row in rows:
             obj = plan.model.from_db(db, plan.init_list, row[plan.start : plan.end])
             for populator in plan.populators:
                 populator.populate(row, obj)
-            for name, position in plan.annotations.items():
+            for name, position in plan.annotations:
                 setattr(obj, name, row[position])
             found.append(obj)
         return found
 
-    def _plan(self, db: str) -> _Plan | None:
+    def _plan(self, db: str, context: tuple = ()) -> _Plan | None:
         """Compile `build` with both samples; None when the values do not map one to one onto parameters."""
         compiled = []
         for sample in self.samples:
-            queryset = self.build(*sample)
+            queryset = self.build(*sample, *context)
             if queryset.model is not self.model or queryset._hints:
                 return None  # another model's router, or a queryset bound to an instance's database
-            if queryset._known_related_objects or queryset._prefetch_related_lookups or queryset._fields:
-                return None  # what ModelIterable alone adds, or not model instances
+            if queryset._known_related_objects or queryset._prefetch_related_lookups:
+                return None  # what the iterables alone add
+            rows_of = queryset._iterable_class
+            if queryset._fields and rows_of not in (ValuesIterable, ValuesListIterable):
+                return None  # flat or named values_list()
             compiler = queryset.query.get_compiler(using=db)
             try:
                 compiled.append((compiler, *compiler.as_sql()))
@@ -100,7 +114,26 @@ class CompiledQuery:
             used.add(indexes[0])
         if used != set(range(len(one))):
             return None
-        select, klass_info = compiler.select, compiler.klass_info
+        select = compiler.select
+        converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
+        if rows_of in (ValuesIterable, ValuesListIterable):
+            if compiler.col_count != len(select) or compiler.has_composite_fields([c[0] for c in select]):
+                return None  # columns the ORM trims off (an ordering's), or rows it regroups
+            query = queryset.query
+            names = list(query.selected) if query.selected else None
+            if names is None:
+                names = [*query.extra_select, *query.values_select, *query.annotation_select]
+            return _Plan(
+                sql=sql,
+                params=tuple(params),
+                places=tuple(places),
+                compiler=compiler,
+                converters=converters,
+                model=self.model,
+                names=tuple(names) if rows_of is ValuesIterable else None,
+                values=True,
+            )
+        klass_info = compiler.klass_info
         fields = klass_info["select_fields"]
         start, end = fields[0], fields[-1] + 1
         return _Plan(
@@ -108,13 +141,13 @@ class CompiledQuery:
             params=tuple(params),
             places=tuple(places),
             compiler=compiler,
-            converters=compiler.get_converters([column[0] for column in select[: compiler.col_count]]),
+            converters=converters,
             model=klass_info["model"],
             start=start,
             end=end,
-            init_list=[column[0].target.attname for column in select[start:end]],
-            populators=get_related_populators(klass_info, select, db),
-            annotations=dict(compiler.annotation_col_map),
+            init_list=tuple(column[0].target.attname for column in select[start:end]),
+            populators=tuple(get_related_populators(klass_info, select, db)),
+            annotations=tuple(compiler.annotation_col_map.items()),
         )
 
 

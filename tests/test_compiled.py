@@ -9,17 +9,22 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from centers.auth import _staff_user
-from centers.scoping import _BY_PARENT_AND_CODE, _TOP_BY_CODE
+from centers.scoping import _BY_PARENT_AND_CODE, _TOP_BY_CODE, Scope
 from centers.sessions import _SESSION
+from courses import services
 from courses.views import _COURSE
 from reports.briefing import _newest_version
+from reports.figures import maintained, scored
 from reports.figures.cache import _epoch_row
+from reports.figures.maintained import _CELL_CLASSES, _CELL_ENROLMENTS, _YEAR_PEOPLE
 from reports.locking import _APPROVED, _SUBMITTED, quarter_lock_reason, submitted_notice
 
-from .factories import ReportFactory, approve
+from .factories import CourseFactory, EnrolmentFactory, LecturerFactory, ReportFactory, approve
+from .test_certificates import ISSUED, decide, scored_class
 
 pytestmark = pytest.mark.django_db
 
+POSTGRESQL_ONLY = pytest.mark.skipif(connection.vendor == "sqlite", reason="PostgreSQL only")
 COMPILED = [
     _staff_user,
     _BY_PARENT_AND_CODE,
@@ -30,13 +35,55 @@ COMPILED = [
     _APPROVED,
     _SUBMITTED,
     # SQLite takes a date and time as text, which no longer equals the value given: left to the ORM there.
-    pytest.param(_SESSION, marks=pytest.mark.skipif(connection.vendor == "sqlite", reason="PostgreSQL only")),
+    pytest.param(_SESSION, marks=POSTGRESQL_ONLY),
 ]
+# A write's upkeep (reports/figures/maintained.py): rows of values, the classes' and enrolments' built with the rules.
+UPKEEP = [_CELL_CLASSES, _CELL_ENROLMENTS, _YEAR_PEOPLE]
 
 
 @pytest.mark.parametrize("query", COMPILED, ids=lambda query: query.model.__name__)
 def test_each_query_run_on_every_request_is_compiled_once(query):
     assert query._plan("default") is not None
+
+
+@POSTGRESQL_ONLY
+@pytest.mark.parametrize("query", UPKEEP, ids=["classes", "enrolments", "people"])
+def test_a_writes_upkeep_queries_are_compiled_once(query):
+    context = (tuple(scored.rule_sets()),) if query is not _YEAR_PEOPLE else ()
+    plan = query._plan("default", context)
+    assert plan is not None and plan.values
+
+
+def test_a_writes_upkeep_counts_one_cell_as_the_orm_counts_it(center, center_user):
+    """The compiled rows of one cell (a scored class with its certificates, a co-organised class, a cancelled one and
+    lecturers) are the ORM's, as tuples and dicts; and compute_cells/compute_people count that cell as they count it
+    among others (the ORM's path)."""
+    course = scored_class(
+        center, learners=[("Nguyễn Thị Hường", "kha", "7.5"), ("Đỗ Văn An", "xuat_sac", "9.2"), ("Lê Bích", "", "")]
+    )
+    decide(Scope.for_user(center_user), course)
+    services.certificates_issue(scope=Scope.for_user(center_user), course=course, issued_on=ISSUED)
+    joint = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5), co_organised=True)
+    EnrolmentFactory.create_batch(3, course=joint, result="kha")
+    cancelled = CourseFactory(center=center, start_date=datetime.date(2026, 10, 6), status="cancelled")
+    EnrolmentFactory(course=cancelled, result="gioi")
+    course.lecturers.add(LecturerFactory(center=center), LecturerFactory(center=center, kind="kiem_chuc"))
+    context = (tuple(scored.rule_sets()),)
+    values = (center.pk, datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))
+    for query in (_CELL_CLASSES, _CELL_ENROLMENTS):
+        rows = query.rows(*values, context=context)
+        assert sorted(rows, key=str) == sorted(query.build(*values, *context), key=str)
+        assert rows and all(isinstance(row, dict) for row in rows)
+    year = (center.pk, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    people = _YEAR_PEOPLE.rows(*year)
+    assert sorted(people, key=str) == sorted(_YEAR_PEOPLE.build(*year), key=str)
+    assert len(people) == 3 + 3 + 2 and all(isinstance(row, tuple) for row in people)
+    quarters, groups = maintained.compute_cells({(center.pk, 2026, 4)})
+    among = maintained.compute_cells({(center.pk, 2026, 4), (center.pk, 2026, 1)})
+    assert (quarters, groups) == among and sum(counts["enrolments"] for counts in quarters.values()) == 6
+    assert maintained.compute_people({(center.pk, 2026)}) == maintained.compute_people(
+        {(center.pk, 2026), (center.pk, 2025)}
+    )
 
 
 def test_a_quarters_lock_and_notice_read_its_report_as_the_orm_did(center, board_user):

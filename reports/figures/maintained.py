@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Case, CharField, Count, IntegerField, Max, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractQuarter, ExtractYear
 
+from centers.compiled import CompiledQuery
 from centers.models import Unit
 from centers.periods import Period
 from courses.models import (
@@ -65,6 +66,11 @@ def cell(center_id: int, day: datetime.date) -> Cell:
     return (center_id, quarter.year, quarter.index)
 
 
+def _dates_q(prefix: str, centers: list[int], start: datetime.date, end: datetime.date) -> Q:
+    """Classes (at `prefix`, "" or "course__") of these centers starting from `start` to `end`."""
+    return Q(**{f"{prefix}center_id__in": centers, f"{prefix}start_date__gte": start, f"{prefix}start_date__lte": end})
+
+
 def _cells_filter(cells: set[Cell] | None, path: str = "") -> Q:
     """Classes (at `path`) whose start date falls in one of the cells; everything when cells is None."""
     if cells is None:
@@ -76,13 +82,7 @@ def _cells_filter(cells: set[Cell] | None, path: str = "") -> Q:
     condition = Q(pk__in=[])
     for (year, quarter), centers in by_quarter.items():
         period = Period(year, "Q", quarter)
-        condition |= Q(
-            **{
-                f"{prefix}center_id__in": centers,
-                f"{prefix}start_date__gte": period.start,
-                f"{prefix}start_date__lte": period.end,
-            }
-        )
+        condition |= _dates_q(prefix, centers, period.start, period.end)
     return condition
 
 
@@ -97,25 +97,24 @@ def compute_groups(cells: set[Cell] | None) -> dict[tuple, tuple[int, int]]:
     return compute_cells(cells)[1]
 
 
-def compute_cells(cells: set[Cell] | None) -> tuple[dict[tuple, dict[str, int]], dict[tuple, tuple[int, int]]]:
-    """The rows of QuarterAggregate and GroupAggregate of these cells (`compute_quarters`, `compute_groups`): the
-    classes (one query), and the enrolments by everything either table counts them by (one query)."""
-    rows: dict[tuple, dict[str, int]] = defaultdict(_no_counts)
-    sets = scored.rule_sets()
-    courses = (
+def _class_rows(condition: Q, sets) -> QuerySet:
+    """The counted classes of `condition` by center, year, quarter, program, co-organised and format: how many, and
+    how many scored."""
+    return (
         Course.objects.counted()
-        .filter(_cells_filter(cells))
+        .filter(condition)
         .annotate(y=ExtractYear("start_date"), q=ExtractQuarter("start_date"))
         .values("center_id", "y", "q", "program_id", "co_organised", "format")
         .annotate(n=Count("id"), scored_n=Count("id", filter=scored.scored_q("", sets)))
         .order_by()
     )
-    for row in courses:
-        key = (row["center_id"], row["y"], row["q"], row["program_id"], row["co_organised"], row["format"])
-        rows[key]["classes"] += row["n"]
-        rows[key]["scored_classes"] += row["scored_n"]
-    enrolments = (
-        scored.annotate(Enrolment.objects.filter(_cells_filter(cells, "course")).counted(), sets)
+
+
+def _enrolment_rows(condition: Q, sets) -> QuerySet:
+    """The counted enrolments of classes of `condition` (at "course__") by everything QuarterAggregate and
+    GroupAggregate count them by."""
+    return (
+        scored.annotate(Enrolment.objects.filter(condition).counted(), sets)
         .annotate(y=ExtractYear("course__start_date"), q=ExtractQuarter("course__start_date"))
         .annotate(counted_group=COUNTED_GROUP)
         .values(
@@ -132,6 +131,42 @@ def compute_cells(cells: set[Cell] | None) -> tuple[dict[tuple, dict[str, int]],
         .annotate(n=Count("id"), minority=Count("id", filter=counted_minority_q()), **scored.enrolment_sums(sets))
         .order_by()
     )
+
+
+# A write's upkeep counts one cell (or one center's year) almost always: those queries are compiled once
+# (centers/compiled.py) for each set of rules they are built with. The samples are a center id and days no data has.
+_SAMPLES = (
+    (2_000_000_001, datetime.date(2901, 1, 1), datetime.date(2901, 3, 31)),
+    (2_000_000_002, datetime.date(2902, 4, 1), datetime.date(2902, 6, 30)),
+)
+_CELL_CLASSES = CompiledQuery(
+    Course, lambda center_id, start, end, sets: _class_rows(_dates_q("", [center_id], start, end), sets), _SAMPLES
+)
+_CELL_ENROLMENTS = CompiledQuery(
+    Enrolment,
+    lambda center_id, start, end, sets: _enrolment_rows(_dates_q("course__", [center_id], start, end), sets),
+    _SAMPLES,
+)
+
+
+def compute_cells(cells: set[Cell] | None) -> tuple[dict[tuple, dict[str, int]], dict[tuple, tuple[int, int]]]:
+    """The rows of QuarterAggregate and GroupAggregate of these cells (`compute_quarters`, `compute_groups`): the
+    classes (one query), and the enrolments by everything either table counts them by (one query)."""
+    rows: dict[tuple, dict[str, int]] = defaultdict(_no_counts)
+    sets = tuple(scored.rule_sets())
+    if cells is not None and len(cells) == 1:
+        ((center_id, year, quarter),) = cells
+        period = Period(year, "Q", quarter)
+        values = (center_id, period.start, period.end)
+        courses = _CELL_CLASSES.rows(*values, context=(sets,))
+        enrolments = _CELL_ENROLMENTS.rows(*values, context=(sets,))
+    else:
+        courses = _class_rows(_cells_filter(cells), sets)
+        enrolments = _enrolment_rows(_cells_filter(cells, "course"), sets)
+    for row in courses:
+        key = (row["center_id"], row["y"], row["q"], row["program_id"], row["co_organised"], row["format"])
+        rows[key]["classes"] += row["n"]
+        rows[key]["scored_classes"] += row["scored_n"]
     groups: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for row in enrolments:
         n, result = row["n"], row["result"]
@@ -163,13 +198,7 @@ def _center_years_filter(center_years: set[tuple[int, int]] | None, path: str) -
     for center_id, year in center_years:
         by_year[year].append(center_id)
     for year, centers in by_year.items():
-        condition |= Q(
-            **{
-                f"{path}__center_id__in": centers,
-                f"{path}__start_date__gte": datetime.date(year, 1, 1),
-                f"{path}__start_date__lte": datetime.date(year, 12, 31),
-            }
-        )
+        condition |= _dates_q(f"{path}__", centers, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     return condition
 
 
@@ -200,16 +229,17 @@ def _count_quarter_sets(people: Iterable[tuple]) -> dict[tuple, int]:
     return dict(result)
 
 
-def _learners(center_years: set[tuple[int, int]] | None) -> QuerySet:
-    enrolments = Enrolment.objects.filter(_center_years_filter(center_years, "course")).counted()
+def _learners(condition: Q) -> QuerySet:
+    """Learners of the counted enrolments in classes of `condition` (at "course__")."""
+    enrolments = Enrolment.objects.filter(condition).counted()
     return _by_quarters(enrolments, "course", "learner_id")
 
 
-def _lecturers(center_years: set[tuple[int, int]] | None) -> QuerySet:
-    """Lecturers of a class that is not cancelled, by the kind they are counted as."""
-    taught = CourseLecturer.objects.filter(
-        _center_years_filter(center_years, "course"), counted_course_q("course__")
-    ).annotate(counted_kind=COUNTED_LECTURER_KIND)
+def _lecturers(condition: Q) -> QuerySet:
+    """Lecturers of a class of `condition` (at "course__") that is not cancelled, by the kind they are counted as."""
+    taught = CourseLecturer.objects.filter(condition, counted_course_q("course__")).annotate(
+        counted_kind=COUNTED_LECTURER_KIND
+    )
     return _by_quarters(taught, "course", "lecturer_id", "counted_kind")
 
 
@@ -224,22 +254,37 @@ def _read(people: QuerySet, *, everything: bool) -> Iterable[tuple]:
 
 def compute_learners(center_years: set[tuple[int, int]] | None) -> dict[tuple, int]:
     """(center, year, set of quarters as bits) → distinct learners who attended any of those quarters (one query)."""
-    return _count_quarter_sets(_read(_columns(_learners(center_years)), everything=center_years is None))
+    learners = _columns(_learners(_center_years_filter(center_years, "course")))
+    return _count_quarter_sets(_read(learners, everything=center_years is None))
 
 
 def compute_lecturers(center_years: set[tuple[int, int]] | None) -> dict[tuple, int]:
     """(center, year, set of quarters as bits, kind) → distinct lecturers who taught a class that is not cancelled
     in any of those quarters (one query)."""
-    people = _columns(_lecturers(center_years), "counted_kind")
+    people = _columns(_lecturers(_center_years_filter(center_years, "course")), "counted_kind")
     return _count_quarter_sets(_read(people, everything=center_years is None))
 
 
+def _people(condition: Q) -> QuerySet:
+    """The rows of `compute_learners` and `compute_lecturers` of classes of `condition` (at "course__") in one
+    statement: a learner's row has no kind."""
+    learners = _columns(_learners(condition).annotate(kind=Value(None, output_field=CharField())), "kind")
+    return learners.union(_columns(_lecturers(condition), "counted_kind"), all=True)
+
+
+_YEAR_PEOPLE = CompiledQuery(
+    Enrolment, lambda center_id, start, end: _people(_dates_q("course__", [center_id], start, end)), _SAMPLES
+)
+
+
 def compute_people(center_years: set[tuple[int, int]]) -> tuple[dict[tuple, int], dict[tuple, int]]:
-    """`compute_learners` and `compute_lecturers` of a write's centers and years, in one statement: a learner's
-    row has no kind."""
-    learners = _columns(_learners(center_years).annotate(kind=Value(None, output_field=CharField())), "kind")
-    lecturers = _columns(_lecturers(center_years), "counted_kind")
-    rows = list(learners.union(lecturers, all=True))
+    """`compute_learners` and `compute_lecturers` of a write's centers and years, in one statement (compiled once
+    for one center's year)."""
+    if len(center_years) == 1:
+        ((center_id, year),) = center_years
+        rows = _YEAR_PEOPLE.rows(center_id, datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    else:
+        rows = list(_people(_center_years_filter(center_years, "course")))
     return (
         _count_quarter_sets(row[:-1] for row in rows if row[-1] is None),
         _count_quarter_sets(row for row in rows if row[-1] is not None),
