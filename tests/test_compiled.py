@@ -14,12 +14,20 @@ from centers.sessions import _SESSION
 from courses import services
 from courses.views import _COURSE
 from reports.briefing import _newest_version
-from reports.figures import maintained, scored
+from reports.figures import counting, maintained, scored
 from reports.figures.cache import _epoch_row
 from reports.figures.maintained import _CELL_CLASSES, _CELL_ENROLMENTS, _YEAR_PEOPLE
 from reports.locking import _APPROVED, _SUBMITTED, quarter_lock_reason, submitted_notice
 
-from .factories import CourseFactory, EnrolmentFactory, LecturerFactory, ReportFactory, approve
+from .factories import (
+    CenterFactory,
+    CourseFactory,
+    EnrolmentFactory,
+    LecturerFactory,
+    ProvinceFactory,
+    ReportFactory,
+    approve,
+)
 from .test_certificates import ISSUED, decide, scored_class
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +46,7 @@ COMPILED = [
     pytest.param(_SESSION, marks=POSTGRESQL_ONLY),
 ]
 # A write's upkeep (reports/figures/maintained.py): rows of values, the classes' and enrolments' built with the rules.
-UPKEEP = [_CELL_CLASSES, _CELL_ENROLMENTS, _YEAR_PEOPLE]
+UPKEEP = [_CELL_CLASSES, _CELL_ENROLMENTS, _YEAR_PEOPLE, *counting._OF_PROVINCE.values()]
 
 
 @pytest.mark.parametrize("query", COMPILED, ids=lambda query: query.model.__name__)
@@ -47,9 +55,9 @@ def test_each_query_run_on_every_request_is_compiled_once(query):
 
 
 @POSTGRESQL_ONLY
-@pytest.mark.parametrize("query", UPKEEP, ids=["classes", "enrolments", "people"])
+@pytest.mark.parametrize("query", UPKEEP, ids=lambda query: query.model.__name__)
 def test_a_writes_upkeep_queries_are_compiled_once(query):
-    context = (tuple(scored.rule_sets()),) if query is not _YEAR_PEOPLE else ()
+    context = (tuple(scored.rule_sets()),) if query in (_CELL_CLASSES, _CELL_ENROLMENTS) else ()
     plan = query._plan("default", context)
     assert plan is not None and plan.values
 
@@ -111,3 +119,17 @@ def test_a_session_is_read_until_it_expires(client, center_user):
     Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
     response = client.get("/lop/")
     assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
+
+
+def test_a_write_reads_its_provinces_rows_as_the_orm_reads_them(province, center, other_center):
+    """The rows a write in one center reads (its province's centers', compiled once) are those the ORM reads for the
+    same centers; a center outside the province is read with them."""
+    CourseFactory(center=center, start_date=datetime.date(2026, 10, 5))
+    EnrolmentFactory.create_batch(2, course=CourseFactory(center=other_center, start_date=datetime.date(2026, 4, 6)))
+    elsewhere = CenterFactory(parent=ProvinceFactory(code="15"), code="132")
+    EnrolmentFactory(course=CourseFactory(center=elsewhere, start_date=datetime.date(2026, 2, 2)))
+    compiled = counting.province_rows(province.pk, elsewhere.pk, 2026)
+    read = counting.aggregate_rows([center.pk, other_center.pk, elsewhere.pk], 2026, admitting=False)
+    for table in ("quarters", "groups", "learners", "lecturers"):
+        assert sorted(getattr(compiled, table), key=str) == sorted(getattr(read, table), key=str), table
+    assert {row[0] for row in compiled.quarters} == {center.pk, other_center.pk, elsewhere.pk}

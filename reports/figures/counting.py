@@ -22,6 +22,7 @@ from django.db import DatabaseError, connections, transaction
 from django.db.models import CharField, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import MD5
 
+from centers.compiled import CompiledQuery
 from centers.lineage import Boundaries
 from centers.models import Unit
 from centers.periods import Period
@@ -177,38 +178,63 @@ class AggregateRows:
     plans: list  # (center, target quarter, program, planned classes): written in the report of the quarter before
 
 
+# The columns of each maintained table an AggregateRows holds, in its order.
+_COLUMNS = {
+    QuarterAggregate: (
+        "center_id",
+        "quarter",
+        "program_id",
+        "co_organised",
+        "format",
+        "classes",
+        "enrolments",
+        *RESULT_FIELDS.values(),
+        *SCORED_FIELDS,
+        AWAITING_FIELD,
+    ),
+    GroupAggregate: ("center_id", "quarter", "group", "enrolments", "minority"),
+    LearnerAggregate: ("center_id", "quarters", "learners"),
+    LecturerAggregate: ("center_id", "quarters", "kind", "lecturers"),
+}
+
+
+def _table_rows(model, centers_qs, year: int) -> QuerySet:
+    return model.objects.filter(center__in=centers_qs, year=year).order_by().values_list(*_COLUMNS[model])
+
+
 def aggregate_rows(centers_qs, year: int, *, admitting: bool = True) -> AggregateRows:
     """The rows (5 queries); without `admitting`, the four tables' only (4 queries): the reports and plans left
     empty, to be read by `read_admitting` when a count needs them (a write whose rows did not change counts
     nothing)."""
-
-    def of(model):
-        return model.objects.filter(center__in=centers_qs, year=year).order_by()
-
-    rows = AggregateRows(
-        quarters=list(
-            of(QuarterAggregate).values_list(
-                "center_id",
-                "quarter",
-                "program_id",
-                "co_organised",
-                "format",
-                "classes",
-                "enrolments",
-                *RESULT_FIELDS.values(),
-                *SCORED_FIELDS,
-                AWAITING_FIELD,
-            )
-        ),
-        groups=list(of(GroupAggregate).values_list("center_id", "quarter", "group", "enrolments", "minority")),
-        learners=list(of(LearnerAggregate).values_list("center_id", "quarters", "learners")),
-        lecturers=list(of(LecturerAggregate).values_list("center_id", "quarters", "kind", "lecturers")),
-        reports=[],
-        plans=[],
-    )
+    rows = AggregateRows(*(list(_table_rows(model, centers_qs, year)) for model in _COLUMNS), reports=[], plans=[])
     if admitting:
         read_admitting(rows, centers_qs, year)
     return rows
+
+
+def _province_and_center(province_id: int, center_id: int) -> QuerySet:
+    """The centers of a province and one center (a write's, which is one of them unless it has no province)."""
+    return Unit.objects.filter(Q(kind=Unit.Kind.CENTER, parent_id=province_id) | Q(pk=center_id)).values("pk")
+
+
+def _of_province(model) -> CompiledQuery:
+    """A write in one center reads its province's rows (maintained._refresh_cells): compiled once
+    (centers/compiled.py)."""
+    return CompiledQuery(
+        model,
+        lambda province_id, center_id, year: _table_rows(model, _province_and_center(province_id, center_id), year),
+        ((2_000_000_003, 2_000_000_001, 2901), (2_000_000_004, 2_000_000_002, 2902)),
+    )
+
+
+_OF_PROVINCE = {model: _of_province(model) for model in _COLUMNS}
+
+
+def province_rows(province_id: int, center_id: int, year: int) -> AggregateRows:
+    """`aggregate_rows` of a province's centers and one center for a year, without the reports and plans."""
+    return AggregateRows(
+        *(query.rows(province_id, center_id, year) for query in _OF_PROVINCE.values()), reports=[], plans=[]
+    )
 
 
 def read_admitting(rows: AggregateRows, centers_qs, year: int) -> None:

@@ -47,7 +47,14 @@ from ..models import (
 )
 from . import cache, scored
 from .basis import Basis, admitted_statuses
-from .counting import AggregateRows, aggregate_rows, count_periods, province_centers, read_admitting
+from .counting import (
+    AggregateRows,
+    aggregate_rows,
+    count_periods,
+    province_centers,
+    province_rows,
+    read_admitting,
+)
 from .types import Part, Partition
 
 Cell = tuple[int, int, int]  # (center id, year, quarter)
@@ -396,7 +403,10 @@ def _refresh_cells(cells: set[Cell], provinces: set[tuple[int, int]], centers: l
         ids = {province_id for province_id, y in provinces if y == year}
         year_centers = [center for center in centers if center.parent_id in ids]
         read = sorted({center.pk for center in year_centers} | written)
-        rows = aggregate_rows(read, year, admitting=False)  # the reports and plans only if a count needs them
+        if len(ids) == 1 and len(written) == 1:  # a write in one center: the province's rows, compiled once
+            rows = province_rows(next(iter(ids)), next(iter(written)), year)
+        else:
+            rows = aggregate_rows(read, year, admitting=False)  # the reports and plans only if a count needs them
         stored = {
             "quarters": {(r[0], year, *r[1:5]): tuple(r[5:]) for r in rows.quarters if (r[0], r[1]) in year_cells},
             "groups": {(r[0], year, r[1], r[2]): (r[3], r[4]) for r in rows.groups if (r[0], r[1]) in year_cells},
