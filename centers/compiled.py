@@ -115,33 +115,25 @@ class CompiledQuery:
         if used != set(range(len(one))):
             return None
         select = compiler.select
-        converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
+        common = {
+            "sql": sql,
+            "params": tuple(params),
+            "places": tuple(places),
+            "compiler": compiler,
+            "converters": compiler.get_converters([column[0] for column in select[: compiler.col_count]]),
+        }
         if rows_of in (ValuesIterable, ValuesListIterable):
             if compiler.col_count != len(select) or compiler.has_composite_fields([c[0] for c in select]):
                 return None  # columns the ORM trims off (an ordering's), or rows it regroups
             query = queryset.query
-            names = list(query.selected) if query.selected else None
-            if names is None:
-                names = [*query.extra_select, *query.values_select, *query.annotation_select]
-            return _Plan(
-                sql=sql,
-                params=tuple(params),
-                places=tuple(places),
-                compiler=compiler,
-                converters=converters,
-                model=self.model,
-                names=tuple(names) if rows_of is ValuesIterable else None,
-                values=True,
-            )
+            names = query.selected or [*query.extra_select, *query.values_select, *query.annotation_select]
+            named = tuple(names) if rows_of is ValuesIterable else None
+            return _Plan(**common, model=self.model, names=named, values=True)
         klass_info = compiler.klass_info
         fields = klass_info["select_fields"]
         start, end = fields[0], fields[-1] + 1
         return _Plan(
-            sql=sql,
-            params=tuple(params),
-            places=tuple(places),
-            compiler=compiler,
-            converters=converters,
+            **common,
             model=klass_info["model"],
             start=start,
             end=end,
