@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections, router
 from django.db.models import QuerySet
-from django.db.models.query import ValuesIterable, ValuesListIterable, get_related_populators
+from django.db.models.query import ModelIterable, ValuesIterable, ValuesListIterable, get_related_populators
 
 
 @dataclass(frozen=True)
@@ -41,13 +41,15 @@ class CompiledQuery:
     """`build(*values, *context)` (a queryset of `model` instances, or its `values()` or `values_list()` rows)
     compiled once per thread, database and context: `rows(*values, context=...)` returns what
     `list(build(*values, *context))` would, read from the same database (the router's for `model`). `context` is
-    what else the query is built from that is not a parameter (rules it writes as constants, say): hashable, and
-    one plan is kept for each.
+    what else the query is built from that is not a parameter (rules it writes as constants, say): one plan is kept
+    for each, and a context that cannot be a key (a list in it) leaves the query to the ORM.
 
     `samples` are two sets of values, each value different from the other set's and from every other value: the
     query is compiled with both, and the parameters that differ are where the values go. When the two texts differ,
     or a parameter is not one value as given (a value the ORM transforms or spreads), the query is left to the ORM
-    each time. Values must be given as the database column takes them (an int for an id, not "12")."""
+    each time. Values must be given as the database column takes them (an int for an id, not "12"), and `build` must
+    put them in the query as given: a parameter it derives from a value (the year before) and that both samples
+    happen to share would be kept as a constant."""
 
     def __init__(self, model: type, build: Callable[..., QuerySet], samples: tuple[tuple, tuple]):
         self.model, self.build, self.samples = model, build, samples
@@ -57,6 +59,10 @@ class CompiledQuery:
         db = router.db_for_read(self.model)
         plans = self.local.__dict__.setdefault("plans", {})
         key = (db, context)
+        try:
+            hash(key)
+        except TypeError:  # a context that cannot be a key
+            return list(self.build(*values, *context))
         plan = plans[key] if key in plans else plans.setdefault(key, self._plan(db, context))
         if plan is None:
             return list(self.build(*values, *context))
@@ -92,7 +98,7 @@ class CompiledQuery:
             if queryset._known_related_objects or queryset._prefetch_related_lookups:
                 return None  # what the iterables alone add
             rows_of = queryset._iterable_class
-            if queryset._fields and rows_of not in (ValuesIterable, ValuesListIterable):
+            if rows_of not in (ModelIterable, ValuesIterable, ValuesListIterable):
                 return None  # flat or named values_list()
             compiler = queryset.query.get_compiler(using=db)
             try:

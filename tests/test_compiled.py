@@ -2,6 +2,7 @@
 of them that the compiler cannot map onto its parameters would silently give back the cost it saves."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -9,9 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from centers.auth import _staff_user
+from centers.compiled import CompiledQuery
+from centers.models import Unit
 from centers.scoping import _BY_PARENT_AND_CODE, _TOP_BY_CODE, Scope
 from centers.sessions import _SESSION
-from courses import services
+from courses import rules, services
 from courses.views import _COURSE
 from reports.briefing import _newest_version
 from reports.figures import counting, maintained, scored
@@ -62,13 +65,14 @@ def test_a_writes_upkeep_queries_are_compiled_once(query):
     assert plan is not None and plan.values
 
 
-def test_a_writes_upkeep_counts_one_cell_as_the_orm_counts_it(center, center_user):
-    """The compiled rows of one cell (a scored class with its certificates, a co-organised class, a cancelled one and
-    lecturers) are the ORM's, as tuples and dicts; and compute_cells/compute_people count that cell as they count it
-    among others (the ORM's path)."""
+@pytest.fixture
+def cell(center, center_user):
+    """One cell: a scored class with its certificates (one learner attending 34 of its 40 periods), a co-organised
+    class, a cancelled one, and lecturers."""
     course = scored_class(
         center, learners=[("Nguyễn Thị Hường", "kha", "7.5"), ("Đỗ Văn An", "xuat_sac", "9.2"), ("Lê Bích", "", "")]
     )
+    course.enrolments.filter(learner__full_name="Lê Bích").update(periods_attended=34)
     decide(Scope.for_user(center_user), course)
     services.certificates_issue(scope=Scope.for_user(center_user), course=course, issued_on=ISSUED)
     joint = CourseFactory(center=center, start_date=datetime.date(2026, 10, 5), co_organised=True)
@@ -76,22 +80,65 @@ def test_a_writes_upkeep_counts_one_cell_as_the_orm_counts_it(center, center_use
     cancelled = CourseFactory(center=center, start_date=datetime.date(2026, 10, 6), status="cancelled")
     EnrolmentFactory(course=cancelled, result="gioi")
     course.lecturers.add(LecturerFactory(center=center), LecturerFactory(center=center, kind="kiem_chuc"))
+    return (center.pk, 2026, 4)
+
+
+def _counted_alone_and_among_others(cell):
+    """compute_cells of the cell alone (compiled on PostgreSQL) and of the cell among others (the ORM's path)."""
+    center_id, year, _ = cell
+    alone = maintained.compute_cells({cell})
+    assert alone == maintained.compute_cells({cell, (center_id, year, 1)})
+    return alone
+
+
+# On SQLite the dates go in as text and these queries are left to the ORM: there the comparisons would be the ORM
+# against itself.
+@POSTGRESQL_ONLY
+def test_a_writes_upkeep_counts_one_cell_as_the_orm_counts_it(cell):
+    """The compiled rows of one cell are the ORM's, as tuples and dicts; and compute_cells/compute_people count that
+    cell as they count it among others."""
+    center_id = cell[0]
     context = (tuple(scored.rule_sets()),)
-    values = (center.pk, datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))
+    values = (center_id, datetime.date(2026, 10, 1), datetime.date(2026, 12, 31))
     for query in (_CELL_CLASSES, _CELL_ENROLMENTS):
         rows = query.rows(*values, context=context)
         assert sorted(rows, key=str) == sorted(query.build(*values, *context), key=str)
         assert rows and all(isinstance(row, dict) for row in rows)
-    year = (center.pk, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    year = (center_id, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
     people = _YEAR_PEOPLE.rows(*year)
     assert sorted(people, key=str) == sorted(_YEAR_PEOPLE.build(*year), key=str)
     assert len(people) == 3 + 3 + 2 and all(isinstance(row, tuple) for row in people)
-    quarters, groups = maintained.compute_cells({(center.pk, 2026, 4)})
-    among = maintained.compute_cells({(center.pk, 2026, 4), (center.pk, 2026, 1)})
-    assert (quarters, groups) == among and sum(counts["enrolments"] for counts in quarters.values()) == 6
-    assert maintained.compute_people({(center.pk, 2026)}) == maintained.compute_people(
-        {(center.pk, 2026), (center.pk, 2025)}
+    quarters, _ = _counted_alone_and_among_others(cell)
+    assert sum(counts["enrolments"] for counts in quarters.values()) == 6
+    assert maintained.compute_people({(center_id, 2026)}) == maintained.compute_people(
+        {(center_id, 2026), (center_id, 2025)}
     )
+
+
+@POSTGRESQL_ONLY
+def test_a_cell_is_counted_under_the_teaching_rules_of_the_moment(cell, settings):
+    """The rules are constants of the compiled query: other rules (a deployment's settings) count with their own."""
+
+    def below(counted):
+        return sum(counts["below_attendance"] for counts in counted[0].values())
+
+    assert below(_counted_alone_and_among_others(cell)) == 0  # 34 of 40 periods: 85%, at least 80%
+    settings.TEACHING_RULES = [(rules.RULES_2025, {"scored": True, "min_attendance": Decimal("0.90")})]
+    assert below(_counted_alone_and_among_others(cell)) == 1
+
+
+def test_rules_written_with_a_list_count_as_with_a_tuple(cell, settings):
+    """A deployment's grade bands written as a list (which cannot key a compiled query): counted by the ORM."""
+    bands = [(Decimal("9.0"), "xuat_sac"), (Decimal("5.0"), "trung_binh")]
+    settings.TEACHING_RULES = [(rules.RULES_2025, {"scored": True, "grade_bands": bands})]
+    listed = _counted_alone_and_among_others(cell)
+    settings.TEACHING_RULES = [(rules.RULES_2025, {"scored": True, "grade_bands": tuple(bands)})]
+    assert listed == _counted_alone_and_among_others(cell)
+
+
+def test_flat_values_are_left_to_the_orm(center):
+    flat = CompiledQuery(Unit, lambda pk: Unit.objects.filter(pk=pk).values_list(flat=True), ((2_000_000_001,), (2,)))
+    assert flat._plan("default") is None and flat.rows(center.pk) == [center.pk]
 
 
 def test_a_quarters_lock_and_notice_read_its_report_as_the_orm_did(center, board_user):
