@@ -27,7 +27,7 @@ from courses.models import (
     ProgramMapping,
 )
 from reports import briefing, services
-from reports.figures import counting
+from reports.figures import counting, programs
 from reports.models import QuarterAggregate
 
 from .factories import CourseFactory, ReportFactory, approve, program
@@ -250,6 +250,22 @@ def test_programs_are_compared_across_the_change_through_the_mapping(scene, cent
     assert "(DVM)" in html and "chưa có chương trình tương ứng cùng kỳ năm trước" in html
     assert 'data-scored="eligible">6 (85,7%)' in html and 'data-scored="late">1' in html
     assert 'data-scored="past-due">4' in html  # today (December 2026) is past 07/03/2026
+
+
+def test_a_program_that_began_within_the_year_earlier_period_counts_its_own_classes_then(center):
+    """Quý IV/2026 against quý IV/2025, which holds the catalogue's first day (1/12/2025): N2's year-earlier figure
+    is its counterpart DVM's classes of October and November and its own of December."""
+    CourseFactory(
+        center=center, program=program("DVM", datetime.date(2025, 10, 6)), start_date=datetime.date(2025, 10, 6)
+    )
+    scored_class(center, start=datetime.date(2025, 12, 15))
+    scored_class(center, start=datetime.date(2026, 10, 5))
+    rollup = counting.rollup(unit=center, period=Period.parse("2026-Q4"))
+    (line,) = [c for c in programs.compare(rollup) if c.program.code == "N2"]
+    assert (line.now.classes, line.before.classes, line.earlier_codes) == (1, 2, "N2, DVM")
+    assert "bồi dưỡng đảng viên mới 1 lớp (cùng kỳ 2 lớp bồi dưỡng đảng viên mới), giảm 1 lớp" in (
+        briefing.figures_paragraph(rollup)
+    )
 
 
 def test_a_period_with_one_catalogue_compares_nothing_across(center):

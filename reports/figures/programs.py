@@ -76,7 +76,9 @@ def compare(rollup: Rollup) -> list[ProgramComparison]:
                 ProgramComparison(program, line, previous.get(program.code) or ProgramFigures(program), [program])
             )
             continue
-        earlier = mapped.get(program.pk, [])
+        # Its counterparts, and itself where it already had classes a year earlier (the period a year earlier
+        # holding the catalogue's first day: N1 in December 2025 with KND before it).
+        earlier = ([program] if program.code in previous else []) + mapped.get(program.pk, [])
         if not earlier:
             found.append(ProgramComparison(program, line, None, []))
             continue
