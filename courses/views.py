@@ -60,12 +60,13 @@ def _id(value) -> int:
     return int(text)
 
 
-def _own_center(request, action=Action.ENTER_DATA):
-    """Center staff write for their own center; everyone else is refused here (403)."""
+def _own_center(request, action=Action.ENTER_DATA, *, today: bool = False):
+    """Center staff write for their own center; everyone else is refused here (403). `today`: a write of today's
+    records (lecturers), refused too once the center has closed."""
     scope = request.scope
     if not scope.is_center:
         raise PermissionDenied(_("Chỉ cán bộ trung tâm chính trị mới nhập dữ liệu."))
-    scope.require(action, scope.unit)
+    scope.require(action, scope.unit, day=timezone.localdate() if today else None)
     return scope.unit
 
 
@@ -547,13 +548,17 @@ def lecturer_list(request):
     return render(
         request,
         "courses/lecturer_list.html",
-        {"page": page, "show_retired": show_retired, "can_enter": scope.is_center},
+        {
+            "page": page,
+            "show_retired": show_retired,
+            "can_enter": scope.is_center and scope.can(Action.ENTER_DATA, scope.unit, day=timezone.localdate()),
+        },
     )
 
 
 @login_required
 def lecturer_create(request):
-    center = _own_center(request)
+    center = _own_center(request, today=True)
     form = LecturerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -20,7 +20,7 @@ from centers.reorganisation import applying as applying_module
 from centers.reorganisation.impact import open_work
 from centers.scoping import Action, Scope
 from courses import services
-from courses.models import Course
+from courses.models import Course, Lecturer
 from reports import services as report_services
 from reports.figures import counting
 from reports.models import FiguresEpoch
@@ -30,6 +30,7 @@ from .factories import (
     CenterFactory,
     CourseFactory,
     EnrolmentFactory,
+    LecturerFactory,
     ProvinceFactory,
     ReportFactory,
     StaffFactory,
@@ -448,6 +449,29 @@ def test_staff_of_a_closed_center_read_its_past_and_write_nothing_dated_after_it
     assert client.post(reverse("reports:save", args=["10-080", "2025-Q3"]), {"achievements": "x"}).status_code == 403
     assert not client.get(reverse("reports:report", args=["10-080", "2025-Q3"])).context["editable"]
     assert client.get(reverse("reports:report", args=["10-080", "2025-Q2"])).context["editable"]
+
+
+def test_a_closed_centers_lecturers_are_read_only(center, center_user, login, central_user):
+    lecturer = LecturerFactory(center=center, full_name="Nguyễn Văn Giảng")
+    client = login(center_user)
+    assert "Thêm giảng viên" in client.get(reverse("courses:lecturer_list")).content.decode()
+    apply_plan(read_plan(plan_file(**{"Đóng đơn vị": [["10", "080", "", "", ""]]})), by=central_user)
+    center.refresh_from_db()
+    scope = Scope.for_user(center_user)
+    for write in (
+        lambda: services.lecturer_create(scope=scope, center=center, full_name="Lê Mới", kind="chuyen_trach"),
+        lambda: services.lecturer_update(scope=scope, lecturer=lecturer, full_name="Nguyễn Văn Sửa"),
+        lambda: services.lecturer_retire(scope=scope, lecturer=lecturer),
+    ):
+        with pytest.raises(PermissionDenied, match="đã ngừng hoạt động từ 01/07/2025"):
+            write()
+    listed = client.get(reverse("courses:lecturer_list")).content.decode()
+    assert "Nguyễn Văn Giảng" in listed and "Thêm giảng viên" not in listed
+    assert reverse("courses:lecturer_edit", args=[lecturer.pk]) not in listed
+    assert client.get(reverse("courses:lecturer_create")).status_code == 403
+    response = client.post(reverse("courses:lecturer_create"), {"full_name": "Lê Mới", "kind": "chuyen_trach"})
+    assert response.status_code == 403 and not Lecturer.objects.filter(full_name="Lê Mới").exists()
+    assert Lecturer.objects.get(pk=lecturer.pk).full_name == "Nguyễn Văn Giảng"
 
 
 def test_the_successor_centers_staff_finish_the_closed_centers_open_quarter(
