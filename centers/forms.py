@@ -2,7 +2,7 @@
 (duplicates, units, roles) are centers/accounts.py's."""
 
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +69,17 @@ class AccountFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = scope.account_units().order_by("kind", "code")
         self.fields["unit"].widget.attrs["class"] = self.fields["state"].widget.attrs["class"] = "form-select"
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """Django's change form; a new password that is the current one again is refused."""
+
+    def clean(self):
+        cleaned = super().clean()
+        new = cleaned.get("new_password2")
+        if new and not self.errors and self.user.check_password(new):
+            self.add_error("new_password2", _("Mật khẩu mới phải khác mật khẩu đang dùng."))
+        return cleaned
 
 
 class UnitPasswordResetForm(PasswordResetForm):

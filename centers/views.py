@@ -20,7 +20,15 @@ from django.views.decorators.http import require_POST
 from . import account_workbook, accounts, api_tokens, jobs
 from . import reorganisation as plans
 from . import two_factor as two_factor_service
-from .forms import AccountFilterForm, AccountForm, ApiTokenForm, PlanUploadForm, UnitPasswordResetForm, UploadForm
+from .forms import (
+    AccountFilterForm,
+    AccountForm,
+    ApiTokenForm,
+    OwnPasswordChangeForm,
+    PlanUploadForm,
+    UnitPasswordResetForm,
+    UploadForm,
+)
 from .models import AccountEvent, ApiToken, Assignment, SignIn, Staff
 from .periods import Period
 from .reorganisation import history
@@ -60,6 +68,7 @@ def profile(request):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
+    form_class = OwnPasswordChangeForm
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):

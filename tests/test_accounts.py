@@ -136,6 +136,11 @@ def test_changing_ones_password_checks_the_old_one_and_the_validators(client, ce
     assert "Mật khẩu cũ không đúng. Vui lòng nhập lại." in wrong.content.decode()
     weak = client.post(url, {"old_password": PASSWORD, "new_password1": "trungtam", "new_password2": "trungtam"})
     assert "Mật khẩu quá giống với" in weak.content.decode() or "quá ngắn" in weak.content.decode()
+    short = client.post(url, {"old_password": PASSWORD, "new_password1": "123", "new_password2": "123"})
+    page = short.content.decode()
+    assert "Mật khẩu này quá ngắn: mật khẩu phải có ít nhất 8 ký tự." in page and "This password" not in page
+    same = client.post(url, {"old_password": PASSWORD, "new_password1": PASSWORD, "new_password2": PASSWORD})
+    assert "Mật khẩu mới phải khác mật khẩu đang dùng." in same.content.decode()
     center_user.refresh_from_db()
     assert center_user.check_password(PASSWORD)
     done = client.post(url, {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
