@@ -69,7 +69,11 @@ COUNTING_VERSION = 5
 
 class ProgramQuerySet(models.QuerySet):
     def in_force_on(self, day: datetime.date):
-        return self.filter(valid_from__lte=day).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        return self.in_force_between(day, day)
+
+    def in_force_between(self, start: datetime.date, end: datetime.date):
+        """Programs in force on at least one day from `start` to `end`."""
+        return self.filter(valid_from__lte=end).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
 
 
 class Program(models.Model):

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from centers.lineage import Boundaries
@@ -7,7 +8,7 @@ from courses.forms import DATE_WIDGET, VersionErrorsOnTop, VersionField
 from courses.models import Program
 
 from .figures.basis import Basis, default_basis
-from .models import CenterReport, deadline_problem
+from .models import CenterReport, PlanLine, deadline_problem
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
@@ -35,6 +36,16 @@ PLAN_ERRORS = {
 }
 
 
+def plannable_programs(report: CenterReport):
+    """The programs a report's plan for the next quarter lists: those in force during that quarter, and any it
+    already plans (a line is kept until the center changes it)."""
+    target = report.period.next_quarter()
+    condition = Q(pk__in=Program.objects.in_force_between(target.start, target.end).values("pk"))
+    if report.pk is not None:
+        condition |= Q(pk__in=PlanLine.objects.filter(report=report).values("program_id"))
+    return Program.objects.filter(condition).order_by("order", "valid_from")
+
+
 class NarrativeForm(VersionErrorsOnTop, forms.ModelForm):
     version = VersionField()
 
@@ -43,10 +54,10 @@ class NarrativeForm(VersionErrorsOnTop, forms.ModelForm):
         fields = ["achievements", "shortcomings", "causes", "proposals", "next_tasks"]
         widgets = {name: TEXTAREA for name in fields}
 
-    def __init__(self, *args, programs=None, plan=None, **kwargs):
+    def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
-        self.programs = list(programs if programs is not None else Program.objects.order_by("order"))
+        self.programs = list(plannable_programs(self.instance))
         plan = plan or {}
         for program in self.programs:
             self.fields[f"plan_{program.pk}"] = forms.IntegerField(

@@ -23,7 +23,6 @@ from centers.people import person_name
 from centers.periods import Period, PeriodError
 from centers.scoping import Action, home_unit, unit_key
 from courses.forms import apply_errors
-from courses.models import Program
 
 from . import briefing, inbox, services
 from .dashboard import build, chart_tables, period_options, scored_lines, unit_rows_html, unit_table
@@ -149,7 +148,7 @@ def _center_report(request, center, period, form=None, status=200):
     plan = {line.program_id: line.planned_classes for line in report.plan.all()} if report else {}
     editable = can_enter and draft.is_editable_by_center
     if form is None and editable:
-        form = NarrativeForm(instance=draft, programs=Program.objects.order_by("order"), plan=plan)
+        form = NarrativeForm(instance=draft, plan=plan)
     can_review = scope.can(Action.REVIEW, center)
     # The center checks before it sends; the board sees the same checks on what was sent (a figure 70% below the
     # same quarter a year earlier, classes finished without results).
@@ -218,7 +217,7 @@ def report_save(request, unit, period):
             % {"s": report.get_status_display()},
         )
         return redirect(report_url(center, period))
-    form = NarrativeForm(request.POST, instance=draft, programs=Program.objects.order_by("order"))
+    form = NarrativeForm(request.POST, instance=draft)
     if not form.is_valid():
         return _center_report(request, center, period, form=form, status=400)
     try:
@@ -244,7 +243,7 @@ def report_save(request, unit, period):
         # save would be refused as a conflict with the user's own save.
         data = request.POST.copy()
         data["version"] = str(report.version)
-        form = NarrativeForm(data, instance=report, programs=Program.objects.order_by("order"))
+        form = NarrativeForm(data, instance=report)
         form.is_valid()
         form.add_error(None, _("Đã lưu bản nháp; báo cáo chưa được gửi vì:"))
         apply_errors(form, error)

@@ -15,10 +15,11 @@ from centers.models import Unit
 from centers.periods import Period
 from centers.scoping import Scope, unit_key
 from courses import services as course_services
-from courses.models import Course, Learner
+from courses.models import Course, Learner, Program
 from reports import briefing
 from reports.figures import cache, completeness, counting
 from reports.figures.basis import Basis
+from reports.forms import NarrativeForm
 from reports.models import CenterReport, Deadline, PlanLine, Transition
 
 from .factories import CenterFactory, CourseFactory, EnrolmentFactory, LearnerFactory, ReportFactory, approve, program
@@ -404,6 +405,21 @@ def test_the_plan_saved_on_the_report_page_is_the_next_quarters_target(login, ce
     assert q2.by_program["KND"].planned_classes == 2
     body = page(login(center_user), "report", center, "2023-Q2")
     assert 'data-figure="plan-fulfilment">33,3%<' in body  # its own row, not under "Tăng/giảm"
+
+
+def test_a_plan_lists_the_programs_in_force_in_the_next_quarter(login, center_user, center):
+    """Quý III/2026 plans quý IV/2026: the programs of 1/12/2025, not the nine they replaced; a line the report
+    already plans for a program no longer in force stays, until the center changes it."""
+    report = ReportFactory(center=center, year=2026, quarter=3)
+    planned = {p.code for p in NarrativeForm(instance=report).programs}
+    assert len(planned) == 7 and "KND" not in planned
+    assert planned == set(Program.objects.in_force_on(datetime.date(2026, 10, 1)).values_list("code", flat=True))
+    PlanLine.objects.create(report=report, program=program("KND"), planned_classes=2)
+    assert "KND" in {p.code for p in NarrativeForm(instance=report).programs}
+    body = page(login(center_user), "report", center, "2026-Q3")
+    assert "Bồi dưỡng đảng viên mới" in body and f'name="plan_{program("DVM").pk}"' not in body
+    old = {p.code for p in NarrativeForm(instance=ReportFactory(center=center, year=2023, quarter=1)).programs}
+    assert "KND" in old and "N1" not in old
 
 
 def test_opening_a_quarters_report_writes_nothing_until_the_first_save(login, center_user, center, ready):
