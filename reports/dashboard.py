@@ -174,8 +174,7 @@ def build(*, unit: Unit, period: Period, basis: str, boundaries: Boundaries | No
                 or rate.statuses.get((center.pk, period.index)) in statuses,
                 existed=counting.existed_throughout(center, period.year_earlier()),
             )
-            for center in rollup.centers
-            if center.is_active_on(period.end) or center.pk in rollup.by_center
+            for center in rollup.listed_centers()
         ]
     rows.sort(key=lambda row: -row.figures.classes)
 

@@ -13,7 +13,15 @@ from openpyxl import load_workbook
 from centers.periods import Period
 from reports.figures import counting
 
-from .factories import CourseFactory, EnrolmentFactory, LearnerFactory, LecturerFactory, approve, program
+from .factories import (
+    CenterFactory,
+    CourseFactory,
+    EnrolmentFactory,
+    LearnerFactory,
+    LecturerFactory,
+    approve,
+    program,
+)
 from .helpers import file_of
 
 pytestmark = pytest.mark.django_db
@@ -481,3 +489,14 @@ def test_a_file_downloaded_again_shows_what_changed_since(login, board_user, pro
         scope=Scope.for_user(board_user), unit=province, period=Period.parse("2023-Q1"), text="Họp giao ban tháng Tư."
     )
     assert "Họp giao ban tháng Tư" in docx_text(fetch("docx"))
+
+
+def test_a_center_closed_before_the_period_is_listed_only_with_figures_in_it(login, board_user, province, data):
+    """As on the dashboard's units table: a center closed before the period, with nothing in it, owes nothing."""
+    closed = CenterFactory(parent=province, code="099", area_name="huyện Cũ", active_to=datetime.date(2022, 6, 30))
+    client = login(board_user)
+    content, _ = download(client, "10", "2023-Q1", "xlsx")
+    names = [row[1] for row in rows(load_workbook(io.BytesIO(content))["Theo đơn vị"]) if isinstance(row[0], int)]
+    assert closed.name not in names and "Trung tâm chính trị thành phố Lào Cai" in names
+    dashboard = client.get(reverse("reports:dashboard", args=["10", "2023-Q1"])).content.decode()
+    assert closed.name not in dashboard and len(names) == dashboard.count('<tr data-unit="')

@@ -92,7 +92,7 @@ class UnitsSheet(Sheet):
                 reported, expected = rates.get(province.pk, (0, 0))
                 yield self._row(number, province.name_on(ctx.period.end), figures, f"{reported}/{expected} lượt đã gửi")
             return
-        for number, center in enumerate(rollup.centers, start=1):
+        for number, center in enumerate(rollup.listed_centers(), start=1):
             figures = rollup.by_center.get(center.pk, Figures())
             yield self._row(
                 number, center.name_on(ctx.period.end), figures, ctx.rate.status_label(center.pk, ctx.period)
@@ -221,7 +221,9 @@ class CertificatesSheet(Sheet):
         if ctx.unit.kind == "central":
             units = [(p.name_on(ctx.period.end), figures) for p, figures, _before in rollup.by_province()]
         else:
-            units = [(c.name_on(ctx.period.end), rollup.by_center.get(c.pk, Figures())) for c in rollup.centers]
+            units = [
+                (c.name_on(ctx.period.end), rollup.by_center.get(c.pk, Figures())) for c in rollup.listed_centers()
+            ]
         number = 0
         for name, figures in units:
             if figures.scored_classes:

@@ -251,6 +251,11 @@ class Rollup:
         previous = self.previous.by_center.get(center_id, Figures())
         return Change(getattr(current, attribute), getattr(previous, attribute))
 
+    def listed_centers(self) -> list[Unit]:
+        """The centers a table of the period lists: those active at its end, and any other with figures in it (the
+        dashboard's units table and the files' sheets alike)."""
+        return [c for c in self.centers if c.is_active_on(self.period.end) or c.pk in self.by_center]
+
     @property
     def no_history(self) -> bool:
         """Compared, but the unit did not exist a year earlier: "chưa có số liệu cùng kỳ"."""
