@@ -106,6 +106,10 @@ def check_marks(
                 )
             )
     scored = marks.score is not None or marks.retake_score is not None
+    if scored and attended is None and periods and not dropped and not any(n == ATTENDANCE for n, _m in marks.problems):
+        # Who may sit the paper depends on the attendance: a score waits for it (a class without its periods
+        # recorded yet has no threshold to check).
+        marks.problems.append((ATTENDANCE, _("Chưa ghi số tiết tham dự, nên chưa ghi điểm được.")))
     if scored and attended is not None and periods and attended <= periods and not rules.may_sit(attended, periods):
         marks.problems.append(
             (

@@ -111,6 +111,7 @@ BAD = [
         {"periods_attended": "23", "score": "8,0"},
         "Tham dự 23/30 tiết, dưới mức tối thiểu 24 tiết, nên không được làm bài thu hoạch: không ghi điểm được.",
     ),
+    ({"score": "7,0"}, "Chưa ghi số tiết tham dự, nên chưa ghi điểm được."),  # who may sit the paper is unknown
 ]
 
 
