@@ -90,6 +90,18 @@ def test_pages_send_a_csp_without_inline_scripts(login, board_user, center):
         assert not INLINE_SCRIPT.search(response.content.decode()), url
 
 
+def test_no_page_template_carries_an_inline_style():
+    """The policy's style-src 'self' blocks a style="" attribute (the browser logs it and drops the style); only the
+    mails, read in a mail client, carry them."""
+    templates = settings.BASE_DIR / "templates"
+    found = [
+        str(path.relative_to(templates))
+        for path in templates.rglob("*.html")
+        if "mail" not in path.parts and re.search(r"\sstyle\s*=", path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
 def test_check_deploy_passes_with_production_settings(tmp_path):
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
