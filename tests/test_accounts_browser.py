@@ -1,6 +1,7 @@
 """The account pages in the browser: no serious accessibility violations (axe), nothing wider than a small laptop,
 and a two-step sign-in typed as a person would."""
 
+import datetime
 import time
 
 import pytest
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .factories import CourseFactory, LecturerFactory
 from .test_journeys import PASSWORD, axe_violations, login
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -70,3 +72,25 @@ def test_a_person_turns_two_steps_on_and_signs_in_with_the_app(browser, live_ser
     page.get_by_role("button", name="Xác nhận").click()
     page.wait_for_url(live_server.url + reverse("home"))
     page.close()
+
+
+def test_lists_and_logs_fit_a_phone(browser, live_server, cast, center):
+    """At 390 px a wide table scrolls inside its frame, the page does not: its visually hidden header (positioned
+    absolutely) no longer widens the page, and the activity log and an account's log scroll in theirs."""
+    LecturerFactory(
+        center=center, qualification="Thạc sĩ Xây dựng Đảng và Chính quyền nhà nước", position="Phó Giám đốc"
+    )
+    CourseFactory(center=center, start_date=datetime.date(2023, 2, 6))
+    wide = {}
+    for who, urls in {
+        "trungtam": [reverse("courses:lecturer_list")],
+        "bantuyengiao": [reverse("reports:activity"), reverse("accounts:account_detail", args=[cast.pk])],
+    }.items():
+        page = login(browser, live_server, who)
+        page.set_viewport_size({"width": 390, "height": 844})
+        for url in urls:
+            page.goto(live_server.url + url)
+            if page.evaluate("document.documentElement.scrollWidth") > 390:
+                wide[url] = page.evaluate("document.documentElement.scrollWidth")
+        page.close()
+    assert wide == {}
