@@ -82,6 +82,12 @@ class Scope:
         return self.level == Staff.Role.CENTER
 
     @property
+    def sees_several_centers(self) -> bool:
+        """The user's lists hold the records of more than one center, each named: a board's, central staff's, or
+        those of a center that took over closed ones (their classes and lecturers stay theirs)."""
+        return not self.is_center or bool(self.predecessors)
+
+    @property
     def is_board(self) -> bool:
         return self.level == Staff.Role.BOARD
 

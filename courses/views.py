@@ -117,7 +117,7 @@ def course_list(request):
             "unsorted": unsorted.urlencode(),
             "sort": sort,
             "columns": columns,
-            "rows_html": mark_safe(course_rows(page, with_center=not scope.is_center)),
+            "rows_html": mark_safe(course_rows(page, with_center=scope.sees_several_centers)),
             "can_enter": scope.is_center,
         },
     )

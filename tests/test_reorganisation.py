@@ -499,6 +499,21 @@ def test_the_successor_centers_staff_finish_the_closed_centers_open_quarter(
     assert other.get(reverse("reports:report", args=["10-080", "2025-Q2"])).status_code == 404
 
 
+def test_the_successor_centers_lists_name_the_center_each_record_belongs_to(
+    reform, center, center_user, other_center_user, login, central_user
+):
+    LecturerFactory(center=center, full_name="Nguyễn Văn Cũ")
+    CourseFactory(center=center, start_date=D(2025, 5, 5), code="CU-01")
+    plain = login(other_center_user).get(reverse("courses:lecturer_list")).content.decode()
+    assert ">Trung tâm</th>" not in plain  # one center's own lists: no column
+    apply_plan(read_plan(reform), by=central_user)
+    client = login(center_user)
+    lecturers = client.get(reverse("courses:lecturer_list")).content.decode()
+    assert ">Trung tâm</th>" in lecturers and f"<td>{center.area_name}</td>" in lecturers
+    classes = client.get(reverse("courses:course_list")).content.decode()
+    assert "Trung tâm</a>" in classes and "CU-01" in classes
+
+
 def test_a_board_sees_the_province_it_took_over_and_its_centers_past(
     reform, board_user, other_board_user, yen_bai, yen_bai_center, login, central_user
 ):
