@@ -315,10 +315,20 @@ class Course(models.Model):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = _("Ngày kết thúc không được trước ngày bắt đầu.")
         if self.program_id and self.start_date and not self.program.is_in_force_on(self.start_date):
-            errors["program"] = _("Chương trình “%(program)s” không còn áp dụng vào ngày %(day)s.") % {
-                "program": self.program.name,
-                "day": self.start_date.strftime("%d/%m/%Y"),
-            }
+            program, day = self.program, self.start_date.strftime("%d/%m/%Y")
+            if self.start_date < program.valid_from:
+                errors["program"] = _(
+                    "Chương trình “%(program)s” chưa áp dụng vào ngày %(day)s (áp dụng từ %(from)s)."
+                ) % {
+                    "program": program.name,
+                    "day": day,
+                    "from": program.valid_from.strftime("%d/%m/%Y"),
+                }
+            else:
+                errors["program"] = _("Chương trình “%(program)s” không còn áp dụng vào ngày %(day)s.") % {
+                    "program": program.name,
+                    "day": day,
+                }
         if self.center_id and self.center.kind != Unit.Kind.CENTER:
             errors["center"] = _("Lớp học phải thuộc một trung tâm chính trị.")
         if self.status == self.Status.FINISHED and self.start_date and self.start_date > timezone.localdate():

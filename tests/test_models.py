@@ -68,6 +68,10 @@ def test_a_program_not_in_force_on_the_start_date_is_refused(center):
     with pytest.raises(ValidationError) as error:
         course.full_clean()
     assert "không còn áp dụng vào ngày 05/01/2023" in error.value.message_dict["program"][0]
+    early = CourseFactory.build(center=center, program=program("N1"), start_date=datetime.date(2020, 3, 10))
+    with pytest.raises(ValidationError) as error:
+        early.full_clean()
+    assert "chưa áp dụng vào ngày 10/03/2020 (áp dụng từ 01/12/2025)" in error.value.message_dict["program"][0]
 
 
 def test_class_codes_are_unique_within_a_center_only(center, other_center):
