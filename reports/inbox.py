@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from centers.models import Unit
 from centers.periods import Period
@@ -75,13 +76,29 @@ def ended_quarters(unit: Unit, today: datetime.date, back: int = QUARTERS_BACK) 
     return quarters[::-1]
 
 
-def days_text(deadline: datetime.date, today: datetime.date) -> str:
-    days = (deadline - today).days
+# (past the deadline, on it, before it): a report's deadline to send it, a decision's to issue its certificates.
+DEADLINE_TEXTS = {
+    "report": (
+        gettext_lazy("Quá hạn %(n)s ngày (hạn %(day)s)"),
+        gettext_lazy("Hạn nộp hôm nay (%(day)s)"),
+        gettext_lazy("Hạn %(day)s, còn %(n)s ngày"),
+    ),
+    "certificates": (
+        gettext_lazy("quá hạn cấp %(n)s ngày (hạn cấp %(day)s)"),
+        gettext_lazy("hạn cấp hôm nay (%(day)s)"),
+        gettext_lazy("hạn cấp %(day)s, còn %(n)s ngày"),
+    ),
+}
+
+
+def days_text(deadline: datetime.date, today: datetime.date, what: str = "report") -> str:
+    past, on, before = DEADLINE_TEXTS[what]
+    days, day = (deadline - today).days, deadline.strftime("%d/%m/%Y")
     if days < 0:
-        return _("Quá hạn %(n)s ngày (hạn %(day)s)") % {"n": -days, "day": deadline.strftime("%d/%m/%Y")}
+        return past % {"n": -days, "day": day}
     if days == 0:
-        return _("Hạn nộp hôm nay (%(day)s)") % {"day": deadline.strftime("%d/%m/%Y")}
-    return _("Hạn %(day)s, còn %(n)s ngày") % {"day": deadline.strftime("%d/%m/%Y"), "n": days}
+        return on % {"day": day}
+    return before % {"day": day, "n": days}
 
 
 def _report_url(unit: Unit, period: Period) -> str:
@@ -145,12 +162,8 @@ def certificates_to_issue(scope: Scope, center: Unit, today: datetime.date) -> l
             Item(
                 OVERDUE if row.state == "late" else DUE,
                 _("Lớp %(code)s: còn %(n)s giấy chứng nhận chưa cấp") % {"code": course.code, "n": row.missing},
-                _("Quyết định %(number)s; hạn cấp %(day)s (%(left)s)")
-                % {
-                    "number": row.decision.number,
-                    "day": row.due_on.strftime("%d/%m/%Y"),
-                    "left": days_text(row.due_on, today),
-                },
+                _("Quyết định %(number)s; %(left)s")
+                % {"number": row.decision.number, "left": days_text(row.due_on, today, "certificates")},
                 reverse("reports:course_certificates", args=[course.pk]),
                 row.due_on,
             )

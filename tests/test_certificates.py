@@ -586,7 +586,12 @@ def test_the_inbox_lists_certificates_due_and_late_for_the_center_and_the_late_o
     items = {item.title: item for item in inbox.inbox(scope, center_user, today)}
     assert items["Lớp TRE: còn 2 giấy chứng nhận chưa cấp"].tone == "danger"
     assert items["Lớp DUNG: còn 1 giấy chứng nhận chưa cấp"].tone == "warning"
-    assert "hạn cấp 16/12/2026" in items["Lớp DUNG: còn 1 giấy chứng nhận chưa cấp"].detail
+    assert items["Lớp DUNG: còn 1 giấy chứng nhận chưa cấp"].detail == (
+        "Quyết định 20-QĐ/TTCT; hạn cấp 16/12/2026, còn 11 ngày"
+    )
+    assert items["Lớp TRE: còn 2 giấy chứng nhận chưa cấp"].detail == (
+        "Quyết định 12-QĐ/TTCT; quá hạn cấp 10 ngày (hạn cấp 25/11/2026)"
+    )
     assert not any(title.startswith("Lớp XONG") for title in items)
 
     board = {item.title: item for item in inbox.inbox(Scope.for_user(board_user), board_user, today)}
