@@ -62,7 +62,7 @@ def home(request):
         if scope.is_national:
             rows = [(province, figures) for province, figures, _ in rollup.by_province()]
         else:
-            rows = [(center, rollup.by_center.get(center.pk, Figures())) for center in rollup.centers]
+            rows = [(center, rollup.by_center.get(center.pk, Figures())) for center in rollup.listed_centers()]
     return render(
         request,
         "home.html",

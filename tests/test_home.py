@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from .factories import CourseFactory, EnrolmentFactory, approve
+from .factories import CenterFactory, CourseFactory, EnrolmentFactory, approve
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +63,15 @@ def test_board_home_lists_its_centers_and_sums_them(login, board_user, figures):
     assert "thành phố Hà Tĩnh" not in body
     # 3 classes + 1 (the cancelled class counts nowhere)
     assert 'data-figure="classes">4<' in body
+
+
+def test_board_home_follows_the_centers_active_in_the_year(login, board_user, province, figures):
+    """A center closed before the year, with nothing in it, is not among those the board follows that year."""
+    closed = CenterFactory(parent=province, code="099", area_name="huyện Cũ", active_to=datetime.date(2022, 6, 30))
+    body = login(board_user).get(reverse("home") + "?ky=2023").content.decode()
+    assert "theo dõi 2 trung tâm chính trị" in body and closed.name not in body
+    earlier = login(board_user).get(reverse("home") + "?ky=2022").content.decode()
+    assert "theo dõi 3 trung tâm chính trị" in earlier and closed.name in earlier
 
 
 def test_central_home_lists_provinces(login, central_user, figures):

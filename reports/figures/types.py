@@ -252,9 +252,11 @@ class Rollup:
         return Change(getattr(current, attribute), getattr(previous, attribute))
 
     def listed_centers(self) -> list[Unit]:
-        """The centers a table of the period lists: those active at its end, and any other with figures in it (the
+        """The centers a table of the period lists: those active during it, and any other with figures in it (the
         dashboard's units table and the files' sheets alike)."""
-        return [c for c in self.centers if c.is_active_on(self.period.end) or c.pk in self.by_center]
+        return [
+            c for c in self.centers if c.is_active_between(self.period.start, self.period.end) or c.pk in self.by_center
+        ]
 
     @property
     def no_history(self) -> bool:
