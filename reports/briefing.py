@@ -205,6 +205,8 @@ def program_comparison(rollup: Rollup) -> str:
     parts = []
     for line in compared:
         phrase = f"{line.program.briefing_phrase} {vn_int(line.now.classes)} lớp"
+        if line.now.classes != line.now.own_classes:  # the lines above count a program's own classes only
+            phrase += " kể cả lớp phối hợp"
         if line.before is None:
             parts.append(f"{phrase}, {programs.NO_COUNTERPART}")
             continue

@@ -268,6 +268,19 @@ def test_a_program_that_began_within_the_year_earlier_period_counts_its_own_clas
     )
 
 
+def test_a_programs_comparison_says_when_it_counts_the_co_organised_classes_too(center):
+    """The briefing's program lines count a program's own classes and the co-organised ones apart; its comparison
+    counts them all, and says so."""
+    CourseFactory(center=center, program=program("DVM"), start_date=datetime.date(2025, 2, 5))
+    scored_class(center)
+    CourseFactory(center=center, program=program("N2"), start_date=datetime.date(2026, 2, 3), co_organised=True)
+    text = briefing.figures_paragraph(counting.rollup(unit=center, period=Q1_2026))
+    assert "bồi dưỡng đảng viên mới 1 lớp, phối hợp với Trường Chính trị tỉnh mở 1 lớp" in text
+    assert (
+        "bồi dưỡng đảng viên mới 2 lớp kể cả lớp phối hợp (cùng kỳ 1 lớp bồi dưỡng đảng viên mới), tăng 1 lớp" in text
+    )
+
+
 def test_a_period_with_one_catalogue_compares_nothing_across(center):
     for year in (2022, 2023):
         CourseFactory(center=center, start_date=datetime.date(year, 2, 6))
