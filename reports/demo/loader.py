@@ -33,10 +33,13 @@ from centers.lineage import reorganisation_date
 from centers.models import Assignment, Staff, Unit
 from centers.periods import Period
 from centers.reorganisation import apply_plan, read_plan
+from centers.scoping import unit_from_key
 from courses.models import Course, Enrolment, Learner, Lecturer, Program, is_ethnic_minority
 from courses.services import figures_freeze
 from courses.text import course_search_key, name_key, vietnamese_sort_key
+from reports.figures import maintained
 from reports.formatting import vn_int
+from reports.models import CenterReport, PlanLine, Transition, default_deadline
 
 from .fastwrite import analyze, next_ids, reset_sequences, table_writer
 from .plan import PLAN_FILE
@@ -336,7 +339,6 @@ class DemoLoader:
 
     @transaction.atomic
     def load(self) -> None:
-        from reports.figures import maintained
 
         central = Unit.objects.get(code="VN", parent=None)
         self.now = timezone.now()
@@ -687,7 +689,6 @@ class DemoLoader:
     # -- since 2025 -------------------------------------------------------------------------------------
     def _finish_2024_review(self) -> None:
         """Quý IV/2024 was mid-review when the demo ended in 2024; today it is long approved (January 2025)."""
-        from reports.models import CenterReport, Transition, default_deadline
 
         pending = list(CenterReport.objects.filter(year=2024, quarter=4).exclude(status="approved"))
         transitions = []
@@ -709,7 +710,7 @@ class DemoLoader:
         CenterReport.objects.bulk_update(
             pending, ["status", "submitted_at", "first_submitted_at", "approved_at"], batch_size=500
         )
-        Transition.objects.bulk_create(transitions)
+        _write_transitions(transitions)
         reported = set(CenterReport.objects.filter(year=2024, quarter=4).values_list("center_id", flat=True))
         missing = list(Unit.objects.district_centers().exclude(pk__in=reported).filter(code__regex=r"^\d{3}$"))
         self._write_reports(missing, [(2024, 4)], [], lambda center, year, quarter: ("approved", True))
@@ -783,7 +784,6 @@ class DemoLoader:
 
     def _load_users(self) -> None:
         """The demo accounts where they worked before 2025 (the plan moves them), and the administrator."""
-        from centers.scoping import unit_from_key
 
         User = get_user_model()
         password = make_password(DEMO_PASSWORD)  # hashed once: the hash costs as much as a page
@@ -846,7 +846,6 @@ class DemoLoader:
         """Reports of `quarters` for each center active in them; `status_of(center, year, quarter)` gives (status or
         None for no report, submitted late). A report's plan for the next quarter follows what the center then did
         (none when the center closed before it)."""
-        from reports.models import CenterReport, PlanLine, Transition, default_deadline
 
         rng = self.rng
         next_counts = defaultdict(int)
@@ -915,7 +914,7 @@ class DemoLoader:
                     )
                 )
         PlanLine.objects.bulk_create(lines, batch_size=2000)
-        Transition.objects.bulk_create(transitions, batch_size=2000)
+        _write_transitions(transitions)
         self._freeze([r for r in reports if r.status == "approved"])
 
     # -- quarterly reports ------------------------------------------------------------------------------
@@ -928,8 +927,6 @@ class DemoLoader:
         return self.rng.choice(["approved", "approved", "approved", "submitted", "draft"])
 
     def _load_reports(self, code: str, centers: list[Unit], plan: list[PlannedClass]) -> None:
-        from centers.periods import Period
-        from reports.models import CenterReport, PlanLine, Transition, default_deadline
 
         rng = self.rng
         next_counts = defaultdict(int)
@@ -1000,7 +997,7 @@ class DemoLoader:
                     )
                 )
         PlanLine.objects.bulk_create(lines, batch_size=2000)
-        Transition.objects.bulk_create(transitions, batch_size=2000)
+        _write_transitions(transitions)
         self._freeze([r for r in reports if r.status == "approved"])
         self.progress(f"  {vn_int(len(reports))} báo cáo quý")
 
@@ -1032,7 +1029,6 @@ class DemoLoader:
             figures_freeze(quarters=quarters[i : i + 200])
 
     def _sign_lao_cai_approvals(self) -> None:
-        from reports.models import CenterReport, Transition
 
         board = get_user_model().objects.get(username=DEMO_USERS[1][0])
         lao_cai = CenterReport.objects.filter(center__parent__code="10", center__parent__kind=Unit.Kind.PROVINCE)
@@ -1040,8 +1036,22 @@ class DemoLoader:
         Transition.objects.filter(report__in=lao_cai, action__in=["approve", "return"]).update(by=board)
 
 
+def _write_transitions(transitions: list) -> None:
+    """Write a report's history dated as its header says: sent when it was sent, approved when it was approved, a
+    return three days after it was sent (the column fills itself with the moment of writing otherwise)."""
+
+    Transition.objects.bulk_create(transitions, batch_size=2000)
+    for transition in transitions:
+        report = transition.report
+        transition.at = {
+            "submit": report.submitted_at,
+            "approve": report.approved_at,
+            "return": report.submitted_at + datetime.timedelta(days=3) if report.submitted_at else None,
+        }.get(transition.action) or transition.at
+    Transition.objects.bulk_update(transitions, ["at"], batch_size=2000)
+
+
 def _aware(day: datetime.date) -> datetime.datetime:
-    from django.utils import timezone
 
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
 
