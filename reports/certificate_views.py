@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from centers import jobs
 from centers.models import Unit
+from centers.periods import Period, PeriodError
 from centers.scoping import Action, unit_key
 from courses import selectors as course_selectors
 from courses import services as course_services
@@ -256,7 +257,12 @@ def certificates_due(request, unit):
 
 
 # -- the master register -------------------------------------------------------------------------------------------
-def _register_center(request, unit) -> Unit:
+def _register_center(request, unit, year: int) -> Unit:
+    """The center of a register's URL (a 404 for another unit, and for a year no period holds)."""
+    try:
+        Period.parse(str(year))
+    except PeriodError as error:
+        raise Http404(str(error)) from error
     center = request.scope.get_unit(unit)
     if center.kind != Unit.Kind.CENTER:
         raise Http404
@@ -265,7 +271,7 @@ def _register_center(request, unit) -> Unit:
 
 @login_required
 def register(request, unit, year):
-    center = _register_center(request, unit)
+    center = _register_center(request, unit, year)
     rows = course_selectors.register_rows(center, year)
     page = Paginator(rows, 200).get_page(request.GET.get("trang"))
     context = {
@@ -279,7 +285,7 @@ def register(request, unit, year):
 
 
 def _register_download(request, unit, year, fmt):
-    center = _register_center(request, unit)
+    center = _register_center(request, unit, year)
     size = certificates.register_size(center, year)
     if size > certificates.register_inline_limit():
         params = {"what": "register", "center": unit_key(center), "year": year, "fmt": fmt}

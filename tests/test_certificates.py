@@ -384,6 +384,8 @@ def test_the_register_xlsx_lists_the_certificates_in_number_order(client, center
     assert "Trang 1/1" in text and "Nguyễn Thị Hường" in text
     page = client.get(reverse("reports:register", args=[unit, 2026]))
     assert page.status_code == 200 and "Phạm Quốc Việt" in page.content.decode()
+    for name in ("register", "register_xlsx", "register_pdf"):  # a year no period holds
+        assert client.get(reverse(f"reports:{name}", args=[unit, 99999])).status_code == 404
 
 
 def test_a_large_class_pdf_runs_as_a_job(client, center_user, scope, course, settings):
