@@ -314,7 +314,7 @@ def inbox(scope: Scope, user, today: datetime.date | None = None) -> list[Item]:
 
 def quarter_needing_action(unit: Unit, scope: Scope, today: datetime.date | None = None) -> Period:
     """The quarter the "Báo cáo quý" menu opens: a center's most urgent unfinished report, a board's oldest report
-    waiting for review; else the reporting quarter."""
+    waiting for review; else the reporting quarter (a closed unit's last quarter)."""
     today = today or timezone.localdate()
     if scope.is_center:
         items = center_reports(unit, today)
@@ -329,7 +329,10 @@ def quarter_needing_action(unit: Unit, scope: Scope, today: datetime.date | None
         )
         if oldest:
             return Period(oldest[0], "Q", oldest[1])
-    return reporting_quarter(today)
+    quarter = reporting_quarter(today)
+    if unit.active_to is not None and unit.active_to < quarter.start:
+        return Period.quarter_of(unit.active_to)  # a closed unit's last quarter, not one it never had
+    return quarter
 
 
 def _quarters_q(quarters: list[Period]) -> Q:
