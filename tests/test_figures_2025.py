@@ -316,6 +316,11 @@ def test_the_files_carry_the_new_figures(scene, center, login, center_user):
     assert totals["Đủ điều kiện cấp GCN"] == 6 and totals["GCN đã cấp"] == 2 and totals["Cấp quá thời hạn"] == 1
     assert totals["Chưa được cấp"] == 4 and totals["Không đủ số tiết"] == 1
     assert totals["Tỷ lệ đủ điều kiện"] == pytest.approx(6 / 7)
+    summary = [cell for row in wb["Tổng hợp"].iter_rows(values_only=True) for cell in row if isinstance(cell, str)]
+    assert (
+        "So với cùng kỳ năm 2025 theo chương trình tương ứng: bồi dưỡng đảng viên mới 1 lớp (cùng kỳ 2 lớp bồi dưỡng "
+        "đảng viên mới), giảm 1 lớp." in summary
+    )  # under the code-by-code table, the comparison the dashboard shows
     results = [row for row in wb["Kết quả học tập"].iter_rows(values_only=True) if any(v is not None for v in row)]
     assert "Xuất sắc" in results[4]
     docx = file_of(client, client.get(reverse("reports:export_docx", args=[unit_key(center), "2026-Q1"])))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from courses.models import Enrolment, Learner, Lecturer
 
-from .. import selectors
+from .. import briefing, selectors
 from ..figures.types import RESULTS, Change, Figures, result_scales, results_of
 from ..formatting import vn_int, vn_percent
 from .base import DATE, INTEGER, PERCENT, Column, Renderer, Sheet
@@ -65,6 +65,12 @@ class SummarySheet(Sheet):
             *self._earlier(total, previous),
             total.planned_classes,
         ]
+
+    def notes(self):
+        """The year-earlier columns compare code by code; across a change of the catalogue, the comparison through
+        the program mapping follows, as the dashboard and the briefing give it."""
+        across = "" if self.ctx.no_history else briefing.program_comparison(self.ctx.rollup)
+        return ["Các cột năm trước so sánh theo từng mã chương trình.", across] if across else []
 
 
 class UnitsSheet(Sheet):
