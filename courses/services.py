@@ -681,14 +681,19 @@ def figures_thaw(*, quarters: Iterable[tuple[int, datetime.date, datetime.date]]
 LECTURER_FIELDS = ("full_name", "kind", "qualification", "position", "phone")
 
 
-def _require_lecturers(scope: Scope, center: Unit) -> None:
+def require_lecturers(scope: Scope, center: Unit) -> None:
     """A center's lecturers are kept as of today: not in a center closed by now (its records are read only)."""
     scope.require(Action.ENTER_DATA, center, day=timezone.localdate())
 
 
+def lecturers_editable(scope: Scope, center: Unit) -> bool:
+    """`require_lecturers` as a yes or no: whether the lecturer list offers its buttons."""
+    return scope.can(Action.ENTER_DATA, center, day=timezone.localdate())
+
+
 @transaction.atomic
 def lecturer_create(*, scope: Scope, center: Unit, **fields) -> Lecturer:
-    _require_lecturers(scope, center)
+    require_lecturers(scope, center)
     lecturer = Lecturer(center=center, **{k: v for k, v in fields.items() if k in LECTURER_FIELDS})
     lecturer.full_clean()
     lecturer.save()
@@ -698,7 +703,7 @@ def lecturer_create(*, scope: Scope, center: Unit, **fields) -> Lecturer:
 @transaction.atomic
 def lecturer_update(*, scope: Scope, lecturer: Lecturer, **fields) -> Lecturer:
     lecturer = Lecturer.objects.select_for_update(no_key=True).get(pk=lecturer.pk)
-    _require_lecturers(scope, lecturer.center)
+    require_lecturers(scope, lecturer.center)
     for name, value in fields.items():
         if name not in LECTURER_FIELDS:
             raise TypeError(name)
@@ -712,7 +717,7 @@ def lecturer_update(*, scope: Scope, lecturer: Lecturer, **fields) -> Lecturer:
 def lecturer_retire(*, scope: Scope, lecturer: Lecturer, on: datetime.date | None = None) -> Lecturer:
     """A lecturer who stops teaching is retired, never deleted: their past classes keep them."""
     lecturer = Lecturer.objects.select_for_update(no_key=True).get(pk=lecturer.pk)
-    _require_lecturers(scope, lecturer.center)
+    require_lecturers(scope, lecturer.center)
     if lecturer.retired_on is not None:
         raise ValidationError(
             _("Giảng viên này đã thôi giảng dạy từ ngày %(d)s.") % {"d": lecturer.retired_on.strftime("%d/%m/%Y")}
@@ -725,7 +730,7 @@ def lecturer_retire(*, scope: Scope, lecturer: Lecturer, on: datetime.date | Non
 @transaction.atomic
 def lecturer_reinstate(*, scope: Scope, lecturer: Lecturer) -> Lecturer:
     lecturer = Lecturer.objects.select_for_update(no_key=True).get(pk=lecturer.pk)
-    _require_lecturers(scope, lecturer.center)
+    require_lecturers(scope, lecturer.center)
     lecturer.retired_on = None
     lecturer.save(update_fields=["retired_on"])
     return lecturer

@@ -60,13 +60,12 @@ def _id(value) -> int:
     return int(text)
 
 
-def _own_center(request, action=Action.ENTER_DATA, *, today: bool = False):
-    """Center staff write for their own center; everyone else is refused here (403). `today`: a write of today's
-    records (lecturers), refused too once the center has closed."""
+def _own_center(request, action=Action.ENTER_DATA):
+    """Center staff write for their own center; everyone else is refused here (403)."""
     scope = request.scope
     if not scope.is_center:
         raise PermissionDenied(_("Chỉ cán bộ trung tâm chính trị mới nhập dữ liệu."))
-    scope.require(action, scope.unit, day=timezone.localdate() if today else None)
+    scope.require(action, scope.unit)
     return scope.unit
 
 
@@ -551,14 +550,15 @@ def lecturer_list(request):
         {
             "page": page,
             "show_retired": show_retired,
-            "can_enter": scope.is_center and scope.can(Action.ENTER_DATA, scope.unit, day=timezone.localdate()),
+            "can_enter": scope.is_center and services.lecturers_editable(scope, scope.unit),
         },
     )
 
 
 @login_required
 def lecturer_create(request):
-    center = _own_center(request, today=True)
+    center = _own_center(request)
+    services.require_lecturers(request.scope, center)  # the form too is refused once the center has closed
     form = LecturerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

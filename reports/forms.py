@@ -1,14 +1,13 @@
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from centers.lineage import Boundaries
 from centers.periods import Period
 from courses.forms import DATE_WIDGET, VersionErrorsOnTop, VersionField
-from courses.models import Program
 
+from . import selectors
 from .figures.basis import Basis, default_basis
-from .models import CenterReport, PlanLine, deadline_problem
+from .models import CenterReport, deadline_problem
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
@@ -36,16 +35,6 @@ PLAN_ERRORS = {
 }
 
 
-def plannable_programs(report: CenterReport):
-    """The programs a report's plan for the next quarter lists: those in force during that quarter, and any it
-    already plans (a line is kept until the center changes it)."""
-    target = report.period.next_quarter()
-    condition = Q(pk__in=Program.objects.in_force_between(target.start, target.end).values("pk"))
-    if report.pk is not None:
-        condition |= Q(pk__in=PlanLine.objects.filter(report=report).values("program_id"))
-    return Program.objects.filter(condition).order_by("order", "valid_from")
-
-
 class NarrativeForm(VersionErrorsOnTop, forms.ModelForm):
     version = VersionField()
 
@@ -57,7 +46,7 @@ class NarrativeForm(VersionErrorsOnTop, forms.ModelForm):
     def __init__(self, *args, plan=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
-        self.programs = list(plannable_programs(self.instance))
+        self.programs = list(selectors.plannable_programs(self.instance))
         plan = plan or {}
         for program in self.programs:
             self.fields[f"plan_{program.pk}"] = forms.IntegerField(

@@ -18,11 +18,19 @@ from django.utils.translation import gettext
 from centers.models import Unit
 from centers.periods import Period
 from centers.reorganisation.impact import OpenWork
-from courses.models import COUNTED_GROUP, COUNTED_LECTURER_KIND, CourseLecturer, Enrolment, Lecturer, counted_course_q
+from courses.models import (
+    COUNTED_GROUP,
+    COUNTED_LECTURER_KIND,
+    CourseLecturer,
+    Enrolment,
+    Lecturer,
+    Program,
+    counted_course_q,
+)
 from courses.text import roster_sort_key
 
 from .figures.basis import Bounds, admitted_centers, admitted_statuses, basis_filter, centers_of, default_basis
-from .models import CenterReport
+from .models import CenterReport, PlanLine
 
 # What a center writes in its quarterly report, in the report's order.
 NOTE_FIELDS = ("achievements", "shortcomings", "causes", "proposals", "next_tasks")
@@ -173,3 +181,13 @@ def reorganisation_open_work(closing: dict) -> list:
         for r in rows.order_by("center_id", "year", "quarter")
         if Period(r.year, "Q", r.quarter).start <= closing[r.center_id]
     ]
+
+
+def plannable_programs(report: CenterReport):
+    """The programs a report's plan for the next quarter lists: those in force during that quarter, and any it
+    already plans (a line is kept until the center changes it)."""
+    target = report.period.next_quarter()
+    condition = Q(pk__in=Program.objects.in_force_between(target.start, target.end).values("pk"))
+    if report.pk is not None:
+        condition |= Q(pk__in=PlanLine.objects.filter(report=report).values("program_id"))
+    return Program.objects.filter(condition).order_by("order", "valid_from")

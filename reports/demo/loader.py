@@ -339,7 +339,6 @@ class DemoLoader:
 
     @transaction.atomic
     def load(self) -> None:
-
         central = Unit.objects.get(code="VN", parent=None)
         self.now = timezone.now()
         self.ids = next_ids(Learner)
@@ -689,7 +688,6 @@ class DemoLoader:
     # -- since 2025 -------------------------------------------------------------------------------------
     def _finish_2024_review(self) -> None:
         """Quý IV/2024 was mid-review when the demo ended in 2024; today it is long approved (January 2025)."""
-
         pending = list(CenterReport.objects.filter(year=2024, quarter=4).exclude(status="approved"))
         transitions = []
         for report in pending:
@@ -784,7 +782,6 @@ class DemoLoader:
 
     def _load_users(self) -> None:
         """The demo accounts where they worked before 2025 (the plan moves them), and the administrator."""
-
         User = get_user_model()
         password = make_password(DEMO_PASSWORD)  # hashed once: the hash costs as much as a page
         for username, full_name, key, position in [*DEMO_USERS, *OTHER_USERS]:
@@ -846,7 +843,6 @@ class DemoLoader:
         """Reports of `quarters` for each center active in them; `status_of(center, year, quarter)` gives (status or
         None for no report, submitted late). A report's plan for the next quarter follows what the center then did
         (none when the center closed before it)."""
-
         rng = self.rng
         next_counts = defaultdict(int)
         for planned in plan:
@@ -927,7 +923,6 @@ class DemoLoader:
         return self.rng.choice(["approved", "approved", "approved", "submitted", "draft"])
 
     def _load_reports(self, code: str, centers: list[Unit], plan: list[PlannedClass]) -> None:
-
         rng = self.rng
         next_counts = defaultdict(int)
         for planned in plan:
@@ -1029,7 +1024,6 @@ class DemoLoader:
             figures_freeze(quarters=quarters[i : i + 200])
 
     def _sign_lao_cai_approvals(self) -> None:
-
         board = get_user_model().objects.get(username=DEMO_USERS[1][0])
         lao_cai = CenterReport.objects.filter(center__parent__code="10", center__parent__kind=Unit.Kind.PROVINCE)
         lao_cai.filter(status="approved").update(approved_by=board)
@@ -1039,7 +1033,6 @@ class DemoLoader:
 def _write_transitions(transitions: list) -> None:
     """Write a report's history dated as its header says: sent when it was sent, approved when it was approved, a
     return three days after it was sent (the column fills itself with the moment of writing otherwise)."""
-
     Transition.objects.bulk_create(transitions, batch_size=2000)
     for transition in transitions:
         report = transition.report
@@ -1052,7 +1045,6 @@ def _write_transitions(transitions: list) -> None:
 
 
 def _aware(day: datetime.date) -> datetime.datetime:
-
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
 
 
