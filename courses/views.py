@@ -544,6 +544,8 @@ def lecturer_list(request):
     if not show_retired:
         lecturers = lecturers.filter(retired_on__isnull=True)
     page = Paginator(lecturers.order_by("center__code", "sort_key"), PAGE_SIZE).get_page(request.GET.get("trang"))
+    for lecturer in page:  # a closed predecessor's lecturers are listed, read only
+        lecturer.editable = scope.is_center and services.lecturers_editable(scope, lecturer.center)
     return render(
         request,
         "courses/lecturer_list.html",

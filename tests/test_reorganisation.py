@@ -508,7 +508,7 @@ def test_the_successor_centers_staff_finish_the_closed_centers_open_quarter(
 def test_the_successor_centers_lists_name_the_center_each_record_belongs_to(
     reform, center, center_user, other_center_user, login, central_user
 ):
-    LecturerFactory(center=center, full_name="Nguyễn Văn Cũ")
+    old = LecturerFactory(center=center, full_name="Nguyễn Văn Cũ")
     CourseFactory(center=center, start_date=D(2025, 5, 5), code="CU-01")
     plain = login(other_center_user).get(reverse("courses:lecturer_list")).content.decode()
     assert ">Trung tâm</th>" not in plain  # one center's own lists: no column
@@ -516,6 +516,11 @@ def test_the_successor_centers_lists_name_the_center_each_record_belongs_to(
     client = login(center_user)
     lecturers = client.get(reverse("courses:lecturer_list")).content.decode()
     assert ">Trung tâm</th>" in lecturers and f"<td>{center.area_name}</td>" in lecturers
+    mine = LecturerFactory(center=Unit.objects.get(code="02680"), full_name="Trần Thị Mới")
+    lecturers = client.get(reverse("courses:lecturer_list")).content.decode()
+    # The closed center's lecturer is listed read only (a write would be refused), the center's own editable.
+    assert reverse("courses:lecturer_edit", args=[old.pk]) not in lecturers
+    assert reverse("courses:lecturer_edit", args=[mine.pk]) in lecturers
     classes = client.get(reverse("courses:course_list")).content.decode()
     assert "Trung tâm</a>" in classes and "CU-01" in classes
 
